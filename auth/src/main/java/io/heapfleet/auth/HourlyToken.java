@@ -1,0 +1,114 @@
+package io.heapfleet.auth;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.macs.HMac;
+import org.bouncycastle.crypto.params.KeyParameter;
+import org.bouncycastle.util.encoders.Hex;
+
+/**
+ * The hourly token: lowercase hex of HMAC-SHA256 over {@code {"date":"<start of the UTC
+ * hour>","value":"<scope>"}}, keyed with the UTF-8 bytes of the shared secret.
+ *
+ * <p>The message is byte-for-byte what the seed's Node one-liner {@code JSON.stringify({date:
+ * moment.utc().startOf('hour').toISOString(), value})} produces, so tokens made either way are
+ * interchangeable. Stateless and thread-safe.
+ */
+public final class HourlyToken {
+
+  /** The scope used when none is configured. */
+  public static final String DEFAULT_SCOPE = "heapdump";
+
+  /** Length of a token: 32 bytes of HMAC-SHA256 as hex. */
+  public static final int LENGTH = 64;
+
+  // moment's toISOString(): always UTC, always milliseconds, always 'Z'.
+  private static final DateTimeFormatter ISO_MILLIS =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+  private HourlyToken() {}
+
+  /** The token for the UTC hour that contains {@code at}. */
+  public static String compute(Secret secret, String scope, Instant at) {
+    byte[] key = secret.keyBytes();
+    try {
+      HMac mac = new HMac(new SHA256Digest());
+      mac.init(new KeyParameter(key));
+      byte[] message = message(hourStart(at), scope).getBytes(StandardCharsets.UTF_8);
+      mac.update(message, 0, message.length);
+      byte[] out = new byte[mac.getMacSize()];
+      mac.doFinal(out, 0);
+      return Hex.toHexString(out);
+    } finally {
+      Arrays.fill(key, (byte) 0);
+    }
+  }
+
+  /** The start of the UTC hour that contains {@code at}. */
+  public static Instant hourStart(Instant at) {
+    return at.truncatedTo(ChronoUnit.HOURS);
+  }
+
+  /** The exact message that is signed for the hour starting at {@code hourStart}. */
+  public static String message(Instant hourStart, String scope) {
+    if (scope == null) {
+      throw new IllegalArgumentException("scope must not be null");
+    }
+    StringBuilder sb = new StringBuilder(64 + scope.length());
+    sb.append("{\"date\":\"").append(ISO_MILLIS.format(hourStart)).append("\",\"value\":\"");
+    appendJsonString(sb, scope);
+    return sb.append("\"}").toString();
+  }
+
+  /** Escapes like ECMAScript's JSON.stringify: quotes, backslash, control characters. */
+  private static void appendJsonString(StringBuilder sb, String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"':
+          sb.append("\\\"");
+          break;
+        case '\\':
+          sb.append("\\\\");
+          break;
+        case '\b':
+          sb.append("\\b");
+          break;
+        case '\f':
+          sb.append("\\f");
+          break;
+        case '\n':
+          sb.append("\\n");
+          break;
+        case '\r':
+          sb.append("\\r");
+          break;
+        case '\t':
+          sb.append("\\t");
+          break;
+        default:
+          if (c < 0x20 || isLoneSurrogate(s, i)) {
+            sb.append(String.format("\\u%04x", (int) c));
+          } else {
+            sb.append(c);
+          }
+      }
+    }
+  }
+
+  private static boolean isLoneSurrogate(String s, int i) {
+    char c = s.charAt(i);
+    if (Character.isHighSurrogate(c)) {
+      return i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1));
+    }
+    if (Character.isLowSurrogate(c)) {
+      return i == 0 || !Character.isHighSurrogate(s.charAt(i - 1));
+    }
+    return false;
+  }
+}

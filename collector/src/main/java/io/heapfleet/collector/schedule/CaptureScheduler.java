@@ -281,6 +281,15 @@ public final class CaptureScheduler {
     return Set.copyOf(tasks.keySet());
   }
 
+  /** Targets whose capture is running now (including tasks that have since gone). */
+  public synchronized List<Target> runningTargets() {
+    List<Target> out = new ArrayList<>();
+    for (State s : allRunning()) {
+      out.add(s.target);
+    }
+    return out;
+  }
+
   /** Captures running now (including tasks that have since gone). */
   public synchronized int runningCount() {
     return allRunning().size();

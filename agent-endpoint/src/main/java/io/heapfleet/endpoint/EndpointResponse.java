@@ -1,0 +1,225 @@
+package io.heapfleet.endpoint;
+
+import java.io.Closeable;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The protocol's answer to one request, for a front door to send: a status, headers and a body
+ * (small JSON, or a dump streamed from its temp file and encoded on the way out).
+ *
+ * <p>The front door must either call {@link #writeBody} once or {@link #close()}; both release what
+ * the response holds (the temp file, the one-dump-at-a-time lock) and write the audit line, on
+ * every path, including a client that disconnects halfway. Not thread-safe: one front-door thread
+ * owns a response.
+ */
+public final class EndpointResponse implements Closeable {
+
+  private static final Logger LOG = Logger.getLogger(EndpointResponse.class.getName());
+
+  private final int status;
+  private final Map<String, String> headers;
+  private final Body body;
+  private final Audit audit;
+  private final AtomicBoolean done = new AtomicBoolean();
+
+  private EndpointResponse(int status, Map<String, String> headers, Body body, Audit audit) {
+    this.status = status;
+    this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+    this.body = body;
+    this.audit = audit;
+  }
+
+  static EndpointResponse json(int status, Map<String, String> headers, String json, Audit audit) {
+    Map<String, String> h = new LinkedHashMap<>(headers);
+    h.put("Content-Type", "application/json");
+    h.put("Cache-Control", "no-store");
+    return new EndpointResponse(
+        status, h, new JsonBody(json.getBytes(StandardCharsets.UTF_8)), audit);
+  }
+
+  static EndpointResponse dump(
+      Map<String, String> headers, Path file, DumpFormat format, Runnable release, Audit audit)
+      throws IOException {
+    long size = Files.size(file);
+    return new EndpointResponse(200, headers, new DumpBody(file, format, size, release), audit);
+  }
+
+  public int status() {
+    return status;
+  }
+
+  /** Response headers, without {@code Content-Length} (see {@link #contentLength()}). */
+  public Map<String, String> headers() {
+    return headers;
+  }
+
+  /** The body length, or -1 when it is only known once written (compressed dumps: chunked). */
+  public long contentLength() {
+    return body.length();
+  }
+
+  /**
+   * Writes the body to {@code out} (not closing it), then releases everything and writes the audit
+   * line. An {@link IOException} from {@code out} (client gone) propagates after cleanup.
+   */
+  public void writeBody(OutputStream out) throws IOException {
+    if (done.get()) {
+      throw new IllegalStateException("the body was already written or discarded");
+    }
+    Counting counting = new Counting(out);
+    String outcome = audit.outcome();
+    try {
+      body.write(counting);
+    } catch (IOException | RuntimeException e) {
+      outcome = "aborted(" + e.getClass().getSimpleName() + ")";
+      throw e;
+    } finally {
+      finish(outcome, counting.count);
+    }
+  }
+
+  /** Releases the response without sending its body (e.g. the front door failed first). */
+  @Override
+  public void close() {
+    finish(audit.outcome() + (body instanceof DumpBody ? "(not-sent)" : ""), 0);
+  }
+
+  private void finish(String outcome, long bytes) {
+    if (!done.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      body.release();
+    } finally {
+      audit.log(status, outcome, bytes);
+    }
+  }
+
+  /** A response body. */
+  private interface Body {
+    long length();
+
+    void write(OutputStream out) throws IOException;
+
+    void release();
+  }
+
+  private static final class JsonBody implements Body {
+    private final byte[] bytes;
+
+    JsonBody(byte[] bytes) {
+      this.bytes = bytes;
+    }
+
+    @Override
+    public long length() {
+      return bytes.length;
+    }
+
+    @Override
+    public void write(OutputStream out) throws IOException {
+      out.write(bytes);
+      out.flush();
+    }
+
+    @Override
+    public void release() {}
+  }
+
+  /** Streams the temp file through the encoder; deletes it and releases the lock afterwards. */
+  private static final class DumpBody implements Body {
+    private final Path file;
+    private final DumpFormat format;
+    private final long size;
+    private final Runnable release;
+
+    DumpBody(Path file, DumpFormat format, long size, Runnable release) {
+      this.file = file;
+      this.format = format;
+      this.size = size;
+      this.release = release;
+    }
+
+    @Override
+    public long length() {
+      return format == DumpFormat.RAW ? size : -1;
+    }
+
+    @Override
+    public void write(OutputStream out) throws IOException {
+      // The encoder's close() finishes the stream; the front door's stream stays open for it.
+      try (InputStream in = Files.newInputStream(file);
+          OutputStream encoded = format.encode(new NonClosing(out))) {
+        byte[] buf = new byte[64 * 1024];
+        int n;
+        while ((n = in.read(buf)) > 0) {
+          encoded.write(buf, 0, n);
+        }
+      }
+      out.flush();
+    }
+
+    @Override
+    public void release() {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException e) {
+        // A failed delete must never fail the request; say so loudly instead.
+        LOG.log(
+            Level.WARNING,
+            "heapfleet: could not delete temp dump {0}: {1}",
+            new Object[] {file, e});
+      } finally {
+        release.run();
+      }
+    }
+  }
+
+  private static final class NonClosing extends FilterOutputStream {
+    NonClosing(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+    }
+
+    @Override
+    public void close() throws IOException {
+      out.flush();
+    }
+  }
+
+  private static final class Counting extends FilterOutputStream {
+    long count;
+
+    Counting(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+      count++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+      count += len;
+    }
+  }
+}

@@ -1,0 +1,423 @@
+package io.heapfleet.endpoint;
+
+import io.heapfleet.auth.HourlyToken;
+import io.heapfleet.auth.Secret;
+import io.heapfleet.auth.SecretException;
+import io.heapfleet.auth.SecretSource;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The settings of a {@code /heapdump} endpoint, read the same way by both front doors: from agent
+ * arguments ({@code -javaagent:heapfleet-agent.jar=port=9091,taskId=orders-1}) and environment
+ * variables, agent arguments winning. Every setting has an environment name and a short agent
+ * argument name:
+ *
+ * <table>
+ *   <caption>settings</caption>
+ *   <tr><th>env</th><th>agent arg</th><th>default</th></tr>
+ *   <tr><td>HEAPFLEET_SECRET</td><td>(env only: never on a command line)</td><td>-</td></tr>
+ *   <tr><td>HEAPFLEET_SECRET_FILE</td><td>secretFile</td><td>-</td></tr>
+ *   <tr><td>HEAPFLEET_ALLOW_WEAK_SECRET</td><td>allowWeakSecret</td><td>false</td></tr>
+ *   <tr><td>HEAPFLEET_SCOPE</td><td>scope</td><td>heapdump</td></tr>
+ *   <tr><td>HEAPFLEET_TASK_ID</td><td>taskId</td><td>ECS metadata, then hostname</td></tr>
+ *   <tr><td>HEAPFLEET_PORT</td><td>port</td><td>9091 (javaagent only)</td></tr>
+ *   <tr><td>HEAPFLEET_BIND</td><td>bind</td><td>0.0.0.0 (javaagent only)</td></tr>
+ *   <tr><td>HEAPFLEET_MIN_INTERVAL</td><td>minInterval</td><td>30s</td></tr>
+ *   <tr><td>HEAPFLEET_TEMP_DIR</td><td>tempDir</td><td>java.io.tmpdir</td></tr>
+ *   <tr><td>HEAPFLEET_DISK_RESERVE</td><td>diskReserve</td><td>64MB</td></tr>
+ *   <tr><td>HEAPFLEET_FORMAT</td><td>format</td><td>gzip</td></tr>
+ *   <tr><td>HEAPFLEET_ECS_TIMEOUT</td><td>ecsTimeout</td><td>1s</td></tr>
+ * </table>
+ *
+ * <p>Durations are ISO-8601 ({@code PT30S}) or a number with unit {@code ms}, {@code s}, {@code m},
+ * {@code h} (bare numbers are seconds). Sizes are bytes or a number with {@code KB}, {@code MB},
+ * {@code GB}, {@code TB}. Immutable and thread-safe.
+ */
+public final class EndpointSettings {
+
+  /** The javaagent's default port. */
+  public static final int DEFAULT_PORT = 9091;
+
+  /** The default minimum time between two dumps of one JVM. */
+  public static final Duration DEFAULT_MIN_INTERVAL = Duration.ofSeconds(30);
+
+  /** Free disk that must remain after a dump, by default. */
+  public static final long DEFAULT_DISK_RESERVE = 64L << 20;
+
+  private final Secret secret;
+  private final String scope;
+  private final String taskId;
+  private final int port;
+  private final String bind;
+  private final Duration minInterval;
+  private final Path tempDir;
+  private final long diskReserve;
+  private final DumpFormat defaultFormat;
+  private final Duration ecsTimeout;
+
+  private EndpointSettings(Builder b) {
+    this.secret = b.secret;
+    this.scope = b.scope;
+    this.taskId = b.taskId;
+    this.port = b.port;
+    this.bind = b.bind;
+    this.minInterval = b.minInterval;
+    this.tempDir = b.tempDir;
+    this.diskReserve = b.diskReserve;
+    this.defaultFormat = b.defaultFormat;
+    this.ecsTimeout = b.ecsTimeout;
+  }
+
+  /** Settings from environment variables only (the Quarkus front door). */
+  public static EndpointSettings fromEnvironment(Map<String, String> env) {
+    return fromAgentArgs(null, env);
+  }
+
+  /**
+   * Settings from agent arguments ({@code key=value} pairs separated by commas) over environment
+   * variables.
+   *
+   * @throws IllegalArgumentException naming the setting and value when one is invalid
+   * @throws SecretException when no usable secret is configured
+   */
+  public static EndpointSettings fromAgentArgs(String agentArgs, Map<String, String> env) {
+    Map<String, String> args = parseAgentArgs(agentArgs);
+    Lookup l = new Lookup(args, env);
+    boolean allowWeak = parseBoolean("HEAPFLEET_ALLOW_WEAK_SECRET", l.get("allowWeakSecret"));
+    Secret secret;
+    String secretFile = args.get("secretFile");
+    if (secretFile != null && !secretFile.isBlank()) {
+      secret = SecretSource.fromFile(Path.of(secretFile), allowWeak);
+    } else {
+      secret = SecretSource.fromEnvironment(env, allowWeak);
+    }
+    Builder b = builder(secret);
+    l.opt("scope").ifPresent(b::scope);
+    l.opt("taskId").ifPresent(b::taskId);
+    l.opt("port").ifPresent(v -> b.port(parseInt("HEAPFLEET_PORT", v)));
+    l.opt("bind").ifPresent(b::bind);
+    l.opt("minInterval").ifPresent(v -> b.minInterval(parseDuration("HEAPFLEET_MIN_INTERVAL", v)));
+    l.opt("tempDir").ifPresent(v -> b.tempDir(Path.of(v)));
+    l.opt("diskReserve").ifPresent(v -> b.diskReserve(parseSize("HEAPFLEET_DISK_RESERVE", v)));
+    l.opt("format").ifPresent(v -> b.defaultFormat(parseFormat("HEAPFLEET_FORMAT", v)));
+    l.opt("ecsTimeout").ifPresent(v -> b.ecsTimeout(parseDuration("HEAPFLEET_ECS_TIMEOUT", v)));
+    return b.build();
+  }
+
+  /** A builder for code and tests; defaults as documented on this class. */
+  public static Builder builder(Secret secret) {
+    return new Builder(secret);
+  }
+
+  public Secret secret() {
+    return secret;
+  }
+
+  public String scope() {
+    return scope;
+  }
+
+  /** The explicitly configured task id, which overrides ECS metadata and the hostname. */
+  public Optional<String> taskId() {
+    return Optional.ofNullable(taskId);
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public String bind() {
+    return bind;
+  }
+
+  public Duration minInterval() {
+    return minInterval;
+  }
+
+  public Path tempDir() {
+    return tempDir;
+  }
+
+  /** Bytes of free disk that must remain in {@link #tempDir()} after a dump is written. */
+  public long diskReserve() {
+    return diskReserve;
+  }
+
+  public DumpFormat defaultFormat() {
+    return defaultFormat;
+  }
+
+  public Duration ecsTimeout() {
+    return ecsTimeout;
+  }
+
+  @Override
+  public String toString() {
+    // Never the secret: only its length, via Secret.toString().
+    return "EndpointSettings[scope="
+        + scope
+        + ", taskId="
+        + taskId
+        + ", port="
+        + port
+        + ", bind="
+        + bind
+        + ", minInterval="
+        + minInterval
+        + ", tempDir="
+        + tempDir
+        + ", diskReserve="
+        + diskReserve
+        + ", format="
+        + defaultFormat.id()
+        + ", secret="
+        + secret
+        + "]";
+  }
+
+  static Map<String, String> parseAgentArgs(String agentArgs) {
+    Map<String, String> args = new HashMap<>();
+    if (agentArgs == null || agentArgs.isBlank()) {
+      return args;
+    }
+    for (String part : agentArgs.split(",")) {
+      if (part.isBlank()) {
+        continue;
+      }
+      int eq = part.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException(
+            "agent argument '" + part + "' is not key=value (e.g. port=9091,taskId=orders-1)");
+      }
+      String key = part.substring(0, eq).trim();
+      if (key.equals("secret")) {
+        // A secret on the command line would be visible in `ps` and in JAVA_TOOL_OPTIONS logs.
+        throw new IllegalArgumentException(
+            "the secret cannot be an agent argument; use HEAPFLEET_SECRET or secretFile=PATH");
+      }
+      args.put(key, part.substring(eq + 1).trim());
+    }
+    return args;
+  }
+
+  static int parseInt(String name, String v) {
+    try {
+      int port = Integer.parseInt(v.trim());
+      if (port < 0 || port > 65535) {
+        throw new NumberFormatException();
+      }
+      return port;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + ": '" + v + "' is not a port number (0-65535)");
+    }
+  }
+
+  static boolean parseBoolean(String name, String v) {
+    if (v == null || v.isBlank()) {
+      return false;
+    }
+    switch (v.trim().toLowerCase(Locale.ROOT)) {
+      case "true":
+      case "yes":
+      case "1":
+        return true;
+      case "false":
+      case "no":
+      case "0":
+        return false;
+      default:
+        throw new IllegalArgumentException(name + ": '" + v + "' is not true or false");
+    }
+  }
+
+  /** Parses {@code PT30S}, {@code 30s}, {@code 500ms}, {@code 5m}, {@code 1h} or {@code 30}. */
+  public static Duration parseDuration(String name, String v) {
+    String t = v.trim().toLowerCase(Locale.ROOT);
+    try {
+      if (t.startsWith("pt") || t.startsWith("p")) {
+        return nonNegative(name, v, Duration.parse(t.toUpperCase(Locale.ROOT)));
+      }
+      if (t.endsWith("ms")) {
+        return nonNegative(name, v, Duration.ofMillis(Long.parseLong(strip(t, 2))));
+      }
+      if (t.endsWith("s")) {
+        return nonNegative(name, v, Duration.ofSeconds(Long.parseLong(strip(t, 1))));
+      }
+      if (t.endsWith("m")) {
+        return nonNegative(name, v, Duration.ofMinutes(Long.parseLong(strip(t, 1))));
+      }
+      if (t.endsWith("h")) {
+        return nonNegative(name, v, Duration.ofHours(Long.parseLong(strip(t, 1))));
+      }
+      return nonNegative(name, v, Duration.ofSeconds(Long.parseLong(t)));
+    } catch (NumberFormatException | DateTimeParseException e) {
+      throw new IllegalArgumentException(
+          name + ": '" + v + "' is not a duration (e.g. 30s, 500ms, 5m, PT1M)");
+    }
+  }
+
+  /** Parses {@code 1048576}, {@code 64MB}, {@code 2GB} (binary multiples). */
+  public static long parseSize(String name, String v) {
+    String t = v.trim().toUpperCase(Locale.ROOT);
+    long unit = 1;
+    String[] suffixes = {"TB", "GB", "MB", "KB", "B"};
+    long[] units = {1L << 40, 1L << 30, 1L << 20, 1L << 10, 1};
+    for (int i = 0; i < suffixes.length; i++) {
+      if (t.endsWith(suffixes[i])) {
+        unit = units[i];
+        t = strip(t, suffixes[i].length());
+        break;
+      }
+    }
+    try {
+      long n = Long.parseLong(t);
+      if (n < 0) {
+        throw new NumberFormatException();
+      }
+      return Math.multiplyExact(n, unit);
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw new IllegalArgumentException(name + ": '" + v + "' is not a size (e.g. 64MB, 2GB)");
+    }
+  }
+
+  static DumpFormat parseFormat(String name, String v) {
+    return DumpFormat.fromId(v.trim())
+        .orElseThrow(
+            () -> new IllegalArgumentException(name + ": '" + v + "' is not gzip, zstd or raw"));
+  }
+
+  private static String strip(String t, int n) {
+    return t.substring(0, t.length() - n).trim();
+  }
+
+  private static Duration nonNegative(String name, String v, Duration d) {
+    if (d.isNegative()) {
+      throw new IllegalArgumentException(name + ": '" + v + "' is negative");
+    }
+    return d;
+  }
+
+  /** Looks a setting up in agent args by its short name, then in env by its HEAPFLEET_ name. */
+  private static final class Lookup {
+    private final Map<String, String> args;
+    private final Map<String, String> env;
+
+    Lookup(Map<String, String> args, Map<String, String> env) {
+      this.args = args;
+      this.env = env;
+    }
+
+    String get(String key) {
+      String v = args.get(key);
+      if (v != null && !v.isBlank()) {
+        return v;
+      }
+      v = env.get(envName(key));
+      return v == null || v.isBlank() ? null : v.trim();
+    }
+
+    Optional<String> opt(String key) {
+      return Optional.ofNullable(get(key));
+    }
+
+    static String envName(String key) {
+      StringBuilder sb = new StringBuilder("HEAPFLEET_");
+      for (char c : key.toCharArray()) {
+        if (Character.isUpperCase(c)) {
+          sb.append('_');
+        }
+        sb.append(Character.toUpperCase(c));
+      }
+      return sb.toString();
+    }
+  }
+
+  /** Builds {@link EndpointSettings}; arguments are checked as they are set. Not thread-safe. */
+  public static final class Builder {
+    private final Secret secret;
+    private String scope = HourlyToken.DEFAULT_SCOPE;
+    private String taskId;
+    private int port = DEFAULT_PORT;
+    private String bind = "0.0.0.0";
+    private Duration minInterval = DEFAULT_MIN_INTERVAL;
+    private Path tempDir = Path.of(System.getProperty("java.io.tmpdir"));
+    private long diskReserve = DEFAULT_DISK_RESERVE;
+    private DumpFormat defaultFormat = DumpFormat.GZIP;
+    private Duration ecsTimeout = Duration.ofSeconds(1);
+
+    private Builder(Secret secret) {
+      if (secret == null) {
+        throw new IllegalArgumentException("secret must not be null");
+      }
+      this.secret = secret;
+    }
+
+    public Builder scope(String scope) {
+      if (scope == null || scope.isEmpty()) {
+        throw new IllegalArgumentException("HEAPFLEET_SCOPE must not be empty");
+      }
+      this.scope = scope;
+      return this;
+    }
+
+    public Builder taskId(String taskId) {
+      if (taskId != null && !TaskIdentity.isValidTaskId(taskId)) {
+        throw new IllegalArgumentException(
+            "HEAPFLEET_TASK_ID: '" + taskId + "' may only contain letters, digits, '.', '_', '-'");
+      }
+      this.taskId = taskId;
+      return this;
+    }
+
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("HEAPFLEET_PORT: " + port + " is not 0-65535");
+      }
+      this.port = port;
+      return this;
+    }
+
+    public Builder bind(String bind) {
+      this.bind = bind;
+      return this;
+    }
+
+    public Builder minInterval(Duration minInterval) {
+      this.minInterval = minInterval;
+      return this;
+    }
+
+    public Builder tempDir(Path tempDir) {
+      this.tempDir = tempDir;
+      return this;
+    }
+
+    public Builder diskReserve(long bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("HEAPFLEET_DISK_RESERVE: " + bytes + " is negative");
+      }
+      this.diskReserve = bytes;
+      return this;
+    }
+
+    public Builder defaultFormat(DumpFormat format) {
+      this.defaultFormat = format;
+      return this;
+    }
+
+    public Builder ecsTimeout(Duration timeout) {
+      this.ecsTimeout = timeout;
+      return this;
+    }
+
+    public EndpointSettings build() {
+      return new EndpointSettings(this);
+    }
+  }
+}

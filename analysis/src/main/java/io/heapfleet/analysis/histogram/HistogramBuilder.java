@@ -1,0 +1,323 @@
+package io.heapfleet.analysis.histogram;
+
+import io.heapfleet.analysis.hprof.BasicType;
+import io.heapfleet.analysis.hprof.ClassDump;
+import io.heapfleet.analysis.hprof.HprofHeader;
+import io.heapfleet.analysis.hprof.HprofListener;
+import io.heapfleet.analysis.hprof.RecordReader;
+import io.heapfleet.analysis.util.LongIntMap;
+import io.heapfleet.analysis.util.LongObjectMap;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * The streaming listener behind {@link ClassHistograms}: counts objects per class id in flat arrays
+ * indexed through a primitive map (no allocation per object), sums array sizes under every
+ * candidate {@link SizeModel}, and votes on the model from the distance between consecutive object
+ * addresses. About 60 lines of state per class; why it is one class: the hot path must stay in one
+ * place for the JIT. Not thread-safe.
+ */
+final class HistogramBuilder implements HprofListener {
+  private static final int MODELS = 3; // COMPRESSED_OOPS, WIDE_OOPS, UNCOMPRESSED (8-byte ids)
+  private static final long VOTING_OBJECTS = 2_000_000;
+
+  private final HprofHeader header;
+  private final SizeModel[] candidates;
+
+  private final LongObjectMap<String> strings = new LongObjectMap<>(64 * 1024);
+  private final LongIntMap classIndex = new LongIntMap(16 * 1024, -1);
+  private int classCount;
+
+  // Per class index.
+  private long[] classIds = new long[1024];
+  private long[] nameIds = new long[1024];
+  private long[] superIds = new long[1024];
+  private long[] loaderIds = new long[1024];
+  private int[] ownReferences = new int[1024];
+  private int[] ownPrimitiveBytes = new int[1024];
+  private boolean[] dumped = new boolean[1024];
+  private long[] counts = new long[1024];
+  private long[][] arrayBytes = new long[MODELS][1024];
+
+  /** Cached instance sizes per model; 0 = not computed yet, -1 = unknown (missing superclass). */
+  private long[][] instanceSizes = new long[MODELS][1024];
+
+  private int lastIndex = -1;
+  private long lastClassId;
+
+  private final long[] primitiveCounts = new long[12];
+  private final long[][] primitiveBytes = new long[MODELS][12];
+
+  private long classDumps;
+
+  // Size model voting.
+  private final long[] votes = new long[MODELS];
+  private long votedObjects;
+  private long previousId;
+  private final long[] previousSizes = new long[MODELS];
+  private boolean previousKnown;
+
+  HistogramBuilder(HprofHeader header) {
+    this.header = header;
+    this.candidates =
+        header.idSize() == 4
+            ? new SizeModel[] {SizeModel.BITS_32, SizeModel.BITS_32, SizeModel.BITS_32}
+            : new SizeModel[] {
+              SizeModel.COMPRESSED_OOPS, SizeModel.WIDE_OOPS, SizeModel.UNCOMPRESSED
+            };
+  }
+
+  @Override
+  public void onString(long id, String text) {
+    strings.put(id, text);
+  }
+
+  @Override
+  public void onLoadClass(int classSerial, long classId, int stackTraceSerial, long nameStringId) {
+    nameIds[indexOf(classId)] = nameStringId;
+  }
+
+  @Override
+  public void onClassDump(ClassDump dump) {
+    int i = indexOf(dump.classId());
+    classDumps++;
+    dumped[i] = true;
+    superIds[i] = dump.superClassId();
+    loaderIds[i] = dump.classLoaderId();
+    int refs = 0;
+    int prims = 0;
+    for (ClassDump.FieldDescriptor f : dump.instanceFields()) {
+      if (f.type() == BasicType.OBJECT) {
+        refs++;
+      } else {
+        prims += f.type().size(header.idSize());
+      }
+    }
+    ownReferences[i] = refs;
+    ownPrimitiveBytes[i] = prims;
+  }
+
+  @Override
+  public void onInstanceDump(long objectId, long classId, int fieldsLength, RecordReader body) {
+    int i;
+    if (classId == lastClassId && lastIndex >= 0) {
+      i = lastIndex;
+    } else {
+      i = indexOf(classId);
+      lastIndex = i;
+      lastClassId = classId;
+    }
+    counts[i]++;
+    if (votedObjects < VOTING_OBJECTS) {
+      vote(objectId);
+      for (int m = 0; m < MODELS; m++) {
+        previousSizes[m] = instanceSize(i, m);
+      }
+    }
+  }
+
+  @Override
+  public void onObjectArrayDump(long arrayId, long arrayClassId, int length, RecordReader body) {
+    int i = indexOf(arrayClassId);
+    counts[i]++;
+    long n = length & 0xFFFFFFFFL;
+    for (int m = 0; m < MODELS; m++) {
+      arrayBytes[m][i] += candidates[m].objectArraySize(n);
+    }
+    if (votedObjects < VOTING_OBJECTS) {
+      vote(arrayId);
+      for (int m = 0; m < MODELS; m++) {
+        previousSizes[m] = candidates[m].objectArraySize(n);
+      }
+    }
+  }
+
+  @Override
+  public void onPrimitiveArrayDump(
+      long arrayId, BasicType elementType, int length, RecordReader body) {
+    int t = elementType.code();
+    primitiveCounts[t]++;
+    long n = length & 0xFFFFFFFFL;
+    int size = elementType.size(header.idSize());
+    for (int m = 0; m < MODELS; m++) {
+      primitiveBytes[m][t] += candidates[m].arraySize(n, size);
+    }
+    if (votedObjects < VOTING_OBJECTS) {
+      vote(arrayId);
+      for (int m = 0; m < MODELS; m++) {
+        previousSizes[m] = candidates[m].arraySize(n, size);
+      }
+    }
+  }
+
+  /** Counts which model predicted the distance from the previous object to this one. */
+  private void vote(long objectId) {
+    votedObjects++;
+    if (previousKnown) {
+      long delta = objectId - previousId;
+      for (int m = 0; m < MODELS; m++) {
+        if (previousSizes[m] == delta) {
+          votes[m]++;
+        }
+      }
+    }
+    previousId = objectId;
+    previousKnown = true;
+  }
+
+  private int indexOf(long classId) {
+    int i = classIndex.get(classId);
+    if (i >= 0) {
+      return i;
+    }
+    i = classCount++;
+    if (i == classIds.length) {
+      growClasses();
+    }
+    classIds[i] = classId;
+    classIndex.put(classId, i);
+    return i;
+  }
+
+  private void growClasses() {
+    int n = classIds.length * 2;
+    classIds = Arrays.copyOf(classIds, n);
+    nameIds = Arrays.copyOf(nameIds, n);
+    superIds = Arrays.copyOf(superIds, n);
+    loaderIds = Arrays.copyOf(loaderIds, n);
+    ownReferences = Arrays.copyOf(ownReferences, n);
+    ownPrimitiveBytes = Arrays.copyOf(ownPrimitiveBytes, n);
+    dumped = Arrays.copyOf(dumped, n);
+    counts = Arrays.copyOf(counts, n);
+    for (int m = 0; m < MODELS; m++) {
+      arrayBytes[m] = Arrays.copyOf(arrayBytes[m], n);
+      instanceSizes[m] = Arrays.copyOf(instanceSizes[m], n);
+    }
+  }
+
+  /** Instance size of class {@code i} under model {@code m}; -1 while the layout is unknown. */
+  private long instanceSize(int i, int m) {
+    long cached = instanceSizes[m][i];
+    if (cached != 0) {
+      return cached;
+    }
+    long refs = 0;
+    long prims = 0;
+    int c = i;
+    for (int depth = 0; depth < 1000; depth++) {
+      if (!dumped[c]) {
+        return -1; // not cached: the class dump may still come
+      }
+      refs += ownReferences[c];
+      prims += ownPrimitiveBytes[c];
+      long superId = superIds[c];
+      if (superId == 0) {
+        long size = candidates[m].instanceSize(prims, refs);
+        instanceSizes[m][i] = size;
+        return size;
+      }
+      c = classIndex.get(superId);
+      if (c < 0) {
+        return -1;
+      }
+    }
+    return -1; // a superclass cycle: corrupt input; size unknown
+  }
+
+  /** The detected size model: the candidate whose predictions matched most address distances. */
+  SizeModel sizeModel() {
+    int best = 0;
+    for (int m = 1; m < MODELS; m++) {
+      if (votes[m] > votes[best]) {
+        best = m;
+      }
+    }
+    return candidates[best];
+  }
+
+  ClassHistogram build() {
+    SizeModel model = sizeModel();
+    int m = Arrays.asList(candidates).indexOf(model);
+    String[] names = new String[classCount];
+    Map<String, List<Integer>> byName = new HashMap<>();
+    for (int i = 0; i < classCount; i++) {
+      String raw = strings.get(nameIds[i]);
+      names[i] =
+          raw == null ? String.format("unknown class 0x%x", classIds[i]) : ClassNames.toJava(raw);
+      if (dumped[i]) {
+        byName.computeIfAbsent(names[i], k -> new ArrayList<>()).add(i);
+      }
+    }
+    // Same-named classes from different loaders stay apart: the first loader (lowest loader id)
+    // keeps the plain name, the others get "(loader #k)".
+    TreeSet<String> duplicates = new TreeSet<>();
+    for (Map.Entry<String, List<Integer>> e : byName.entrySet()) {
+      List<Integer> same = e.getValue();
+      if (same.size() > 1) {
+        duplicates.add(e.getKey());
+        same.sort((a, b) -> Long.compareUnsigned(loaderIds[a], loaderIds[b]));
+        for (int k = 1; k < same.size(); k++) {
+          names[same.get(k)] = e.getKey() + " (loader #" + (k + 1) + ")";
+        }
+      }
+    }
+    Map<String, long[]> lines = new HashMap<>();
+    for (int i = 0; i < classCount; i++) {
+      long count = counts[i];
+      if (count == 0) {
+        continue;
+      }
+      long bytes;
+      if (names[i].endsWith("[]")) {
+        bytes = arrayBytes[m][i];
+      } else {
+        long size = instanceSize(i, m);
+        bytes = size < 0 ? 0 : size * count;
+      }
+      add(lines, names[i], count, bytes);
+    }
+    for (BasicType t : BasicType.values()) {
+      if (t != BasicType.OBJECT && primitiveCounts[t.code()] > 0) {
+        add(lines, t.javaName() + "[]", primitiveCounts[t.code()], primitiveBytes[m][t.code()]);
+      }
+    }
+    // Class objects are CLASS_DUMP records, not instances; count them as java.lang.Class.
+    if (classDumps > 0) {
+      int classClass = -1;
+      for (int i = 0; i < classCount; i++) {
+        if (dumped[i] && "java.lang.Class".equals(names[i])) {
+          classClass = i;
+        }
+      }
+      long size = classClass < 0 ? 0 : Math.max(0, instanceSize(classClass, m));
+      add(lines, "java.lang.Class", classDumps, size * classDumps);
+    }
+    List<ClassStats> entries = new ArrayList<>(lines.size());
+    long instances = 0;
+    long bytes = 0;
+    for (Map.Entry<String, long[]> e : lines.entrySet()) {
+      entries.add(new ClassStats(e.getKey(), e.getValue()[0], e.getValue()[1]));
+      instances += e.getValue()[0];
+      bytes += e.getValue()[1];
+    }
+    return new ClassHistogram(
+        header.timestamp(),
+        header.idSize(),
+        instances,
+        bytes,
+        entries.size(),
+        entries,
+        List.copyOf(duplicates),
+        model);
+  }
+
+  private static void add(Map<String, long[]> lines, String name, long count, long bytes) {
+    long[] line = lines.computeIfAbsent(name, k -> new long[2]);
+    line[0] += count;
+    line[1] += bytes;
+  }
+}

@@ -1,0 +1,204 @@
+package io.heapfleet.analysis.hprof;
+
+import io.airlift.compress.zstd.ZstdInputStream;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * An opened HPROF source: detects plain / gzip / HotSpot chunked gzip / zstd by its first bytes,
+ * decompresses on a background thread when compressed, and parses the header. Then {@link
+ * #read(HprofListener)} streams the records once. Not thread-safe; close it when done (closes the
+ * underlying file or stream).
+ */
+public final class HprofInput implements Closeable {
+  private static final int PEEK = 64;
+  private static final byte[] HPROF_MAGIC = "JAVA PROFILE ".getBytes(StandardCharsets.US_ASCII);
+
+  private final RecordReader reader;
+  private final InputFormat format;
+  private final HprofHeader header;
+  private boolean consumed;
+
+  private HprofInput(RecordReader reader, InputFormat format) throws IOException {
+    this.reader = reader;
+    this.format = format;
+    this.header = readHeader(reader);
+    reader.setIdSize(header.idSize());
+  }
+
+  /** Opens a dump file of any supported format; the format is detected from its content. */
+  public static HprofInput open(Path file) throws IOException {
+    FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+    try {
+      ByteBuffer peek = ByteBuffer.allocate(PEEK);
+      while (peek.hasRemaining() && channel.read(peek) > 0) {
+        // read what is there
+      }
+      byte[] head = Arrays.copyOf(peek.array(), peek.position());
+      channel.position(0);
+      InputFormat format = detect(head, file.toString());
+      if (format == InputFormat.PLAIN) {
+        return new HprofInput(
+            new RecordReader(ByteSource.of(channel), RecordReader.BUFFER_SIZE), format);
+      }
+      InputStream raw = new BufferedInputStream(Channels.newInputStream(channel), 256 * 1024);
+      return new HprofInput(decompressing(raw, format), format);
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Opens a dump arriving as a stream (e.g. an HTTP body or an S3 object). The stream is read once,
+   * front to back, never buffered whole; closing this closes it.
+   */
+  public static HprofInput open(InputStream in) throws IOException {
+    BufferedInputStream buffered = new BufferedInputStream(in, 256 * 1024);
+    try {
+      buffered.mark(PEEK);
+      byte[] head = buffered.readNBytes(PEEK);
+      buffered.reset();
+      InputFormat format = detect(head, "stream");
+      if (format == InputFormat.PLAIN) {
+        return new HprofInput(
+            new RecordReader(ByteSource.of(buffered), RecordReader.BUFFER_SIZE), format);
+      }
+      return new HprofInput(decompressing(buffered, format), format);
+    } catch (IOException | RuntimeException e) {
+      buffered.close();
+      throw e;
+    }
+  }
+
+  private static RecordReader decompressing(InputStream raw, InputFormat format)
+      throws IOException {
+    InputStream decompressed;
+    try {
+      decompressed =
+          switch (format) {
+            case GZIP, CHUNKED_GZIP -> new GZIPInputStream(raw, 256 * 1024);
+            case ZSTD -> new ZstdInputStream(raw);
+            case PLAIN -> raw;
+          };
+    } catch (IOException | RuntimeException e) {
+      // GZIPInputStream reads the member header at once: a cut or corrupt header lands here.
+      throw new HprofFormatException(
+          0, "Cannot read the " + format.name().toLowerCase() + " header: " + e, e);
+    }
+    InputStream pipelined =
+        new PipelinedInputStream(decompressed, 4, 1024 * 1024, "hprof-" + format.name());
+    return new RecordReader(ByteSource.of(pipelined), 1024 * 1024);
+  }
+
+  /** Detects the format from the first bytes; fails with a message showing them. */
+  static InputFormat detect(byte[] head, String what) throws HprofFormatException {
+    if (head.length >= 2 && (head[0] & 0xFF) == 0x1F && (head[1] & 0xFF) == 0x8B) {
+      // HotSpot's -gz writer puts "HPROF BLOCKSIZE=<n>" in the first member's comment field.
+      boolean hasComment = head.length > 3 && (head[3] & 0x10) != 0;
+      String ascii = new String(head, StandardCharsets.ISO_8859_1);
+      return hasComment && ascii.contains("HPROF BLOCKSIZE=")
+          ? InputFormat.CHUNKED_GZIP
+          : InputFormat.GZIP;
+    }
+    if (head.length >= 4
+        && (head[0] & 0xFF) == 0x28
+        && (head[1] & 0xFF) == 0xB5
+        && (head[2] & 0xFF) == 0x2F
+        && (head[3] & 0xFF) == 0xFD) {
+      return InputFormat.ZSTD;
+    }
+    if (head.length >= HPROF_MAGIC.length
+        && Arrays.equals(Arrays.copyOf(head, HPROF_MAGIC.length), HPROF_MAGIC)) {
+      return InputFormat.PLAIN;
+    }
+    throw new HprofFormatException(
+        0,
+        "Not a heap dump: "
+            + what
+            + " starts with "
+            + hex(head, 16)
+            + "; expected \"JAVA PROFILE 1.0.x\" (HPROF), gzip (1f 8b) or zstd (28 b5 2f fd)");
+  }
+
+  private static HprofHeader readHeader(RecordReader r) throws IOException {
+    ByteArrayOutputStream version = new ByteArrayOutputStream();
+    while (true) {
+      int b = r.readUnsignedByte();
+      if (b == 0) {
+        break;
+      }
+      if (version.size() >= 32) {
+        throw new HprofFormatException(
+            r.position(), "HPROF version string is not NUL-terminated within 32 bytes");
+      }
+      version.write(b);
+    }
+    String v = version.toString(StandardCharsets.ISO_8859_1);
+    if (!Arrays.asList(HprofHeader.SUPPORTED_VERSIONS).contains(v)) {
+      throw new HprofFormatException(
+          0,
+          "Unsupported HPROF version ["
+              + v
+              + "]; supported: "
+              + String.join(", ", HprofHeader.SUPPORTED_VERSIONS));
+    }
+    long idOffset = r.position();
+    int idSize = r.readInt();
+    if (idSize != 4 && idSize != 8) {
+      throw new HprofFormatException(
+          idOffset, "Unsupported identifier size " + idSize + "; expected 4 or 8");
+    }
+    long millis = r.readLong();
+    return new HprofHeader(v, idSize, Instant.ofEpochMilli(millis), (int) r.position());
+  }
+
+  private static String hex(byte[] bytes, int max) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < Math.min(max, bytes.length); i++) {
+      if (i > 0) {
+        sb.append(' ');
+      }
+      sb.append(String.format("%02x", bytes[i] & 0xFF));
+    }
+    return bytes.length == 0 ? "(empty input)" : sb.toString();
+  }
+
+  public HprofHeader header() {
+    return header;
+  }
+
+  public InputFormat format() {
+    return format;
+  }
+
+  /**
+   * Streams all records once to {@code listener}; may be called once per input.
+   *
+   * @return what was seen (record counts, whether a heap dump was present)
+   */
+  public HprofStreamReader.Summary read(HprofListener listener) throws IOException {
+    if (consumed) {
+      throw new IllegalStateException("an HprofInput can be read once; open it again");
+    }
+    consumed = true;
+    return new HprofStreamReader(reader, header).read(listener);
+  }
+
+  @Override
+  public void close() throws IOException {
+    reader.close();
+  }
+}

@@ -1,0 +1,155 @@
+package io.heapfleet.analysis.json;
+
+import io.heapfleet.analysis.histogram.ClassHistogram;
+import io.heapfleet.analysis.histogram.ClassStats;
+import io.heapfleet.analysis.histogram.SizeModel;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The JSON forms of the analysis results, exactly as the {@code heapfleet histo/diff/trend --format
+ * json} contract (issue 3) names the fields. The histogram form is also the summary stored beside
+ * each dump and round-trips through {@link #readHistogram}. Stateless and thread-safe.
+ */
+public final class AnalysisJson {
+  /** Histogram summaries larger than this are refused (a summary is a few hundred KB at most). */
+  private static final int MAX_SUMMARY_BYTES = 64 * 1024 * 1024;
+
+  private AnalysisJson() {}
+
+  /** Writes the histogram JSON: {@code {"dump":{...},"classes":[...]}}. */
+  public static void writeHistogram(ClassHistogram h, Writer out) throws IOException {
+    JsonWriter w = new JsonWriter(out);
+    w.beginObject();
+    w.name("dump").beginObject();
+    w.field("timestamp", h.timestamp().toString());
+    w.field("idSize", h.idSize());
+    w.field("instances", h.instances());
+    w.field("shallowBytes", h.shallowBytes());
+    w.field("classes", h.classes());
+    w.field("sizeModel", h.sizeModel().label());
+    w.name("duplicateClasses").beginArray();
+    for (String d : h.duplicateClasses()) {
+      w.string(d);
+    }
+    w.endArray();
+    w.endObject();
+    w.name("classes").beginArray();
+    for (ClassStats e : h.entries()) {
+      w.beginObject();
+      w.field("class", e.className());
+      w.field("instances", e.instances());
+      w.field("shallowBytes", e.shallowBytes());
+      w.endObject();
+    }
+    w.endArray();
+    w.endObject();
+    out.write('\n');
+    out.flush();
+  }
+
+  public static void writeHistogram(ClassHistogram h, OutputStream out) throws IOException {
+    writeHistogram(h, new OutputStreamWriter(out, StandardCharsets.UTF_8));
+  }
+
+  public static String histogramToString(ClassHistogram h) {
+    java.io.StringWriter sw = new java.io.StringWriter();
+    try {
+      writeHistogram(h, sw);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return sw.toString();
+  }
+
+  /** Reads a histogram written by {@link #writeHistogram}; the stream is read, not closed. */
+  public static ClassHistogram readHistogram(InputStream in) throws IOException {
+    byte[] bytes = in.readNBytes(MAX_SUMMARY_BYTES + 1);
+    if (bytes.length > MAX_SUMMARY_BYTES) {
+      throw new AnalysisJsonException("Histogram JSON is larger than " + MAX_SUMMARY_BYTES);
+    }
+    return readHistogram(new String(bytes, StandardCharsets.UTF_8));
+  }
+
+  public static ClassHistogram readHistogram(String json) throws IOException {
+    try {
+      Map<String, Object> root = object(JsonParser.parse(json), "the document");
+      Map<String, Object> dump = object(root.get("dump"), "\"dump\"");
+      List<ClassStats> entries = new ArrayList<>();
+      for (Object o : list(root.get("classes"), "\"classes\"")) {
+        Map<String, Object> e = object(o, "a \"classes\" entry");
+        entries.add(
+            new ClassStats(
+                text(e.get("class"), "class"),
+                number(e.get("instances"), "instances"),
+                number(e.get("shallowBytes"), "shallowBytes")));
+      }
+      List<String> duplicates = new ArrayList<>();
+      if (dump.get("duplicateClasses") != null) {
+        for (Object o : list(dump.get("duplicateClasses"), "\"duplicateClasses\"")) {
+          duplicates.add(text(o, "duplicateClasses entry"));
+        }
+      }
+      Object model = dump.get("sizeModel");
+      return new ClassHistogram(
+          Instant.parse(text(dump.get("timestamp"), "dump.timestamp")),
+          (int) number(dump.get("idSize"), "dump.idSize"),
+          number(dump.get("instances"), "dump.instances"),
+          number(dump.get("shallowBytes"), "dump.shallowBytes"),
+          (int) number(dump.get("classes"), "dump.classes"),
+          entries,
+          duplicates,
+          model == null ? SizeModel.COMPRESSED_OOPS : SizeModel.ofLabel(text(model, "sizeModel")));
+    } catch (IllegalArgumentException | DateTimeParseException e) {
+      throw new AnalysisJsonException("Invalid histogram JSON: " + e.getMessage(), e);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> object(Object o, String what) {
+    if (o instanceof Map<?, ?> m) {
+      return (Map<String, Object>) m;
+    }
+    throw new IllegalArgumentException(what + " must be a JSON object");
+  }
+
+  static List<?> list(Object o, String what) {
+    if (o instanceof List<?> l) {
+      return l;
+    }
+    throw new IllegalArgumentException(what + " must be a JSON array");
+  }
+
+  static String text(Object o, String what) {
+    if (o instanceof String s) {
+      return s;
+    }
+    throw new IllegalArgumentException("\"" + what + "\" must be a string");
+  }
+
+  static long number(Object o, String what) {
+    if (o instanceof Long l) {
+      return l;
+    }
+    if (o instanceof Double d && d == Math.rint(d)) {
+      return d.longValue();
+    }
+    throw new IllegalArgumentException("\"" + what + "\" must be an integer");
+  }
+
+  static double decimal(Object o, String what) {
+    if (o instanceof Number n) {
+      return n.doubleValue();
+    }
+    throw new IllegalArgumentException("\"" + what + "\" must be a number");
+  }
+}

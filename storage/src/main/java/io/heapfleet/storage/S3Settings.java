@@ -1,0 +1,210 @@
+package io.heapfleet.storage;
+
+import java.net.URI;
+import java.util.Objects;
+import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+
+/**
+ * Where and how heapfleet stores dumps in S3. Immutable and thread-safe; derive variants with the
+ * {@code with...} methods.
+ *
+ * @param bucket the bucket (must exist)
+ * @param prefix key prefix without leading or trailing slash; empty for the bucket root
+ * @param endpoint endpoint override (S3Proxy, LocalStack, MinIO); {@code null} for AWS
+ * @param region AWS region; {@code null} means the SDK's default region chain
+ * @param pathStyle path-style addressing (needed by most S3-compatible servers)
+ * @param sse server-side encryption requested on every write
+ * @param kmsKeyId KMS key id/ARN for {@link ServerSideEncryption#KMS}; {@code null} for the default
+ * @param partSize multipart part size in bytes (5 MiB to 5 GiB); also the single-PUT threshold
+ * @param partsInFlight parts uploaded concurrently per upload; memory is about {@code
+ *     (partsInFlight + 1) * partSize}
+ * @param credentials credentials; {@code null} means the AWS default credential chain
+ */
+public record S3Settings(
+    String bucket,
+    String prefix,
+    URI endpoint,
+    String region,
+    boolean pathStyle,
+    ServerSideEncryption sse,
+    String kmsKeyId,
+    int partSize,
+    int partsInFlight,
+    AwsCredentialsProvider credentials) {
+
+  /** S3's minimum size of every multipart part but the last. */
+  public static final int MIN_PART_SIZE = 5 * 1024 * 1024;
+
+  /** Default part size: 8 MiB. */
+  public static final int DEFAULT_PART_SIZE = 8 * 1024 * 1024;
+
+  /** Default number of parts in flight per upload. */
+  public static final int DEFAULT_PARTS_IN_FLIGHT = 3;
+
+  public S3Settings {
+    Objects.requireNonNull(bucket, "bucket");
+    if (bucket.isBlank()) {
+      throw new IllegalArgumentException("S3 bucket name must not be empty");
+    }
+    prefix = normalizePrefix(prefix);
+    sse = sse == null ? ServerSideEncryption.NONE : sse;
+    if (kmsKeyId != null && sse != ServerSideEncryption.KMS) {
+      throw new IllegalArgumentException("a KMS key id needs server-side encryption 'kms'");
+    }
+    if (partSize < MIN_PART_SIZE) {
+      throw new IllegalArgumentException(
+          "part size " + partSize + " is below S3's minimum of " + MIN_PART_SIZE + " bytes");
+    }
+    if (partsInFlight < 1 || partsInFlight > 64) {
+      throw new IllegalArgumentException("parts in flight must be 1..64, was " + partsInFlight);
+    }
+  }
+
+  /** Settings for {@code bucket} with defaults: AWS endpoint, default region and credentials. */
+  public static S3Settings of(String bucket) {
+    return new S3Settings(
+        bucket,
+        "",
+        null,
+        null,
+        false,
+        ServerSideEncryption.NONE,
+        null,
+        DEFAULT_PART_SIZE,
+        DEFAULT_PARTS_IN_FLIGHT,
+        null);
+  }
+
+  public S3Settings withPrefix(String value) {
+    return new S3Settings(
+        bucket,
+        value,
+        endpoint,
+        region,
+        pathStyle,
+        sse,
+        kmsKeyId,
+        partSize,
+        partsInFlight,
+        credentials);
+  }
+
+  /** An endpoint override; also switches on path-style addressing. */
+  public S3Settings withEndpoint(URI value) {
+    return new S3Settings(
+        bucket,
+        prefix,
+        value,
+        region,
+        value != null || pathStyle,
+        sse,
+        kmsKeyId,
+        partSize,
+        partsInFlight,
+        credentials);
+  }
+
+  public S3Settings withRegion(String value) {
+    return new S3Settings(
+        bucket,
+        prefix,
+        endpoint,
+        value,
+        pathStyle,
+        sse,
+        kmsKeyId,
+        partSize,
+        partsInFlight,
+        credentials);
+  }
+
+  public S3Settings withPathStyle(boolean value) {
+    return new S3Settings(
+        bucket,
+        prefix,
+        endpoint,
+        region,
+        value,
+        sse,
+        kmsKeyId,
+        partSize,
+        partsInFlight,
+        credentials);
+  }
+
+  /** Server-side encryption; {@code kmsKeyId} only with {@link ServerSideEncryption#KMS}. */
+  public S3Settings withEncryption(ServerSideEncryption value, String kmsKey) {
+    return new S3Settings(
+        bucket,
+        prefix,
+        endpoint,
+        region,
+        pathStyle,
+        value,
+        kmsKey,
+        partSize,
+        partsInFlight,
+        credentials);
+  }
+
+  public S3Settings withPartSize(int value) {
+    return new S3Settings(
+        bucket,
+        prefix,
+        endpoint,
+        region,
+        pathStyle,
+        sse,
+        kmsKeyId,
+        value,
+        partsInFlight,
+        credentials);
+  }
+
+  public S3Settings withPartsInFlight(int value) {
+    return new S3Settings(
+        bucket, prefix, endpoint, region, pathStyle, sse, kmsKeyId, partSize, value, credentials);
+  }
+
+  public S3Settings withCredentials(AwsCredentialsProvider value) {
+    return new S3Settings(
+        bucket, prefix, endpoint, region, pathStyle, sse, kmsKeyId, partSize, partsInFlight, value);
+  }
+
+  /** The endpoint override, if any. */
+  public Optional<URI> endpointOverride() {
+    return Optional.ofNullable(endpoint);
+  }
+
+  /** Where this points, for messages: {@code s3://bucket/prefix (endpoint)}. */
+  public String describe() {
+    return "s3://"
+        + bucket
+        + (prefix.isEmpty() ? "" : "/" + prefix)
+        + (endpoint == null ? "" : " at " + endpoint);
+  }
+
+  @Override
+  public String toString() {
+    // Never print credentials.
+    return "S3Settings[" + describe() + ", region=" + region + ", sse=" + sse + "]";
+  }
+
+  private static String normalizePrefix(String prefix) {
+    if (prefix == null) {
+      return "";
+    }
+    String p = prefix.strip();
+    while (p.startsWith("/")) {
+      p = p.substring(1);
+    }
+    while (p.endsWith("/")) {
+      p = p.substring(0, p.length() - 1);
+    }
+    if (p.contains("//")) {
+      throw new IllegalArgumentException("S3 prefix '" + prefix + "' contains an empty segment");
+    }
+    return p;
+  }
+}

@@ -78,7 +78,8 @@ final class HistogramBuilder implements HprofListener {
 
   @Override
   public void onLoadClass(int classSerial, long classId, int stackTraceSerial, long nameStringId) {
-    nameIds[indexOf(classId)] = nameStringId;
+    int i = indexOf(classId); // first: indexOf may grow the arrays
+    nameIds[i] = nameStringId;
   }
 
   @Override

@@ -301,7 +301,8 @@ public final class DumpUpload extends OutputStream {
         partFailure =
             e instanceof SdkException sdk
                 ? S3Errors.translate(sdk, settings, "upload part " + number + " of", objectKey)
-                : e;
+                : new StorageException(
+                    "cannot upload part " + number + " of " + objectKey + ": " + e.getMessage(), e);
       }
       throw e;
     } finally {

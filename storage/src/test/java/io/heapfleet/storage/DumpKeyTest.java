@@ -1,0 +1,67 @@
+package io.heapfleet.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class DumpKeyTest {
+  static final Instant T = Instant.parse("2026-11-22T01:37:09.123Z");
+
+  @Test
+  void keyFollowsTheLayoutAndParsesBack() {
+    DumpKey k = DumpKey.of("prod", "orders", "0a1b2c3d4e5f", T, DumpFormat.GZIP);
+
+    assertThat(k.toKey("heapdumps"))
+        .isEqualTo("heapdumps/prod/orders/0a1b2c3d4e5f/20261122T013709Z.hprof.gz");
+    assertThat(k.summaryKey("heapdumps"))
+        .isEqualTo("heapdumps/prod/orders/0a1b2c3d4e5f/20261122T013709Z.summary.json");
+    assertThat(k.toKey("")).isEqualTo("prod/orders/0a1b2c3d4e5f/20261122T013709Z.hprof.gz");
+    assertThat(DumpKey.parse("heapdumps", k.toKey("heapdumps"))).isEqualTo(k);
+    assertThat(k.time()).isEqualTo(Instant.parse("2026-11-22T01:37:09Z"));
+    assertThat(k.downloadFileName()).isEqualTo("0a1b2c3d4e5f-20261122T013709Z.hprof.gz");
+  }
+
+  @Test
+  void unknownClusterAndServiceUseThePlaceholder() {
+    DumpKey k = DumpKey.of(null, "", "t", T, DumpFormat.ZSTD);
+    assertThat(k.toKey("p")).isEqualTo("p/_/_/t/20261122T013709Z.hprof.zst");
+    assertThat(DumpKey.parse("p", k.toKey("p")).task()).isEqualTo(new TaskRef(null, null, "t"));
+  }
+
+  @Test
+  void oddCharactersCannotEscapeTheirSegment() {
+    assertThat(KeySegment.encode("a/b", "id")).isEqualTo("a%2Fb");
+    assertThat(KeySegment.encode("..", "id")).isEqualTo("%2E%2E");
+    assertThat(KeySegment.encode("_tasks", "id")).isEqualTo("%5Ftasks");
+    assertThat(KeySegment.encode("_", "id")).isEqualTo("%5F");
+    assertThat(KeySegment.encode("a_b-c.d", "id")).isEqualTo("a_b-c.d");
+    assertThat(KeySegment.encode("ü %", "id")).isEqualTo("%C3%BC%20%25");
+    for (String id : new String[] {"a/b", "..", "_", "_tasks", "ü %", "x%2F"}) {
+      assertThat(KeySegment.decode(KeySegment.encode(id, "id"))).isEqualTo(id);
+    }
+  }
+
+  @Test
+  void badIdsAreRefusedWithTheirName() {
+    assertThatThrownBy(() -> DumpKey.of("c", "s", "", T, DumpFormat.RAW))
+        .hasMessage("task id must not be empty");
+    assertThatThrownBy(() -> DumpKey.of("c", "s", "x".repeat(256), T, DumpFormat.RAW))
+        .hasMessageContaining("task id is 256 bytes long");
+    assertThatThrownBy(() -> DumpKey.parse("p", "p/c/s/t/notatime.hprof.gz"))
+        .hasMessageContaining("p/c/s/t/notatime.hprof.gz");
+    assertThatThrownBy(() -> DumpKey.parse("p", "q/c/s/t/20261122T013709Z.hprof.gz"))
+        .hasMessageContaining("not under prefix 'p'");
+  }
+
+  @Test
+  void settingsValidateAtTheDoor() {
+    assertThatThrownBy(() -> S3Settings.of("b").withPartSize(1024))
+        .hasMessageContaining("part size 1024 is below");
+    assertThatThrownBy(() -> S3Settings.of("b").withEncryption(ServerSideEncryption.AES256, "k"))
+        .hasMessageContaining("KMS key id needs");
+    assertThat(S3Settings.of("b").withPrefix("/a/b/").prefix()).isEqualTo("a/b");
+    assertThatThrownBy(() -> ServerSideEncryption.parse("rot13")).hasMessageContaining("'rot13'");
+  }
+}

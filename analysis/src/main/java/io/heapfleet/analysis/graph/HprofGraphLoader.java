@@ -28,7 +28,7 @@ import java.util.List;
  * an {@code OutOfMemoryError}. Not thread-safe; one loader per load.
  */
 public final class HprofGraphLoader implements HprofListener {
-  private static final int CHECK_EVERY = 1 << 18;
+  private static final int CHECK_EVERY = 1 << 16;
 
   private final GraphBuilder builder;
   private final int idSize;
@@ -86,6 +86,7 @@ public final class HprofGraphLoader implements HprofListener {
   }
 
   private LoadedDump finish(java.time.Instant timestamp, long bytes) {
+    checkMemory();
     SizeModel model = models[0];
     for (int i = 1; i < models.length; i++) {
       if (modelHits[i] > modelHits[indexOf(model)]) {

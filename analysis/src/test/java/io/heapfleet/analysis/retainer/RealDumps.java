@@ -13,8 +13,7 @@ final class RealDumps {
   static Path dump(String scenario, Path dir) throws IOException, InterruptedException {
     Path file = dir.resolve(scenario + ".hprof");
     Path classes =
-        Path.of(
-            LeakFixtures.class.getProtectionDomain().getCodeSource().getLocation().getPath());
+        Path.of(LeakFixtures.class.getProtectionDomain().getCodeSource().getLocation().getPath());
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Path log = dir.resolve(scenario + ".log");
     Process p =

@@ -104,6 +104,7 @@ public final class CaptureScheduler {
   }
 
   private final Settings settings;
+  private volatile boolean scheduled = true;
   private final Clock clock;
   private final RandomGenerator random;
   private final Map<String, State> tasks = new LinkedHashMap<>();
@@ -166,7 +167,7 @@ public final class CaptureScheduler {
     }
     List<State> due =
         tasks.values().stream()
-            .filter(s -> !s.running && !s.nextDue.isAfter(now))
+            .filter(s -> !s.running && !s.nextDue.isAfter(now) && (scheduled || s.onDemand))
             .sorted(
                 Comparator.comparing((State s) -> !s.onDemand)
                     .thenComparing(s -> s.nextDue)
@@ -243,6 +244,14 @@ public final class CaptureScheduler {
   private Duration jitter() {
     long max = settings.jitter().toMillis();
     return max <= 0 ? Duration.ZERO : Duration.ofMillis(random.nextLong(max + 1));
+  }
+
+  /**
+   * Turns interval captures on or off; when off only {@link #requestNow on-demand} captures run
+   * (tasks are still tracked).
+   */
+  public void setScheduled(boolean scheduled) {
+    this.scheduled = scheduled;
   }
 
   /** Asks for a capture of {@code taskId} as soon as the limits allow. */

@@ -1,0 +1,61 @@
+package io.heapfleet.collector.api;
+
+import io.heapfleet.collector.config.ApiConfig;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Map;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+/**
+ * Requires {@code Authorization: Bearer <heapfleet.collector.api.token>} on every {@code /api}
+ * request unless {@code heapfleet.collector.api.auth-enabled=false}. {@code /q/health}, {@code
+ * /q/metrics} and {@code /q/openapi} are not under {@code /api} and stay open. The comparison is
+ * constant-time over SHA-256 digests; the token is never logged. Thread-safe.
+ */
+public class ApiTokenFilter {
+  @Inject ApiConfig config;
+
+  @ServerRequestFilter(preMatching = true)
+  public Response check(ContainerRequestContext request) {
+    String path = request.getUriInfo().getPath();
+    if (!config.authEnabled() || !(path.equals("/api") || path.startsWith("/api/"))) {
+      return null;
+    }
+    String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+    String expected = config.token().orElse("");
+    if (header != null
+        && header.regionMatches(true, 0, "Bearer ", 0, 7)
+        && !expected.isEmpty()
+        && sameDigest(header.substring(7).trim(), expected)) {
+      return null;
+    }
+    return Response.status(Response.Status.UNAUTHORIZED)
+        .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"heapfleet-collector\"")
+        .type(MediaType.APPLICATION_JSON)
+        .entity(
+            Map.of(
+                "error",
+                "unauthorized",
+                "message",
+                "the API needs Authorization: Bearer <heapfleet.collector.api.token>"))
+        .build();
+  }
+
+  private static boolean sameDigest(String presented, String expected) {
+    try {
+      MessageDigest a = MessageDigest.getInstance("SHA-256");
+      MessageDigest b = MessageDigest.getInstance("SHA-256");
+      return MessageDigest.isEqual(
+          a.digest(presented.getBytes(StandardCharsets.UTF_8)),
+          b.digest(expected.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package io.heapfleet.collector.api;
+
+import io.heapfleet.collector.service.CollectorEngine;
+import io.heapfleet.collector.state.TaskStatus;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.Comparator;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+
+/** The fleet at a glance: which live tasks are leaking, worst first. Thread-safe (stateless). */
+@Path("/api/fleet")
+@Produces(MediaType.APPLICATION_JSON)
+@SecurityRequirement(name = "apiToken")
+public class FleetResource {
+  @Inject CollectorEngine engine;
+
+  /**
+   * The fleet summary.
+   *
+   * @param liveTasks tasks discovery sees now
+   * @param leaking live tasks assessed {@code leaking}, fastest heap growth first
+   * @param stable number of live tasks assessed {@code stable}
+   * @param unknown number of live tasks with fewer than two snapshots
+   * @param discovery where tasks come from and when that last worked
+   */
+  public record Fleet(
+      int liveTasks,
+      List<TaskStatus> leaking,
+      int stable,
+      int unknown,
+      CollectorEngine.DiscoveryStatus discovery) {}
+
+  @GET
+  @Operation(summary = "Which live tasks are leaking, worst (fastest growing) first")
+  public Fleet fleet() {
+    List<TaskStatus> live = engine.tasks().stream().filter(TaskStatus::live).toList();
+    List<TaskStatus> leaking =
+        live.stream()
+            .filter(t -> "leaking".equals(t.assessment()))
+            .sorted(Comparator.comparingDouble(TaskStatus::growthMbPerHour).reversed())
+            .toList();
+    int stable = (int) live.stream().filter(t -> "stable".equals(t.assessment())).count();
+    return new Fleet(
+        live.size(),
+        leaking,
+        stable,
+        live.size() - leaking.size() - stable,
+        engine.discoveryStatus());
+  }
+}

@@ -1,0 +1,32 @@
+package io.heapfleet.collector.capture;
+
+import java.util.Locale;
+
+/** How one capture attempt ended; the metric tag {@code outcome} is {@link #tag()}. */
+public enum CaptureOutcome {
+  /** Dump stored, summary written, diff and trend updated. */
+  STORED,
+  /** The endpoint refused the token (401): wrong secret or scope. Not retried before next round. */
+  UNAUTHORIZED,
+  /** The endpoint was busy or dumped too recently (429); retried after its Retry-After. */
+  BUSY,
+  /** A pinned capture through a load balancer never reached its task (421 every attempt). */
+  NOT_LANDED,
+  /** The task could not be reached (connect refused or timed out). */
+  UNREACHABLE,
+  /** No response headers within the first-byte timeout, or the body stalled (idle timeout). */
+  TIMEOUT,
+  /** The body ended early or its bytes are not a valid dump (task died mid-dump). */
+  TRUNCATED,
+  /** The endpoint answered with an error (503 cannot dump, 507 no disk, 500 dump failed ...). */
+  ENDPOINT_ERROR,
+  /** S3 refused the upload or a write of summary/diff/trend. */
+  STORAGE_ERROR,
+  /** Anything else (a bug or an unexpected response); the message says what. */
+  FAILED;
+
+  /** Lower-case name for metrics and JSON. */
+  public String tag() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,337 @@
+package io.heapfleet.collector.capture;
+
+import io.heapfleet.analysis.histogram.ClassHistogram;
+import io.heapfleet.analysis.histogram.ClassHistograms;
+import io.heapfleet.collector.discovery.Target;
+import io.heapfleet.endpoint.client.DumpRequest;
+import io.heapfleet.endpoint.client.DumpResponse;
+import io.heapfleet.endpoint.client.HeapdumpClient;
+import io.heapfleet.endpoint.client.HeapdumpClientException;
+import io.heapfleet.storage.DumpFormat;
+import io.heapfleet.storage.DumpKey;
+import io.heapfleet.storage.DumpMetadata;
+import io.heapfleet.storage.DumpStore;
+import io.heapfleet.storage.DumpUpload;
+import io.heapfleet.storage.StoredDump;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.LongConsumer;
+import java.util.function.Supplier;
+
+/**
+ * Takes one dump from one task and stores it, reading the bytes exactly once: the response body is
+ * teed into the S3 multipart upload and, through a {@link BoundedPipe}, into the class-histogram
+ * analyser on another thread. Memory per capture is the pipe (a few MiB) plus the upload's parts in
+ * flight, whatever the dump's size.
+ *
+ * <p>The upload is completed only after the analyser has read a complete, valid dump and the body
+ * length matches {@code Content-Length}; on any failure (task died mid-dump, timeout, S3 refused a
+ * part) the multipart upload is aborted, so no partial object is ever stored. Thread-safe: each
+ * call is independent.
+ */
+public final class DumpCapture {
+  /** Read size; also the chunk size of the analyser pipe. */
+  static final int CHUNK = 256 * 1024;
+
+  /** Capture settings. */
+  public record Settings(
+      Duration firstByteTimeout,
+      Duration idleTimeout,
+      boolean live,
+      io.heapfleet.endpoint.DumpFormat format,
+      int analysisBufferBytes,
+      int pinnedMaxAttempts) {}
+
+  private final HeapdumpClient client;
+  private final DumpStore store;
+  private final Supplier<String> token;
+  private final Settings settings;
+  private final Clock clock;
+  private final ExecutorService analysers;
+  private final ScheduledExecutorService timer;
+
+  public DumpCapture(
+      HeapdumpClient client,
+      DumpStore store,
+      Supplier<String> token,
+      Settings settings,
+      Clock clock,
+      ExecutorService analysers,
+      ScheduledExecutorService timer) {
+    this.client = Objects.requireNonNull(client);
+    this.store = Objects.requireNonNull(store);
+    this.token = Objects.requireNonNull(token);
+    this.settings = Objects.requireNonNull(settings);
+    this.clock = Objects.requireNonNull(clock);
+    this.analysers = Objects.requireNonNull(analysers);
+    this.timer = Objects.requireNonNull(timer);
+  }
+
+  /** Fails the capture with an outcome; internal control flow only. */
+  private static final class Failure extends Exception {
+    final CaptureOutcome outcome;
+
+    Failure(CaptureOutcome outcome, String message, Throwable cause) {
+      super(message, cause, false, false);
+      this.outcome = outcome;
+    }
+  }
+
+  /** Captures {@code target}; never throws for capture failures (they are in the report). */
+  public CaptureReport capture(Target target) {
+    return capture(target, received -> {});
+  }
+
+  /**
+   * Captures {@code target}, calling {@code progress} with the bytes received so far after each
+   * chunk (on the capturing thread).
+   */
+  public CaptureReport capture(Target target, LongConsumer progress) {
+    long started = System.nanoTime();
+    int requests = 0;
+    long[] receivedSoFar = {0};
+    LongConsumer counting =
+        n -> {
+          receivedSoFar[0] = n;
+          progress.accept(n);
+        };
+    DumpResponse response = null;
+    DumpUpload upload = null;
+    BoundedPipe pipe = null;
+    Future<ClassHistogram> analysis = null;
+    try {
+      DumpRequest request =
+          DumpRequest.defaults()
+              .withLive(settings.live())
+              .withFormat(settings.format())
+              .withTimeout(settings.firstByteTimeout());
+      if (target.pinned()) {
+        request =
+            request.withTargetTask(target.taskId()).withMaxAttempts(settings.pinnedMaxAttempts());
+      }
+      response = open(target, request);
+      requests = response.attempts();
+      if (!response.taskId().equals(target.taskId())) {
+        // A static URL now serves another task (the old one was replaced): that is a new series,
+        // which discovery will find; this task is not reachable here any more.
+        throw new Failure(
+            CaptureOutcome.FAILED,
+            target.baseUri() + " is now task " + response.taskId() + ", not " + target.taskId(),
+            null);
+      }
+      DumpKey key =
+          DumpKey.of(
+              target.cluster(),
+              target.service(),
+              target.taskId(),
+              clock.instant(),
+              DumpFormat.parse(response.format().id()));
+      upload = store.openUpload(key, metadata(response));
+      pipe = new BoundedPipe(settings.analysisBufferBytes(), CHUNK);
+      BoundedPipe analysed = pipe;
+      analysis =
+          analysers.submit(
+              () -> {
+                try (InputStream in = analysed.source()) {
+                  return ClassHistograms.of(in);
+                }
+              });
+      long received = stream(response, upload, pipe.sink(), counting);
+      OptionalLong expected = response.contentLength();
+      if (expected.isPresent() && expected.getAsLong() != received) {
+        throw new Failure(
+            CaptureOutcome.TRUNCATED,
+            "body ended after " + received + " of " + expected.getAsLong() + " bytes",
+            null);
+      }
+      ClassHistogram histogram = awaitHistogram(analysis, received);
+      StoredDump stored;
+      try {
+        stored = upload.complete();
+      } catch (IOException | RuntimeException e) {
+        throw new Failure(
+            CaptureOutcome.STORAGE_ERROR,
+            "S3 refused to complete the upload: " + e.getMessage(),
+            e);
+      }
+      upload = null;
+      return new CaptureReport(
+          CaptureOutcome.STORED,
+          "stored " + stored.objectKey(),
+          stored.sizeBytes(),
+          since(started),
+          requests,
+          Optional.empty(),
+          Optional.of(stored),
+          Optional.of(histogram));
+    } catch (Failure f) {
+      return CaptureReport.failed(
+          f.outcome, f.getMessage(), receivedSoFar[0], since(started), requests, retryAfter(f));
+    } catch (RuntimeException e) {
+      CaptureOutcome o =
+          e instanceof io.heapfleet.storage.StorageException
+              ? CaptureOutcome.STORAGE_ERROR
+              : CaptureOutcome.FAILED;
+      return CaptureReport.failed(
+          o,
+          String.valueOf(e.getMessage()),
+          receivedSoFar[0],
+          since(started),
+          requests,
+          Optional.empty());
+    } finally {
+      if (upload != null) {
+        upload.abort();
+      }
+      if (pipe != null) {
+        pipe.fail("capture ended");
+      }
+      if (analysis != null) {
+        analysis.cancel(true);
+      }
+      if (response != null) {
+        try {
+          response.close();
+        } catch (IOException ignored) {
+          // the connection is discarded anyway
+        }
+      }
+    }
+  }
+
+  private DumpResponse open(Target target, DumpRequest request) throws Failure {
+    try {
+      return client.open(target.baseUri(), token.get(), request);
+    } catch (HeapdumpClientException e) {
+      CaptureOutcome o =
+          switch (e.status()) {
+            case 401 -> CaptureOutcome.UNAUTHORIZED;
+            case 429 -> CaptureOutcome.BUSY;
+            case 421 -> CaptureOutcome.NOT_LANDED;
+            default -> CaptureOutcome.ENDPOINT_ERROR;
+          };
+      throw new Failure(o, e.getMessage(), e);
+    } catch (IOException e) {
+      throw new Failure(classify(e), e.getMessage(), e);
+    }
+  }
+
+  private static CaptureOutcome classify(IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof HttpConnectTimeoutException || t instanceof ConnectException) {
+        return CaptureOutcome.UNREACHABLE;
+      }
+      if (t instanceof HttpTimeoutException || t instanceof SocketTimeoutException) {
+        return CaptureOutcome.TIMEOUT;
+      }
+    }
+    return CaptureOutcome.UNREACHABLE;
+  }
+
+  private long stream(
+      DumpResponse response, DumpUpload upload, OutputStream analyser, LongConsumer progress)
+      throws Failure {
+    byte[] buf = new byte[CHUNK];
+    long total = 0;
+    try (InputStream body =
+        new IdleTimeoutInputStream(response.body(), settings.idleTimeout(), timer)) {
+      while (true) {
+        int n;
+        try {
+          n = body.read(buf);
+        } catch (SocketTimeoutException e) {
+          throw new Failure(
+              CaptureOutcome.TIMEOUT, "after " + total + " bytes: " + e.getMessage(), e);
+        } catch (IOException e) {
+          throw new Failure(
+              CaptureOutcome.TRUNCATED,
+              "the dump stream broke after " + total + " bytes (task died mid-dump?): " + e,
+              e);
+        }
+        if (n < 0) {
+          break;
+        }
+        try {
+          upload.write(buf, 0, n);
+        } catch (IOException | RuntimeException e) {
+          throw new Failure(
+              CaptureOutcome.STORAGE_ERROR,
+              "S3 refused part of the upload after " + total + " bytes: " + e.getMessage(),
+              e);
+        }
+        analyser.write(buf, 0, n);
+        total += n;
+        progress.accept(total);
+      }
+      analyser.close();
+      return total;
+    } catch (IOException e) {
+      // analyser pipe interrupted, or closing the body failed
+      throw new Failure(CaptureOutcome.FAILED, "capture interrupted: " + e.getMessage(), e);
+    }
+  }
+
+  private static ClassHistogram awaitHistogram(Future<ClassHistogram> analysis, long received)
+      throws Failure {
+    try {
+      return analysis.get();
+    } catch (ExecutionException e) {
+      throw new Failure(
+          CaptureOutcome.TRUNCATED,
+          "the "
+              + received
+              + " bytes received are not a complete heap dump: "
+              + e.getCause().getMessage(),
+          e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new Failure(CaptureOutcome.FAILED, "interrupted while analysing", e);
+    }
+  }
+
+  private static DumpMetadata metadata(DumpResponse r) {
+    long heapUsed = r.header("X-Heapdump-Heap-Used").map(DumpCapture::parseLong).orElse(-1L);
+    long dumpMillis = r.header("X-Heapdump-Duration-Ms").map(DumpCapture::parseLong).orElse(-1L);
+    return new DumpMetadata(
+        r.header("X-Heapdump-Jvm").orElse(null),
+        heapUsed,
+        r.hprofBytes().orElse(-1),
+        dumpMillis < 0 ? null : Duration.ofMillis(dumpMillis));
+  }
+
+  private static long parseLong(String s) {
+    try {
+      return Long.parseLong(s.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private static Optional<Duration> retryAfter(Failure f) {
+    return f.getCause() instanceof HeapdumpClientException e ? e.retryAfter() : Optional.empty();
+  }
+
+  private static Duration since(long startNanos) {
+    return Duration.ofNanos(System.nanoTime() - startNanos);
+  }
+
+  /** The current time (for callers that stamp reports). */
+  Instant now() {
+    return clock.instant();
+  }
+}

@@ -1,0 +1,160 @@
+package io.heapfleet.collector.metrics;
+
+import io.heapfleet.collector.capture.CaptureOutcome;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The collector's Prometheus metrics (served at {@code /q/metrics}):
+ *
+ * <ul>
+ *   <li>{@code heapfleet_captures_total{outcome}}: capture attempts by {@link CaptureOutcome}
+ *   <li>{@code heapfleet_capture_bytes_total}: dump bytes stored
+ *   <li>{@code heapfleet_capture_duration_seconds{outcome}}: request to stored (timer)
+ *   <li>{@code heapfleet_capture_dump_bytes}: size of each stored dump (summary)
+ *   <li>{@code heapfleet_task_heap_used_bytes{cluster,service,task}}: heap in the newest dump
+ *   <li>{@code heapfleet_task_leaking{cluster,service,task}}: 1 when the trend says leaking
+ *   <li>{@code heapfleet_task_heap_growth_mb_per_hour{cluster,service,task}}: heap slope
+ *   <li>{@code heapfleet_discovered_tasks}: live tasks; {@code heapfleet_discovery_failures_total}
+ * </ul>
+ *
+ * Per-task gauges exist only for live tasks: when a task ends, its gauges are removed so that an
+ * alert does not keep firing for a task that is gone. Thread-safe.
+ */
+public final class CollectorMetrics {
+  private final MeterRegistry registry;
+  private final Counter bytes;
+  private final DistributionSummary dumpSize;
+  private final Counter discoveryFailures;
+  private final Map<String, TaskGauges> perTask = new ConcurrentHashMap<>();
+  private volatile double discovered;
+
+  /** Values behind one task's gauges (gauges read them on scrape). */
+  private static final class TaskGauges {
+    volatile double heapUsed = Double.NaN;
+    volatile double leaking = Double.NaN;
+    volatile double growth = Double.NaN;
+    final List<Meter> meters = new ArrayList<>();
+  }
+
+  public CollectorMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    this.bytes =
+        Counter.builder("heapfleet.capture.bytes")
+            .description("Dump bytes stored in S3")
+            .baseUnit("bytes")
+            .register(registry);
+    this.dumpSize =
+        DistributionSummary.builder("heapfleet.capture.dump")
+            .description("Size of each stored dump")
+            .baseUnit("bytes")
+            .register(registry);
+    this.discoveryFailures =
+        Counter.builder("heapfleet.discovery.failures")
+            .description("Discovery refreshes that failed")
+            .register(registry);
+    Gauge.builder("heapfleet.discovered.tasks", this, m -> m.discovered)
+        .description("Tasks discovery sees now")
+        .register(registry);
+    for (CaptureOutcome o : CaptureOutcome.values()) {
+      captures(o); // every outcome exported from the start, at 0, so rate() works
+    }
+  }
+
+  private Counter captures(CaptureOutcome outcome) {
+    return Counter.builder("heapfleet.captures")
+        .description("Capture attempts by outcome")
+        .tag("outcome", outcome.tag())
+        .register(registry);
+  }
+
+  /** Records one capture attempt. */
+  public void captured(CaptureOutcome outcome, long storedBytes, Duration took) {
+    captures(outcome).increment();
+    Timer.builder("heapfleet.capture.duration")
+        .description("Capture duration, request to stored")
+        .tag("outcome", outcome.tag())
+        .register(registry)
+        .record(took);
+    if (outcome == CaptureOutcome.STORED) {
+      bytes.increment(storedBytes);
+      dumpSize.record(storedBytes);
+    }
+  }
+
+  /** Records a discovery refresh. */
+  public void discovery(boolean ok, int liveTasks) {
+    if (ok) {
+      discovered = liveTasks;
+    } else {
+      discoveryFailures.increment();
+    }
+  }
+
+  /** Updates one live task's gauges. */
+  public void task(
+      String cluster,
+      String service,
+      String taskId,
+      long heapUsed,
+      String assessment,
+      double growthMbPerHour) {
+    TaskGauges g =
+        perTask.computeIfAbsent(
+            taskId, id -> register(Tags.of("cluster", cluster, "service", service, "task", id)));
+    g.heapUsed = heapUsed < 0 ? Double.NaN : heapUsed;
+    g.leaking =
+        switch (assessment) {
+          case "leaking" -> 1;
+          case "stable" -> 0;
+          default -> Double.NaN;
+        };
+    g.growth = "unknown".equals(assessment) ? Double.NaN : growthMbPerHour;
+  }
+
+  private TaskGauges register(Tags tags) {
+    TaskGauges g = new TaskGauges();
+    g.meters.add(
+        Gauge.builder("heapfleet.task.heap.used", g, x -> x.heapUsed)
+            .description("Shallow size of all objects in the task's newest dump")
+            .baseUnit("bytes")
+            .tags(tags)
+            .register(registry));
+    g.meters.add(
+        Gauge.builder("heapfleet.task.leaking", g, x -> x.leaking)
+            .description("1 when the task's trend is leaking, 0 when stable")
+            .tags(tags)
+            .register(registry));
+    g.meters.add(
+        Gauge.builder("heapfleet.task.heap.growth.mb.per.hour", g, x -> x.growth)
+            .description("Heap growth over the task's series, MB per hour")
+            .tags(tags)
+            .register(registry));
+    return g;
+  }
+
+  /** Removes the gauges of tasks that are no longer live. */
+  public void retainTasks(Set<String> liveTaskIds) {
+    perTask
+        .entrySet()
+        .removeIf(
+            e -> {
+              if (liveTaskIds.contains(e.getKey())) {
+                return false;
+              }
+              e.getValue().meters.forEach(registry::remove);
+              return true;
+            });
+  }
+}

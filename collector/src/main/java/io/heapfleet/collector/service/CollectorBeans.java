@@ -1,0 +1,217 @@
+package io.heapfleet.collector.service;
+
+import io.heapfleet.collector.capture.DumpCapture;
+import io.heapfleet.collector.config.CaptureConfig;
+import io.heapfleet.collector.config.DiscoveryConfig;
+import io.heapfleet.collector.config.S3Config;
+import io.heapfleet.collector.config.ScheduleConfig;
+import io.heapfleet.collector.config.TokenConfig;
+import io.heapfleet.collector.discovery.Discovery;
+import io.heapfleet.collector.discovery.EcsDiscovery;
+import io.heapfleet.collector.discovery.IdentityProbe;
+import io.heapfleet.collector.discovery.LoadBalancerDiscovery;
+import io.heapfleet.collector.discovery.StaticDiscovery;
+import io.heapfleet.collector.metrics.CollectorMetrics;
+import io.heapfleet.collector.schedule.CaptureScheduler;
+import io.heapfleet.collector.state.FleetState;
+import io.heapfleet.collector.token.SecretLoader;
+import io.heapfleet.collector.token.TokenSource;
+import io.heapfleet.endpoint.DumpFormat;
+import io.heapfleet.endpoint.TaskIdentity;
+import io.heapfleet.endpoint.client.HeapdumpClient;
+import io.heapfleet.storage.DumpStore;
+import io.heapfleet.storage.S3Settings;
+import io.heapfleet.storage.ServerSideEncryption;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.EcsClientBuilder;
+
+/**
+ * Builds the framework-free collector parts from the configuration. Everything below this class is
+ * plain Java and tested without Quarkus; this is the only place that knows about CDI.
+ */
+@ApplicationScoped
+public class CollectorBeans {
+
+  /** Threads of the collector, named for thread dumps. */
+  private static ThreadFactory named(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  @Produces
+  @Singleton
+  Clock clock() {
+    return Clock.systemUTC();
+  }
+
+  @Produces
+  @Singleton
+  TokenSource tokenSource(TokenConfig config, Clock clock) {
+    return new TokenSource(
+        new SecretLoader(config, System.getenv()),
+        config.scope(),
+        clock,
+        config.secretsManagerRefresh());
+  }
+
+  @Produces
+  @Singleton
+  HeapdumpClient heapdumpClient(CaptureConfig capture) {
+    return HeapdumpClient.create(capture.connectTimeout());
+  }
+
+  @Produces
+  @Singleton
+  DumpStore dumpStore(S3Config s3) {
+    S3Settings settings =
+        S3Settings.of(s3.bucket())
+            .withPrefix(s3.prefix())
+            .withPathStyle(s3.pathStyle())
+            .withPartSize(s3.partSize())
+            .withPartsInFlight(s3.partsInFlight());
+    if (s3.endpointOverride().isPresent()) {
+      settings = settings.withEndpoint(s3.endpointOverride().get());
+    }
+    if (s3.region().isPresent()) {
+      settings = settings.withRegion(s3.region().get());
+    }
+    if (s3.sse().isPresent()) {
+      settings =
+          settings.withEncryption(
+              ServerSideEncryption.parse(s3.sse().get()), s3.kmsKeyId().orElse(null));
+    }
+    return DumpStore.create(settings);
+  }
+
+  void closeStore(@Disposes DumpStore store) {
+    store.close();
+  }
+
+  @Produces
+  @Singleton
+  Discovery discovery(
+      DiscoveryConfig config, HeapdumpClient client, TokenSource tokens, Clock clock) {
+    IdentityProbe probe =
+        base -> {
+          TaskIdentity id = client.identity(base, tokens.currentToken());
+          return new IdentityProbe.Identity(id.taskId(), id.cluster(), id.service());
+        };
+    return switch (config.mode()) {
+      case ECS -> {
+        DiscoveryConfig.Ecs ecs = config.ecs();
+        EcsClientBuilder b = EcsClient.builder().httpClient(UrlConnectionHttpClient.create());
+        ecs.region().map(Region::of).ifPresent(b::region);
+        ecs.endpointOverride().ifPresent(b::endpointOverride);
+        Map<String, Integer> ports = ecs.ports();
+        yield new EcsDiscovery(
+            b.build(),
+            ecs.cluster().orElse(null),
+            ecs.services().orElse(List.of()),
+            service -> ports.getOrDefault(service, ecs.port()));
+      }
+      case STATIC ->
+          new StaticDiscovery(
+              config.staticTargets().urls().orElse(List.of()),
+              probe,
+              config.staticTargets().cluster(),
+              config.staticTargets().service());
+      case LB ->
+          new LoadBalancerDiscovery(
+              config
+                  .lb()
+                  .url()
+                  .orElseThrow(
+                      () ->
+                          new IllegalArgumentException(
+                              "load-balancer discovery needs heapfleet.collector.discovery.lb.url")),
+              probe,
+              config.lb().probes(),
+              config.lb().forgetAfter(),
+              clock,
+              config.lb().cluster(),
+              config.lb().service());
+    };
+  }
+
+  @Produces
+  @Singleton
+  CollectorEngine engine(
+      Discovery discovery,
+      ScheduleConfig schedule,
+      CaptureConfig capture,
+      DiscoveryConfig discoveryConfig,
+      HeapdumpClient client,
+      DumpStore store,
+      TokenSource tokens,
+      MeterRegistry registry,
+      Clock clock) {
+    CaptureScheduler scheduler =
+        new CaptureScheduler(
+            new CaptureScheduler.Settings(
+                schedule.interval(),
+                schedule.jitter(),
+                schedule.parallelism(),
+                schedule.perService(),
+                schedule.backoffInitial(),
+                schedule.backoffMax()),
+            clock,
+            new SplittableRandom());
+    scheduler.setScheduled(schedule.enabled());
+    ExecutorService analysers = Executors.newCachedThreadPool(named("heapfleet-analyse"));
+    ScheduledExecutorService timer =
+        Executors.newSingleThreadScheduledExecutor(named("heapfleet-timer"));
+    DumpFormat format =
+        DumpFormat.fromId(capture.format())
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "heapfleet.collector.capture.format must be gzip, zstd or raw, got '"
+                            + capture.format()
+                            + "'"));
+    DumpCapture dumpCapture =
+        new DumpCapture(
+            client,
+            store,
+            tokens::currentToken,
+            new DumpCapture.Settings(
+                capture.firstByteTimeout(),
+                capture.idleTimeout(),
+                capture.live(),
+                format,
+                capture.analysisBufferBytes(),
+                discoveryConfig.lb().maxAttempts()),
+            clock,
+            analysers,
+            timer);
+    return new CollectorEngine(
+        discovery,
+        scheduler,
+        dumpCapture,
+        new SeriesAnalysis(store, capture.trendWindow()),
+        new FleetState(),
+        new CollectorMetrics(registry),
+        Executors.newFixedThreadPool(schedule.parallelism(), named("heapfleet-capture")),
+        clock,
+        discoveryConfig.refresh());
+  }
+}

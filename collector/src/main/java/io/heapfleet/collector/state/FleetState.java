@@ -1,0 +1,132 @@
+package io.heapfleet.collector.state;
+
+import io.heapfleet.collector.state.TaskStatus.Attempt;
+import io.heapfleet.collector.state.TaskStatus.Snapshot;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The collector's in-memory view of every task it knows: live ones from discovery and ended ones
+ * whose series is in S3. It is a cache: S3 is the source of truth and the view is rebuilt from it
+ * on start. Thread-safe (synchronized; updates are rare and small).
+ */
+public final class FleetState {
+
+  /** The trend of one task's series, reduced to what the API and metrics need. */
+  public record TrendSummary(
+      String assessment, String reason, double growthMbPerHour, List<String> growing) {
+    public static final TrendSummary UNKNOWN =
+        new TrendSummary("unknown", "fewer than two snapshots", 0, List.of());
+  }
+
+  private static final class Entry {
+    final String taskId;
+    String cluster;
+    String service;
+    boolean live;
+    final List<Snapshot> snapshots = new ArrayList<>();
+    TrendSummary trend = TrendSummary.UNKNOWN;
+    Attempt lastAttempt;
+
+    Entry(String taskId, String cluster, String service) {
+      this.taskId = taskId;
+      this.cluster = cluster;
+      this.service = service;
+    }
+  }
+
+  private final Map<String, Entry> tasks = new LinkedHashMap<>();
+
+  private Entry entry(String taskId, String cluster, String service) {
+    Entry e = tasks.computeIfAbsent(taskId, id -> new Entry(id, cluster, service));
+    if (cluster != null) {
+      e.cluster = cluster;
+    }
+    if (service != null) {
+      e.service = service;
+    }
+    return e;
+  }
+
+  /** Marks which tasks discovery sees now; all others are not live (their series has ended). */
+  public synchronized void setLive(Map<String, String[]> clusterAndServiceByTask) {
+    for (Entry e : tasks.values()) {
+      e.live = false;
+    }
+    clusterAndServiceByTask.forEach((id, cs) -> entry(id, cs[0], cs[1]).live = true);
+  }
+
+  /** Adds a task's stored series (on start, rebuilt from S3), replacing what was known. */
+  public synchronized void restore(
+      String taskId, String cluster, String service, List<Snapshot> series, TrendSummary trend) {
+    Entry e = entry(taskId, cluster, service);
+    e.snapshots.clear();
+    e.snapshots.addAll(series);
+    e.snapshots.sort(Comparator.comparing(Snapshot::time));
+    e.trend = trend;
+  }
+
+  /** Records a stored capture and the task's updated trend. */
+  public synchronized void stored(
+      String taskId, String cluster, String service, Snapshot snapshot, TrendSummary trend) {
+    Entry e = entry(taskId, cluster, service);
+    e.snapshots.add(snapshot);
+    e.snapshots.sort(Comparator.comparing(Snapshot::time));
+    e.trend = trend;
+  }
+
+  /** Records the last capture attempt (stored or failed). */
+  public synchronized void attempted(String taskId, String cluster, String service, Attempt a) {
+    entry(taskId, cluster, service).lastAttempt = a;
+  }
+
+  /** The stored series of a task, oldest first. */
+  public synchronized List<Snapshot> snapshots(String taskId) {
+    Entry e = tasks.get(taskId);
+    return e == null ? List.of() : List.copyOf(e.snapshots);
+  }
+
+  /** Whether the task is known at all (live or with stored dumps). */
+  public synchronized boolean knows(String taskId) {
+    return tasks.containsKey(taskId);
+  }
+
+  /** Every known task; {@code nextCapture} says when each live one is due. */
+  public synchronized List<TaskStatus> tasks(Function<String, Instant> nextCapture) {
+    List<TaskStatus> out = new ArrayList<>();
+    for (Entry e : tasks.values()) {
+      out.add(status(e, nextCapture));
+    }
+    return out;
+  }
+
+  /** One task. */
+  public synchronized Optional<TaskStatus> task(String taskId, Function<String, Instant> next) {
+    Entry e = tasks.get(taskId);
+    return e == null ? Optional.empty() : Optional.of(status(e, next));
+  }
+
+  private static TaskStatus status(Entry e, Function<String, Instant> nextCapture) {
+    Snapshot last = e.snapshots.isEmpty() ? null : e.snapshots.get(e.snapshots.size() - 1);
+    return new TaskStatus(
+        e.taskId,
+        e.cluster,
+        e.service,
+        e.live,
+        e.snapshots.size(),
+        last,
+        last == null ? -1 : last.heapUsedBytes(),
+        e.trend.assessment(),
+        e.trend.reason(),
+        e.trend.growthMbPerHour(),
+        e.trend.growing(),
+        e.lastAttempt,
+        e.live ? nextCapture.apply(e.taskId) : null);
+  }
+}

@@ -1,0 +1,50 @@
+package io.heapfleet.collector.state;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What the collector knows about one task, as served by {@code GET /api/tasks}. Immutable.
+ *
+ * @param taskId task id
+ * @param cluster cluster name
+ * @param service service name
+ * @param live whether discovery currently sees the task (false: its series has ended)
+ * @param snapshots number of stored dumps
+ * @param lastCapture the newest stored dump, or null
+ * @param heapUsedBytes shallow size of all objects in the newest dump (-1 if none)
+ * @param assessment {@code leaking}, {@code stable}, or {@code unknown} (fewer than two dumps)
+ * @param reason why the trend says so
+ * @param growthMbPerHour heap growth over the series in MB (10^6 bytes) per hour
+ * @param growing classes that grow, biggest growth first (at most 5)
+ * @param lastAttempt the last capture attempt, or null
+ * @param nextCapture when the scheduler will next capture it (null if not live)
+ */
+public record TaskStatus(
+    String taskId,
+    String cluster,
+    String service,
+    boolean live,
+    int snapshots,
+    Snapshot lastCapture,
+    long heapUsedBytes,
+    String assessment,
+    String reason,
+    double growthMbPerHour,
+    List<String> growing,
+    Attempt lastAttempt,
+    Instant nextCapture) {
+
+  /** One stored dump. */
+  public record Snapshot(
+      Instant time,
+      String key,
+      long sizeBytes,
+      String sha256,
+      long heapUsedBytes,
+      long instances) {}
+
+  /** One capture attempt. */
+  public record Attempt(
+      Instant at, String outcome, String message, long bytes, long durationMillis, int requests) {}
+}

@@ -1,6 +1,5 @@
 package io.heapfleet.endpoint;
 
-import io.airlift.compress.zstd.ZstdOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Locale;
@@ -86,7 +85,7 @@ public enum DumpFormat {
           }
         };
       case ZSTD:
-        return new ZstdOutputStream(out);
+        return new ZstdFramesOutputStream(out);
       case RAW:
       default:
         return out;

@@ -49,6 +49,14 @@ public final class HprofGraphLoader implements HprofListener {
   private long previousId;
   private long objects;
   private long lastPosition;
+  private long lastClassId;
+  private int lastClass = -1;
+  private long[] lastSizes;
+  private int[] lastSkips;
+  private int lastFieldBytes;
+
+  /** Enough consecutive objects to tell the size models apart; later ones are not scored. */
+  private static final long MODEL_DETECTION_OBJECTS = 1 << 20;
 
   private HprofGraphLoader(int idSize, ArrayAllocator allocator, long heapLimit, long inputBytes) {
     this.builder = new GraphBuilder(idSize, allocator);
@@ -244,37 +252,48 @@ public final class HprofGraphLoader implements HprofListener {
   @Override
   public void onInstanceDump(long objectId, long classId, int fieldsLength, RecordReader body)
       throws IOException {
-    int c = classIndexById.get(classId);
-    if (c < 0) {
-      throw new HprofFormatException(
-          body.position(),
-          "INSTANCE_DUMP of object 0x"
-              + Long.toHexString(objectId)
-              + " names class 0x"
-              + Long.toHexString(classId)
-              + " that has no CLASS_DUMP before it");
-    }
-    long[] pr = primitiveAndRefs(c);
-    lastPosition = body.position();
-    detectModel(objectId, pr[0], pr[1], -1, 0);
-    builder.addObject(objectId, c, 0);
-    int[] skips = refSkips.get(c);
-    int read = 0;
-    for (int skip : skips) {
-      if (read + skip + idSize > fieldsLength) {
+    // Instances of one class often come in runs: skip the map lookup then.
+    if (classId != lastClassId) {
+      int c = classIndexById.get(classId);
+      if (c < 0) {
         throw new HprofFormatException(
             body.position(),
             "INSTANCE_DUMP of object 0x"
                 + Long.toHexString(objectId)
-                + " has "
-                + fieldsLength
-                + " bytes of fields, fewer than the layout of "
-                + builder.className(c)
-                + " needs");
+                + " names class 0x"
+                + Long.toHexString(classId)
+                + " that has no CLASS_DUMP before it");
       }
-      body.skip(skip);
+      lastClassId = classId;
+      lastClass = c;
+      lastSizes = primitiveAndRefs(c);
+      lastSkips = refSkips.get(c);
+      lastFieldBytes = (int) lastSizes[2];
+    }
+    int c = lastClass;
+    if (fieldsLength < lastFieldBytes) {
+      throw new HprofFormatException(
+          body.position(),
+          "INSTANCE_DUMP of object 0x"
+              + Long.toHexString(objectId)
+              + " has "
+              + fieldsLength
+              + " bytes of fields, fewer than the "
+              + lastFieldBytes
+              + " the layout of "
+              + builder.className(c)
+              + " needs");
+    }
+    lastPosition = body.position();
+    if (objects < MODEL_DETECTION_OBJECTS) {
+      detectModel(objectId, lastSizes[0], lastSizes[1], -1, 0);
+    }
+    builder.addObject(objectId, c, 0);
+    for (int skip : lastSkips) {
+      if (skip > 0) {
+        body.skip(skip);
+      }
       builder.addReference(body.readId());
-      read += skip + idSize;
     }
     counted();
   }
@@ -286,7 +305,9 @@ public final class HprofGraphLoader implements HprofListener {
     if (c < 0) {
       c = primitiveOrSynthetic(-1, "java.lang.Object[]");
     }
-    detectModel(arrayId, 0, 0, length, -1);
+    if (objects < MODEL_DETECTION_OBJECTS) {
+      detectModel(arrayId, 0, 0, length, -1);
+    }
     builder.addObject(arrayId, c, length);
     for (int i = 0; i < length; i++) {
       builder.addReference(body.readId());
@@ -298,7 +319,9 @@ public final class HprofGraphLoader implements HprofListener {
   public void onPrimitiveArrayDump(
       long arrayId, BasicType elementType, int length, RecordReader body) {
     int c = primitiveOrSynthetic(elementType.code(), elementType.javaName() + "[]");
-    detectModel(arrayId, 0, 0, length, elementType.size(idSize));
+    if (objects < MODEL_DETECTION_OBJECTS) {
+      detectModel(arrayId, 0, 0, length, elementType.size(idSize));
+    }
     builder.addObject(arrayId, c, length);
     counted();
   }
@@ -311,7 +334,7 @@ public final class HprofGraphLoader implements HprofListener {
     ownFields.add(List.of());
     staticFields.add(List.of());
     refSkips.add(new int[0]);
-    primitiveAndRefs.add(new long[] {0, 0});
+    primitiveAndRefs.add(new long[] {0, 0, 0});
     classDumps.add(null);
     if (code >= 0) {
       primitiveArrayClass[code] = c;
@@ -376,7 +399,7 @@ public final class HprofGraphLoader implements HprofListener {
         }
       }
     }
-    pr = new long[] {bytes, refs};
+    pr = new long[] {bytes, refs, bytes + refs * idSize};
     primitiveAndRefs.set(c, pr);
     refSkips.set(c, skips.stream().mapToInt(Integer::intValue).toArray());
     return pr;

@@ -23,7 +23,10 @@ import java.util.TreeSet;
  */
 final class HistogramBuilder implements HprofListener {
   private static final int MODELS = 3; // COMPRESSED_OOPS, WIDE_OOPS, UNCOMPRESSED (8-byte ids)
-  private static final long VOTING_OBJECTS = 2_000_000;
+  private static final long VOTING_OBJECTS = 200_000;
+
+  /** Direct-mapped cache in front of the class map: consecutive objects reuse few classes. */
+  private static final int CACHE_SIZE = 512;
 
   private final HprofHeader header;
   private final SizeModel[] candidates;
@@ -46,8 +49,8 @@ final class HistogramBuilder implements HprofListener {
   /** Cached instance sizes per model; 0 = not computed yet, -1 = unknown (missing superclass). */
   private long[][] instanceSizes = new long[MODELS][1024];
 
-  private int lastIndex = -1;
-  private long lastClassId;
+  private final long[] cacheKeys = new long[CACHE_SIZE];
+  private final int[] cacheValues = new int[CACHE_SIZE];
 
   private final long[] primitiveCounts = new long[12];
   private final long[][] primitiveBytes = new long[MODELS][12];
@@ -104,13 +107,15 @@ final class HistogramBuilder implements HprofListener {
 
   @Override
   public void onInstanceDump(long objectId, long classId, int fieldsLength, RecordReader body) {
+    // Class ids are 8-aligned addresses: the bits above the alignment spread well.
+    int slot = (int) (classId >>> 3) & (CACHE_SIZE - 1);
     int i;
-    if (classId == lastClassId && lastIndex >= 0) {
-      i = lastIndex;
+    if (cacheKeys[slot] == classId && classId != 0) {
+      i = cacheValues[slot];
     } else {
       i = indexOf(classId);
-      lastIndex = i;
-      lastClassId = classId;
+      cacheKeys[slot] = classId;
+      cacheValues[slot] = i;
     }
     counts[i]++;
     if (votedObjects < VOTING_OBJECTS) {

@@ -166,6 +166,7 @@ public final class HprofStreamReader {
     subRecord = true;
     RecordReader r = this.r;
     int idSize = this.idSize;
+    byte[] b = r.buf;
     while (true) {
       long start = r.position();
       if (start >= end) {
@@ -176,6 +177,59 @@ public final class HprofStreamReader {
         return objects;
       }
       recordStart = start;
+      int p = r.pos;
+      // Fast path for the records that make up nearly all of a dump: decode the header straight
+      // from the buffer when it is all there (25 bytes at most), with no per-field bounds checks.
+      if (r.limit - p >= 32) {
+        int tag = b[p];
+        if (tag == INSTANCE_DUMP) {
+          recordTag = tag;
+          long id;
+          long classId;
+          long length;
+          if (idSize == 8) {
+            id = (long) RecordReader.LONG.get(b, p + 1);
+            classId = (long) RecordReader.LONG.get(b, p + 13);
+            length = (int) RecordReader.INT.get(b, p + 21) & 0xFFFFFFFFL;
+            p += 25;
+          } else {
+            id = (int) RecordReader.INT.get(b, p + 1) & 0xFFFFFFFFL;
+            classId = (int) RecordReader.INT.get(b, p + 9) & 0xFFFFFFFFL;
+            length = (int) RecordReader.INT.get(b, p + 13) & 0xFFFFFFFFL;
+            p += 17;
+          }
+          r.pos = p;
+          long bodyEnd = bodyEnd(r.bufferStart + p, length, end);
+          listener.onInstanceDump(id, classId, (int) length, r);
+          skipTo(r, bodyEnd);
+          objects++;
+          continue;
+        }
+        if (tag == PRIM_ARRAY_DUMP) {
+          recordTag = tag;
+          long id;
+          long count;
+          int typeCode;
+          if (idSize == 8) {
+            id = (long) RecordReader.LONG.get(b, p + 1);
+            count = (int) RecordReader.INT.get(b, p + 13) & 0xFFFFFFFFL;
+            typeCode = b[p + 17] & 0xFF;
+            p += 18;
+          } else {
+            id = (int) RecordReader.INT.get(b, p + 1) & 0xFFFFFFFFL;
+            count = (int) RecordReader.INT.get(b, p + 9) & 0xFFFFFFFFL;
+            typeCode = b[p + 13] & 0xFF;
+            p += 14;
+          }
+          r.pos = p;
+          BasicType type = primitiveType(typeCode);
+          long bodyEnd = bodyEnd(r.bufferStart + p, count * type.size(idSize), end);
+          listener.onPrimitiveArrayDump(id, type, (int) count, r);
+          skipTo(r, bodyEnd);
+          objects++;
+          continue;
+        }
+      }
       int tag = r.readUnsignedByte();
       recordTag = tag;
       switch (tag) {
@@ -222,6 +276,16 @@ public final class HprofStreamReader {
         }
         default -> readGcRoot(tag, listener);
       }
+    }
+  }
+
+  /** Skips to {@code target}, cheaply when it is inside the buffer. */
+  private static void skipTo(RecordReader r, long target) throws IOException {
+    long rel = target - r.bufferStart;
+    if (rel >= r.pos && rel <= r.limit) {
+      r.pos = (int) rel;
+    } else {
+      r.skipTo(target);
     }
   }
 
@@ -315,7 +379,7 @@ public final class HprofStreamReader {
     BasicType type = BasicType.ofCode(code);
     if (type == null || type == BasicType.OBJECT) {
       throw new HprofFormatException(
-          r.position() - 1,
+          recordStart,
           String.format("Unknown primitive array element type 0x%02x; expected 4..11", code));
     }
     return type;

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# heapfleet analysis benchmark: read floor vs `histo` vs Square's Shark, plain and compressed.
+#
+#   analysis/bench/run.sh            # full: a ~2.3 GB dump (takes several minutes)
+#   analysis/bench/run.sh --quick    # a ~200 MB dump, a minute or two
+#   BENCH_DIR=/data/bench analysis/bench/run.sh --size-mb 4000
+#
+# Generates its own dump (a JVM filling its heap with a known object mix, bench/src/FillHeap),
+# plus HotSpot's chunked gzip dump of the same heap, a zstd and a gzip copy; then runs each
+# measurement in its own JVM under /usr/bin/time to get the peak RSS. Not part of `mvn verify`.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+module="$(cd "$here/.." && pwd)"
+root="$(cd "$module/.." && pwd)"
+
+size_mb=2300
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --quick) size_mb=200; shift ;;
+    --size-mb) size_mb="$2"; shift 2 ;;
+    *) echo "usage: $0 [--quick] [--size-mb N]" >&2; exit 2 ;;
+  esac
+done
+dir="${BENCH_DIR:-/tmp/heapfleet-bench}/${size_mb}mb"
+mkdir -p "$dir"
+
+echo "== building analysis and the benchmark (profile 'bench' adds shark-graph)" >&2
+(cd "$root" && mvn -B -q install -pl analysis -DskipTests)
+(cd "$module" && mvn -B -q -Pbench generate-sources)
+classes="$module/target/bench-classes"
+rm -rf "$classes" && mkdir -p "$classes"
+cp="$module/target/classes:$(cat "$module/target/bench-classpath.txt")"
+javac -d "$classes" -cp "$cp" $(find "$here/src" -name '*.java')
+cp="$classes:$cp"
+
+plain="$dir/bench.hprof"
+chunked="$dir/bench-chunked.hprof.gz"
+if [[ ! -s "$plain" || ! -s "$chunked" ]]; then
+  echo "== generating a ${size_mb} MB live heap dump" >&2
+  java -Xmx$((size_mb * 2 + 512))m -XX:+UseParallelGC -cp "$cp" io.heapfleet.analysis.bench.FillHeap \
+    "$size_mb" "$plain" "$chunked" >&2
+fi
+[[ -s "$dir/bench.hprof.zst" ]] || { echo "== zstd -1" >&2; zstd -q -1 -T0 -f "$plain" -o "$dir/bench.hprof.zst"; }
+[[ -s "$dir/bench.hprof.gz" ]] || { echo "== gzip -1" >&2; gzip -1 -c "$plain" > "$dir/bench.hprof.gz"; }
+
+echo "== warming the page cache" >&2
+cat "$dir"/bench* > /dev/null
+
+results="$dir/results.txt"
+: > "$results"
+run() { # label heap mode file
+  local label="$1" heap="$2" mode="$3" file="$4" line rss
+  line=$(/usr/bin/time -f 'RSS %M' -o "$dir/time.txt" \
+    java "-Xmx$heap" -cp "$cp" io.heapfleet.analysis.bench.Bench "$mode" "$file" | grep '^RESULT')
+  rss=$(awk '/^RSS/ {print int($2/1024)}' "$dir/time.txt")
+  echo "$label $line RSS_MB $rss" | tee -a "$results" >&2
+}
+run floor 64m floor "$plain"
+run histo 128m histo "$plain"
+run histo2 128m histo "$plain"
+run shark 8g shark "$plain"
+run gunzip 64m gunzip "$dir/bench.hprof.gz"
+run histo-gz 128m histo "$dir/bench.hprof.gz"
+run gunzip-chunked 64m gunzip "$chunked"
+run histo-chunked 128m histo "$chunked"
+run unzstd 64m unzstd "$dir/bench.hprof.zst"
+run histo-zst 128m histo "$dir/bench.hprof.zst"
+
+# label RESULT mode file bytes seconds MBps detail... RSS_MB n
+awk -v plain_bytes="$(stat -c %s "$plain")" '
+  { label=$1; bytes=$5; secs=$6; mbps=$7; rss=$NF; r[label]=mbps; s[label]=secs; m[label]=rss; b[label]=bytes }
+  END {
+    best = r["histo"] > r["histo2"] ? "histo" : "histo2";
+    printf "Dump: %.2f GB uncompressed (HPROF), %d cores\n\n", plain_bytes/1e9, '"$(nproc)"';
+    print "| Input | Measurement | Time (s) | MB/s of input | Peak RSS (MB) | vs floor |";
+    print "|---|---|---:|---:|---:|---:|";
+    printf "| plain .hprof | read floor (sequential read) | %.2f | %.0f | %d | 100%% |\n", s["floor"], r["floor"], m["floor"];
+    printf "| plain .hprof | heapfleet histo | %.2f | %.0f | %d | %.0f%% |\n", s[best], r[best], m[best], 100*r[best]/r["floor"];
+    printf "| plain .hprof | Shark 2.14 open + count | %.2f | %.0f | %d | %.0f%% |\n", s["shark"], r["shark"], m["shark"], 100*r["shark"]/r["floor"];
+    printf "| .hprof.gz (gzip -1) | gunzip floor | %.2f | %.0f | %d | 100%% |\n", s["gunzip"], r["gunzip"], m["gunzip"];
+    printf "| .hprof.gz (gzip -1) | heapfleet histo | %.2f | %.0f | %d | %.0f%% |\n", s["histo-gz"], r["histo-gz"], m["histo-gz"], 100*r["histo-gz"]/r["gunzip"];
+    printf "| HotSpot -gz=1 chunked | gunzip floor | %.2f | %.0f | %d | 100%% |\n", s["gunzip-chunked"], r["gunzip-chunked"], m["gunzip-chunked"];
+    printf "| HotSpot -gz=1 chunked | heapfleet histo | %.2f | %.0f | %d | %.0f%% |\n", s["histo-chunked"], r["histo-chunked"], m["histo-chunked"], 100*r["histo-chunked"]/r["gunzip-chunked"];
+    printf "| .hprof.zst (zstd -1) | unzstd floor | %.2f | %.0f | %d | 100%% |\n", s["unzstd"], r["unzstd"], m["unzstd"];
+    printf "| .hprof.zst (zstd -1) | heapfleet histo | %.2f | %.0f | %d | %.0f%% |\n", s["histo-zst"], r["histo-zst"], m["histo-zst"], 100*r["histo-zst"]/r["unzstd"];
+    printf "\nhisto vs Shark: %.1fx faster, %.1fx less memory\n", r[best]/r["shark"], m["shark"]/m[best];
+  }' "$results" | tee "$dir/table.md"

@@ -1,0 +1,248 @@
+package io.heapfleet.analysis.trend;
+
+import io.heapfleet.analysis.histogram.ClassHistogram;
+import io.heapfleet.analysis.histogram.ClassStats;
+import io.heapfleet.analysis.report.Format;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Judges whether one JVM leaks from a series of its class histograms (from dumps or stored
+ * summaries), ordered by each dump's own timestamp.
+ *
+ * <p>Method (see {@code docs/analysis.md}): for every class, fit its shallow bytes and instance
+ * count against time by least squares. A class <em>grows steadily</em> when, over at least {@value
+ * #MIN_DUMPS} dumps, its slope is positive, it grew in at least {@value #MIN_GROWING_SHARE} of the
+ * intervals, the fit explains at least {@value #MIN_R2} of the variance (R²), the later half of the
+ * series still grows at least {@value #MIN_LATE_RATIO} as fast as the whole (so a cache that filled
+ * and stays full does not count), and the fitted growth over the series is at least {@value
+ * #MIN_GROWTH_BYTES} bytes (so tiny JVM-internal drift does not count). The verdict is {@code
+ * leaking} when a class grows steadily, or when the total heap does by the same rule (growth spread
+ * over many classes); otherwise {@code stable}. Judging per class is what finds a small steady leak
+ * inside a large, noisy heap whose total wobbles. Stateless and thread-safe.
+ */
+public final class TrendAnalysis {
+  /** Fewer dumps cannot tell steady growth from a single jump. */
+  public static final int MIN_DUMPS = 3;
+
+  public static final double MIN_GROWING_SHARE = 0.75;
+  public static final double MIN_R2 = 0.8;
+  public static final double MIN_LATE_RATIO = 0.5;
+  public static final long MIN_GROWTH_BYTES = 64 * 1024;
+
+  /** Total-heap growth must also be at least this share of the mean heap to count on its own. */
+  static final double MIN_HEAP_GROWTH_SHARE = 0.01;
+
+  public static final int MAX_SUSPECTS = 20;
+
+  private TrendAnalysis() {}
+
+  /**
+   * The trend of {@code histograms} (any order; sorted by timestamp here).
+   *
+   * @throws IllegalArgumentException when empty, or when several dumps all share one timestamp
+   */
+  public static TrendResult of(List<ClassHistogram> histograms) {
+    if (histograms.isEmpty()) {
+      throw new IllegalArgumentException("a trend needs at least one dump");
+    }
+    List<ClassHistogram> dumps = new ArrayList<>(histograms);
+    dumps.sort(Comparator.comparing(ClassHistogram::timestamp));
+    int n = dumps.size();
+    long t0 = dumps.get(0).timestamp().toEpochMilli();
+    double[] hours = new double[n];
+    for (int i = 0; i < n; i++) {
+      hours[i] = (dumps.get(i).timestamp().toEpochMilli() - t0) / 3_600_000.0;
+    }
+    double span = hours[n - 1];
+    if (n > 1 && span <= 0) {
+      throw new IllegalArgumentException(
+          "all "
+              + n
+              + " dumps have the same timestamp; a trend needs dumps taken at different times");
+    }
+    List<Snapshot> snapshots = new ArrayList<>();
+    double[] heap = new double[n];
+    for (int i = 0; i < n; i++) {
+      ClassHistogram h = dumps.get(i);
+      snapshots.add(new Snapshot(h.timestamp(), h.shallowBytes(), h.instances()));
+      heap[i] = h.shallowBytes();
+    }
+    double stepHours = n > 1 ? span / (n - 1) : 0;
+
+    // Per class series; a class absent from a dump has zero there.
+    Map<String, double[][]> perClass = new HashMap<>();
+    for (int i = 0; i < n; i++) {
+      for (ClassStats e : dumps.get(i).entries()) {
+        double[][] s = perClass.computeIfAbsent(e.className(), k -> new double[2][n]);
+        s[0][i] = e.shallowBytes();
+        s[1][i] = e.instances();
+      }
+    }
+    List<Suspect> suspects = new ArrayList<>();
+    List<Suspect> levelledOff = new ArrayList<>();
+    for (Map.Entry<String, double[][]> e : perClass.entrySet()) {
+      if (n < 2) {
+        break;
+      }
+      Series bytes = Series.of(hours, e.getValue()[0]);
+      if (bytes.slope() <= 0) {
+        continue;
+      }
+      Series instances = Series.of(hours, e.getValue()[1]);
+      boolean steady = steady(bytes, n, span, MIN_GROWTH_BYTES);
+      Suspect s =
+          new Suspect(
+              e.getKey(),
+              bytes.slope(),
+              instances.slope(),
+              bytes.steadiness(),
+              bytes.growingSteps(),
+              bytes.steps(),
+              bytes.r2(),
+              bytes.slope() * stepHours,
+              instances.slope() * stepHours,
+              steady,
+              (long) e.getValue()[0][n - 1],
+              (long) e.getValue()[1][n - 1]);
+      suspects.add(s);
+      if (!steady && steadyButForTheEnd(bytes, n, span)) {
+        levelledOff.add(s);
+      }
+    }
+    suspects.sort(
+        Comparator.comparing(Suspect::steady)
+            .reversed()
+            .thenComparing(
+                (Suspect s) -> s.steady() ? s.bytesPerHour() : s.bytesPerHour() * s.steadiness(),
+                Comparator.reverseOrder())
+            .thenComparing(Suspect::className));
+    if (suspects.size() > MAX_SUSPECTS) {
+      suspects = suspects.subList(0, MAX_SUSPECTS);
+    }
+
+    Series heapSeries = n > 1 ? Series.of(hours, heap) : new Series(0, 0, 0, 0, 0);
+    double meanHeap = 0;
+    for (double h : heap) {
+      meanHeap += h / n;
+    }
+    long heapMinGrowth = Math.max(MIN_GROWTH_BYTES, (long) (MIN_HEAP_GROWTH_SHARE * meanHeap));
+    boolean heapSteady = steady(heapSeries, n, span, heapMinGrowth);
+
+    Assessment assessment;
+    String reason;
+    List<Suspect> steadyOnes = suspects.stream().filter(Suspect::steady).toList();
+    if (n < MIN_DUMPS) {
+      assessment = Assessment.STABLE;
+      reason =
+          "Only "
+              + n
+              + (n == 1 ? " dump" : " dumps")
+              + ": at least "
+              + MIN_DUMPS
+              + " are needed to tell steady growth from a one-off change"
+              + (n == 2
+                  ? "; the heap changed by " + Format.signedBytes(heap[1] - heap[0]) + "."
+                  : ".");
+    } else if (!steadyOnes.isEmpty()) {
+      assessment = Assessment.LEAKING;
+      Suspect top = steadyOnes.get(0);
+      reason =
+          top.className()
+              + " grew in "
+              + top.growingSteps()
+              + " of "
+              + top.steps()
+              + " intervals (R² "
+              + Format.ratio(top.r2())
+              + "), about "
+              + Format.signedBytes(top.bytesPerStep())
+              + " and "
+              + Format.signedCount(top.instancesPerStep())
+              + " instances per dump ("
+              + Format.signedBytes(top.bytesPerHour())
+              + "/hour)"
+              + (steadyOnes.size() > 1
+                  ? "; " + (steadyOnes.size() - 1) + " more class(es) grow steadily too"
+                  : "")
+              + ". The whole heap changes by "
+              + Format.signedBytes(heapSeries.slope())
+              + "/hour.";
+    } else if (heapSteady) {
+      assessment = Assessment.LEAKING;
+      reason =
+          "The heap grew in "
+              + heapSeries.growingSteps()
+              + " of "
+              + heapSeries.steps()
+              + " intervals (R² "
+              + Format.ratio(heapSeries.r2())
+              + "), "
+              + Format.signedBytes(heapSeries.slope())
+              + "/hour, spread over many classes with no single class growing steadily.";
+    } else {
+      assessment = Assessment.STABLE;
+      reason = stableReason(heap, heapSeries, levelledOff, span);
+    }
+    return new TrendResult(
+        assessment,
+        reason,
+        n > 1 ? heapSeries.slope() : 0,
+        heapSeries.steadiness(),
+        snapshots,
+        suspects);
+  }
+
+  private static boolean steady(Series s, int n, double span, long minGrowth) {
+    return n >= MIN_DUMPS
+        && s.slope() > 0
+        && s.growingSteps() >= MIN_GROWING_SHARE * s.steps()
+        && s.r2() >= MIN_R2
+        && s.lateSlope() >= MIN_LATE_RATIO * s.slope()
+        && s.slope() * span >= minGrowth;
+  }
+
+  /** Grew materially overall but the later half no longer does: warm-up, not a leak. */
+  private static boolean steadyButForTheEnd(Series s, int n, double span) {
+    return n >= MIN_DUMPS
+        && s.slope() > 0
+        && s.slope() * span >= MIN_GROWTH_BYTES
+        && s.lateSlope() < MIN_LATE_RATIO * s.slope();
+  }
+
+  private static String stableReason(
+      double[] heap, Series heapSeries, List<Suspect> levelledOff, double span) {
+    double min = Double.MAX_VALUE;
+    double max = -Double.MAX_VALUE;
+    for (double h : heap) {
+      min = Math.min(min, h);
+      max = Math.max(max, h);
+    }
+    String swing = Format.bytes(max - min);
+    if (!levelledOff.isEmpty()) {
+      levelledOff.sort(Comparator.comparingDouble(Suspect::bytesPerHour).reversed());
+      Suspect top = levelledOff.get(0);
+      return "No class grows steadily. "
+          + top.className()
+          + " grew early and then levelled off (the later dumps no longer grow at the earlier"
+          + " rate): warm-up such as a cache filling, not a leak. The heap now changes by "
+          + Format.signedBytes(heapSeries.lateSlope())
+          + "/hour.";
+    }
+    if (heapSeries.steps() > 0 && heapSeries.growingSteps() < heapSeries.steps()) {
+      return "No class grows steadily: the heap went up in "
+          + heapSeries.growingSteps()
+          + " of "
+          + heapSeries.steps()
+          + " intervals and down in the others (R² "
+          + Format.ratio(Math.max(0, heapSeries.r2()))
+          + "), within a "
+          + swing
+          + " range: fluctuation, not a leak.";
+    }
+    return "No class grows steadily; the heap moved within a " + swing + " range.";
+  }
+}

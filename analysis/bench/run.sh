@@ -29,7 +29,9 @@ echo "== building analysis and the benchmark (profile 'bench' adds shark-graph)"
 (cd "$module" && mvn -B -q -Pbench generate-sources)
 classes="$module/target/bench-classes"
 rm -rf "$classes" && mkdir -p "$classes"
-cp="$module/target/classes:$(cat "$module/target/bench-classpath.txt")"
+# A private copy of the classes: other builds of the module must not change them mid-run.
+rm -rf "$dir/analysis-classes" && cp -r "$module/target/classes" "$dir/analysis-classes"
+cp="$dir/analysis-classes:$(cat "$module/target/bench-classpath.txt")"
 javac -d "$classes" -cp "$cp" $(find "$here/src" -name '*.java')
 cp="$classes:$cp"
 
@@ -49,11 +51,12 @@ cat "$dir"/bench* > /dev/null
 results="$dir/results.txt"
 : > "$results"
 run() { # label heap mode file
-  local label="$1" heap="$2" mode="$3" file="$4" line rss
-  line=$(/usr/bin/time -f 'RSS %M' -o "$dir/time.txt" \
+  local label="$1" heap="$2" mode="$3" file="$4" line rss cpu
+  line=$(/usr/bin/time -f 'RSS %M CPU %U %S' -o "$dir/time.txt" \
     java "-Xmx$heap" -cp "$cp" io.heapfleet.analysis.bench.Bench "$mode" "$file" | grep '^RESULT')
   rss=$(awk '/^RSS/ {print int($2/1024)}' "$dir/time.txt")
-  echo "$label $line RSS_MB $rss" | tee -a "$results" >&2
+  cpu=$(awk '/^RSS/ {print $4+$5}' "$dir/time.txt")
+  echo "$label $line CPU_S $cpu RSS_MB $rss" | tee -a "$results" >&2
 }
 run floor 64m floor "$plain"
 run histo 128m histo "$plain"
@@ -66,22 +69,25 @@ run histo-chunked 128m histo "$chunked"
 run unzstd 64m unzstd "$dir/bench.hprof.zst"
 run histo-zst 128m histo "$dir/bench.hprof.zst"
 
-# label RESULT mode file bytes seconds MBps detail... RSS_MB n
-awk -v plain_bytes="$(stat -c %s "$plain")" '
-  { label=$1; bytes=$5; secs=$6; mbps=$7; rss=$NF; r[label]=mbps; s[label]=secs; m[label]=rss; b[label]=bytes }
+# label RESULT mode file bytes seconds MBps detail... CPU_S cpu RSS_MB rss
+awk -v plain_bytes="$(stat -c %s "$plain")" -v cores="$(nproc)" -v load="$(cut -d' ' -f1 /proc/loadavg)" '
+  { label=$1; r[label]=$7; s[label]=$6; m[label]=$NF; c[label]=$(NF-2); b[label]=$5 }
+  function row(input, what, l, floor) {
+    printf "| %s | %s | %.2f | %.0f | %.2f | %.0f | %d | %.0f%% |\n", input, what, s[l], r[l], c[l], b[l]/1e6/c[l], m[l], 100*r[l]/r[floor];
+  }
   END {
     best = r["histo"] > r["histo2"] ? "histo" : "histo2";
-    printf "Dump: %.2f GB uncompressed (HPROF), %d cores\n\n", plain_bytes/1e9, '"$(nproc)"';
-    print "| Input | Measurement | Time (s) | MB/s of input | Peak RSS (MB) | vs floor |";
-    print "|---|---|---:|---:|---:|---:|";
-    printf "| plain .hprof | read floor (sequential read) | %.2f | %.0f | %d | 100%% |\n", s["floor"], r["floor"], m["floor"];
-    printf "| plain .hprof | heapfleet histo | %.2f | %.0f | %d | %.0f%% |\n", s[best], r[best], m[best], 100*r[best]/r["floor"];
-    printf "| plain .hprof | Shark 2.14 open + count | %.2f | %.0f | %d | %.0f%% |\n", s["shark"], r["shark"], m["shark"], 100*r["shark"]/r["floor"];
-    printf "| .hprof.gz (gzip -1) | gunzip floor | %.2f | %.0f | %d | 100%% |\n", s["gunzip"], r["gunzip"], m["gunzip"];
-    printf "| .hprof.gz (gzip -1) | heapfleet histo | %.2f | %.0f | %d | %.0f%% |\n", s["histo-gz"], r["histo-gz"], m["histo-gz"], 100*r["histo-gz"]/r["gunzip"];
-    printf "| HotSpot -gz=1 chunked | gunzip floor | %.2f | %.0f | %d | 100%% |\n", s["gunzip-chunked"], r["gunzip-chunked"], m["gunzip-chunked"];
-    printf "| HotSpot -gz=1 chunked | heapfleet histo | %.2f | %.0f | %d | %.0f%% |\n", s["histo-chunked"], r["histo-chunked"], m["histo-chunked"], 100*r["histo-chunked"]/r["gunzip-chunked"];
-    printf "| .hprof.zst (zstd -1) | unzstd floor | %.2f | %.0f | %d | 100%% |\n", s["unzstd"], r["unzstd"], m["unzstd"];
-    printf "| .hprof.zst (zstd -1) | heapfleet histo | %.2f | %.0f | %d | %.0f%% |\n", s["histo-zst"], r["histo-zst"], m["histo-zst"], 100*r["histo-zst"]/r["unzstd"];
-    printf "\nhisto vs Shark: %.1fx faster, %.1fx less memory\n", r[best]/r["shark"], m["shark"]/m[best];
+    printf "Dump: %.2f GB uncompressed HPROF; %d cores; load average %s at the end\n\n", plain_bytes/1e9, cores, load;
+    print "| Input | Measurement | Wall (s) | MB/s of input | CPU (s) | MB per CPU-s | Peak RSS (MB) | vs its floor |";
+    print "|---|---|---:|---:|---:|---:|---:|---:|";
+    row("plain .hprof", "read floor (sequential read)", "floor", "floor");
+    row("plain .hprof", "heapfleet histo", best, "floor");
+    row("plain .hprof", "Shark 2.14 open + count per class", "shark", "floor");
+    row(".hprof.gz (gzip -1)", "gunzip floor", "gunzip", "gunzip");
+    row(".hprof.gz (gzip -1)", "heapfleet histo", "histo-gz", "gunzip");
+    row("HotSpot -gz=1 (chunked)", "gunzip floor", "gunzip-chunked", "gunzip-chunked");
+    row("HotSpot -gz=1 (chunked)", "heapfleet histo", "histo-chunked", "gunzip-chunked");
+    row(".hprof.zst (zstd -1)", "unzstd floor", "unzstd", "unzstd");
+    row(".hprof.zst (zstd -1)", "heapfleet histo", "histo-zst", "unzstd");
+    printf "\nhisto vs Shark: %.1fx faster (wall), %.1fx less CPU, %.1fx less peak RSS\n", r[best]/r["shark"], c["shark"]/c[best], m["shark"]/m[best];
   }' "$results" | tee "$dir/table.md"

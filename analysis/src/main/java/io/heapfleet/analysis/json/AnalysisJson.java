@@ -1,8 +1,13 @@
 package io.heapfleet.analysis.json;
 
+import io.heapfleet.analysis.diff.ClassDelta;
+import io.heapfleet.analysis.diff.DiffResult;
 import io.heapfleet.analysis.histogram.ClassHistogram;
 import io.heapfleet.analysis.histogram.ClassStats;
 import io.heapfleet.analysis.histogram.SizeModel;
+import io.heapfleet.analysis.trend.Snapshot;
+import io.heapfleet.analysis.trend.Suspect;
+import io.heapfleet.analysis.trend.TrendResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -69,6 +74,119 @@ public final class AnalysisJson {
       throw new java.io.UncheckedIOException(e);
     }
     return sw.toString();
+  }
+
+  /**
+   * Writes the diff JSON: totals of both dumps and {@code classes} entries {@code {"class",
+   * "baseInstances","currentInstances","instancesDelta","baseBytes","currentBytes","bytesDelta"}},
+   * biggest byte growth first, plus {@code appeared} / {@code disappeared} class names.
+   */
+  public static void writeDiff(DiffResult d, Writer out) throws IOException {
+    JsonWriter w = new JsonWriter(out);
+    w.beginObject();
+    w.name("base").beginObject();
+    w.field("timestamp", d.baseTimestamp().toString());
+    w.field("instances", d.baseInstances());
+    w.field("shallowBytes", d.baseBytes());
+    w.endObject();
+    w.name("current").beginObject();
+    w.field("timestamp", d.currentTimestamp().toString());
+    w.field("instances", d.currentInstances());
+    w.field("shallowBytes", d.currentBytes());
+    w.endObject();
+    w.field("elapsedSeconds", d.elapsed().toMillis() / 1000.0);
+    w.field("instancesDelta", d.instancesDelta());
+    w.field("bytesDelta", d.bytesDelta());
+    w.name("classes").beginArray();
+    for (ClassDelta c : d.classes()) {
+      w.beginObject();
+      w.field("class", c.className());
+      w.field("baseInstances", c.baseInstances());
+      w.field("currentInstances", c.currentInstances());
+      w.field("instancesDelta", c.instancesDelta());
+      w.field("baseBytes", c.baseBytes());
+      w.field("currentBytes", c.currentBytes());
+      w.field("bytesDelta", c.bytesDelta());
+      w.endObject();
+    }
+    w.endArray();
+    names(w, "appeared", d.appeared());
+    names(w, "disappeared", d.disappeared());
+    w.endObject();
+    out.write('\n');
+    out.flush();
+  }
+
+  /**
+   * Writes the trend JSON: {@code {"assessment":"leaking"|"stable","reason","heapBytesPerHour",
+   * "snapshots":[{"timestamp","shallowBytes","instances"}],"suspects":[{"class","bytesPerHour",
+   * "instancesPerHour","steadiness",...}]}}, suspects best first.
+   */
+  public static void writeTrend(TrendResult t, Writer out) throws IOException {
+    JsonWriter w = new JsonWriter(out);
+    w.beginObject();
+    w.field("assessment", t.assessment().json());
+    w.field("reason", t.reason());
+    w.field("heapBytesPerHour", t.heapBytesPerHour());
+    w.field("heapSteadiness", t.heapSteadiness());
+    w.name("snapshots").beginArray();
+    for (Snapshot s : t.snapshots()) {
+      w.beginObject();
+      w.field("timestamp", s.timestamp().toString());
+      w.field("shallowBytes", s.shallowBytes());
+      w.field("instances", s.instances());
+      w.endObject();
+    }
+    w.endArray();
+    w.name("suspects").beginArray();
+    for (Suspect s : t.suspects()) {
+      w.beginObject();
+      w.field("class", s.className());
+      w.field("bytesPerHour", s.bytesPerHour());
+      w.field("instancesPerHour", s.instancesPerHour());
+      w.field("steadiness", s.steadiness());
+      w.name("steady").value(Boolean.toString(s.steady()));
+      w.field("growingSteps", s.growingSteps());
+      w.field("steps", s.steps());
+      w.field("r2", s.r2());
+      w.field("bytesPerStep", s.bytesPerStep());
+      w.field("instancesPerStep", s.instancesPerStep());
+      w.field("currentBytes", s.currentBytes());
+      w.field("currentInstances", s.currentInstances());
+      w.endObject();
+    }
+    w.endArray();
+    w.endObject();
+    out.write('\n');
+    out.flush();
+  }
+
+  public static String diffToString(DiffResult d) {
+    java.io.StringWriter sw = new java.io.StringWriter();
+    try {
+      writeDiff(d, sw);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return sw.toString();
+  }
+
+  public static String trendToString(TrendResult t) {
+    java.io.StringWriter sw = new java.io.StringWriter();
+    try {
+      writeTrend(t, sw);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return sw.toString();
+  }
+
+  private static void names(JsonWriter w, String field, List<String> names) {
+    w.name(field).beginArray();
+    for (String n : names) {
+      w.string(n);
+    }
+    w.endArray();
   }
 
   /** Reads a histogram written by {@link #writeHistogram}; the stream is read, not closed. */

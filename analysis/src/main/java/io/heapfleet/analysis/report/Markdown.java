@@ -1,0 +1,148 @@
+package io.heapfleet.analysis.report;
+
+import io.heapfleet.analysis.diff.ClassDelta;
+import io.heapfleet.analysis.diff.DiffResult;
+import io.heapfleet.analysis.trend.Snapshot;
+import io.heapfleet.analysis.trend.Suspect;
+import io.heapfleet.analysis.trend.TrendResult;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Diff and trend as Markdown for tickets and the per-task {@code diff.md} / {@code trend.md}
+ * artifacts. Class names are put in code spans so {@code $} and {@code []} render as written.
+ * Stateless.
+ */
+public final class Markdown {
+  private Markdown() {}
+
+  /** The diff: totals, then the top {@code limit} classes by byte growth. */
+  public static String diff(DiffResult d, int limit) {
+    StringBuilder md = new StringBuilder();
+    md.append("## Heap diff\n\n");
+    md.append("| | Base | Current | Change |\n|---|---:|---:|---:|\n");
+    md.append("| Taken | ")
+        .append(d.baseTimestamp())
+        .append(" | ")
+        .append(d.currentTimestamp())
+        .append(" | ")
+        .append(Format.duration(d.elapsed()))
+        .append(" |\n");
+    md.append("| Shallow heap | ")
+        .append(Format.bytes(d.baseBytes()))
+        .append(" | ")
+        .append(Format.bytes(d.currentBytes()))
+        .append(" | ")
+        .append(Format.signedBytes(d.bytesDelta()))
+        .append(" |\n");
+    md.append("| Objects | ")
+        .append(Format.count(d.baseInstances()))
+        .append(" | ")
+        .append(Format.count(d.currentInstances()))
+        .append(" | ")
+        .append(Format.signedCount(d.instancesDelta()))
+        .append(" |\n\n");
+    md.append("### Biggest growth\n\n");
+    md.append("| Class | Instances | Change | Shallow bytes | Change |\n");
+    md.append("|---|---:|---:|---:|---:|\n");
+    List<ClassDelta> classes = d.classes();
+    for (int i = 0; i < Math.min(limit, classes.size()); i++) {
+      ClassDelta c = classes.get(i);
+      md.append("| ")
+          .append(code(c.className()))
+          .append(" | ")
+          .append(Format.count(c.currentInstances()))
+          .append(" | ")
+          .append(Format.signedCount(c.instancesDelta()))
+          .append(" | ")
+          .append(Format.bytes(c.currentBytes()))
+          .append(" | ")
+          .append(Format.signedBytes(c.bytesDelta()))
+          .append(" |\n");
+    }
+    appendNames(md, "Classes that appeared", d.appeared());
+    appendNames(md, "Classes that disappeared", d.disappeared());
+    return md.toString();
+  }
+
+  /** The trend: verdict and reason, suspects, and the dumps. */
+  public static String trend(TrendResult t) {
+    StringBuilder md = new StringBuilder();
+    md.append("## Heap trend: **").append(t.assessment().json()).append("**\n\n");
+    md.append(t.reason()).append("\n\n");
+    md.append("Heap growth: ")
+        .append(Format.signedBytes(t.heapBytesPerHour()))
+        .append("/hour over ")
+        .append(t.snapshots().size())
+        .append(" dumps");
+    if (t.snapshots().size() > 1) {
+      md.append(" spanning ")
+          .append(
+              Format.duration(
+                  Duration.between(
+                      t.snapshots().get(0).timestamp(),
+                      t.snapshots().get(t.snapshots().size() - 1).timestamp())));
+    }
+    md.append(".\n\n");
+    if (!t.suspects().isEmpty()) {
+      md.append("### Suspects\n\n");
+      md.append(
+          "| # | Class | Steady | Per dump | Instances per dump | Per hour | Grew in | R² | Now |\n");
+      md.append("|---:|---|:---:|---:|---:|---:|---:|---:|---:|\n");
+      int rank = 1;
+      for (Suspect s : t.suspects()) {
+        if (rank > 10) {
+          break;
+        }
+        md.append("| ")
+            .append(rank++)
+            .append(" | ")
+            .append(code(s.className()))
+            .append(" | ")
+            .append(s.steady() ? "yes" : "no")
+            .append(" | ")
+            .append(Format.signedBytes(s.bytesPerStep()))
+            .append(" | ")
+            .append(Format.signedCount(s.instancesPerStep()))
+            .append(" | ")
+            .append(Format.signedBytes(s.bytesPerHour()))
+            .append(" | ")
+            .append(s.growingSteps())
+            .append("/")
+            .append(s.steps())
+            .append(" | ")
+            .append(Format.ratio(s.r2()))
+            .append(" | ")
+            .append(Format.bytes(s.currentBytes()))
+            .append(" |\n");
+      }
+      md.append('\n');
+    }
+    md.append("### Dumps\n\n| Taken | Shallow heap | Objects |\n|---|---:|---:|\n");
+    for (Snapshot s : t.snapshots()) {
+      md.append("| ")
+          .append(s.timestamp())
+          .append(" | ")
+          .append(Format.bytes(s.shallowBytes()))
+          .append(" | ")
+          .append(Format.count(s.instances()))
+          .append(" |\n");
+    }
+    return md.toString();
+  }
+
+  private static void appendNames(StringBuilder md, String title, List<String> names) {
+    if (names.isEmpty()) {
+      return;
+    }
+    md.append("\n").append(title).append(" (").append(names.size()).append("): ");
+    for (int i = 0; i < Math.min(20, names.size()); i++) {
+      md.append(i > 0 ? ", " : "").append(code(names.get(i)));
+    }
+    md.append(names.size() > 20 ? ", …" : "").append("\n");
+  }
+
+  private static String code(String s) {
+    return "`" + s.replace("`", "'").replace("|", "\\|") + "`";
+  }
+}

@@ -1,0 +1,80 @@
+package io.heapfleet.analysis.trend;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.heapfleet.analysis.histogram.ClassHistogram;
+import io.heapfleet.analysis.histogram.ClassStats;
+import io.heapfleet.analysis.histogram.SizeModel;
+import io.heapfleet.analysis.json.AnalysisJson;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TrendAnalysisTest {
+  private static final Instant T0 = Instant.parse("2026-11-22T00:00:00Z");
+
+  static ClassHistogram histogram(int minutes, long... bytesPerClass) {
+    List<ClassStats> entries = new ArrayList<>();
+    long total = 0;
+    for (int i = 0; i < bytesPerClass.length; i++) {
+      entries.add(new ClassStats("com.acme.C" + i, bytesPerClass[i] / 32, bytesPerClass[i]));
+      total += bytesPerClass[i];
+    }
+    return new ClassHistogram(
+        T0.plusSeconds(60L * minutes),
+        8,
+        total / 32,
+        total,
+        entries.size(),
+        entries,
+        List.of(),
+        SizeModel.COMPRESSED_OOPS);
+  }
+
+  @Test
+  void slopesArePerHourFromTheDumpTimestamps() {
+    // C0 grows 1 MB every 30 minutes: 2 MB/hour.
+    List<ClassHistogram> dumps = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      dumps.add(histogram(30 * i, 10_000_000 + i * 1_048_576L));
+    }
+    TrendResult t = TrendAnalysis.of(dumps);
+    assertThat(t.assessment()).isEqualTo(Assessment.LEAKING);
+    assertThat(t.heapBytesPerHour())
+        .isEqualTo(2 * 1_048_576.0, org.assertj.core.data.Offset.offset(1.0));
+    Suspect s = t.suspects().get(0);
+    assertThat(s.bytesPerHour())
+        .isEqualTo(2 * 1_048_576.0, org.assertj.core.data.Offset.offset(1.0));
+    assertThat(s.bytesPerStep()).isEqualTo(1_048_576.0, org.assertj.core.data.Offset.offset(1.0));
+    assertThat(s.steadiness()).isEqualTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(AnalysisJson.trendToString(t))
+        .contains("\"assessment\": \"leaking\"")
+        .contains("\"heapBytesPerHour\": 2097152")
+        .contains("\"class\": \"com.acme.C0\"");
+  }
+
+  @Test
+  void twoDumpsAreNotEnoughToCallALeak() {
+    TrendResult t = TrendAnalysis.of(List.of(histogram(0, 1_000_000), histogram(30, 9_000_000)));
+    assertThat(t.assessment()).isEqualTo(Assessment.STABLE);
+    assertThat(t.reason()).contains("at least 3");
+  }
+
+  @Test
+  void tinySteadyDriftIsNotALeak() {
+    List<ClassHistogram> dumps = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      dumps.add(histogram(30 * i, 50_000_000, 1000 + i * 100L));
+    }
+    assertThat(TrendAnalysis.of(dumps).assessment()).isEqualTo(Assessment.STABLE);
+  }
+
+  @Test
+  void dumpsWithOneTimestampAreRefused() {
+    assertThatThrownBy(() -> TrendAnalysis.of(List.of(histogram(0, 1), histogram(0, 2))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("same timestamp");
+  }
+}

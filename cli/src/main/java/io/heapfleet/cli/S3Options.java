@@ -1,0 +1,146 @@
+package io.heapfleet.cli;
+
+import io.heapfleet.storage.DumpStore;
+import io.heapfleet.storage.EmbeddedS3;
+import io.heapfleet.storage.S3Settings;
+import io.heapfleet.storage.StorageException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/**
+ * Where the dumps are (a picocli mixin shared by {@code download} and {@code ls}): an S3 bucket
+ * reached with the AWS default credential chain, or {@code --local [DIR]}, the embedded S3 store
+ * the demo writes. Flags win over the environment: {@code HEAPFLEET_S3_BUCKET}, {@code
+ * HEAPFLEET_S3_PREFIX}, {@code HEAPFLEET_S3_ENDPOINT}, {@code AWS_REGION}.
+ */
+public final class S3Options {
+  /** Default key prefix, the collector's default too. */
+  public static final String DEFAULT_PREFIX = "heapdumps";
+
+  @Option(
+      names = "--bucket",
+      paramLabel = "BUCKET",
+      description = "S3 bucket. Default: $HEAPFLEET_S3_BUCKET (with --local: heapfleet).")
+  String bucket;
+
+  @Option(
+      names = "--prefix",
+      paramLabel = "PREFIX",
+      description = "Key prefix. Default: $HEAPFLEET_S3_PREFIX, else " + DEFAULT_PREFIX + ".")
+  String prefix;
+
+  @Option(
+      names = "--endpoint",
+      paramLabel = "URL",
+      description =
+          "S3 endpoint for S3-compatible stores (LocalStack, MinIO); implies path-style."
+              + " Default: $HEAPFLEET_S3_ENDPOINT, else AWS.")
+  URI endpoint;
+
+  @Option(
+      names = "--region",
+      paramLabel = "REGION",
+      description = "The bucket's region. Default: $AWS_REGION, else the AWS SDK's chain.")
+  String region;
+
+  @Option(
+      names = "--path-style",
+      description = "Path-style addressing (bucket in the path, not the host name).")
+  boolean pathStyle;
+
+  @Option(
+      names = "--local",
+      paramLabel = "DIR",
+      arity = "0..1",
+      fallbackValue = "heapfleet-data/s3",
+      description =
+          "Use the embedded S3 store under DIR (default heapfleet-data/s3, where the demo"
+              + " writes) instead of a remote bucket.")
+  Path local;
+
+  /** A store (and the embedded server behind it, if any); close both with one call. */
+  public record OpenStore(DumpStore store, EmbeddedS3 embedded, String where)
+      implements AutoCloseable {
+    @Override
+    public void close() {
+      store.close();
+      if (embedded != null) {
+        embedded.close();
+      }
+    }
+  }
+
+  /** Opens the store these options point at; {@code env} is the process environment. */
+  public OpenStore open(Map<String, String> env) {
+    String pfx = prefix != null ? prefix : env.getOrDefault("HEAPFLEET_S3_PREFIX", DEFAULT_PREFIX);
+    if (local != null) {
+      if (endpoint != null) {
+        throw UserException.badInput("give either --local or --endpoint, not both");
+      }
+      if (!Files.isDirectory(local)) {
+        throw UserException.badInput(
+            "--local: no embedded store at "
+                + local.toAbsolutePath()
+                + " (run 'heapfleet demo' or the collector with it first)");
+      }
+      String b = bucket != null ? bucket : EmbeddedS3.DEFAULT_BUCKET;
+      EmbeddedS3 embedded = EmbeddedS3.filesystem(local, b);
+      try {
+        DumpStore store = DumpStore.create(embedded.settings().withPrefix(pfx));
+        return new OpenStore(
+            store, embedded, "local store " + local + " (" + store.settings().describe() + ")");
+      } catch (RuntimeException e) {
+        embedded.close();
+        throw e;
+      }
+    }
+    String b = bucket != null ? bucket : env.get("HEAPFLEET_S3_BUCKET");
+    if (b == null || b.isBlank()) {
+      throw UserException.badInput(
+          "no S3 bucket: give --bucket or set HEAPFLEET_S3_BUCKET (or use --local for the"
+              + " embedded store)");
+    }
+    S3Settings settings;
+    try {
+      settings = S3Settings.of(b).withPrefix(pfx);
+    } catch (IllegalArgumentException e) {
+      throw UserException.badInput(e.getMessage());
+    }
+    URI ep = endpoint;
+    if (ep == null && env.get("HEAPFLEET_S3_ENDPOINT") != null) {
+      try {
+        ep = URI.create(env.get("HEAPFLEET_S3_ENDPOINT"));
+      } catch (IllegalArgumentException e) {
+        throw UserException.badInput(
+            "HEAPFLEET_S3_ENDPOINT '" + env.get("HEAPFLEET_S3_ENDPOINT") + "' is not a URL");
+      }
+    }
+    if (ep != null) {
+      if (ep.getScheme() == null || ep.getHost() == null) {
+        throw UserException.badInput("S3 endpoint '" + ep + "' is not an http(s) URL");
+      }
+      settings = settings.withEndpoint(ep);
+    }
+    String r = region != null ? region : env.get("AWS_REGION");
+    if (r != null && !r.isBlank()) {
+      settings = settings.withRegion(r);
+    }
+    if (pathStyle) {
+      settings = settings.withPathStyle(true);
+    }
+    try {
+      return new OpenStore(DumpStore.create(settings), null, settings.describe());
+    } catch (RuntimeException e) {
+      // e.g. no region anywhere
+      throw UserException.failure("cannot set up the S3 client: " + e.getMessage(), e);
+    }
+  }
+
+  /** A storage failure as a one-line user error (exit 1). */
+  static UserException failure(StorageException e) {
+    return UserException.failure(e.getMessage(), e);
+  }
+}

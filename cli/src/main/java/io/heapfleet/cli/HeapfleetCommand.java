@@ -27,7 +27,13 @@ import picocli.CommandLine.HelpCommand;
       "Exit codes: 0 ok, 1 failure, 2 bad input.",
       "Run 'heapfleet help COMMAND' or 'heapfleet COMMAND --help' for a command's details."
     },
-    subcommands = {HelpCommand.class, TokenCommand.class, RetainersCommand.class})
+    subcommands = {
+      HelpCommand.class,
+      TokenCommand.class,
+      DownloadCommand.class,
+      LsCommand.class,
+      RetainersCommand.class
+    })
 public final class HeapfleetCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

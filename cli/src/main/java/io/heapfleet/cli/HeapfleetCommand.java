@@ -30,6 +30,7 @@ import picocli.CommandLine.HelpCommand;
     subcommands = {
       HelpCommand.class,
       TokenCommand.class,
+      FetchCommand.class,
       DownloadCommand.class,
       LsCommand.class,
       RetainersCommand.class

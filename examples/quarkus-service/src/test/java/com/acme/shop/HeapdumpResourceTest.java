@@ -1,0 +1,114 @@
+package com.acme.shop;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.heapfleet.auth.HourlyToken;
+import io.heapfleet.auth.Secret;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.io.DataInputStream;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.Test;
+
+/** The JAX-RS front door in a real Quarkus app on its HTTP port (RestAssured over 127.0.0.1). */
+@QuarkusTest
+class HeapdumpResourceTest {
+
+  private static String token() {
+    return HourlyToken.compute(
+        Secret.of("correct-horse-battery-staple-0123456789", false), "heapdump", Instant.now());
+  }
+
+  @Test
+  void withoutATokenTheAnswerIs401() {
+    given().when().get("/heapdump").then().statusCode(401).body("error", equalTo("unauthorized"));
+  }
+
+  @Test
+  void identityNamesTheConfiguredTask() {
+    given()
+        .header("Authorization", "HeapDump " + token())
+        .when()
+        .get("/heapdump/identity")
+        .then()
+        .statusCode(200)
+        .body("taskId", equalTo("quarkus-test-task"));
+  }
+
+  @Test
+  void wrongTargetIs421() {
+    given()
+        .header("Authorization", "HeapDump " + token())
+        .header("X-Heapdump-Target-Task", "another-task")
+        .when()
+        .get("/heapdump")
+        .then()
+        .statusCode(421)
+        .header("X-Heapdump-Task", "quarkus-test-task");
+  }
+
+  @TestHTTPResource("/heapdump")
+  URI heapdump;
+
+  @Test
+  void aTokenGetsAGzippedHprofWithTheLeakInIt() throws Exception {
+    given().when().post("/carts").then().statusCode(200);
+    // java.net.http streams the body (RestAssured would buffer the whole dump).
+    HttpResponse<InputStream> r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(heapdump)
+                    .header("Authorization", "HeapDump " + token())
+                    .build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Disposition").orElseThrow())
+        .startsWith("attachment; filename=\"quarkus-test-task-");
+    try (DataInputStream in = new DataInputStream(new GZIPInputStream(r.body(), 65536))) {
+      byte[] magic = new byte[19];
+      in.readFully(magic);
+      assertThat(new String(magic, StandardCharsets.US_ASCII)).isEqualTo("JAVA PROFILE 1.0.2\0");
+      assertThat(in.readInt()).isIn(4, 8);
+      // The leaking class is in the dump's string table; scan without holding the dump.
+      assertThat(contains(in, "com/acme/shop/Cart".getBytes(StandardCharsets.US_ASCII))).isTrue();
+    }
+  }
+
+  private static boolean contains(InputStream in, byte[] needle) throws java.io.IOException {
+    byte[] buf = new byte[1 << 16];
+    int keep = 0;
+    int n;
+    boolean found = false;
+    while ((n = in.read(buf, keep, buf.length - keep)) != -1) {
+      int len = keep + n;
+      if (!found && indexOf(buf, len, needle) >= 0) {
+        found = true;
+      }
+      keep = Math.min(needle.length - 1, len);
+      System.arraycopy(buf, len - keep, buf, 0, keep);
+    }
+    return found;
+  }
+
+  private static int indexOf(byte[] hay, int len, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= len; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (hay[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+}

@@ -31,6 +31,9 @@ import picocli.CommandLine.HelpCommand;
       HelpCommand.class,
       TokenCommand.class,
       FetchCommand.class,
+      HistoCommand.class,
+      DiffCommand.class,
+      TrendCommand.class,
       DownloadCommand.class,
       LsCommand.class,
       RetainersCommand.class

@@ -1,0 +1,51 @@
+package io.heapfleet.cli;
+
+import io.heapfleet.analysis.histogram.ClassHistogram;
+import io.heapfleet.analysis.histogram.ClassHistograms;
+import io.heapfleet.analysis.hprof.HprofFormatException;
+import io.heapfleet.analysis.json.AnalysisJson;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/**
+ * Loads the class histogram of a command-line argument for histo/diff/trend: a heap dump (plain,
+ * gzip, chunked gzip, zstd; detected by content) or a stored histogram summary JSON (what {@code
+ * histo --format json} writes and the collector stores beside each dump).
+ */
+final class HistogramInputs {
+  private HistogramInputs() {}
+
+  static ClassHistogram load(Path path) {
+    if (!Files.isRegularFile(path)) {
+      throw UserException.badInput("No such file: " + path);
+    }
+    try {
+      if (isJson(path)) {
+        try (InputStream in = Files.newInputStream(path)) {
+          return AnalysisJson.readHistogram(in);
+        }
+      }
+      return ClassHistograms.of(path);
+    } catch (HprofFormatException e) {
+      throw new UserException(ExitCode.BAD_INPUT, path + ": " + e.getMessage(), e);
+    } catch (NoSuchFileException e) {
+      throw UserException.badInput("No such file: " + path);
+    } catch (IOException e) {
+      // AnalysisJsonException (bad summary) is also an IOException; its message names the problem.
+      throw new UserException(ExitCode.BAD_INPUT, path + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean isJson(Path path) throws IOException {
+    try (InputStream in = Files.newInputStream(path)) {
+      int b;
+      do {
+        b = in.read();
+      } while (b == ' ' || b == '\n' || b == '\r' || b == '\t');
+      return b == '{';
+    }
+  }
+}

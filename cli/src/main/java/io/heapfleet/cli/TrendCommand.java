@@ -1,0 +1,148 @@
+package io.heapfleet.cli;
+
+import io.heapfleet.analysis.histogram.ClassHistogram;
+import io.heapfleet.analysis.json.AnalysisJson;
+import io.heapfleet.analysis.report.Format;
+import io.heapfleet.analysis.report.Markdown;
+import io.heapfleet.analysis.trend.Assessment;
+import io.heapfleet.analysis.trend.Suspect;
+import io.heapfleet.analysis.trend.TrendAnalysis;
+import io.heapfleet.analysis.trend.TrendResult;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code heapfleet trend}: is this JVM leaking, how fast, and what grows. */
+@Command(
+    name = "trend",
+    mixinStandardHelpOptions = true,
+    header = "Judge a series of dumps of one JVM: leaking or stable, MB/hour, what grows.",
+    description = {
+      "",
+      "Orders the dumps by their own timestamps, fits every class's shallow bytes and instance",
+      "count against time (least squares), and calls a class a leak suspect when it grew in at",
+      "least 75% of the intervals, the fit explains at least 80% of its variation (R²), it",
+      "still grows in the later half of the series, and it grew by at least 64 KB. A cache",
+      "that fills and then stays full, or sizes that go up and down, are stable.",
+      "DUMP may also be a stored histogram JSON (histo --format json).",
+      ""
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  heapfleet trend orders-1-*.hprof.gz",
+      "  heapfleet trend d1.hprof d2.hprof d3.hprof d4.hprof --format md > trend.md",
+      "  heapfleet trend summaries/*.json --format json",
+    })
+final class TrendCommand implements Callable<Integer> {
+
+  /** Output formats of trend. */
+  enum OutputFormat {
+    text,
+    json,
+    md
+  }
+
+  @Mixin VerboseOption verbose;
+
+  @Parameters(
+      paramLabel = "DUMP",
+      arity = "1..*",
+      description = "Dumps (or stored histogram JSON) of one JVM, any order; 3 or more to judge.")
+  List<Path> dumps = new ArrayList<>();
+
+  @Option(
+      names = "--format",
+      paramLabel = "FORMAT",
+      description = "text, json or md (default: ${DEFAULT-VALUE}).",
+      defaultValue = "text")
+  OutputFormat format;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException {
+    List<ClassHistogram> histograms = new ArrayList<>();
+    List<Path> byTime = new ArrayList<>();
+    for (Path dump : dumps) {
+      ClassHistogram h = HistogramInputs.load(dump);
+      histograms.add(h);
+      byTime.add(dump);
+    }
+    TrendResult trend;
+    try {
+      trend = TrendAnalysis.of(histograms);
+    } catch (IllegalArgumentException e) {
+      throw UserException.badInput(e.getMessage());
+    }
+    // The newest dump, for the suggested next command.
+    Path latest =
+        byTime.get(
+            histograms.indexOf(
+                histograms.stream().max(Comparator.comparing(ClassHistogram::timestamp)).get()));
+    PrintWriter out = spec.commandLine().getOut();
+    switch (format) {
+      case json -> AnalysisJson.writeTrend(trend, out);
+      case md -> out.print(Markdown.trend(trend));
+      case text -> printText(out, trend, latest);
+    }
+    out.flush();
+    return ExitCode.OK;
+  }
+
+  private static void printText(PrintWriter out, TrendResult t, Path latest) {
+    out.println(t.assessment().json().toUpperCase(Locale.ROOT) + ": " + t.reason());
+    int n = t.snapshots().size();
+    Duration span =
+        n > 1
+            ? Duration.between(
+                t.snapshots().get(0).timestamp(), t.snapshots().get(n - 1).timestamp())
+            : Duration.ZERO;
+    out.printf(
+        "Heap: %s/hour over %d dumps spanning %s (%s -> %s shallow)%n",
+        Format.signedBytes(t.heapBytesPerHour()),
+        n,
+        Format.duration(span),
+        Format.bytes(t.snapshots().get(0).shallowBytes()),
+        Format.bytes(t.snapshots().get(n - 1).shallowBytes()));
+    List<Suspect> shown = t.suspects().subList(0, Math.min(10, t.suspects().size()));
+    if (!shown.isEmpty()) {
+      out.printf(
+          "%n%3s  %-7s %14s  %11s  %11s  %-9s  %s%n",
+          "#", "steady", "+inst/dump", "+MB/dump", "per hour", "grew", "class");
+      int rank = 1;
+      for (Suspect s : shown) {
+        out.printf(
+            "%3d  %-7s %14s  %11s  %11s  %-9s  %s%n",
+            rank++,
+            s.steady() ? "yes" : "no",
+            Format.signedCount(s.instancesPerStep()),
+            Format.signedBytes(s.bytesPerStep()),
+            Format.signedBytes(s.bytesPerHour()),
+            s.growingSteps() + "/" + s.steps() + " " + Format.ratio(s.r2()),
+            s.className());
+      }
+      out.println("     (grew = intervals in which it grew, then R² of the linear fit)");
+    }
+    if (t.assessment() == Assessment.LEAKING && !t.suspects().isEmpty()) {
+      out.printf(
+          "%nNext: heapfleet retainers %s --class '%s'   (who holds them)%n",
+          latest, t.suspects().get(0).className());
+    } else if (n < TrendAnalysis.MIN_DUMPS) {
+      out.printf("%nNext: take more dumps of this JVM (e.g. every 30 min), then run trend again%n");
+    } else {
+      out.printf("%nNext: keep collecting; run trend again when more dumps arrive%n");
+    }
+  }
+}

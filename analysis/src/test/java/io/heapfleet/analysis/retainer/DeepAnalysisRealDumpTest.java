@@ -17,16 +17,15 @@ import org.junit.jupiter.api.io.TempDir;
 /** Deep analysis of real HotSpot dumps written by child JVMs running {@link LeakFixtures}. */
 class DeepAnalysisRealDumpTest {
   private static final String FIX = LeakFixtures.class.getName();
-  @TempDir static Path dir;
   static Path cartDump;
   static Path listenerDump;
   static Path threadLocalDump;
 
   @BeforeAll
   static void dumpLeakyJvms() throws Exception {
-    cartDump = RealDumps.dump("cart", dir);
-    listenerDump = RealDumps.dump("listener", dir);
-    threadLocalDump = RealDumps.dump("threadlocal", dir);
+    cartDump = RealDumps.shared("cart");
+    listenerDump = RealDumps.shared("listener");
+    threadLocalDump = RealDumps.shared("threadlocal");
   }
 
   @Test

@@ -45,10 +45,12 @@ results="$dir/deep-results.txt"
 run() { # label heap timeout args...
   local label="$1" heap="$2" limit="$3"; shift 3
   local line rss
-  line=$( (/usr/bin/time -f 'RSS %M' -o "$dir/time.txt" \
+  line=$( (/usr/bin/time -f 'RSS %M CPU %U %S' -o "$dir/time.txt" \
     timeout "$limit" java "-Xmx$heap" -cp "$cp" io.heapfleet.analysis.retainer.bench.DeepBench "$@" \
     || echo "RESULT failed-or-timed-out after ${limit}s") | grep '^RESULT' | tail -1)
-  rss=$(awk '/^RSS/ {print int($2/1024)}' "$dir/time.txt" 2>/dev/null || echo "?")
+  # CPU seconds (user+sys) next to wall time: on a shared machine wall time mostly measures
+  # the neighbours.
+  rss=$(awk '/^RSS/ {printf "%d CPU_s %.1f", $2/1024, $4+$5}' "$dir/time.txt" 2>/dev/null || echo "?")
   echo "$label -Xmx$heap $line RSS_MB $rss" | tee -a "$results" >&2
 }
 run heapfleet 6g 600 deep "$plain"

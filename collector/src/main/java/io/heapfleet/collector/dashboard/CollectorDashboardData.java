@@ -1,0 +1,280 @@
+package io.heapfleet.collector.dashboard;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.heapfleet.analysis.histogram.ClassHistogram;
+import io.heapfleet.analysis.histogram.ClassStats;
+import io.heapfleet.analysis.json.AnalysisJson;
+import io.heapfleet.collector.service.CollectorEngine;
+import io.heapfleet.collector.state.TaskStatus;
+import io.heapfleet.storage.DumpStore;
+import io.heapfleet.storage.StoredDump;
+import io.heapfleet.storage.TaskArtifact;
+import io.heapfleet.storage.TaskRef;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * The dashboard's facts from the running collector: the fleet from its in-memory state, a task's
+ * chart from the summary JSON stored beside each dump (a class histogram; the dumps themselves are
+ * never read), the latest diff from the last two summaries, and the suspects from the stored trend
+ * (with owners and paths from the stored deep analysis, when present). Summaries are immutable, so
+ * their reduced form is cached by S3 key. Thread-safe.
+ */
+@ApplicationScoped
+public class CollectorDashboardData implements DashboardData {
+  private static final Logger LOG = Logger.getLogger(CollectorDashboardData.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Classes kept per cached chart point; the chart stacks fewer, the rest is "other". */
+  private static final int POINT_CLASSES = 40;
+
+  private static final int CACHE_ENTRIES = 4096;
+
+  @Inject CollectorEngine engine;
+  @Inject DumpStore store;
+  @Inject DashboardConfig config;
+
+  private final Map<String, HeapChart.Point> points =
+      Collections.synchronizedMap(
+          new LinkedHashMap<>(256, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, HeapChart.Point> eldest) {
+              return size() > CACHE_ENTRIES;
+            }
+          });
+
+  @Override
+  public List<FleetRow> fleet() {
+    return engine.tasks().stream().map(CollectorDashboardData::row).toList();
+  }
+
+  @Override
+  public Optional<TaskView> task(String taskId) {
+    Optional<TaskStatus> status = engine.task(taskId);
+    if (status.isEmpty()) {
+      return Optional.empty();
+    }
+    TaskStatus t = status.get();
+    Optional<TaskRef> ref = store.findTask(taskId);
+    List<StoredDump> dumps = ref.map(store::listSeries).orElse(List.of());
+
+    List<HeapChart.Point> chartPoints = new ArrayList<>();
+    for (StoredDump d : dumps) {
+      point(d).ifPresent(chartPoints::add);
+    }
+    HeapChart chart = HeapChart.of(chartPoints, config.chartClasses());
+
+    Instant diffBase = null;
+    Instant diffCurrent = null;
+    List<TaskView.DiffRow> diff = List.of();
+    if (dumps.size() >= 2) {
+      Optional<ClassHistogram> before = histogram(dumps.get(dumps.size() - 2));
+      Optional<ClassHistogram> after = histogram(dumps.get(dumps.size() - 1));
+      if (before.isPresent() && after.isPresent()) {
+        diffBase = before.get().timestamp();
+        diffCurrent = after.get().timestamp();
+        diff = diff(before.get(), after.get(), config.diffRows());
+      }
+    }
+
+    List<TaskView.Suspect> suspects =
+        ref.map(r -> suspects(r, t.growing())).orElseGet(() -> namesOnly(t.growing()));
+
+    List<TaskView.Dump> links = new ArrayList<>();
+    for (int i = dumps.size() - 1; i >= 0; i--) {
+      StoredDump d = dumps.get(i);
+      links.add(
+          new TaskView.Dump(
+              d.time(),
+              d.key().downloadFileName(),
+              d.sizeBytes(),
+              "/dashboard/tasks/"
+                  + URLEncoder.encode(taskId, StandardCharsets.UTF_8)
+                  + "/dumps/"
+                  + d.key().fileName()));
+    }
+    return Optional.of(
+        new TaskView(row(t), t.reason(), chart, diffBase, diffCurrent, diff, suspects, links));
+  }
+
+  /** The stored dump of {@code taskId} named {@code fileName}, for the download link. */
+  public Optional<StoredDump> dump(String taskId, String fileName) {
+    return store.findTask(taskId).stream()
+        .flatMap(r -> store.listSeries(r).stream())
+        .filter(d -> d.key().fileName().equals(fileName))
+        .findFirst();
+  }
+
+  DumpStore store() {
+    return store;
+  }
+
+  static FleetRow row(TaskStatus t) {
+    String assessment =
+        "leaking".equals(t.assessment()) || "stable".equals(t.assessment()) ? t.assessment() : null;
+    return new FleetRow(
+        t.taskId(),
+        t.service(),
+        t.cluster(),
+        t.lastCapture() == null ? null : t.lastCapture().time(),
+        t.heapUsedBytes(),
+        assessment,
+        // The state keeps MB (10^6 bytes) per hour; the dashboard shows MiB like every heap tool.
+        assessment == null ? Double.NaN : t.growthMbPerHour() * 1_000_000.0,
+        t.snapshots(),
+        "leaking".equals(assessment) && !t.growing().isEmpty() ? t.growing().get(0) : null,
+        t.lastAttempt() != null && !"stored".equalsIgnoreCase(t.lastAttempt().outcome())
+            ? t.lastAttempt().message()
+            : null);
+  }
+
+  private Optional<HeapChart.Point> point(StoredDump d) {
+    HeapChart.Point cached = points.get(d.objectKey());
+    if (cached != null) {
+      return Optional.of(cached);
+    }
+    Optional<ClassHistogram> h = histogram(d);
+    if (h.isEmpty()) {
+      return Optional.empty();
+    }
+    Map<String, Long> bytes = new HashMap<>();
+    for (ClassStats s : h.get().entries()) {
+      if (bytes.size() >= POINT_CLASSES) {
+        break;
+      }
+      bytes.put(s.className(), s.shallowBytes());
+    }
+    HeapChart.Point p = new HeapChart.Point(d.time(), h.get().shallowBytes(), Map.copyOf(bytes));
+    points.put(d.objectKey(), p);
+    return Optional.of(p);
+  }
+
+  private Optional<ClassHistogram> histogram(StoredDump d) {
+    try {
+      Optional<String> json = store.readSummary(d.key());
+      if (json.isEmpty()) {
+        return Optional.empty(); // still being analysed, or its analysis failed
+      }
+      return Optional.of(AnalysisJson.readHistogram(json.get()));
+    } catch (IOException | RuntimeException e) {
+      LOG.debugf("summary of %s unreadable: %s", d.objectKey(), e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  static List<TaskView.DiffRow> diff(ClassHistogram before, ClassHistogram after, int rows) {
+    Map<String, ClassStats> b = new HashMap<>();
+    before.entries().forEach(s -> b.put(s.className(), s));
+    Map<String, ClassStats> a = new HashMap<>();
+    after.entries().forEach(s -> a.put(s.className(), s));
+    List<TaskView.DiffRow> out = new ArrayList<>();
+    for (ClassStats s : after.entries()) {
+      ClassStats o = b.get(s.className());
+      out.add(
+          new TaskView.DiffRow(
+              s.className(),
+              o == null ? 0 : o.instances(),
+              s.instances(),
+              o == null ? 0 : o.shallowBytes(),
+              s.shallowBytes()));
+    }
+    for (ClassStats o : before.entries()) {
+      if (!a.containsKey(o.className())) {
+        out.add(new TaskView.DiffRow(o.className(), o.instances(), 0, o.shallowBytes(), 0));
+      }
+    }
+    out.sort(
+        (x, y) -> {
+          int c = Long.compare(y.bytesDelta(), x.bytesDelta());
+          return c != 0 ? c : x.className().compareTo(y.className());
+        });
+    return out.subList(0, Math.min(rows, out.size()));
+  }
+
+  /** Suspects from the stored trend JSON, with owners/paths from the deep analysis if stored. */
+  private List<TaskView.Suspect> suspects(TaskRef ref, List<String> fallback) {
+    Optional<JsonNode> trend = readJson(ref, TaskArtifact.TREND_JSON);
+    if (trend.isEmpty()) {
+      return namesOnly(fallback);
+    }
+    Map<String, JsonNode> owners = owners(readJson(ref, TaskArtifact.DEEP_JSON));
+    List<TaskView.Suspect> out = new ArrayList<>();
+    for (JsonNode s : trend.get().path("suspects")) {
+      String name = text(s, "className", "class", "name");
+      if (name == null) {
+        continue;
+      }
+      JsonNode deep = owners.get(name);
+      String owner = deep == null ? text(s, "owner") : text(deep, "owner", "holder", "heldBy");
+      List<String> path = new ArrayList<>();
+      JsonNode p = deep == null ? s.path("path") : deep.path("path");
+      for (JsonNode step : p) {
+        path.add(step.isTextual() ? step.asText() : text(step, "description", "label", "name"));
+      }
+      path.removeIf(x -> x == null);
+      out.add(
+          new TaskView.Suspect(
+              name,
+              s.path("bytesPerHour").asDouble(0),
+              s.path("instancesPerHour").asDouble(0),
+              owner,
+              path));
+    }
+    return out;
+  }
+
+  private static Map<String, JsonNode> owners(Optional<JsonNode> deep) {
+    Map<String, JsonNode> byClass = new HashMap<>();
+    deep.ifPresent(
+        d -> {
+          for (String field : List.of("suspects", "owners")) {
+            for (JsonNode s : d.path(field)) {
+              String name = text(s, "className", "class", "name");
+              if (name != null) {
+                byClass.putIfAbsent(name, s);
+              }
+            }
+          }
+        });
+    return byClass;
+  }
+
+  private Optional<JsonNode> readJson(TaskRef ref, TaskArtifact artifact) {
+    try {
+      Optional<String> body = store.readArtifact(ref, artifact);
+      return body.isEmpty() ? Optional.empty() : Optional.of(JSON.readTree(body.get()));
+    } catch (IOException | RuntimeException e) {
+      LOG.debugf("%s of %s unreadable: %s", artifact.fileName(), ref.taskId(), e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  private static List<TaskView.Suspect> namesOnly(List<String> names) {
+    return names.stream()
+        .map(n -> new TaskView.Suspect(n, Double.NaN, Double.NaN, null, List.of()))
+        .toList();
+  }
+
+  private static String text(JsonNode n, String... fields) {
+    for (String f : fields) {
+      JsonNode v = n.get(f);
+      if (v != null && v.isValueNode() && !v.isNull()) {
+        return v.asText();
+      }
+    }
+    return null;
+  }
+}

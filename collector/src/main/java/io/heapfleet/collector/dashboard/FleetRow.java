@@ -1,0 +1,75 @@
+package io.heapfleet.collector.dashboard;
+
+import java.time.Instant;
+import java.util.Comparator;
+
+/**
+ * One task on the fleet page. Absent values are {@code null} / negative and shown as "–" by the
+ * template. Immutable.
+ *
+ * @param taskId the task id
+ * @param service the task's service, or {@code null}
+ * @param cluster the task's cluster, or {@code null}
+ * @param lastCapture when its newest dump was taken, or {@code null} when none yet
+ * @param heapUsedBytes heap in the newest dump (shallow bytes of all objects), or -1
+ * @param assessment {@code leaking}, {@code stable}, or {@code null} while too few dumps exist
+ * @param heapBytesPerHour the trend's heap slope, or {@code NaN} when there is no trend yet
+ * @param captures dumps stored for the task
+ * @param topSuspect the trend's first suspect class, or {@code null}
+ * @param lastError the last capture failure's message, or {@code null}
+ */
+public record FleetRow(
+    String taskId,
+    String service,
+    String cluster,
+    Instant lastCapture,
+    long heapUsedBytes,
+    String assessment,
+    double heapBytesPerHour,
+    int captures,
+    String topSuspect,
+    String lastError) {
+
+  /** Leaking tasks first, fastest growth first, then by id. */
+  public static final Comparator<FleetRow> LEAKING_FIRST =
+      Comparator.comparing((FleetRow r) -> !"leaking".equals(r.assessment()))
+          .thenComparing(
+              r -> Double.isNaN(r.heapBytesPerHour()) ? Double.MAX_VALUE : -r.heapBytesPerHour())
+          .thenComparing(FleetRow::taskId);
+
+  public boolean leaking() {
+    return "leaking".equals(assessment);
+  }
+
+  /** "leaking", "stable" or "collecting" (fewer dumps than a trend needs). */
+  public String status() {
+    return assessment == null ? "collecting" : assessment;
+  }
+
+  public String heapUsed() {
+    return heapUsedBytes < 0 ? "–" : Format.mb(heapUsedBytes);
+  }
+
+  public String growth() {
+    return Double.isNaN(heapBytesPerHour) ? "–" : Format.mbPerHour(heapBytesPerHour);
+  }
+
+  public String lastCaptureText() {
+    return lastCapture == null ? "–" : Format.time(lastCapture);
+  }
+
+  public String lastCaptureIso() {
+    return lastCapture == null ? "" : lastCapture.toString();
+  }
+
+  public String suspect() {
+    return topSuspect == null ? "–" : topSuspect;
+  }
+
+  public String scope() {
+    if (service == null && cluster == null) {
+      return "–";
+    }
+    return (cluster == null ? "" : cluster + " / ") + (service == null ? "" : service);
+  }
+}

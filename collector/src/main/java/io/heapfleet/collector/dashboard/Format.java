@@ -1,0 +1,43 @@
+package io.heapfleet.collector.dashboard;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
+/** How the dashboard writes sizes, rates and times. Stateless, thread-safe. */
+public final class Format {
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
+          .withZone(ZoneOffset.UTC);
+
+  private Format() {}
+
+  public static String mb(long bytes) {
+    return String.format(Locale.ROOT, "%.1f MB", bytes / 1_048_576.0);
+  }
+
+  public static String signedMb(long bytes) {
+    return String.format(Locale.ROOT, "%+.2f MB", bytes / 1_048_576.0);
+  }
+
+  public static String mbPerHour(double bytesPerHour) {
+    return String.format(Locale.ROOT, "%+.1f MB/h", bytesPerHour / 1_048_576.0);
+  }
+
+  public static String perHour(double perHour) {
+    return String.format(Locale.ROOT, "%+,.0f/h", perHour);
+  }
+
+  public static String count(long n) {
+    return String.format(Locale.ROOT, "%,d", n);
+  }
+
+  public static String signedCount(long n) {
+    return String.format(Locale.ROOT, "%+,d", n);
+  }
+
+  public static String time(Instant t) {
+    return TIME.format(t);
+  }
+}

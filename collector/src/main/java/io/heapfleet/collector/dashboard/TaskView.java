@@ -1,0 +1,117 @@
+package io.heapfleet.collector.dashboard;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Everything the task page shows for one task. Immutable.
+ *
+ * @param row the task's fleet-page row (assessment, growth, last capture)
+ * @param reason the trend's one-line reason, or {@code null}
+ * @param chart heap over time, stacked by the top classes
+ * @param diffBase time of the diff's base dump, or {@code null} when fewer than two dumps exist
+ * @param diffCurrent time of the diff's current dump, or {@code null}
+ * @param diff the latest diff (previous dump → newest), biggest growth first
+ * @param suspects the trend's ranked suspects
+ * @param dumps the task's stored dumps, newest first, with download links
+ */
+public record TaskView(
+    FleetRow row,
+    String reason,
+    HeapChart chart,
+    Instant diffBase,
+    Instant diffCurrent,
+    List<DiffRow> diff,
+    List<Suspect> suspects,
+    List<Dump> dumps) {
+
+  public TaskView {
+    diff = List.copyOf(diff);
+    suspects = List.copyOf(suspects);
+    dumps = List.copyOf(dumps);
+  }
+
+  public String diffRange() {
+    return diffBase == null ? "" : Format.time(diffBase) + " → " + Format.time(diffCurrent);
+  }
+
+  /** One class in the latest diff. */
+  public record DiffRow(
+      String className,
+      long instancesBefore,
+      long instancesAfter,
+      long bytesBefore,
+      long bytesAfter) {
+    public long instancesDelta() {
+      return instancesAfter - instancesBefore;
+    }
+
+    public long bytesDelta() {
+      return bytesAfter - bytesBefore;
+    }
+
+    public String instancesDeltaText() {
+      return Format.signedCount(instancesDelta());
+    }
+
+    public String bytesDeltaText() {
+      return Format.signedMb(bytesDelta());
+    }
+
+    public String instancesAfterText() {
+      return Format.count(instancesAfter);
+    }
+
+    public String bytesAfterText() {
+      return Format.mb(bytesAfter);
+    }
+
+    public boolean grows() {
+      return bytesDelta() > 0;
+    }
+  }
+
+  /**
+   * One trend suspect.
+   *
+   * @param owner the object that holds the instances (e.g. a static field), or {@code null}
+   * @param path GC root → … → the class, empty when not computed
+   */
+  public record Suspect(
+      String className,
+      double bytesPerHour,
+      double instancesPerHour,
+      String owner,
+      List<String> path) {
+    public Suspect {
+      path = List.copyOf(path);
+    }
+
+    public String rate() {
+      return Double.isNaN(bytesPerHour) ? "–" : Format.mbPerHour(bytesPerHour);
+    }
+
+    public String instancesRate() {
+      return Double.isNaN(instancesPerHour) ? "–" : Format.perHour(instancesPerHour);
+    }
+
+    public boolean hasPath() {
+      return !path.isEmpty();
+    }
+
+    public String pathText() {
+      return String.join(" → ", path);
+    }
+  }
+
+  /** One stored dump and how to download it. */
+  public record Dump(Instant time, String name, long sizeBytes, String href) {
+    public String timeText() {
+      return Format.time(time);
+    }
+
+    public String size() {
+      return sizeBytes < 0 ? "–" : Format.mb(sizeBytes);
+    }
+  }
+}

@@ -36,6 +36,8 @@ import picocli.CommandLine.HelpCommand;
       TrendCommand.class,
       DownloadCommand.class,
       LsCommand.class,
+      ReportCommand.class,
+      DemoCommand.class,
       RetainersCommand.class
     })
 public final class HeapfleetCommand implements Runnable {

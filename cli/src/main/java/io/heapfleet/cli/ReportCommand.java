@@ -1,0 +1,211 @@
+package io.heapfleet.cli;
+
+import io.heapfleet.analysis.histogram.ClassHistograms;
+import io.heapfleet.cli.report.LeakReport;
+import io.heapfleet.cli.report.LeakReportBuilder;
+import io.heapfleet.cli.report.LeakReportMarkdown;
+import io.heapfleet.cli.report.ReportException;
+import io.heapfleet.cli.report.RetainerPaths;
+import io.heapfleet.cli.report.TaskReport;
+import io.heapfleet.storage.DumpStore;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code heapfleet report}: a Markdown leak investigation report from a task's dumps in S3 or from
+ * local dump files, filled with measured facts only.
+ */
+@Command(
+    name = "report",
+    mixinStandardHelpOptions = true,
+    header = "Write a Markdown leak investigation report from a task's dumps (S3) or dump files.",
+    description = {
+      "",
+      "The report follows the team's leak investigation template: summary, growth in MB/hour,",
+      "the snapshot timeline, the classes that grow (+instances, +MB), the top consumers,",
+      "retainer paths where known, and the commands to reproduce. Every number is measured",
+      "from the dumps; sections without data are left out. MB are 2^20 bytes.",
+      "",
+      "With --task the dumps are read from S3: each dump's stored summary (its class",
+      "histogram) is used, and a dump is only streamed when its summary is missing.",
+      ""
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  heapfleet report --task 4f1c2a9e0b7d --bucket acme-heapdumps -o leak-report.md",
+      "  HEAPFLEET_S3_BUCKET=acme-heapdumps heapfleet report --task 4f1c2a9e0b7d --no-paths",
+      "  heapfleet report --task orders-1 --local heapfleet-data/demo-20261122T023000Z/s3",
+      "  heapfleet report orders-1-20261122T010000Z.hprof.gz orders-1-20261122T013000Z.hprof.gz",
+    })
+final class ReportCommand implements Callable<Integer> {
+
+  @Mixin VerboseOption verbose;
+
+  @Option(
+      names = "--task",
+      paramLabel = "ID",
+      description = "Report on this task's series in S3 (instead of dump files).")
+  String taskId;
+
+  @Parameters(
+      paramLabel = "DUMP",
+      arity = "0..*",
+      description = "Local dump files of one task (.hprof, .hprof.gz, .hprof.zst), any order.")
+  List<Path> dumps = new ArrayList<>();
+
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "FILE",
+      description = "Write the report to FILE instead of stdout.")
+  Path output;
+
+  @Option(
+      names = "--no-paths",
+      description =
+          "Skip retainer paths (they need the object graph of the newest dump: seconds for"
+              + " small heaps, minutes and ~1.5x the dump in memory for big ones).")
+  boolean noPaths;
+
+  @Mixin S3Options s3;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    if (taskId != null && !dumps.isEmpty()) {
+      throw UserException.badInput("give either --task ID or dump files, not both");
+    }
+    if (taskId == null && dumps.isEmpty()) {
+      throw UserException.badInput("give --task ID (dumps in S3) or one or more dump files");
+    }
+    String markdown;
+    try {
+      markdown = taskId != null ? fromStore() : fromFiles();
+    } catch (ReportException e) {
+      throw UserException.badInput(e.getMessage());
+    }
+    if (output != null) {
+      Path written = TaskReport.write(markdown, output);
+      spec.commandLine().getErr().println("heapfleet: report written to " + written);
+    } else {
+      PrintWriter out = spec.commandLine().getOut();
+      out.print(markdown);
+      out.flush();
+    }
+    return ExitCode.OK;
+  }
+
+  private String fromStore() throws IOException {
+    try (S3Options.OpenStore open = s3.open(CliEnvironment.get())) {
+      return render(open.store(), storageArgs());
+    }
+  }
+
+  /** The storage flags as given, for the report's reproduce commands. */
+  private String storageArgs() {
+    StringBuilder a = new StringBuilder();
+    if (s3.local != null) {
+      a.append(" --local ").append(s3.local);
+    }
+    if (s3.bucket != null) {
+      a.append(" --bucket ").append(s3.bucket);
+    }
+    if (s3.prefix != null) {
+      a.append(" --prefix ").append(s3.prefix);
+    }
+    if (s3.endpoint != null) {
+      a.append(" --endpoint ").append(s3.endpoint);
+    }
+    if (s3.region != null) {
+      a.append(" --region ").append(s3.region);
+    }
+    if (s3.pathStyle) {
+      a.append(" --path-style");
+    }
+    return a.toString().trim();
+  }
+
+  private String render(DumpStore store, String args) throws IOException {
+    LeakReport report = TaskReport.fromStore(store, taskId, args, !noPaths, Instant.now());
+    return LeakReportMarkdown.render(report);
+  }
+
+  private static Path newest(List<LeakReportBuilder.Input> inputs) {
+    LeakReportBuilder.Input n = inputs.get(0);
+    for (LeakReportBuilder.Input i : inputs) {
+      if (i.histogram().timestamp().isAfter(n.histogram().timestamp())) {
+        n = i;
+      }
+    }
+    return Path.of(n.location());
+  }
+
+  private static final Pattern TASK_IN_NAME =
+      Pattern.compile("(.+)-\\d{8}T\\d{6}Z\\.hprof(\\.gz|\\.zst)?");
+
+  private String fromFiles() throws IOException {
+    List<LeakReportBuilder.Input> inputs = new ArrayList<>();
+    String subject = null;
+    for (Path p : dumps) {
+      if (!Files.isRegularFile(p)) {
+        throw UserException.badInput("no such dump file: " + p);
+      }
+      inputs.add(
+          new LeakReportBuilder.Input(
+              ClassHistograms.of(p), p.toString(), OptionalLong.of(Files.size(p))));
+      Matcher m = TASK_IN_NAME.matcher(p.getFileName().toString());
+      String name = m.matches() ? m.group(1) : null;
+      subject = subject == null ? name : (subject.equals(name) ? subject : "");
+    }
+    if (subject == null || subject.isEmpty()) {
+      subject =
+          dumps.size() == 1 ? dumps.get(0).getFileName().toString() : dumps.size() + " dump files";
+    }
+    // In time order, as the analysis sees them.
+    List<String> files =
+        inputs.stream()
+            .sorted(java.util.Comparator.comparing(i -> i.histogram().timestamp()))
+            .map(LeakReportBuilder.Input::location)
+            .toList();
+    List<String> reproduce = new ArrayList<>();
+    reproduce.add("heapfleet report " + String.join(" ", files));
+    if (files.size() >= 2) {
+      reproduce.add("heapfleet diff " + files.get(0) + " " + files.get(files.size() - 1));
+      reproduce.add("heapfleet trend " + String.join(" ", files));
+    } else {
+      reproduce.add("heapfleet histo " + files.get(0));
+    }
+    LeakReport report =
+        LeakReportBuilder.build(
+            subject,
+            Optional.empty(),
+            Optional.empty(),
+            inputs,
+            List.of(),
+            reproduce,
+            Instant.now());
+    if (!noPaths && inputs.size() >= 2) {
+      Path newest = newest(inputs);
+      report =
+          report.withRetainerPaths(
+              RetainerPaths.fromDump(newest, report.steadySuspects(RetainerPaths.CLASSES)));
+    }
+    return LeakReportMarkdown.render(report);
+  }
+}

@@ -1,0 +1,92 @@
+package io.heapfleet.cli.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+
+/** The Markdown layout rules: sections appear only with their facts, numbers are formatted once. */
+class LeakReportMarkdownTest {
+  static final Instant T0 = Instant.parse("2026-11-22T01:00:00Z");
+
+  static LeakReport.Snapshot snap(int minutes, long heap) {
+    return new LeakReport.Snapshot(
+        T0.plusSeconds(60L * minutes),
+        heap,
+        heap / 100,
+        "s3://b/k" + minutes,
+        OptionalLong.of(heap / 4));
+  }
+
+  @Test
+  void retainerPathsAreRenderedAsAnIndentedChainAndNamedInTheSummary() {
+    LeakReport r =
+        new LeakReport(
+            "orders-1",
+            Optional.of("orders"),
+            Optional.of("prod"),
+            T0.plusSeconds(7200),
+            List.of(snap(0, 100L << 20), snap(30, 110L << 20), snap(60, 120L << 20)),
+            Optional.of("leaking"),
+            Optional.of("heap grows steadily"),
+            OptionalDouble.of(20.0 * (1 << 20)),
+            List.of(
+                new LeakReport.Growth(
+                    "com.acme.Cart", 5000, 20L << 20, OptionalDouble.of(20.0 * (1 << 20)), true)),
+            List.of(new LeakReport.Consumer("com.acme.Cart", 5000, 20L << 20)),
+            List.of(
+                new LeakReport.RetainerPath(
+                    "com.acme.Cart",
+                    Optional.of("com.acme.CartStore"),
+                    List.of(
+                        "com.acme.CartStore.carts (static)", "java.util.HashMap", "com.acme.Cart"),
+                    OptionalLong.of(30L << 20))),
+            List.of("heapfleet report --task orders-1"));
+    String md = LeakReportMarkdown.render(r);
+    assertThat(md)
+        .contains("**Service**: orders")
+        .contains("**Assessment**: leaking")
+        .contains("Memory growth: +20.0 MB/hour")
+        .contains("Heap in the dumps: 100.0 MB → 120.0 MB (+20.00 MB (+20.0%))")
+        .contains(
+            "- Held by: `com.acme.CartStore`, from GC root `com.acme.CartStore.carts (static)`")
+        .contains("| `com.acme.Cart` | +5,000 | +20.00 MB | +20.0 MB/hour |")
+        .contains("### 3. Retainer Path Analysis")
+        .contains(
+            "**Leaked Object**: `com.acme.Cart`, held by `com.acme.CartStore` (retains 30.0 MB)")
+        .contains("com.acme.CartStore.carts (static)\n  → java.util.HashMap\n    → com.acme.Cart\n")
+        .contains("1. `com.acme.Cart` - 20.0 MB in 5,000 instances - held by `com.acme.CartStore`");
+  }
+
+  @Test
+  void sectionsWithoutFactsAreLeftOut() {
+    LeakReport r =
+        new LeakReport(
+            "a.hprof",
+            Optional.empty(),
+            Optional.empty(),
+            T0,
+            List.of(snap(0, 10L << 20)),
+            Optional.empty(),
+            Optional.empty(),
+            OptionalDouble.empty(),
+            List.of(),
+            List.of(),
+            List.of(),
+            List.of());
+    String md = LeakReportMarkdown.render(r);
+    assertThat(md)
+        .contains("### 1. Heap Snapshots Collected")
+        .doesNotContain("**Service**")
+        .doesNotContain("**Impact**")
+        .doesNotContain("Symptoms")
+        .doesNotContain("Snapshot Comparison")
+        .doesNotContain("Retainer")
+        .doesNotContain("Reproduction")
+        .doesNotContain("[");
+  }
+}

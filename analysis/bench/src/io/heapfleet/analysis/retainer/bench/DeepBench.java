@@ -30,7 +30,13 @@ public final class DeepBench {
     }
   }
 
+  /** CPU seconds of this thread: on a shared machine wall time mostly measures the neighbours. */
+  private static double cpu() {
+    return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() / 1e9;
+  }
+
   private static void deep(Path dump, long budget) throws Exception {
+    double c0 = cpu();
     long t0 = System.nanoTime();
     try (ArrayAllocator alloc =
             new ArrayAllocator(budget, Path.of(System.getProperty("java.io.tmpdir")));
@@ -38,14 +44,18 @@ public final class DeepBench {
             HprofGraphLoader.load(dump, alloc, Runtime.getRuntime().maxMemory() * 9 / 10)) {
       HeapGraph g = loaded.graph();
       long t1 = System.nanoTime();
+      double c1 = cpu();
       DominatorTree tree = DominatorTree.compute(g);
       long t2 = System.nanoTime();
+      double c2 = cpu();
       List<ClassRetained> perClass = RetainedSizes.perClass(tree);
       long t3 = System.nanoTime();
+      double c3 = cpu();
       System.out.printf(
           "RESULT deep objects %d refs %d reachable %d load_s %.1f dominators_s %.1f"
               + " per_class_s %.1f total_s %.1f graph_MB %d spilled_MB %d"
-              + " bytes_per_object %.1f top %s %d%n",
+              + " bytes_per_object %.1f top %s %d"
+              + " main_thread_cpu_s load %.1f dominators %.1f per_class %.1f%n",
           g.objectCount(),
           g.edgeCount(),
           tree.reachableObjects(),
@@ -57,7 +67,10 @@ public final class DeepBench {
           alloc.spilledBytes() >> 20,
           (double) g.footprintBytes() / g.objectCount(),
           perClass.get(0).className(),
-          perClass.get(0).retainedBytes());
+          perClass.get(0).retainedBytes(),
+          c1 - c0,
+          c2 - c1,
+          c3 - c2);
       System.out.printf(
           "estimate: peak heap %s, suggested -Xmx%s (with spill -Xmx%s)%n",
           MemoryEstimate.human(
@@ -68,6 +81,7 @@ public final class DeepBench {
   }
 
   private static void shark(Path dump) throws Exception {
+    double c0 = cpu();
     long t0 = System.nanoTime();
     try (shark.CloseableHeapGraph graph =
         shark.HprofHeapGraph.Companion.openHeapGraph(
@@ -75,15 +89,23 @@ public final class DeepBench {
             null,
             shark.HprofIndex.Companion.defaultIndexedGcRootTags())) {
       long t1 = System.nanoTime();
+      double c1 = cpu();
       // Builds Shark's full dominator tree with retained sizes, then renders only the nodes
       // retaining more than 50 MB (rendering is negligible next to the tree).
       String rendered =
           new shark.internal.ObjectDominators()
               .renderDominatorTree(graph, List.of(), 50_000_000, null, false);
       long t2 = System.nanoTime();
+      double c2 = cpu();
       System.out.printf(
-          "RESULT shark objects %d index_s %.1f dominators_s %.1f total_s %.1f%n",
-          graph.getObjectCount(), (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t2 - t0) / 1e9);
+          "RESULT shark objects %d index_s %.1f dominators_s %.1f total_s %.1f"
+              + " main_thread_cpu_s index %.1f dominators %.1f%n",
+          graph.getObjectCount(),
+          (t1 - t0) / 1e9,
+          (t2 - t1) / 1e9,
+          (t2 - t0) / 1e9,
+          c1 - c0,
+          c2 - c1);
       System.out.println(rendered.lines().limit(5).reduce("", (a, b) -> a + b + "\n"));
     }
   }

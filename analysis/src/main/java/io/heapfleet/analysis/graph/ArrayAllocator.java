@@ -97,7 +97,17 @@ public final class ArrayAllocator implements AutoCloseable {
   }
 
   private boolean fitsOnHeap(long bytes) {
-    return heapBudgetBytes == Long.MAX_VALUE || heapBytes + bytes <= heapBudgetBytes;
+    if (heapBudgetBytes == Long.MAX_VALUE) {
+      return true;
+    }
+    if (heapBytes + bytes > heapBudgetBytes) {
+      return false;
+    }
+    // Within budget, but is the heap really that free? Spilling is slower; OutOfMemoryError is
+    // worse. Keep a tenth of the heap in reserve for everything that is not these arrays.
+    Runtime rt = Runtime.getRuntime();
+    long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+    return bytes <= free - rt.maxMemory() / 10;
   }
 
   private static void checkLength(long length) {

@@ -16,10 +16,16 @@ final class IntChunks {
       chunks = Arrays.copyOf(chunks, c * 2);
     }
     int[] chunk = chunks[c];
-    if (chunk == null) {
-      chunk = chunks[c] = new int[CHUNK];
+    int i = (int) (size & MASK);
+    if (chunk == null || i == chunk.length) {
+      // The first chunk grows from small so that tiny graphs stay tiny; later ones are full.
+      chunk =
+          chunks[c] =
+              chunk == null
+                  ? new int[c == 0 ? 256 : CHUNK]
+                  : Arrays.copyOf(chunk, Math.min(CHUNK, chunk.length * 2));
     }
-    chunk[(int) (size & MASK)] = value;
+    chunk[i] = value;
     size++;
   }
 

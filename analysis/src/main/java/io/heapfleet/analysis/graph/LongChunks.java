@@ -20,10 +20,16 @@ final class LongChunks {
       chunks = Arrays.copyOf(chunks, c * 2);
     }
     long[] chunk = chunks[c];
-    if (chunk == null) {
-      chunk = chunks[c] = new long[CHUNK];
+    int i = (int) (size & MASK);
+    if (chunk == null || i == chunk.length) {
+      // The first chunk grows from small so that tiny graphs stay tiny; later ones are full.
+      chunk =
+          chunks[c] =
+              chunk == null
+                  ? new long[c == 0 ? 256 : CHUNK]
+                  : Arrays.copyOf(chunk, Math.min(CHUNK, chunk.length * 2));
     }
-    chunk[(int) (size & MASK)] = value;
+    chunk[i] = value;
     size++;
   }
 

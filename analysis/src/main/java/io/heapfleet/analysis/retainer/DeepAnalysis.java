@@ -47,12 +47,9 @@ public final class DeepAnalysis {
    */
   public static DeepResult of(Path dump, DeepOptions options, Collection<String> suspectClasses)
       throws IOException {
-    long heapLimit =
-        Math.max(
-            64L << 20,
-            Runtime.getRuntime().maxMemory()
-                - Math.min(options.arrayHeapBudgetBytes(), Runtime.getRuntime().maxMemory() / 2)
-                - (32L << 20));
+    // The build buffers must fit the heap (they are not spillable); the arrays spill on their own
+    // when the budget or the real free heap runs out (see ArrayAllocator).
+    long heapLimit = Runtime.getRuntime().maxMemory() / 100 * 85 - (32L << 20);
     try (ArrayAllocator allocator =
         new ArrayAllocator(options.arrayHeapBudgetBytes(), options.spillDirectory())) {
       long t0 = System.nanoTime();

@@ -23,7 +23,7 @@ import java.util.TreeSet;
  */
 final class HistogramBuilder implements HprofListener {
   private static final int MODELS = 3; // COMPRESSED_OOPS, WIDE_OOPS, UNCOMPRESSED (8-byte ids)
-  private static final long VOTING_OBJECTS = 200_000;
+  private static final long VOTING_OBJECTS = 50_000;
 
   /** Direct-mapped cache in front of the class map: consecutive objects reuse few classes. */
   private static final int CACHE_SIZE = 512;

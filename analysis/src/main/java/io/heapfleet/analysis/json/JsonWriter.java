@@ -84,7 +84,8 @@ final class JsonWriter {
     if (rounded == Math.rint(rounded) && Math.abs(rounded) < 1e15) {
       return value(Long.toString((long) rounded));
     }
-    return value(Double.toString(rounded));
+    // Plain notation (no exponent) reads better for bytes/hour: 19987326285.3666, not 1.99E10.
+    return value(java.math.BigDecimal.valueOf(rounded).stripTrailingZeros().toPlainString());
   }
 
   JsonWriter field(String name, String value) {

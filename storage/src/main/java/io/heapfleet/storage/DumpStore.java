@@ -383,7 +383,8 @@ public final class DumpStore implements AutoCloseable {
     }
     for (StoredDump d : doomed) {
       delete(d.objectKey());
-      if (d.sizeBytes() > DumpUpload.copyLimit) {
+      if (d.sizeBytes() > S3Settings.MIN_PART_SIZE) {
+        // A multipart dump may have a checksum sidecar; deleting a missing key is a no-op.
         delete(d.objectKey() + SHA256_SIDECAR_SUFFIX);
       }
     }
@@ -425,7 +426,7 @@ public final class DumpStore implements AutoCloseable {
   private StoredDump fromMetadata(
       DumpKey key, String objectKey, long size, Instant lastModified, Map<String, String> meta) {
     String sha = meta.get(DumpMetadata.SHA256);
-    if (sha == null && size > DumpUpload.copyLimit) {
+    if (sha == null && size > S3Settings.MIN_PART_SIZE) {
       sha = readSidecarChecksum(objectKey).orElse(null);
     }
     return new StoredDump(

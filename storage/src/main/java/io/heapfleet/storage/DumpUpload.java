@@ -40,9 +40,6 @@ import software.amazon.awssdk.services.s3.model.MetadataDirective;
  * {@code write}/{@code complete} as an {@link IOException} (after the upload was aborted).
  */
 public final class DumpUpload extends OutputStream {
-  /** Largest object whose metadata can be replaced with one CopyObject (S3 limit: 5 GiB). */
-  static long copyLimit = 5L * 1024 * 1024 * 1024;
-
   private enum State {
     OPEN,
     COMPLETED,
@@ -207,7 +204,7 @@ public final class DumpUpload extends OutputStream {
 
   /** Puts SHA-256 and size on the completed multipart object. */
   private void recordChecksum(String hex) {
-    if (total <= copyLimit) {
+    if (total <= settings.checksumCopyLimit()) {
       s3.copyObject(
           Sse.apply(
                   software.amazon.awssdk.services.s3.model.CopyObjectRequest.builder()

@@ -20,6 +20,10 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
  * @param partsInFlight parts uploaded concurrently per upload; memory is about {@code
  *     (partsInFlight + 1) * partSize}
  * @param credentials credentials; {@code null} means the AWS default credential chain
+ * @param checksumCopyLimit multipart dumps up to this size get their SHA-256 into their own object
+ *     metadata by an in-place copy after completion; larger ones (all of them when 0) get a {@code
+ *     <key>.sha256} sidecar object instead, which costs no copy. At most 5 GiB (S3's single-copy
+ *     limit), the default.
  */
 public record S3Settings(
     String bucket,
@@ -31,7 +35,8 @@ public record S3Settings(
     String kmsKeyId,
     int partSize,
     int partsInFlight,
-    AwsCredentialsProvider credentials) {
+    AwsCredentialsProvider credentials,
+    long checksumCopyLimit) {
 
   /** S3's minimum size of every multipart part but the last. */
   public static final int MIN_PART_SIZE = 5 * 1024 * 1024;
@@ -41,6 +46,9 @@ public record S3Settings(
 
   /** Default number of parts in flight per upload. */
   public static final int DEFAULT_PARTS_IN_FLIGHT = 3;
+
+  /** S3's limit for a single CopyObject, the default {@link #checksumCopyLimit()}. */
+  public static final long MAX_COPY_SIZE = 5L * 1024 * 1024 * 1024;
 
   public S3Settings {
     Objects.requireNonNull(bucket, "bucket");
@@ -55,6 +63,10 @@ public record S3Settings(
     if (partSize < MIN_PART_SIZE) {
       throw new IllegalArgumentException(
           "part size " + partSize + " is below S3's minimum of " + MIN_PART_SIZE + " bytes");
+    }
+    if (checksumCopyLimit < 0 || checksumCopyLimit > MAX_COPY_SIZE) {
+      throw new IllegalArgumentException(
+          "checksum copy limit must be 0.." + MAX_COPY_SIZE + ", was " + checksumCopyLimit);
     }
     if (partsInFlight < 1 || partsInFlight > 64) {
       throw new IllegalArgumentException("parts in flight must be 1..64, was " + partsInFlight);
@@ -73,7 +85,8 @@ public record S3Settings(
         null,
         DEFAULT_PART_SIZE,
         DEFAULT_PARTS_IN_FLIGHT,
-        null);
+        null,
+        MAX_COPY_SIZE);
   }
 
   public S3Settings withPrefix(String value) {
@@ -87,7 +100,8 @@ public record S3Settings(
         kmsKeyId,
         partSize,
         partsInFlight,
-        credentials);
+        credentials,
+        checksumCopyLimit);
   }
 
   /** An endpoint override; also switches on path-style addressing. */
@@ -102,7 +116,8 @@ public record S3Settings(
         kmsKeyId,
         partSize,
         partsInFlight,
-        credentials);
+        credentials,
+        checksumCopyLimit);
   }
 
   public S3Settings withRegion(String value) {
@@ -116,7 +131,8 @@ public record S3Settings(
         kmsKeyId,
         partSize,
         partsInFlight,
-        credentials);
+        credentials,
+        checksumCopyLimit);
   }
 
   public S3Settings withPathStyle(boolean value) {
@@ -130,7 +146,8 @@ public record S3Settings(
         kmsKeyId,
         partSize,
         partsInFlight,
-        credentials);
+        credentials,
+        checksumCopyLimit);
   }
 
   /** Server-side encryption; {@code kmsKeyId} only with {@link ServerSideEncryption#KMS}. */
@@ -145,7 +162,8 @@ public record S3Settings(
         kmsKey,
         partSize,
         partsInFlight,
-        credentials);
+        credentials,
+        checksumCopyLimit);
   }
 
   public S3Settings withPartSize(int value) {
@@ -159,17 +177,54 @@ public record S3Settings(
         kmsKeyId,
         value,
         partsInFlight,
-        credentials);
+        credentials,
+        checksumCopyLimit);
   }
 
   public S3Settings withPartsInFlight(int value) {
     return new S3Settings(
-        bucket, prefix, endpoint, region, pathStyle, sse, kmsKeyId, partSize, value, credentials);
+        bucket,
+        prefix,
+        endpoint,
+        region,
+        pathStyle,
+        sse,
+        kmsKeyId,
+        partSize,
+        value,
+        credentials,
+        checksumCopyLimit);
   }
 
   public S3Settings withCredentials(AwsCredentialsProvider value) {
     return new S3Settings(
-        bucket, prefix, endpoint, region, pathStyle, sse, kmsKeyId, partSize, partsInFlight, value);
+        bucket,
+        prefix,
+        endpoint,
+        region,
+        pathStyle,
+        sse,
+        kmsKeyId,
+        partSize,
+        partsInFlight,
+        value,
+        checksumCopyLimit);
+  }
+
+  /** See {@link #checksumCopyLimit()}; 0 = always a sidecar, never copy. */
+  public S3Settings withChecksumCopyLimit(long value) {
+    return new S3Settings(
+        bucket,
+        prefix,
+        endpoint,
+        region,
+        pathStyle,
+        sse,
+        kmsKeyId,
+        partSize,
+        partsInFlight,
+        credentials,
+        value);
   }
 
   /** The endpoint override, if any. */

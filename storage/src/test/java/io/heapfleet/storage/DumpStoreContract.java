@@ -270,7 +270,8 @@ abstract class DumpStoreContract {
             null,
             PART,
             1,
-            settings.credentials());
+            settings.credentials(),
+            S3Settings.MAX_COPY_SIZE);
     try (DumpStore missing = DumpStore.create(other)) {
       assertThatThrownBy(missing::checkBucket)
           .isInstanceOf(StorageException.BucketNotFound.class)

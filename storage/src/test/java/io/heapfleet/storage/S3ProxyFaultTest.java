@@ -134,12 +134,18 @@ class S3ProxyFaultTest {
 
   @Test
   void dumpsAboveTheCopyLimitGetAChecksumSidecar(@TempDir Path tmp) throws Exception {
-    long saved = DumpUpload.copyLimit;
-    DumpUpload.copyLimit = PART; // pretend 5 MiB is the 5 GiB single-copy limit
-    try (DumpStore store = DumpStore.create(viaWire())) {
+    // Dumps above the limit (here 5 MiB) are not copied: their checksum goes to a sidecar.
+    try (DumpStore store = DumpStore.create(viaWire().withChecksumCopyLimit(PART))) {
       StoredDump stored =
           store.upload(key("huge"), TestStreams.random(4, PART + 1000), DumpMetadata.unknown());
       assertThat(store.series("huge").get(0).sha256()).isEqualTo(stored.sha256());
+      assertThat(
+              store
+                  .client()
+                  .headObject(b -> b.bucket(s3.bucket()).key(stored.objectKey()))
+                  .metadata())
+          .doesNotContainKey("heapfleet-sha256")
+          .containsKey("heapfleet-task");
       assertThat(store.download(store.series("huge").get(0), tmp).verified()).isTrue();
       assertThat(
               store.applyRetention(
@@ -152,8 +158,6 @@ class S3ProxyFaultTest {
                       b -> b.bucket(s3.bucket()).prefix(store.settings().prefix() + "/c/"))
                   .keyCount())
           .isZero();
-    } finally {
-      DumpUpload.copyLimit = saved;
     }
   }
 

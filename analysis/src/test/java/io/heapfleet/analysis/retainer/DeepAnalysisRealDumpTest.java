@@ -106,6 +106,19 @@ class DeepAnalysisRealDumpTest {
   }
 
   @Test
+  void aGzipDumpGivesTheSameAnswerAsThePlainOne(@TempDir Path tmp) throws Exception {
+    Path gz = tmp.resolve("cart.hprof.gz");
+    try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz))) {
+      Files.copy(cartDump, out);
+    }
+    List<String> suspects = List.of("byte[]", FIX + "$Cart");
+    DeepResult plain = DeepAnalysis.of(cartDump, DeepOptions.defaults(), suspects);
+    DeepResult zipped = DeepAnalysis.of(gz, DeepOptions.defaults(), suspects);
+    assertThat(zipped.suspects()).isEqualTo(plain.suspects());
+    assertThat(zipped.classes()).isEqualTo(plain.classes());
+  }
+
+  @Test
   void aDumpTooBigForTheHeapFailsWithTheXmxItNeeds() {
     assertThatThrownBy(
             () -> HprofGraphLoader.load(cartDump, ArrayAllocator.onHeap(), 1L << 20).close())

@@ -144,6 +144,7 @@ public final class EndpointResponse implements Closeable {
     private final DumpFormat format;
     private final long size;
     private final Runnable release;
+    private final AtomicBoolean released = new AtomicBoolean();
 
     DumpBody(Path file, DumpFormat format, long size, Runnable release) {
       this.file = file;
@@ -160,19 +161,52 @@ public final class EndpointResponse implements Closeable {
     @Override
     public void write(OutputStream out) throws IOException {
       // The encoder's close() finishes the stream; the front door's stream stays open for it.
-      try (InputStream in = Files.newInputStream(file);
-          OutputStream encoded = format.encode(new NonClosing(out))) {
-        byte[] buf = new byte[64 * 1024];
-        int n;
-        while ((n = in.read(buf)) > 0) {
-          encoded.write(buf, 0, n);
+      // The last chunk is held back until the temp file is deleted and the lock released, so a
+      // client that has seen the whole body can ask again at once without meeting "busy".
+      try (OutputStream encoded = format.encode(new NonClosing(out))) {
+        byte[] last;
+        int lastLength;
+        try (InputStream in = Files.newInputStream(file)) {
+          byte[] buf = new byte[64 * 1024];
+          byte[] next = new byte[64 * 1024];
+          int n = readFully(in, buf);
+          while (true) {
+            int m = n == buf.length ? readFully(in, next) : 0;
+            if (m <= 0) {
+              break;
+            }
+            encoded.write(buf, 0, n);
+            byte[] swap = buf;
+            buf = next;
+            next = swap;
+            n = m;
+          }
+          last = buf;
+          lastLength = n;
         }
+        release();
+        encoded.write(last, 0, lastLength);
       }
       out.flush();
     }
 
+    private static int readFully(InputStream in, byte[] buf) throws IOException {
+      int total = 0;
+      while (total < buf.length) {
+        int n = in.read(buf, total, buf.length - total);
+        if (n < 0) {
+          break;
+        }
+        total += n;
+      }
+      return total;
+    }
+
     @Override
     public void release() {
+      if (!released.compareAndSet(false, true)) {
+        return;
+      }
       try {
         Files.deleteIfExists(file);
       } catch (IOException e) {

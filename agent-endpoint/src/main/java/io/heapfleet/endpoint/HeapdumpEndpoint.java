@@ -15,7 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.Semaphore;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -46,10 +46,11 @@ public final class HeapdumpEndpoint {
   private final HeapDumper dumper;
   private final FreeSpaceProbe freeSpace;
   private final Clock clock;
-  private final ReentrantLock dumping = new ReentrantLock();
+  // A semaphore, not a lock: the front door may finish the stream on another thread.
+  private final Semaphore dumping = new Semaphore(1);
 
-  // Guarded by `dumping`.
-  private Instant lastDump;
+  // Written while holding `dumping`; volatile because the holder may change threads.
+  private volatile Instant lastDump;
   private volatile long lastRequestMillis = 10_000;
 
   private HeapdumpEndpoint(Builder b) {
@@ -153,7 +154,7 @@ public final class HeapdumpEndpoint {
   }
 
   private EndpointResponse dump(DumpFormat format, boolean live, Audit audit) {
-    if (!dumping.tryLock()) {
+    if (!dumping.tryAcquire()) {
       long seconds = Math.max(1, (lastRequestMillis + 999) / 1000);
       return tooMany("busy", "a heap dump is already running on this task", seconds, audit);
     }
@@ -230,7 +231,7 @@ public final class HeapdumpEndpoint {
               format,
               () -> {
                 lastRequestMillis = Math.max(1000, (System.nanoTime() - requestStart) / 1_000_000);
-                dumping.unlock();
+                dumping.release();
               },
               audit.outcome("ok"));
       handedOver = true;
@@ -247,7 +248,7 @@ public final class HeapdumpEndpoint {
     } finally {
       if (!handedOver) {
         deleteQuietly(file);
-        dumping.unlock();
+        dumping.release();
       }
     }
   }

@@ -59,7 +59,8 @@ class TaskIdentityTest {
   }
 
   private static EndpointSettings.Builder settings() {
-    return EndpointSettings.builder(TestSupport.SECRET).ecsTimeout(Duration.ofMillis(500));
+    // Generous: the build machine may be busy. The timeout test sets its own.
+    return EndpointSettings.builder(TestSupport.SECRET).ecsTimeout(Duration.ofSeconds(5));
   }
 
   @Test
@@ -93,12 +94,14 @@ class TaskIdentityTest {
 
   @Test
   void aSlowMetadataEndpointFallsBackToTheHostnameWithinTheTimeout() {
-    delayMillis = 3000;
+    delayMillis = 20_000;
     long t0 = System.nanoTime();
     TaskIdentity id =
         TaskIdentity.resolve(
-            settings().build(), Map.of(TaskIdentity.ECS_METADATA_ENV, metadataUri()));
-    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(2500));
+            settings().ecsTimeout(Duration.ofMillis(300)).build(),
+            Map.of(TaskIdentity.ECS_METADATA_ENV, metadataUri()));
+    // 300 ms timeout against a 20 s answer; the bound is loose for a busy build machine.
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
     assertThat(id.source()).contains(TaskIdentity.Source.HOSTNAME);
     assertThat(TaskIdentity.isValidTaskId(id.taskId())).isTrue();
   }

@@ -110,18 +110,6 @@ public class CollectorDashboardData implements DashboardData {
         new TaskView(row(t), t.reason(), chart, diffBase, diffCurrent, diff, suspects, links));
   }
 
-  /** The stored dump of {@code taskId} named {@code fileName}, for the download link. */
-  public Optional<StoredDump> dump(String taskId, String fileName) {
-    return store.findTask(taskId).stream()
-        .flatMap(r -> store.listSeries(r).stream())
-        .filter(d -> d.key().fileName().equals(fileName))
-        .findFirst();
-  }
-
-  DumpStore store() {
-    return store;
-  }
-
   static FleetRow row(TaskStatus t) {
     String assessment =
         "leaking".equals(t.assessment()) || "stable".equals(t.assessment()) ? t.assessment() : null;
@@ -225,15 +213,24 @@ public class CollectorDashboardData implements DashboardData {
         path.add(step.isTextual() ? step.asText() : text(step, "description", "label", "name"));
       }
       path.removeIf(x -> x == null);
+      double rate = s.path("bytesPerHour").asDouble(0);
+      if (rate <= 0) {
+        continue; // shrinking or flat: not a suspect worth a row
+      }
       out.add(
           new TaskView.Suspect(
               name,
-              s.path("bytesPerHour").asDouble(0),
+              rate,
               s.path("instancesPerHour").asDouble(0),
+              s.path("steady").asBoolean(false),
               owner,
               path));
     }
-    return out;
+    // Steady growers first (the trend already ranks them so), and only the first few.
+    return out.stream()
+        .sorted((a, b) -> Boolean.compare(b.steady(), a.steady()))
+        .limit(config.suspectRows())
+        .toList();
   }
 
   private static Map<String, JsonNode> owners(Optional<JsonNode> deep) {
@@ -264,7 +261,7 @@ public class CollectorDashboardData implements DashboardData {
 
   private static List<TaskView.Suspect> namesOnly(List<String> names) {
     return names.stream()
-        .map(n -> new TaskView.Suspect(n, Double.NaN, Double.NaN, null, List.of()))
+        .map(n -> new TaskView.Suspect(n, Double.NaN, Double.NaN, false, null, List.of()))
         .toList();
   }
 

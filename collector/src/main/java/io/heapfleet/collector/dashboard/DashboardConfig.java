@@ -26,6 +26,10 @@ public interface DashboardConfig {
   @WithDefault("6")
   int chartClasses();
 
+  /** Rows in a task's suspects table. */
+  @WithDefault("10")
+  int suspectRows();
+
   /** Rows in a task's diff table. */
   @WithDefault("15")
   int diffRows();

@@ -17,7 +17,11 @@ public final class Format {
     return String.format(Locale.ROOT, "%.1f MB", bytes / 1_048_576.0);
   }
 
+  /** A size change: KB below 1 MB, so small steady growth does not read as "+0.00 MB". */
   public static String signedMb(long bytes) {
+    if (Math.abs(bytes) < 1_048_576) {
+      return String.format(Locale.ROOT, "%+.1f KB", bytes / 1024.0);
+    }
     return String.format(Locale.ROOT, "%+.2f MB", bytes / 1_048_576.0);
   }
 

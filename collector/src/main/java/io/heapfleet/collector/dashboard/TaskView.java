@@ -74,6 +74,7 @@ public record TaskView(
   /**
    * One trend suspect.
    *
+   * @param steady whether it meets the trend's leak rule (grows steadily), not just drifts
    * @param owner the object that holds the instances (e.g. a static field), or {@code null}
    * @param path GC root → … → the class, empty when not computed
    */
@@ -81,6 +82,7 @@ public record TaskView(
       String className,
       double bytesPerHour,
       double instancesPerHour,
+      boolean steady,
       String owner,
       List<String> path) {
     public Suspect {

@@ -234,6 +234,43 @@ final class HistogramBuilder implements HprofListener {
     return -1; // a superclass cycle: corrupt input; size unknown
   }
 
+  /**
+   * Adds what another builder saw (another range of the same dump, read in parallel): names, class
+   * layouts, counts, array bytes and size-model votes.
+   */
+  void mergeFrom(HistogramBuilder other) {
+    other.strings.forEach(strings::put);
+    for (int j = 0; j < other.classCount; j++) {
+      int i = indexOf(other.classIds[j]);
+      if (other.nameIds[j] != 0) {
+        nameIds[i] = other.nameIds[j];
+      }
+      if (other.dumped[j]) {
+        dumped[i] = true;
+        superIds[i] = other.superIds[j];
+        loaderIds[i] = other.loaderIds[j];
+        ownReferences[i] = other.ownReferences[j];
+        ownPrimitiveBytes[i] = other.ownPrimitiveBytes[j];
+      }
+      counts[i] += other.counts[j];
+      for (int m = 0; m < MODELS; m++) {
+        arrayBytes[m][i] += other.arrayBytes[m][j];
+      }
+    }
+    for (int t = 0; t < primitiveCounts.length; t++) {
+      primitiveCounts[t] += other.primitiveCounts[t];
+      for (int m = 0; m < MODELS; m++) {
+        primitiveBytes[m][t] += other.primitiveBytes[m][t];
+      }
+    }
+    classDumps += other.classDumps;
+    for (int m = 0; m < MODELS; m++) {
+      votes[m] += other.votes[m];
+      // Layouts may have arrived from the other range: recompute sizes.
+      Arrays.fill(instanceSizes[m], 0);
+    }
+  }
+
   /** The detected size model: the candidate whose predictions matched most address distances. */
   SizeModel sizeModel() {
     int best = 0;

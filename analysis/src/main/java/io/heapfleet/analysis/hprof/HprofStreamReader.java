@@ -60,10 +60,22 @@ public final class HprofStreamReader {
   private int recordTag;
   private boolean subRecord;
 
+  /** Where to stop (exclusive; a record boundary) and whether the input must end there. */
+  private final long stopAt;
+
+  private final boolean wholeFile;
+
   HprofStreamReader(RecordReader reader, HprofHeader header) {
+    this(reader, header, Long.MAX_VALUE, true);
+  }
+
+  /** A reader of the records in [reader position, stopAt): one range of a parallel read. */
+  HprofStreamReader(RecordReader reader, HprofHeader header, long stopAt, boolean wholeFile) {
     this.r = reader;
     this.header = header;
     this.idSize = header.idSize();
+    this.stopAt = stopAt;
+    this.wholeFile = wholeFile;
   }
 
   /**
@@ -81,7 +93,7 @@ public final class HprofStreamReader {
     boolean openSegments = false;
     boolean wantsStrings = listener.wantsStrings();
     try {
-      while (!r.atEnd()) {
+      while (r.position() < stopAt && !r.atEnd()) {
         subRecord = false;
         recordStart = r.position();
         int tag = r.readUnsignedByte();
@@ -151,7 +163,7 @@ public final class HprofStreamReader {
     } catch (HprofFormatException e) {
       throw withContext(e);
     }
-    if (openSegments) {
+    if (openSegments && wholeFile) {
       throw new HprofFormatException(
           r.position(),
           "Input ended inside the heap dump: HEAP_DUMP_SEGMENT records without the final"

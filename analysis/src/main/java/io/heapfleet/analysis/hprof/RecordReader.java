@@ -40,9 +40,15 @@ public final class RecordReader {
   private int idSize = 8;
 
   RecordReader(ByteSource source, int bufferSize) {
+    this(source, bufferSize, 0);
+  }
+
+  /** A reader whose source is already positioned at absolute offset {@code start}. */
+  RecordReader(ByteSource source, int bufferSize, long start) {
     this.source = source;
     this.buf = new byte[bufferSize];
     this.buffer = ByteBuffer.wrap(buf);
+    this.bufferStart = start;
   }
 
   void setIdSize(int idSize) {

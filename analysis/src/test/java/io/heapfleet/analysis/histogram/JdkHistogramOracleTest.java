@@ -37,6 +37,11 @@ class JdkHistogramOracleTest {
     ClassHistogram ours = ClassHistograms.of(dir.resolve("dump.hprof"));
 
     assertThat(ours.sizeModel().label()).isEqualTo(model);
+    // Cut at segment boundaries and read by three threads: the same histogram.
+    assertThat(ClassHistograms.parallel(dir.resolve("dump.hprof"), 3)).isEqualTo(ours);
+    try (var in = java.nio.file.Files.newInputStream(dir.resolve("dump.hprof"))) {
+      assertThat(ClassHistograms.of(in)).isEqualTo(ours);
+    }
     assertThat(jdk.keySet().stream().filter(n -> n.startsWith(APP)))
         .contains(
             APP + "Order",

@@ -1,15 +1,20 @@
 package io.heapfleet.analysis.histogram;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.heapfleet.analysis.hprof.BasicType;
 import io.heapfleet.analysis.hprof.Compression;
+import io.heapfleet.analysis.hprof.HprofFormatException;
 import io.heapfleet.analysis.hprof.HprofWriter;
 import io.heapfleet.analysis.hprof.SyntheticDumps;
 import io.heapfleet.analysis.json.AnalysisJson;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -41,6 +46,21 @@ class SyntheticHistogramTest {
         .isEqualTo(h.entries().stream().mapToLong(ClassStats::instances).sum());
     assertThat(h.entries().get(0).shallowBytes())
         .isGreaterThanOrEqualTo(h.entries().get(h.entries().size() - 1).shallowBytes());
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {4, 8})
+  void parallelReadOfSegmentsGivesTheSameHistogramAndTheSameErrors(int idSize, @TempDir Path dir)
+      throws IOException {
+    byte[] plain = SyntheticDumps.everyRecordType(idSize).bytes();
+    Path file = dir.resolve("d.hprof");
+    Files.write(file, plain);
+    assertThat(ClassHistograms.parallel(file, 2))
+        .isEqualTo(ClassHistograms.of(new ByteArrayInputStream(plain)));
+    Files.write(file, java.util.Arrays.copyOf(plain, plain.length - 20));
+    assertThatThrownBy(() -> ClassHistograms.parallel(file, 2))
+        .isInstanceOf(HprofFormatException.class)
+        .hasMessageContaining("offset");
   }
 
   @ParameterizedTest

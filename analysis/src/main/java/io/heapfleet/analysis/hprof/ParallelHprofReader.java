@@ -1,0 +1,155 @@
+package io.heapfleet.analysis.hprof;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Reads an uncompressed dump file with several threads: the file is cut at heap dump segment
+ * boundaries into contiguous ranges, and each range is streamed by its own thread into its own
+ * listener. The first range holds everything before the heap (STRING, LOAD_CLASS records), so a
+ * caller merges the listeners afterwards in range order. Record order inside a range is kept; order
+ * across ranges is not. Thread-safe to call; the listeners are each used by one thread.
+ */
+public final class ParallelHprofReader {
+  private ParallelHprofReader() {}
+
+  /**
+   * The result: one listener per range, in file order, and the combined summary.
+   *
+   * @param <L> listener type
+   */
+  public record Result<L>(List<L> listeners, HprofStreamReader.Summary summary) {}
+
+  /**
+   * Streams {@code file} with up to {@code threads} threads.
+   *
+   * @throws IllegalArgumentException if the file is compressed (only plain files can be split)
+   */
+  public static <L extends HprofListener> Result<L> read(
+      Path file, int threads, Supplier<L> listeners) throws IOException {
+    HprofHeader header;
+    try (HprofInput input = HprofInput.open(file)) {
+      if (input.format() != InputFormat.PLAIN) {
+        throw new IllegalArgumentException(
+            "only uncompressed dumps can be read in parallel; " + file + " is " + input.format());
+      }
+      header = input.header();
+    }
+    long size = Files.size(file);
+    List<Long> starts = splitPoints(file, header, size, threads);
+    int n = starts.size();
+    List<L> results = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      results.add(listeners.get());
+    }
+    HprofStreamReader.Summary[] summaries = new HprofStreamReader.Summary[n];
+    Throwable[] failures = new Throwable[n];
+    List<Thread> workers = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      int k = i;
+      long from = starts.get(k);
+      long to = k + 1 < n ? starts.get(k + 1) : Long.MAX_VALUE;
+      if (k == 0) {
+        continue; // the first range runs on the calling thread below
+      }
+      Runnable work =
+          () -> {
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+              channel.position(from);
+              RecordReader reader =
+                  new RecordReader(ByteSource.of(channel), RecordReader.BUFFER_SIZE, from);
+              reader.setIdSize(header.idSize());
+              summaries[k] =
+                  new HprofStreamReader(reader, header, to, k == n - 1).read(results.get(k));
+            } catch (Throwable t) {
+              failures[k] = t;
+            }
+          };
+      Thread t = new Thread(work, "hprof-range-" + k);
+      t.setDaemon(true);
+      t.start();
+      workers.add(t);
+    }
+    long from0 = starts.get(0);
+    long to0 = n > 1 ? starts.get(1) : Long.MAX_VALUE;
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      channel.position(from0);
+      RecordReader reader =
+          new RecordReader(ByteSource.of(channel), RecordReader.BUFFER_SIZE, from0);
+      reader.setIdSize(header.idSize());
+      summaries[0] = new HprofStreamReader(reader, header, to0, n == 1).read(results.get(0));
+    } catch (Throwable t) {
+      failures[0] = t;
+    }
+    for (Thread t : workers) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while reading " + file, e);
+      }
+    }
+    for (Throwable t : failures) {
+      if (t instanceof IOException e) {
+        throw e;
+      }
+      if (t instanceof RuntimeException e) {
+        throw e;
+      }
+      if (t instanceof Error e) {
+        throw e;
+      }
+    }
+    long bytes = 0;
+    long heapDumps = 0;
+    long objects = 0;
+    for (HprofStreamReader.Summary s : summaries) {
+      bytes = Math.max(bytes, s.bytes());
+      heapDumps += s.heapDumpRecords();
+      objects += s.objects();
+    }
+    return new Result<>(results, new HprofStreamReader.Summary(bytes, heapDumps, objects));
+  }
+
+  /**
+   * Range starts: the end of the header, then the start of the first heap dump record at or after
+   * each {@code size × k / threads}. Walks only top-level record headers (skipping bodies by
+   * position). A malformed file yields fewer ranges; the range readers then report the error.
+   */
+  static List<Long> splitPoints(Path file, HprofHeader header, long size, int threads)
+      throws IOException {
+    List<Long> starts = new ArrayList<>();
+    starts.add((long) header.headerLength());
+    if (threads < 2) {
+      return starts;
+    }
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      channel.position(header.headerLength());
+      RecordReader r = new RecordReader(ByteSource.of(channel), 64 * 1024, header.headerLength());
+      r.setIdSize(header.idSize());
+      int k = 1;
+      while (k < threads && !r.atEnd()) {
+        long start = r.position();
+        int tag = r.readUnsignedByte();
+        r.readInt();
+        long length = r.readUnsignedInt();
+        if ((tag == HprofStreamReader.HEAP_DUMP_SEGMENT || tag == HprofStreamReader.HEAP_DUMP)
+            && start >= size * k / threads
+            && start > starts.get(starts.size() - 1)) {
+          starts.add(start);
+          k++;
+        }
+        r.skip(length);
+      }
+    } catch (HprofFormatException e) {
+      // Leave it to the range readers, which name the record and offset.
+    }
+    return starts;
+  }
+}

@@ -294,12 +294,20 @@ final class DemoCommand implements Callable<Integer> {
         continue;
       }
       List<String> growing = new ArrayList<>();
+      List<String> steady = new ArrayList<>();
       for (JsonNode s : trend.path("suspects")) {
         String name =
             s.hasNonNull("className") ? s.get("className").asText() : s.path("class").asText(null);
         if (name != null) {
           growing.add(name);
+          if (s.path("steady").asBoolean(false)) {
+            steady.add(name);
+          }
         }
+      }
+      // Name the classes that meet the trend's leak rule; the rest is drift.
+      if (!steady.isEmpty()) {
+        growing = steady;
       }
       String assessment = trend.path("assessment").asText(t.assessment()).toLowerCase(Locale.ROOT);
       verdicts.add(

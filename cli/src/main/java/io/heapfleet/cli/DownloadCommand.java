@@ -97,6 +97,10 @@ final class DownloadCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Duration expiry = presign == null ? null : parseDuration(presign);
+    if (expiry != null && s3.local != null) {
+      throw UserException.badInput(
+          "--presign does not work with --local: the embedded S3 stops when this command ends");
+    }
     try (S3Options.OpenStore open = s3.open(CliEnvironment.get())) {
       List<StoredDump> series = open.store().series(taskId);
       if (series.isEmpty()) {

@@ -233,6 +233,13 @@ class DownloadAndLsCommandTest {
       CliRun r = CliRun.run("ls");
       assertThat(r.exitCode).isEqualTo(ExitCode.BAD_INPUT);
       assertThat(r.err).contains("no S3 bucket: give --bucket or set HEAPFLEET_S3_BUCKET");
+      CliRun presignLocal = CliRun.run("download", "--task", "t", "--local", "--presign", "1h");
+      assertThat(presignLocal.exitCode).isEqualTo(ExitCode.BAD_INPUT);
+      assertThat(presignLocal.err).contains("--presign does not work with --local");
+      CliRun badDuration =
+          CliRun.run("download", "--task", "t", "--bucket", "b", "--presign", "8d");
+      assertThat(badDuration.exitCode).isEqualTo(ExitCode.BAD_INPUT);
+      assertThat(badDuration.err).contains("--presign 8d: must be between 1s and 7d");
       CliRun local = CliRun.run("ls", "--local", tmp.resolve("nothing-here").toString());
       assertThat(local.exitCode).isEqualTo(ExitCode.BAD_INPUT);
       assertThat(local.err).contains("no embedded store at");

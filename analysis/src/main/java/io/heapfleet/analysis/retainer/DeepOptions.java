@@ -61,6 +61,12 @@ public record DeepOptions(
         arrayHeapBudgetBytes, dir, topDominators, topClasses, ownersPerSuspect, labels);
   }
 
+  /** The same without the extra pass that names path fields. */
+  public DeepOptions withoutLabels() {
+    return new DeepOptions(
+        arrayHeapBudgetBytes, spillDirectory, topDominators, topClasses, ownersPerSuspect, false);
+  }
+
   public DeepOptions withTop(int dominators, int classes) {
     return new DeepOptions(
         arrayHeapBudgetBytes, spillDirectory, dominators, classes, ownersPerSuspect, labels);

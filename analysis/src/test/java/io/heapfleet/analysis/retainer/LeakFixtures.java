@@ -69,7 +69,8 @@ public final class LeakFixtures {
     }
     CountDownLatch release = new CountDownLatch(1);
     switch (scenario) {
-      case "cart" -> fillCarts();
+      case "cart" -> fillCarts(2000);
+      case "cart-early" -> fillCarts(500);
       case "listener" -> registerListeners();
       case "threadlocal" -> startWorker(release);
       default -> throw new IllegalArgumentException("unknown scenario " + scenario);
@@ -81,8 +82,8 @@ public final class LeakFixtures {
     System.exit(0);
   }
 
-  private static void fillCarts() {
-    for (int i = 0; i < 2000; i++) {
+  private static void fillCarts(int carts) {
+    for (int i = 0; i < carts; i++) {
       CartStore.CARTS.put("cart-" + i, new Cart("cart-" + i, 4096));
     }
   }

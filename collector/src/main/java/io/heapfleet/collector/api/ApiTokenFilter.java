@@ -1,6 +1,7 @@
 package io.heapfleet.collector.api;
 
 import io.heapfleet.collector.config.ApiConfig;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -19,10 +20,12 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
  * constant-time over SHA-256 digests; the token is never logged. Thread-safe.
  */
 public class ApiTokenFilter {
-  @Inject ApiConfig config;
+  // Looked up per request: the filter bean may be created before runtime config exists.
+  @Inject Instance<ApiConfig> configs;
 
   @ServerRequestFilter(preMatching = true)
   public Response check(ContainerRequestContext request) {
+    ApiConfig config = configs.get();
     String path = request.getUriInfo().getPath();
     if (!config.authEnabled() || !(path.equals("/api") || path.startsWith("/api/"))) {
       return null;

@@ -76,6 +76,13 @@ public interface DiscoveryConfig {
      */
     Optional<List<URI>> urls();
 
+    /**
+     * Task base URLs by service, e.g. {@code services.checkout=http://10.0.1.23:9091,http://...}:
+     * for endpoints whose identity names no service (outside ECS), so that the one-dump-per-service
+     * rule applies per real service.
+     */
+    Map<String, List<URI>> services();
+
     /** The service name used when a task's identity names none. */
     @WithDefault("static")
     String service();

@@ -18,18 +18,29 @@ public final class StaticDiscovery implements Discovery {
   private static final Logger LOG = Logger.getLogger(StaticDiscovery.class);
 
   private final List<URI> urls;
+  private final Map<URI, String> serviceOfUrl;
   private final IdentityProbe probe;
   private final String defaultCluster;
   private final String defaultService;
   private final Map<URI, String> lastProblem = new ConcurrentHashMap<>();
 
+  /**
+   * @param serviceOfUrl the service of each URL; URLs mapped to {@code null} use the task's
+   *     identity or {@code defaultService}
+   */
   public StaticDiscovery(
-      List<URI> urls, IdentityProbe probe, String defaultCluster, String defaultService) {
+      Map<URI, String> serviceOfUrl,
+      IdentityProbe probe,
+      String defaultCluster,
+      String defaultService) {
+    List<URI> urls = List.copyOf(serviceOfUrl.keySet());
+    this.serviceOfUrl = new java.util.HashMap<>(serviceOfUrl);
     if (urls.isEmpty()) {
       throw new IllegalArgumentException(
-          "static discovery needs at least one URL: set heapfleet.collector.discovery.static-targets.urls");
+          "static discovery needs at least one URL: set"
+              + " heapfleet.collector.discovery.static-targets.urls or .services.<name>");
     }
-    this.urls = List.copyOf(urls);
+    this.urls = urls;
     this.probe = Objects.requireNonNull(probe, "probe");
     this.defaultCluster = defaultCluster;
     this.defaultService = defaultService;
@@ -44,11 +55,7 @@ public final class StaticDiscovery implements Discovery {
         IdentityProbe.Identity id = probe.probe(url);
         targets.add(
             new Target(
-                id.taskId(),
-                id.cluster().orElse(defaultCluster),
-                id.service().orElse(defaultService),
-                url,
-                false));
+                id.taskId(), id.cluster().orElse(defaultCluster), serviceOf(url, id), url, false));
         lastProblem.remove(url);
       } catch (Exception e) {
         failures++;
@@ -64,6 +71,11 @@ public final class StaticDiscovery implements Discovery {
           "none of the " + urls.size() + " static targets answered: " + lastProblem.values());
     }
     return targets;
+  }
+
+  private String serviceOf(URI url, IdentityProbe.Identity id) {
+    String configured = serviceOfUrl.get(url);
+    return configured != null ? configured : id.service().orElse(defaultService);
   }
 
   @Override

@@ -27,7 +27,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.net.URI;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -129,12 +131,19 @@ public class CollectorBeans {
             ecs.services().orElse(List.of()),
             service -> ports.getOrDefault(service, ecs.port()));
       }
-      case STATIC ->
-          new StaticDiscovery(
-              config.staticTargets().urls().orElse(List.of()),
-              probe,
-              config.staticTargets().cluster(),
-              config.staticTargets().service());
+      case STATIC -> {
+        Map<URI, String> serviceOfUrl = new LinkedHashMap<>();
+        config.staticTargets().urls().orElse(List.of()).forEach(u -> serviceOfUrl.put(u, null));
+        config
+            .staticTargets()
+            .services()
+            .forEach((svc, urls) -> urls.forEach(u -> serviceOfUrl.put(u, svc)));
+        yield new StaticDiscovery(
+            serviceOfUrl,
+            probe,
+            config.staticTargets().cluster(),
+            config.staticTargets().service());
+      }
       case LB ->
           new LoadBalancerDiscovery(
               config

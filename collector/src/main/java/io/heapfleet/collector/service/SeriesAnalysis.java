@@ -1,7 +1,12 @@
 package io.heapfleet.collector.service;
 
+import io.heapfleet.analysis.diff.DiffResult;
+import io.heapfleet.analysis.diff.HistogramDiff;
 import io.heapfleet.analysis.histogram.ClassHistogram;
 import io.heapfleet.analysis.json.AnalysisJson;
+import io.heapfleet.analysis.report.Markdown;
+import io.heapfleet.analysis.trend.TrendAnalysis;
+import io.heapfleet.analysis.trend.TrendResult;
 import io.heapfleet.collector.discovery.Target;
 import io.heapfleet.collector.state.FleetState;
 import io.heapfleet.collector.state.FleetState.TrendSummary;
@@ -29,6 +34,9 @@ import org.jboss.logging.Logger;
 public final class SeriesAnalysis {
   private static final Logger LOG = Logger.getLogger(SeriesAnalysis.class);
   private static final int GROWING_SHOWN = 5;
+
+  /** Classes listed in diff.md. */
+  private static final int DIFF_ROWS = 30;
 
   private final DumpStore store;
   private final int window;
@@ -64,6 +72,11 @@ public final class SeriesAnalysis {
       base = series.get(series.size() - 2);
     }
     latest.put(target.taskId(), new Latest(stored, histogram));
+    if (base != null) {
+      DiffResult diff = HistogramDiff.between(base, histogram);
+      store.putArtifact(task, TaskArtifact.DIFF_JSON, AnalysisJson.diffToString(diff));
+      store.putArtifact(task, TaskArtifact.DIFF_MD, Markdown.diff(diff, DIFF_ROWS));
+    }
     return trend(task, series, true);
   }
 
@@ -71,7 +84,19 @@ public final class SeriesAnalysis {
     if (series.size() < 2) {
       return TrendSummary.UNKNOWN;
     }
-    return TrendSummary.UNKNOWN; // TEMP: trend analysis not landed yet
+    TrendResult trend = TrendAnalysis.of(series);
+    if (write) {
+      store.putArtifact(task, TaskArtifact.TREND_JSON, AnalysisJson.trendToString(trend));
+      store.putArtifact(task, TaskArtifact.TREND_MD, Markdown.trend(trend));
+    }
+    return summarize(trend);
+  }
+
+  static TrendSummary summarize(TrendResult trend) {
+    List<String> growing = new ArrayList<>();
+    trend.suspects().stream().limit(GROWING_SHOWN).forEach(s -> growing.add(s.className()));
+    return new TrendSummary(
+        trend.assessment().json(), trend.reason(), trend.heapBytesPerHour() / 1_000_000.0, growing);
   }
 
   /**

@@ -6,8 +6,8 @@ import java.util.Random;
 
 /**
  * A tiny task for capture tests, run in a child JVM with the real agent: holds {@code mb} MiB of
- * random (incompressible) bytes and {@code orders} {@link Order} objects, then sleeps until
- * destroyed.
+ * random (incompressible) bytes and {@code orders} {@link Order} objects, and with a third argument
+ * leaks that many {@link Session}s per second (about 1 KiB each), until destroyed.
  */
 public final class TargetApp {
   /** A domain object the tests look for in the histogram. */
@@ -20,6 +20,17 @@ public final class TargetApp {
     }
   }
 
+  /** What a leaking task accumulates: about 1 KiB each. */
+  public static final class Session {
+    final long id;
+    final byte[] state = new byte[1000];
+
+    Session(long id) {
+      this.id = id;
+    }
+  }
+
+  static final List<Session> SESSIONS = new ArrayList<>();
   static final List<byte[]> BALLAST = new ArrayList<>();
   static final List<Order> ORDERS = new ArrayList<>();
 
@@ -35,7 +46,23 @@ public final class TargetApp {
     for (int i = 0; i < orders; i++) {
       ORDERS.add(new Order(i));
     }
-    System.err.println("TargetApp: holding " + mb + " MiB and " + orders + " orders");
-    Thread.sleep(Long.MAX_VALUE);
+    int leakPerSecond = args.length > 2 ? Integer.parseInt(args[2]) : 0;
+    System.err.println(
+        "TargetApp: holding "
+            + mb
+            + " MiB and "
+            + orders
+            + " orders, leaking "
+            + leakPerSecond
+            + "/s");
+    long id = 0;
+    while (true) {
+      Thread.sleep(100);
+      synchronized (SESSIONS) {
+        for (int i = 0; i < leakPerSecond / 10; i++) {
+          SESSIONS.add(new Session(id++));
+        }
+      }
+    }
   }
 }

@@ -33,6 +33,7 @@ public final class TaskJvm implements AutoCloseable {
   private final List<String> stderr = new ArrayList<>();
   private final CountDownLatch ready = new CountDownLatch(1);
   private volatile int port;
+  private volatile boolean closing;
 
   private TaskJvm(Process process, String taskId) {
     this.process = process;
@@ -61,6 +62,20 @@ public final class TaskJvm implements AutoCloseable {
             "task-jvm-" + taskId);
     reader.setDaemon(true);
     reader.start();
+    process
+        .onExit()
+        .thenAccept(
+            p -> {
+              if (!closing) {
+                System.err.println(
+                    "task JVM "
+                        + taskId
+                        + " exited unexpectedly ("
+                        + p.exitValue()
+                        + "):\n"
+                        + stderr());
+              }
+            });
   }
 
   /** The project root (the directory with the parent pom), from the collector module's dir. */
@@ -130,13 +145,19 @@ public final class TaskJvm implements AutoCloseable {
 
     /** Runs {@link TargetApp} holding {@code mb} MiB of ballast and {@code orders} orders. */
     public Builder targetApp(int mb, int orders) {
+      return targetApp(mb, orders, 0);
+    }
+
+    /** Runs {@link TargetApp} that also leaks {@code sessionsPerSecond} sessions per second. */
+    public Builder targetApp(int mb, int orders, int sessionsPerSecond) {
       main =
           List.of(
               "-cp",
               Path.of("target", "test-classes").toAbsolutePath().toString(),
               TargetApp.class.getName(),
               Integer.toString(mb),
-              Integer.toString(orders));
+              Integer.toString(orders),
+              Integer.toString(sessionsPerSecond));
       return this;
     }
 
@@ -186,6 +207,16 @@ public final class TaskJvm implements AutoCloseable {
     return process;
   }
 
+  /** For failure messages: pid, alive or exit code, and the JVM's stderr. */
+  public String describe() {
+    return taskId
+        + " pid "
+        + process.pid()
+        + (process.isAlive() ? " alive" : " exited " + process.exitValue())
+        + "\n"
+        + stderr();
+  }
+
   public String stderr() {
     synchronized (stderr) {
       return String.join("\n", stderr);
@@ -194,11 +225,13 @@ public final class TaskJvm implements AutoCloseable {
 
   /** Kills the JVM at once (like an OOM-killed container). */
   public void kill() {
+    closing = true;
     process.destroyForcibly();
   }
 
   @Override
   public void close() {
+    closing = true;
     process.destroyForcibly();
     try {
       process.waitFor(10, TimeUnit.SECONDS);

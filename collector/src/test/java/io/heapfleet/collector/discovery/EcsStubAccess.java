@@ -1,0 +1,50 @@
+package io.heapfleet.collector.discovery;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ecs.EcsClient;
+
+/**
+ * The {@link EcsStub} and a real {@link EcsClient} pointed at it, for tests outside this package.
+ * All tasks run on 127.0.0.1 (the agents under test listen there).
+ */
+public final class EcsStubAccess implements AutoCloseable {
+  private final EcsStub stub;
+  private final EcsClient client;
+
+  public EcsStubAccess() throws IOException {
+    stub = new EcsStub();
+    client =
+        EcsClient.builder()
+            .endpointOverride(stub.endpoint())
+            .region(Region.of(EcsStub.REGION))
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret")))
+            .httpClient(UrlConnectionHttpClient.create())
+            .build();
+  }
+
+  public EcsClient client() {
+    return client;
+  }
+
+  /** Sets the RUNNING tasks of {@code cluster}: task id → service. */
+  public void tasks(String cluster, Map<String, String> serviceOfTask) {
+    List<EcsStub.StubTask> tasks = new ArrayList<>();
+    serviceOfTask.forEach(
+        (id, svc) -> tasks.add(new EcsStub.StubTask(svc, id, "RUNNING", "127.0.0.1")));
+    stub.setTasks(cluster, tasks);
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    stub.close();
+  }
+}

@@ -1,0 +1,199 @@
+package io.heapfleet.collector.it;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.hasItem;
+
+import io.heapfleet.collector.service.SeriesAnalysis;
+import io.heapfleet.collector.state.FleetState;
+import io.heapfleet.collector.state.TaskStatus;
+import io.heapfleet.storage.DumpStore;
+import io.heapfleet.storage.S3Settings;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.restassured.specification.RequestSpecification;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * The collector as deployed, on 127.0.0.1: Quarkus app, static discovery of three real task JVMs
+ * with the agent (one leaking fast), in-process S3. The test drives capture rounds through the API,
+ * then checks the assessment, the API, the objects in S3, the metrics, and a restart from S3.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = TestFleet.class, restrictToAnnotatedClass = false)
+class CollectorEndToEndTest {
+  static final int ROUNDS = 4;
+
+  static RequestSpecification api() {
+    return given().header("Authorization", "Bearer " + TestFleet.API_TOKEN);
+  }
+
+  @Test
+  void capturesEveryTaskStoresDiffsTrendsAndFindsTheLeakingOne() throws Exception {
+    // Security: the API is closed without the token; health and metrics are open.
+    given().get("/api/tasks").then().statusCode(401).body("error", equalTo("unauthorized"));
+    given().header("Authorization", "Bearer wrong").get("/api/fleet").then().statusCode(401);
+    given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+    given().get("/q/openapi").then().statusCode(200).body(containsString("/api/tasks/{id}/trend"));
+    api().post("/api/tasks/no-such-task/capture").then().statusCode(404);
+
+    awaitLive(3);
+    for (int round = 1; round <= ROUNDS; round++) {
+      long started = System.nanoTime();
+      for (String task : TestFleet.TASK_IDS) {
+        api().post("/api/tasks/" + task + "/capture").then().statusCode(202);
+      }
+      awaitSnapshots(round);
+      // Keys have whole-second time stamps, and the leak needs time to show.
+      long left = 1500 - Duration.ofNanos(System.nanoTime() - started).toMillis();
+      if (left > 0) {
+        Thread.sleep(left);
+      }
+    }
+
+    JsonPath tasks = api().get("/api/tasks").then().statusCode(200).extract().jsonPath();
+    Map<String, Map<String, Object>> byId =
+        tasks.getList("", Map.class).stream()
+            .map(m -> (Map<String, Object>) m)
+            .collect(Collectors.toMap(m -> (String) m.get("taskId"), m -> m));
+    assertThat(byId.get("leaky-1").get("assessment"))
+        .as(byId.get("leaky-1").toString())
+        .isEqualTo("leaking");
+    // Carts hold their session snapshots as byte[] and their ids as Strings: those grow with
+    // them. The first application class among the growing ones is the leaking Cart.
+    List<String> growing = (List<String>) byId.get("leaky-1").get("growing");
+    assertThat(growing).as(growing.toString()).first().isEqualTo("byte[]");
+    assertThat(growing.stream().filter(c -> c.startsWith("com.acme.")).findFirst())
+        .as(growing.toString())
+        .contains("com.acme.cart.Cart");
+    assertThat(byId.get("quiet-1").get("assessment"))
+        .as(byId.get("quiet-1").toString())
+        .isEqualTo("stable");
+    assertThat(byId.get("plateau-1").get("assessment"))
+        .as(byId.get("plateau-1").toString())
+        .isEqualTo("stable");
+    assertThat(((Number) byId.get("leaky-1").get("heapUsedBytes")).longValue()).isPositive();
+    assertThat(byId.get("leaky-1").get("service")).isEqualTo("leaky");
+
+    api()
+        .get("/api/fleet")
+        .then()
+        .statusCode(200)
+        .body("liveTasks", equalTo(3))
+        .body("leaking.size()", equalTo(1))
+        .body("leaking[0].taskId", equalTo("leaky-1"))
+        .body("stable", equalTo(2));
+    api()
+        .get("/api/tasks/leaky-1/snapshots")
+        .then()
+        .statusCode(200)
+        .body("size()", equalTo(ROUNDS));
+    api()
+        .get("/api/tasks/leaky-1/trend")
+        .then()
+        .statusCode(200)
+        .body("assessment", equalTo("leaking"))
+        .body("suspects.class", hasItem("com.acme.cart.Cart"));
+    api()
+        .get("/api/tasks/leaky-1/trend.md")
+        .then()
+        .statusCode(200)
+        .body(containsString("com.acme.cart.Cart"));
+    api()
+        .get("/api/tasks/leaky-1/diff")
+        .then()
+        .statusCode(200)
+        .body("classes.class", hasItem("com.acme.cart.Cart"))
+        .body("bytesDelta", greaterThan(0));
+
+    // S3 holds dumps, summaries, diff and trend under the documented keys.
+    try (S3Client s3 = DumpStore.create(s3Settings()).client()) {
+      for (String task : TestFleet.TASK_IDS) {
+        String prefix = "heapdumps/it/" + TestFleet.service(task) + "/" + task + "/";
+        List<String> keys =
+            s3.listObjectsV2(b -> b.bucket(TestFleet.BUCKET).prefix(prefix)).contents().stream()
+                .map(S3Object::key)
+                .map(k -> k.substring(prefix.length()))
+                .toList();
+        assertThat(keys.stream().filter(k -> k.matches("\\d{8}T\\d{6}Z\\.hprof\\.gz")))
+            .hasSize(ROUNDS);
+        assertThat(keys.stream().filter(k -> k.matches("\\d{8}T\\d{6}Z\\.summary\\.json")))
+            .hasSize(ROUNDS);
+        assertThat(keys).contains("diff.json", "diff.md", "trend.json", "trend.md");
+      }
+      assertThat(s3.listMultipartUploads(b -> b.bucket(TestFleet.BUCKET)).uploads()).isEmpty();
+    }
+
+    // Metrics an alert can use.
+    String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+    assertThat(metrics).contains("heapfleet_captures_total{outcome=\"stored\"} " + (3.0 * ROUNDS));
+    assertThat(metrics)
+        .containsPattern("heapfleet_task_leaking\\{[^}]*task=\"leaky-1\"[^}]*\\} 1\\.0");
+    assertThat(metrics)
+        .containsPattern("heapfleet_task_leaking\\{[^}]*task=\"quiet-1\"[^}]*\\} 0\\.0");
+    assertThat(metrics)
+        .containsPattern("heapfleet_task_heap_growth_mb_per_hour\\{[^}]*task=\"leaky-1\"");
+    assertThat(metrics).contains("heapfleet_capture_bytes_total");
+
+    // A restarted collector rebuilds the same picture from S3 alone (summaries only).
+    try (DumpStore store = DumpStore.create(s3Settings().withPrefix("heapdumps"))) {
+      FleetState fresh = new FleetState();
+      new SeriesAnalysis(store, 48).restoreInto(fresh);
+      Map<String, TaskStatus> restored =
+          fresh.tasks(id -> null).stream().collect(Collectors.toMap(TaskStatus::taskId, t -> t));
+      assertThat(restored).containsOnlyKeys("leaky-1", "quiet-1", "plateau-1");
+      assertThat(restored.get("leaky-1").snapshots()).isEqualTo(ROUNDS);
+      assertThat(restored.get("leaky-1").assessment()).isEqualTo("leaking");
+      assertThat(restored.get("quiet-1").assessment()).isEqualTo("stable");
+      assertThat(restored.get("leaky-1").service()).isEqualTo("leaky");
+    }
+  }
+
+  /** The in-process S3 of {@link TestFleet} (credentials from the aws.* system properties). */
+  static S3Settings s3Settings() {
+    return S3Settings.of(TestFleet.BUCKET)
+        .withEndpoint(URI.create(System.getProperty("heapfleet.test.s3.endpoint")))
+        .withRegion(System.getProperty("heapfleet.test.s3.region"))
+        .withPathStyle(true);
+  }
+
+  private static void awaitLive(int n) throws InterruptedException {
+    Instant deadline = Instant.now().plusSeconds(30);
+    while (Instant.now().isBefore(deadline)) {
+      List<Boolean> live =
+          api().get("/api/tasks").then().statusCode(200).extract().jsonPath().getList("live");
+      if (live.stream().filter(Boolean::booleanValue).count() == n) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError(
+        "discovery did not find " + n + " tasks: " + api().get("/api/tasks").asString());
+  }
+
+  private static void awaitSnapshots(int n) throws InterruptedException {
+    Instant deadline = Instant.now().plusSeconds(60);
+    while (Instant.now().isBefore(deadline)) {
+      List<Integer> counts =
+          api().get("/api/tasks").then().statusCode(200).extract().jsonPath().getList("snapshots");
+      if (counts.size() == 3 && counts.stream().allMatch(c -> c >= n)) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError(
+        "round " + n + " did not finish: " + api().get("/api/tasks").asString());
+  }
+}

@@ -1,0 +1,316 @@
+package io.heapfleet.collector.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.heapfleet.auth.HourlyToken;
+import io.heapfleet.auth.Secret;
+import io.heapfleet.collector.capture.CaptureOutcome;
+import io.heapfleet.collector.capture.CaptureReport;
+import io.heapfleet.collector.capture.DumpCapture;
+import io.heapfleet.collector.discovery.Discovery;
+import io.heapfleet.collector.discovery.EcsDiscovery;
+import io.heapfleet.collector.discovery.EcsStubAccess;
+import io.heapfleet.collector.discovery.IdentityProbe;
+import io.heapfleet.collector.discovery.LoadBalancerDiscovery;
+import io.heapfleet.collector.discovery.Target;
+import io.heapfleet.collector.metrics.CollectorMetrics;
+import io.heapfleet.collector.schedule.CaptureScheduler;
+import io.heapfleet.collector.state.FleetState;
+import io.heapfleet.collector.state.TaskStatus;
+import io.heapfleet.collector.testing.MutableClock;
+import io.heapfleet.collector.testing.RefusingS3;
+import io.heapfleet.collector.testing.RoundRobinTcpProxy;
+import io.heapfleet.collector.testing.TaskJvm;
+import io.heapfleet.endpoint.DumpFormat;
+import io.heapfleet.endpoint.client.HeapdumpClient;
+import io.heapfleet.storage.DumpStore;
+import io.heapfleet.storage.EmbeddedS3;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The collector loop without Quarkus, with a clock the test moves: ECS discovery through the ECS
+ * stub to real agent JVMs (a task replaced by a new one), S3 refusing writes then recovering on the
+ * next round, and a wrong token that must not cause a retry storm. Captures run on the calling
+ * thread so that every tick is deterministic.
+ */
+class CollectorEngineTest {
+  @TempDir static Path dir;
+  static EmbeddedS3 s3;
+  static RefusingS3 refusing = new RefusingS3();
+  static S3Client client;
+  static DumpStore store;
+  static TaskJvm a1;
+  static TaskJvm b1;
+  static TaskJvm b2;
+  static ExecutorService analysers = Executors.newCachedThreadPool();
+  static ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+
+  @BeforeAll
+  static void start() throws Exception {
+    s3 = EmbeddedS3.filesystem(dir.resolve("s3"), "heapfleet");
+    client = refusing.client(s3);
+    store = new DumpStore(client, s3.settings().withPrefix("heapdumps").withPartSize(5 << 20));
+    a1 = TaskJvm.task("a1").targetApp(1, 300).start();
+    b1 = TaskJvm.task("b1").targetApp(1, 300).start();
+    b2 = TaskJvm.task("b2").targetApp(1, 300).start();
+  }
+
+  @AfterAll
+  static void stop() {
+    for (TaskJvm t : new TaskJvm[] {a1, b1, b2}) {
+      if (t != null) {
+        t.close();
+      }
+    }
+    analysers.shutdownNow();
+    timer.shutdownNow();
+    client.close();
+    s3.close();
+  }
+
+  /** Runs each task on the calling thread. */
+  static final class CallerRuns extends AbstractExecutorService {
+    @Override
+    public void execute(Runnable command) {
+      command.run();
+    }
+
+    @Override
+    public void shutdown() {}
+
+    @Override
+    public List<Runnable> shutdownNow() {
+      return List.of();
+    }
+
+    @Override
+    public boolean isShutdown() {
+      return false;
+    }
+
+    @Override
+    public boolean isTerminated() {
+      return false;
+    }
+
+    @Override
+    public boolean awaitTermination(long timeout, TimeUnit unit) {
+      return true;
+    }
+  }
+
+  final MutableClock clock = new MutableClock();
+  final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+  CollectorEngine engine(Discovery discovery, String secret) {
+    CaptureScheduler scheduler =
+        new CaptureScheduler(
+            new CaptureScheduler.Settings(
+                Duration.ofMinutes(30),
+                Duration.ZERO,
+                2,
+                1,
+                Duration.ofMinutes(1),
+                Duration.ofMinutes(10)),
+            clock,
+            new SplittableRandom(1));
+    DumpCapture capture = capture(secret);
+    return new CollectorEngine(
+        discovery,
+        scheduler,
+        capture,
+        new SeriesAnalysis(store, 48),
+        new FleetState(),
+        new CollectorMetrics(registry),
+        new CallerRuns(),
+        clock,
+        Duration.ofMinutes(1));
+  }
+
+  DumpCapture capture(String secret) {
+    Secret s = Secret.of(secret, false);
+    // Tokens follow the real clock (the agents check against theirs); scheduling follows ours.
+    Supplier<String> token =
+        () -> HourlyToken.compute(s, HourlyToken.DEFAULT_SCOPE, java.time.Instant.now());
+    return new DumpCapture(
+        HeapdumpClient.create(Duration.ofSeconds(5)),
+        store,
+        token,
+        new DumpCapture.Settings(
+            Duration.ofMinutes(1), Duration.ofSeconds(20), true, DumpFormat.GZIP, 1 << 20, 5),
+        clock,
+        analysers,
+        timer);
+  }
+
+  double captures(String outcome) {
+    return registry.get("heapfleet.captures").tag("outcome", outcome).counter().count();
+  }
+
+  Map<String, TaskStatus> tasks(CollectorEngine engine) {
+    return engine.tasks().stream().collect(Collectors.toMap(TaskStatus::taskId, t -> t));
+  }
+
+  @Test
+  void ecsDiscoveredTasksAreCapturedAndAReplacedTaskEndsItsSeries() throws Exception {
+    try (EcsStubAccess ecs = new EcsStubAccess()) {
+      // awsvpc tasks all on 127.0.0.1 here; the per-service port says which agent is which.
+      Map<String, Integer> ports =
+          Map.of("svc-a", a1.base().getPort(), "svc-b", b1.base().getPort());
+      ecs.tasks("prod", Map.of("a1", "svc-a", "b1", "svc-b"));
+      CollectorEngine engine =
+          engine(
+              new EcsDiscovery(ecs.client(), "prod", List.of("svc-a", "svc-b"), ports::get),
+              TaskJvm.SECRET);
+
+      engine.tick(); // discovery + the first round (jitter 0: all due)
+      Map<String, TaskStatus> t = tasks(engine);
+      assertThat(t.get("a1").snapshots()).as(t.toString()).isEqualTo(1);
+      assertThat(t.get("b1").snapshots()).isEqualTo(1);
+      assertThat(t.get("b1").service()).isEqualTo("svc-b");
+      assertThat(t.get("b1").lastCapture().key()).startsWith("heapdumps/prod/svc-b/b1/");
+
+      // ECS replaces b1 with b2 (served by the b2 agent from now on).
+      ports = Map.of("svc-a", a1.base().getPort(), "svc-b", b2.base().getPort());
+      ecs.tasks("prod", Map.of("a1", "svc-a", "b2", "svc-b"));
+      Map<String, Integer> newPorts = ports;
+      engine =
+          engine(
+              new EcsDiscovery(ecs.client(), "prod", List.of("svc-a", "svc-b"), newPorts::get),
+              TaskJvm.SECRET);
+      engine.restore();
+      clock.advance(Duration.ofMinutes(31));
+      engine.tick();
+      t = tasks(engine);
+      assertThat(t.get("b1").live()).isFalse(); // series ended, still listed from S3
+      assertThat(t.get("b1").snapshots()).isEqualTo(1);
+      assertThat(t.get("b2").live()).isTrue();
+      assertThat(t.get("b2").snapshots()).isEqualTo(1);
+      assertThat(t.get("a1").snapshots()).isEqualTo(2); // its series continues across restart
+      assertThat(t.get("a1").nextCapture()).isEqualTo(clock.instant().plus(Duration.ofMinutes(30)));
+    }
+  }
+
+  @Test
+  void s3RefusingWritesFailsTheRoundAndTheNextRoundStores() throws Exception {
+    Discovery one = staticDiscovery(a1);
+    CollectorEngine engine = engine(one, TaskJvm.SECRET);
+    refusing.refuse.set(true);
+    try {
+      engine.tick();
+    } finally {
+      refusing.refuse.set(false);
+    }
+    TaskStatus failed = tasks(engine).get("a1");
+    assertThat(failed.lastAttempt().outcome()).isEqualTo("storage_error");
+    int before = failed.snapshots();
+    assertThat(client.listMultipartUploads(b -> b.bucket("heapfleet")).uploads()).isEmpty();
+
+    engine.tick(); // backing off: nothing yet
+    assertThat(captures("storage_error") + captures("stored")).isEqualTo(1);
+    clock.advance(Duration.ofMinutes(1));
+    engine.tick();
+    TaskStatus ok = tasks(engine).get("a1");
+    assertThat(ok.lastAttempt().outcome()).as(ok.lastAttempt().message()).isEqualTo("stored");
+    assertThat(ok.snapshots()).isEqualTo(before + 1);
+  }
+
+  @Test
+  void wrongTokenIsReportedAndRetriedOncePerIntervalNotInAStorm() throws Exception {
+    try (EcsStubAccess ecs = new EcsStubAccess()) {
+      // ECS discovery needs no token, so the tasks are found; every capture is refused.
+      Map<String, Integer> ports =
+          Map.of("svc-a", a1.base().getPort(), "svc-b", b1.base().getPort());
+      ecs.tasks("prod", Map.of("a1", "svc-a", "b1", "svc-b"));
+      CollectorEngine engine =
+          engine(
+              new EcsDiscovery(ecs.client(), "prod", List.of("svc-a", "svc-b"), ports::get),
+              "not-the-agents-secret-0123456789abcdef0123456789");
+      // One simulated hour of 5-second ticks.
+      for (int i = 0; i < 720; i++) {
+        engine.tick();
+        clock.advance(Duration.ofSeconds(5));
+      }
+      assertThat(captures("unauthorized")).isEqualTo(4); // 2 tasks x (start, +30 min)
+      assertThat(captures("stored")).isZero();
+      TaskStatus a = tasks(engine).get("a1");
+      assertThat(a.lastAttempt().outcome()).isEqualTo("unauthorized");
+      assertThat(a.lastAttempt().message()).contains("401").doesNotContain(TaskJvm.SECRET);
+    }
+  }
+
+  @Test
+  void loadBalancerDiscoveryFindsEveryTaskAndPinnedCapturesLandOrGiveUpBounded() throws Exception {
+    try (RoundRobinTcpProxy lb = new RoundRobinTcpProxy(List.of(a1.base(), b1.base()))) {
+      HeapdumpClient http = HeapdumpClient.create(Duration.ofSeconds(5));
+      Secret s = Secret.of(TaskJvm.SECRET, false);
+      LoadBalancerDiscovery discovery =
+          new LoadBalancerDiscovery(
+              lb.uri(),
+              base -> {
+                var id =
+                    http.identity(
+                        base,
+                        HourlyToken.compute(s, HourlyToken.DEFAULT_SCOPE, java.time.Instant.now()));
+                return new IdentityProbe.Identity(id.taskId(), id.cluster(), id.service());
+              },
+              4,
+              Duration.ofMinutes(10),
+              clock,
+              "lb",
+              "orders");
+      List<Target> found = discovery.discover();
+      assertThat(found).extracting(Target::taskId).containsExactlyInAnyOrder("a1", "b1");
+      assertThat(found).allMatch(Target::pinned).allMatch(t -> t.baseUri().equals(lb.uri()));
+
+      DumpCapture capture = capture(TaskJvm.SECRET);
+      for (Target t : found) {
+        CaptureReport r = capture.capture(t);
+        assertThat(r.outcome()).as(r.message()).isEqualTo(CaptureOutcome.STORED);
+        assertThat(r.stored().orElseThrow().key().task().taskId()).isEqualTo(t.taskId());
+      }
+      // A task that has left the LB (b2 is not behind it) is never reached: bounded attempts.
+      CaptureReport never = capture.capture(new Target("b2", "lb", "orders", lb.uri(), true));
+      assertThat(never.outcome()).isEqualTo(CaptureOutcome.NOT_LANDED);
+      assertThat(never.requests()).isEqualTo(5);
+      assertThat(never.message()).contains("5 attempts").contains("a1").contains("b1");
+    }
+  }
+
+  private static Discovery staticDiscovery(TaskJvm... jvms) {
+    Map<java.net.URI, String> urls = new java.util.LinkedHashMap<>();
+    for (TaskJvm j : jvms) {
+      urls.put(j.base(), "svc-" + j.taskId());
+    }
+    HeapdumpClient http = HeapdumpClient.create(Duration.ofSeconds(5));
+    Secret s = Secret.of(TaskJvm.SECRET, false);
+    return new io.heapfleet.collector.discovery.StaticDiscovery(
+        urls,
+        base -> {
+          var id =
+              http.identity(
+                  base, HourlyToken.compute(s, HourlyToken.DEFAULT_SCOPE, java.time.Instant.now()));
+          return new io.heapfleet.collector.discovery.IdentityProbe.Identity(
+              id.taskId(), id.cluster(), id.service());
+        },
+        "test",
+        "default");
+  }
+}

@@ -50,10 +50,11 @@ cat "$dir"/bench* > /dev/null
 
 results="$dir/results.txt"
 : > "$results"
-run() { # label heap mode file
+run() { # label heap mode file [extra JVM options]
   local label="$1" heap="$2" mode="$3" file="$4" line rss cpu
+  shift 4
   line=$(/usr/bin/time -f 'RSS %M CPU %U %S' -o "$dir/time.txt" \
-    java "-Xmx$heap" -cp "$cp" io.heapfleet.analysis.bench.Bench "$mode" "$file" | grep '^RESULT')
+    java "-Xmx$heap" "$@" -cp "$cp" io.heapfleet.analysis.bench.Bench "$mode" "$file" | grep '^RESULT')
   rss=$(awk '/^RSS/ {print int($2/1024)}' "$dir/time.txt")
   cpu=$(awk '/^RSS/ {print $4+$5}' "$dir/time.txt")
   echo "$label $line CPU_S $cpu RSS_MB $rss" | tee -a "$results" >&2
@@ -61,6 +62,8 @@ run() { # label heap mode file
 run floor 64m floor "$plain"
 run histo 128m histo "$plain"
 run histo2 128m histo "$plain"
+# A one-shot CLI run spends much of its CPU in the C2 compiler; C1 alone is cheaper here.
+run histo-c1 128m histo "$plain" -XX:TieredStopAtLevel=1
 run shark 8g shark "$plain"
 run gunzip 64m gunzip "$dir/bench.hprof.gz"
 run histo-gz 128m histo "$dir/bench.hprof.gz"
@@ -82,6 +85,7 @@ awk -v plain_bytes="$(stat -c %s "$plain")" -v cores="$(nproc)" -v load="$(cut -
     print "|---|---|---:|---:|---:|---:|---:|---:|";
     row("plain .hprof", "read floor (sequential read)", "floor", "floor");
     row("plain .hprof", "heapfleet histo", best, "floor");
+    row("plain .hprof", "heapfleet histo, -XX:TieredStopAtLevel=1", "histo-c1", "floor");
     row("plain .hprof", "Shark 2.14 open + count per class", "shark", "floor");
     row(".hprof.gz (gzip -1)", "gunzip floor", "gunzip", "gunzip");
     row(".hprof.gz (gzip -1)", "heapfleet histo", "histo-gz", "gunzip");

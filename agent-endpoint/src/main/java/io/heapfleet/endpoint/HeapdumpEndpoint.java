@@ -180,6 +180,7 @@ public final class HeapdumpEndpoint {
       }
       long heapUsed = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
       Path dir = settings.tempDir();
+      Files.createDirectories(dir);
       long usable = freeSpace.usableBytes(dir);
       long needed = heapUsed + settings.diskReserve();
       if (usable < needed) {

@@ -81,6 +81,19 @@ class HeapdumpResourceTest {
       // The leaking class is in the dump's string table; scan without holding the dump.
       assertThat(contains(in, "com/acme/shop/Cart".getBytes(StandardCharsets.US_ASCII))).isTrue();
     }
+    // The temp file (heapfleet.temp-dir) is deleted once the stream is done.
+    java.nio.file.Path tmp = java.nio.file.Path.of("target", "heapdump-tmp");
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (listCount(tmp) > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(listCount(tmp)).isZero();
+  }
+
+  private static long listCount(java.nio.file.Path dir) throws java.io.IOException {
+    try (var s = java.nio.file.Files.list(dir)) {
+      return s.count();
+    }
   }
 
   private static boolean contains(InputStream in, byte[] needle) throws java.io.IOException {

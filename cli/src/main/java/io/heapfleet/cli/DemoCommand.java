@@ -198,7 +198,10 @@ final class DemoCommand implements Callable<Integer> {
       failIfDead(fleet);
       if (System.nanoTime() > deadline) {
         throw UserException.failure(
-            "the collector did not become ready within 120 s; see " + logOf(fleet, "collector"),
+            "the collector did not become ready within 120 s (health: "
+                + api.lastHealth()
+                + "); see "
+                + logOf(fleet, "collector"),
             null);
       }
       Thread.sleep(500);

@@ -29,6 +29,7 @@ public final class CollectorApi {
       String lastOutcome,
       String lastMessage) {}
 
+  private volatile String lastHealth = "no answer";
   private final URI base;
   private final String token;
   private final HttpClient http =
@@ -39,6 +40,11 @@ public final class CollectorApi {
     this.token = token;
   }
 
+  /** The last readiness answer (status and body), for error messages. */
+  public String lastHealth() {
+    return lastHealth;
+  }
+
   public URI base() {
     return base;
   }
@@ -46,13 +52,14 @@ public final class CollectorApi {
   /** Whether {@code /q/health/ready} answers 200. */
   public boolean ready() {
     try {
-      HttpResponse<Void> r =
+      HttpResponse<String> r =
           http.send(
               HttpRequest.newBuilder(base.resolve("/q/health/ready"))
                   .timeout(Duration.ofSeconds(2))
                   .GET()
                   .build(),
-              HttpResponse.BodyHandlers.discarding());
+              HttpResponse.BodyHandlers.ofString());
+      lastHealth = r.statusCode() + " " + abbreviate(r.body());
       return r.statusCode() == 200;
     } catch (IOException e) {
       return false;

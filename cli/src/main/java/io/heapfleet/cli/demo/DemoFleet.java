@@ -3,6 +3,9 @@ package io.heapfleet.cli.demo;
 import io.heapfleet.storage.EmbeddedS3;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,6 +38,9 @@ public final class DemoFleet implements AutoCloseable {
 
   /** How the demo is paced and where it keeps its files. */
   public record Settings(Path runDir, Duration interval, boolean verbose) {}
+
+  /** How long a task JVM may take to open its endpoint (a loaded 2-core machine is slow). */
+  private static final Duration ENDPOINT_START_TIMEOUT = Duration.ofSeconds(60);
 
   private final ProjectLayout layout;
   private final Settings settings;
@@ -72,9 +78,14 @@ public final class DemoFleet implements AutoCloseable {
           new DemoTask(
               SERVICE + "-3", "quiet", "allocates and frees, holds nothing", FreePorts.pick()));
       List<URI> backends = new ArrayList<>();
+      List<ChildProcesses.Child> taskChildren = new ArrayList<>();
       for (DemoTask t : tasks) {
-        startTask(t, secretFile, run.resolve("logs"));
+        taskChildren.add(startTask(t, secretFile, run.resolve("logs")));
         backends.add(URI.create("http://127.0.0.1:" + t.port()));
+      }
+      // The collector's first discovery should find every task: wait for their endpoints.
+      for (int i = 0; i < tasks.size(); i++) {
+        awaitListening(tasks.get(i), taskChildren.get(i));
       }
       proxy = RoundRobinProxy.start(backends);
       detail("load balancer at " + proxy.uri() + " over " + backends);
@@ -88,7 +99,35 @@ public final class DemoFleet implements AutoCloseable {
     }
   }
 
-  private void startTask(DemoTask t, Path secretFile, Path logs) throws IOException {
+  private void awaitListening(DemoTask t, ChildProcesses.Child c) throws IOException {
+    long deadline = System.nanoTime() + ENDPOINT_START_TIMEOUT.toNanos();
+    while (true) {
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), t.port()), 500);
+        return;
+      } catch (IOException notYet) {
+        if (!c.process().isAlive() || System.nanoTime() > deadline) {
+          throw new IOException(
+              "the /heapdump endpoint of task "
+                  + t.taskId()
+                  + " is not listening on 127.0.0.1:"
+                  + t.port()
+                  + (c.process().isAlive() ? "" : " (the JVM exited)")
+                  + "; see "
+                  + c.log());
+        }
+        try {
+          Thread.sleep(200);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted while waiting for task " + t.taskId(), e);
+        }
+      }
+    }
+  }
+
+  private ChildProcesses.Child startTask(DemoTask t, Path secretFile, Path logs)
+      throws IOException {
     List<String> cmd =
         List.of(
             ProjectLayout.javaExecutable(),
@@ -118,6 +157,7 @@ public final class DemoFleet implements AutoCloseable {
             + c.pid()
             + " port "
             + t.port());
+    return c;
   }
 
   private void startCollector(int port, Path secretFile, Path logs) throws IOException {

@@ -181,7 +181,12 @@ public final class DumpCapture {
           Optional.of(histogram));
     } catch (Failure f) {
       return CaptureReport.failed(
-          f.outcome, f.getMessage(), receivedSoFar[0], since(started), requests, retryAfter(f));
+          f.outcome,
+          f.getMessage(),
+          receivedSoFar[0],
+          since(started),
+          f.getCause() instanceof HeapdumpClientException e ? e.attempts() : requests,
+          retryAfter(f));
     } catch (RuntimeException e) {
       CaptureOutcome o =
           e instanceof io.heapfleet.storage.StorageException

@@ -115,6 +115,7 @@ class AgentIT {
 
   @Test
   void aWrongTargetTaskIs421FastWithoutADump() throws Exception {
+    long dumpsBefore = dumpsLogged();
     long t0 = System.nanoTime();
     assertThatThrownBy(
             () ->
@@ -130,18 +131,24 @@ class AgentIT {
               assertThat(e.taskId()).contains("task-one");
               assertThat(e.getMessage()).contains("task-two").contains("task-one");
             });
-    // The machine may be loaded: bound the wall time loosely, and the server's own time tightly.
+    // The machine may be loaded: bound the wall time loosely and the server's own time by the
+    // fastest of the three answers (a dump of this 24 MB+ heap takes far longer).
     assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
     java.util.regex.Matcher m =
         java.util.regex.Pattern.compile(
                 "status=421 outcome=misdirected bytes=\\d+ durationMs=(\\d+)")
             .matcher(app.stderr());
+    long fastest = Long.MAX_VALUE;
     int answered = 0;
     while (m.find()) {
       answered++;
-      assertThat(Long.parseLong(m.group(1))).as("server time of a 421").isLessThan(500);
+      fastest = Math.min(fastest, Long.parseLong(m.group(1)));
     }
     assertThat(answered).isEqualTo(3);
+    assertThat(fastest).as("server time of the fastest 421, ms").isLessThan(100);
+    // No dump was taken for them: every dump leaves a "dumpMs=" in its audit line.
+    assertThat(dumpsLogged()).isEqualTo(dumpsBefore);
+    assertThat(tempFiles()).isZero();
   }
 
   @Test
@@ -219,6 +226,11 @@ class AgentIT {
       assertThat(broken.process.exitValue()).isZero();
       assertThat(broken.stderr()).contains("NOT running").contains("HEAPFLEET_SECRET");
     }
+  }
+
+  /** Dumps taken so far by the shared app: each one logs "dumpMs=" in its audit line. */
+  private static long dumpsLogged() {
+    return app.stderr().lines().filter(l -> l.contains("dumpMs=")).count();
   }
 
   private static void awaitNoTempFiles() throws Exception {

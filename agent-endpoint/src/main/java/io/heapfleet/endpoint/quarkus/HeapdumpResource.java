@@ -66,7 +66,23 @@ public class HeapdumpResource {
   }
 
   private Response handle(HttpHeaders headers, UriInfo uri, HttpServerRequest request) {
-    EndpointResponse r = endpoint().handle(new JaxRsRequest(headers, uri, request));
+    HeapdumpEndpoint e;
+    try {
+      e = endpoint();
+    } catch (RuntimeException misconfigured) {
+      // No secret or a bad setting: say what is wrong (never the secret), as JSON, not a trace.
+      java.util.logging.Logger.getLogger(HeapdumpResource.class.getName())
+          .severe("heapfleet: /heapdump is not configured: " + misconfigured.getMessage());
+      return Response.status(503)
+          .type("application/json")
+          .entity(
+              "{\"error\":\"unavailable\",\"message\":"
+                  + io.heapfleet.endpoint.Json.quote(
+                      "the heapdump endpoint is not configured: " + misconfigured.getMessage())
+                  + "}")
+          .build();
+    }
+    EndpointResponse r = e.handle(new JaxRsRequest(headers, uri, request));
     Response.ResponseBuilder b = Response.status(r.status());
     r.headers().forEach(b::header);
     if (r.contentLength() >= 0) {

@@ -184,6 +184,7 @@ public class CollectorDashboardData implements DashboardData {
         out.add(new TaskView.DiffRow(o.className(), o.instances(), 0, o.shallowBytes(), 0));
       }
     }
+    out.removeIf(r -> r.bytesDelta() == 0 && r.instancesDelta() == 0); // unchanged: no row
     out.sort(
         (x, y) -> {
           int c = Long.compare(y.bytesDelta(), x.bytesDelta());

@@ -33,16 +33,18 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "report",
     mixinStandardHelpOptions = true,
-    header = "Write a Markdown leak investigation report from a task's dumps (S3) or dump files.",
+    header = "Write a Markdown leak report from a task's dumps in S3 or from dump files.",
     description = {
       "",
-      "The report follows the team's leak investigation template: summary, growth in MB/hour,",
-      "the snapshot timeline, the classes that grow (+instances, +MB), the top consumers,",
-      "retainer paths where known, and the commands to reproduce. Every number is measured",
-      "from the dumps; sections without data are left out. MB are 2^20 bytes.",
+      "The report follows the team's leak investigation template: summary, growth",
+      "in MB/hour, the snapshot timeline, the classes that grow (+instances, +MB),",
+      "the top consumers, retainer paths where known, and the commands to",
+      "reproduce. Every number is measured from the dumps; sections without data",
+      "are left out. MB are 2^20 bytes.",
       "",
-      "With --task the dumps are read from S3: each dump's stored summary (its class",
-      "histogram) is used, and a dump is only streamed when its summary is missing.",
+      "With --task the dumps are read from S3: each dump's stored summary (its",
+      "class histogram) is used, and a dump is only streamed when its summary is",
+      "missing.",
       ""
     },
     footer = {

@@ -3,13 +3,20 @@ package io.heapfleet.cli;
 import io.heapfleet.analysis.diff.ClassDelta;
 import io.heapfleet.analysis.diff.DiffResult;
 import io.heapfleet.analysis.diff.HistogramDiff;
+import io.heapfleet.analysis.graph.GraphTooLargeException;
 import io.heapfleet.analysis.histogram.ClassHistogram;
+import io.heapfleet.analysis.hprof.HprofFormatException;
 import io.heapfleet.analysis.json.AnalysisJson;
 import io.heapfleet.analysis.report.Format;
 import io.heapfleet.analysis.report.Markdown;
+import io.heapfleet.analysis.retainer.DeepAnalysis;
+import io.heapfleet.analysis.retainer.DeepOptions;
+import io.heapfleet.analysis.retainer.DeepResult;
+import io.heapfleet.analysis.retainer.RetainedDiff;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -26,6 +33,9 @@ import picocli.CommandLine.Parameters;
       "",
       "BASE and CURRENT are dumps (any format) or stored histogram JSON. Classes are listed by",
       "shallow byte growth, biggest first; classes that shrank come last.",
+      "With --deep both dumps (dumps, not JSON) are also analysed deeply and each class gains",
+      "its retained size in both and the change (what the class keeps alive, not only its own",
+      "bytes).",
       ""
     },
     footer = {
@@ -34,6 +44,7 @@ import picocli.CommandLine.Parameters;
       "  heapfleet diff orders-1-20261122T010000Z.hprof.gz orders-1-20261122T013000Z.hprof.gz",
       "  heapfleet diff base.hprof current.hprof --top 10 --format md >> ticket.md",
       "  heapfleet diff base.histo.json current.hprof.zst --format json",
+      "  heapfleet diff base.hprof current.hprof --deep --format json",
     })
 final class DiffCommand implements Callable<Integer> {
 
@@ -66,7 +77,15 @@ final class DiffCommand implements Callable<Integer> {
       defaultValue = "text")
   OutputFormat format;
 
+  @Option(
+      names = "--deep",
+      description = "Also compare retained sizes per class (a deep analysis of both dumps).")
+  boolean deep;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  /** Classes with the biggest retained sizes compared by --deep. */
+  static final int DEEP_CLASSES = 500;
 
   @Override
   public Integer call() throws IOException {
@@ -77,14 +96,55 @@ final class DiffCommand implements Callable<Integer> {
     ClassHistogram c = HistogramInputs.load(current);
     DiffResult diff = HistogramDiff.between(b, c);
     DiffResult shown = top == 0 ? diff : diff.top(top);
+    List<RetainedDiff.Delta> retained =
+        deep ? RetainedDiff.between(deepAnalysis(base), deepAnalysis(current)) : List.of();
+    List<RetainedDiff.Delta> retainedShown =
+        top == 0 ? retained : retained.subList(0, Math.min(top, retained.size()));
     PrintWriter out = spec.commandLine().getOut();
     switch (format) {
-      case json -> AnalysisJson.writeDiff(shown, out);
-      case md -> out.print(Markdown.diff(diff, top == 0 ? Integer.MAX_VALUE : top));
-      case text -> printText(out, shown);
+      case json -> AnalysisJson.writeDiff(shown, retainedShown, out);
+      case md -> {
+        out.print(Markdown.diff(diff, top == 0 ? Integer.MAX_VALUE : top));
+        if (deep) {
+          out.print(Markdown.retainedDiff(retained, top == 0 ? Integer.MAX_VALUE : top));
+        }
+      }
+      case text -> {
+        printText(out, shown);
+        if (deep) {
+          printRetained(out, retainedShown);
+        }
+      }
     }
     out.flush();
     return ExitCode.OK;
+  }
+
+  private static DeepResult deepAnalysis(Path dump) {
+    try {
+      return DeepAnalysis.of(
+          dump, DeepOptions.defaults().withTop(0, DEEP_CLASSES).withoutLabels(), List.of());
+    } catch (HprofFormatException e) {
+      throw new UserException(
+          ExitCode.BAD_INPUT, dump + ": --deep needs heap dumps: " + e.getMessage(), e);
+    } catch (GraphTooLargeException e) {
+      throw UserException.failure(dump + ": " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw UserException.failure("cannot read " + dump + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void printRetained(PrintWriter out, List<RetainedDiff.Delta> deltas) {
+    out.printf(
+        "%nRetained size (deep):%n%11s  %11s  %11s  %s%n", "+retained", "base", "current", "class");
+    for (RetainedDiff.Delta d : deltas) {
+      out.printf(
+          "%11s  %11s  %11s  %s%n",
+          Format.signedBytes(d.deltaBytes()),
+          Format.bytes(d.retainedBefore()),
+          Format.bytes(d.retainedAfter()),
+          d.className());
+    }
   }
 
   private void printText(PrintWriter out, DiffResult d) {

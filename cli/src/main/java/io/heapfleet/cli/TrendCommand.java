@@ -1,9 +1,14 @@
 package io.heapfleet.cli;
 
+import io.heapfleet.analysis.graph.GraphTooLargeException;
 import io.heapfleet.analysis.histogram.ClassHistogram;
+import io.heapfleet.analysis.hprof.HprofFormatException;
 import io.heapfleet.analysis.json.AnalysisJson;
 import io.heapfleet.analysis.report.Format;
 import io.heapfleet.analysis.report.Markdown;
+import io.heapfleet.analysis.retainer.DeepOptions;
+import io.heapfleet.analysis.retainer.SuspectOwner;
+import io.heapfleet.analysis.retainer.TrendOwners;
 import io.heapfleet.analysis.trend.Assessment;
 import io.heapfleet.analysis.trend.Suspect;
 import io.heapfleet.analysis.trend.TrendAnalysis;
@@ -16,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -36,6 +42,9 @@ import picocli.CommandLine.Parameters;
       "still grows in the later half of the series, and it grew by at least 64 KB. A cache",
       "that fills and then stays full, or sizes that go up and down, are stable.",
       "DUMP may also be a stored histogram JSON (histo --format json).",
+      "With --deep the newest DUMP (a dump, not a JSON) is also analysed deeply: each top",
+      "suspect gains its owner (the class that holds it), the bytes that owner retains and",
+      "the retainer path from a GC root (see heapfleet retainers).",
       ""
     },
     footer = {
@@ -44,6 +53,7 @@ import picocli.CommandLine.Parameters;
       "  heapfleet trend orders-1-*.hprof.gz",
       "  heapfleet trend d1.hprof d2.hprof d3.hprof d4.hprof --format md > trend.md",
       "  heapfleet trend summaries/*.json --format json",
+      "  heapfleet trend d1.hprof d2.hprof d3.hprof --deep --format json",
     })
 final class TrendCommand implements Callable<Integer> {
 
@@ -69,6 +79,19 @@ final class TrendCommand implements Callable<Integer> {
       defaultValue = "text")
   OutputFormat format;
 
+  @Option(
+      names = "--deep",
+      description =
+          "Also find who holds the top suspects in the newest dump (owner, retained bytes, path).")
+  boolean deep;
+
+  @Option(
+      names = "--deep-suspects",
+      paramLabel = "N",
+      description = "With --deep: how many top suspects to explain (default: ${DEFAULT-VALUE}).",
+      defaultValue = "5")
+  int deepSuspects;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -91,17 +114,38 @@ final class TrendCommand implements Callable<Integer> {
         byTime.get(
             histograms.indexOf(
                 histograms.stream().max(Comparator.comparing(ClassHistogram::timestamp)).get()));
+    if (deepSuspects < 1) {
+      throw UserException.badInput("--deep-suspects must be positive, not " + deepSuspects);
+    }
+    Map<String, SuspectOwner> owners = deep ? owners(trend, latest) : Map.of();
     PrintWriter out = spec.commandLine().getOut();
     switch (format) {
-      case json -> AnalysisJson.writeTrend(trend, out);
-      case md -> out.print(Markdown.trend(trend));
-      case text -> printText(out, trend, latest);
+      case json -> AnalysisJson.writeTrend(trend, owners, out);
+      case md -> out.print(Markdown.trend(trend, owners));
+      case text -> printText(out, trend, latest, owners);
     }
     out.flush();
     return ExitCode.OK;
   }
 
-  private static void printText(PrintWriter out, TrendResult t, Path latest) {
+  /** The deep analysis of the newest dump for the top suspects. */
+  private Map<String, SuspectOwner> owners(TrendResult trend, Path latest) {
+    try {
+      return TrendOwners.of(trend, latest, DeepOptions.defaults(), deepSuspects);
+    } catch (HprofFormatException e) {
+      throw new UserException(
+          ExitCode.BAD_INPUT,
+          latest + ": --deep needs the newest input to be a heap dump: " + e.getMessage(),
+          e);
+    } catch (GraphTooLargeException e) {
+      throw UserException.failure(latest + ": " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw UserException.failure("cannot read " + latest + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void printText(
+      PrintWriter out, TrendResult t, Path latest, Map<String, SuspectOwner> owners) {
     out.println(t.assessment().json().toUpperCase(Locale.ROOT) + ": " + t.reason());
     int n = t.snapshots().size();
     Duration span =
@@ -134,6 +178,20 @@ final class TrendCommand implements Callable<Integer> {
             s.className());
       }
       out.println("     (grew = intervals in which it grew, then R² of the linear fit)");
+    }
+    if (!owners.isEmpty()) {
+      out.printf("%nWho holds them (newest dump):%n");
+      for (SuspectOwner o : owners.values()) {
+        if (o.owner() == null) {
+          continue;
+        }
+        out.printf(
+            "  %s: held by %s, retaining %s%n",
+            o.className(), o.owner(), Format.bytes(o.retainedBytes()));
+        for (int i = 0; i < o.path().size(); i++) {
+          out.printf("      %s%s%n", i == 0 ? "  " : "→ ", o.path().get(i));
+        }
+      }
     }
     if (t.assessment() == Assessment.LEAKING && !t.suspects().isEmpty()) {
       out.printf(

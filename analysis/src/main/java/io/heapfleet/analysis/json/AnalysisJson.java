@@ -5,6 +5,8 @@ import io.heapfleet.analysis.diff.DiffResult;
 import io.heapfleet.analysis.histogram.ClassHistogram;
 import io.heapfleet.analysis.histogram.ClassStats;
 import io.heapfleet.analysis.histogram.SizeModel;
+import io.heapfleet.analysis.retainer.RetainedDiff;
+import io.heapfleet.analysis.retainer.SuspectOwner;
 import io.heapfleet.analysis.trend.Snapshot;
 import io.heapfleet.analysis.trend.Suspect;
 import io.heapfleet.analysis.trend.TrendResult;
@@ -82,6 +84,22 @@ public final class AnalysisJson {
    * biggest byte growth first, plus {@code appeared} / {@code disappeared} class names.
    */
   public static void writeDiff(DiffResult d, Writer out) throws IOException {
+    writeDiff(d, List.of(), out);
+  }
+
+  /**
+   * Writes the diff JSON with retained-size deltas from two deep analyses ({@link RetainedDiff}):
+   * each {@code classes} entry whose class has a delta gains {@code "baseRetainedBytes",
+   * "currentRetainedBytes","retainedBytesDelta"}, and a {@code "retained"} array lists every delta
+   * ({@code "class"} and the same three fields), biggest retained growth first. Without deltas the
+   * output is exactly {@link #writeDiff(DiffResult, Writer)}'s.
+   */
+  public static void writeDiff(DiffResult d, List<RetainedDiff.Delta> retained, Writer out)
+      throws IOException {
+    Map<String, RetainedDiff.Delta> byClass = new java.util.HashMap<>();
+    for (RetainedDiff.Delta r : retained) {
+      byClass.put(r.className(), r);
+    }
     JsonWriter w = new JsonWriter(out);
     w.beginObject();
     w.name("base").beginObject();
@@ -107,9 +125,23 @@ public final class AnalysisJson {
       w.field("baseBytes", c.baseBytes());
       w.field("currentBytes", c.currentBytes());
       w.field("bytesDelta", c.bytesDelta());
+      RetainedDiff.Delta r = byClass.get(c.className());
+      if (r != null) {
+        retainedFields(w, r);
+      }
       w.endObject();
     }
     w.endArray();
+    if (!retained.isEmpty()) {
+      w.name("retained").beginArray();
+      for (RetainedDiff.Delta r : retained) {
+        w.beginObject();
+        w.field("class", r.className());
+        retainedFields(w, r);
+        w.endObject();
+      }
+      w.endArray();
+    }
     names(w, "appeared", d.appeared());
     names(w, "disappeared", d.disappeared());
     w.endObject();
@@ -123,6 +155,16 @@ public final class AnalysisJson {
    * "instancesPerHour","steadiness",...}]}}, suspects best first.
    */
   public static void writeTrend(TrendResult t, Writer out) throws IOException {
+    writeTrend(t, Map.of(), out);
+  }
+
+  /**
+   * Writes the trend JSON with the deep analysis' owners: a suspect whose class is a key of {@code
+   * owners} gains {@code "owner"} (class), {@code "retainedBytes"} and {@code "path"} (the retainer
+   * path's steps, GC root first); other suspects have no such fields.
+   */
+  public static void writeTrend(TrendResult t, Map<String, SuspectOwner> owners, Writer out)
+      throws IOException {
     JsonWriter w = new JsonWriter(out);
     w.beginObject();
     w.field("assessment", t.assessment().json());
@@ -153,12 +195,24 @@ public final class AnalysisJson {
       w.field("instancesPerStep", s.instancesPerStep());
       w.field("currentBytes", s.currentBytes());
       w.field("currentInstances", s.currentInstances());
+      SuspectOwner o = owners.get(s.className());
+      if (o != null && o.owner() != null) {
+        w.field("owner", o.owner());
+        w.field("retainedBytes", o.retainedBytes());
+        names(w, "path", o.path());
+      }
       w.endObject();
     }
     w.endArray();
     w.endObject();
     out.write('\n');
     out.flush();
+  }
+
+  private static void retainedFields(JsonWriter w, RetainedDiff.Delta r) {
+    w.field("baseRetainedBytes", r.retainedBefore());
+    w.field("currentRetainedBytes", r.retainedAfter());
+    w.field("retainedBytesDelta", r.deltaBytes());
   }
 
   public static String diffToString(DiffResult d) {
@@ -172,9 +226,14 @@ public final class AnalysisJson {
   }
 
   public static String trendToString(TrendResult t) {
+    return trendToString(t, Map.of());
+  }
+
+  /** {@link #writeTrend(TrendResult, Map, Writer)} as a string. */
+  public static String trendToString(TrendResult t, Map<String, SuspectOwner> owners) {
     java.io.StringWriter sw = new java.io.StringWriter();
     try {
-      writeTrend(t, sw);
+      writeTrend(t, owners, sw);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

@@ -2,11 +2,14 @@ package io.heapfleet.analysis.report;
 
 import io.heapfleet.analysis.diff.ClassDelta;
 import io.heapfleet.analysis.diff.DiffResult;
+import io.heapfleet.analysis.retainer.RetainedDiff;
+import io.heapfleet.analysis.retainer.SuspectOwner;
 import io.heapfleet.analysis.trend.Snapshot;
 import io.heapfleet.analysis.trend.Suspect;
 import io.heapfleet.analysis.trend.TrendResult;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Diff and trend as Markdown for tickets and the per-task {@code diff.md} / {@code trend.md}
@@ -67,6 +70,15 @@ public final class Markdown {
 
   /** The trend: verdict and reason, suspects, and the dumps. */
   public static String trend(TrendResult t) {
+    return trend(t, Map.of());
+  }
+
+  /**
+   * The trend with the deep analysis' owners of its suspects (suspect class → owner): after the
+   * suspects table, a "Who holds them" section with each owner, its retained size and the retainer
+   * path.
+   */
+  public static String trend(TrendResult t, Map<String, SuspectOwner> owners) {
     StringBuilder md = new StringBuilder();
     md.append("## Heap trend: **").append(t.assessment().json()).append("**\n\n");
     md.append(t.reason()).append("\n\n");
@@ -118,6 +130,7 @@ public final class Markdown {
       }
       md.append('\n');
     }
+    appendOwners(md, t, owners);
     md.append("### Dumps\n\n| Taken | Shallow heap | Objects |\n|---|---:|---:|\n");
     for (Snapshot s : t.snapshots()) {
       md.append("| ")
@@ -126,6 +139,61 @@ public final class Markdown {
           .append(Format.bytes(s.shallowBytes()))
           .append(" | ")
           .append(Format.count(s.instances()))
+          .append(" |\n");
+    }
+    return md.toString();
+  }
+
+  private static void appendOwners(
+      StringBuilder md, TrendResult t, Map<String, SuspectOwner> owners) {
+    boolean any = false;
+    for (Suspect s : t.suspects()) {
+      SuspectOwner o = owners.get(s.className());
+      if (o == null || o.owner() == null) {
+        continue;
+      }
+      if (!any) {
+        md.append("### Who holds them\n\n");
+        any = true;
+      }
+      md.append("- ")
+          .append(code(s.className()))
+          .append(": held by ")
+          .append(code(o.owner()))
+          .append(", which retains ")
+          .append(Format.bytes(o.retainedBytes()))
+          .append('\n');
+      if (!o.path().isEmpty()) {
+        md.append("\n  ```\n");
+        for (int i = 0; i < o.path().size(); i++) {
+          md.append("  ").append(i == 0 ? "  " : "→ ").append(o.path().get(i)).append('\n');
+        }
+        md.append("  ```\n\n");
+      }
+    }
+    if (any) {
+      md.append('\n');
+    }
+  }
+
+  /**
+   * Retained-size changes per class (from two deep analyses, {@link RetainedDiff}): the top {@code
+   * limit} by growth, as a section to append to {@link #diff}.
+   */
+  public static String retainedDiff(List<RetainedDiff.Delta> deltas, int limit) {
+    StringBuilder md = new StringBuilder();
+    md.append("\n### Retained size\n\n");
+    md.append("| Class | Base retained | Current retained | Change |\n|---|---:|---:|---:|\n");
+    for (int i = 0; i < Math.min(limit, deltas.size()); i++) {
+      RetainedDiff.Delta d = deltas.get(i);
+      md.append("| ")
+          .append(code(d.className()))
+          .append(" | ")
+          .append(Format.bytes(d.retainedBefore()))
+          .append(" | ")
+          .append(Format.bytes(d.retainedAfter()))
+          .append(" | ")
+          .append(Format.signedBytes(d.deltaBytes()))
           .append(" |\n");
     }
     return md.toString();

@@ -8,8 +8,12 @@ import io.heapfleet.analysis.hprof.InputFormat;
 import io.heapfleet.analysis.hprof.ParallelHprofReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Builds {@link ClassHistogram}s from heap dumps in one streaming pass. Memory is bounded by the
@@ -22,23 +26,113 @@ public final class ClassHistograms {
   static final long PARALLEL_MIN_BYTES = 64L * 1024 * 1024;
 
   /**
-   * The histogram of a dump file (plain, gzip, chunked gzip or zstd). A large uncompressed file is
-   * cut at heap dump segment boundaries and read by one thread per core.
+   * The histogram of a dump file (plain, gzip, chunked gzip or zstd). An uncompressed file takes
+   * the fast path ({@link FastHistogramScanner}); a large one is cut at heap dump segment
+   * boundaries and scanned by one thread per core (up to 4). Compressed files are streamed by the
+   * general reader.
    */
   public static ClassHistogram of(Path dump) throws IOException {
     int threads = Math.min(4, Runtime.getRuntime().availableProcessors());
-    InputFormat format;
     try (HprofInput input = HprofInput.open(dump)) {
-      format = input.format();
-      if (format != InputFormat.PLAIN || threads < 2 || Files.size(dump) < PARALLEL_MIN_BYTES) {
+      if (input.format() != InputFormat.PLAIN) {
         return of(input);
       }
     }
-    return parallel(dump, threads);
+    return parallel(dump, Files.size(dump) < PARALLEL_MIN_BYTES ? 1 : threads);
   }
 
-  /** Reads an uncompressed dump with {@code threads} threads (tests force small files here). */
+  /**
+   * Scans an uncompressed dump with the fast path and up to {@code threads} threads (tests force
+   * small files here).
+   */
   static ClassHistogram parallel(Path dump, int threads) throws IOException {
+    return parallel(dump, threads, FastHistogramScanner.BUFFER_SIZE);
+  }
+
+  /** {@link #parallel(Path, int)} with another buffer size (tests make buffer ends frequent). */
+  static ClassHistogram parallel(Path dump, int threads, int bufferSize) throws IOException {
+    HprofHeader header;
+    try (HprofInput input = HprofInput.open(dump)) {
+      if (input.format() != InputFormat.PLAIN) {
+        throw new IllegalArgumentException("only uncompressed dumps take the fast path: " + dump);
+      }
+      header = input.header();
+    }
+    long size = Files.size(dump);
+    List<Long> starts = ParallelHprofReader.splitPoints(dump, header, size, threads);
+    int n = starts.size();
+    HistogramBuilder[] builders = new HistogramBuilder[n];
+    long[] heapDumps = new long[n];
+    Throwable[] failures = new Throwable[n];
+    List<Thread> workers = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      builders[i] = new HistogramBuilder(header);
+    }
+    for (int i = n - 1; i >= 0; i--) {
+      int k = i;
+      long from = starts.get(k);
+      long to = k + 1 < n ? starts.get(k + 1) : Long.MAX_VALUE;
+      Runnable work =
+          () -> {
+            try (FileChannel channel = FileChannel.open(dump, StandardOpenOption.READ)) {
+              heapDumps[k] =
+                  new FastHistogramScanner(channel, size, builders[k], header.idSize(), bufferSize)
+                      .scan(from, to, k == n - 1);
+            } catch (Throwable t) {
+              failures[k] = t;
+            }
+          };
+      if (k == 0) {
+        work.run(); // the first range (strings, class names) on the calling thread
+      } else {
+        Thread t = new Thread(work, "histogram-range-" + k);
+        t.setDaemon(true);
+        t.start();
+        workers.add(t);
+      }
+    }
+    for (Thread t : workers) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while reading " + dump, e);
+      }
+    }
+    for (Throwable t : failures) {
+      if (t instanceof IOException e) {
+        throw e;
+      }
+      if (t instanceof RuntimeException e) {
+        throw e;
+      }
+      if (t instanceof Error e) {
+        throw e;
+      }
+    }
+    long total = 0;
+    for (long h : heapDumps) {
+      total += h;
+    }
+    if (total == 0) {
+      throw noHeap(size);
+    }
+    for (int i = 1; i < n; i++) {
+      builders[0].mergeFrom(builders[i]);
+    }
+    return builders[0].build();
+  }
+
+  /**
+   * The general (listener) path for an uncompressed file, kept so tests can prove the fast path
+   * gives the same histogram: {@link HprofStreamReader} alone, or {@link ParallelHprofReader}.
+   */
+  static ClassHistogram viaListener(Path dump, int threads) throws IOException {
+    if (threads < 2) {
+      try (HprofInput input = HprofInput.open(dump)) {
+        return of(input);
+      }
+    }
     HprofHeader[] header = new HprofHeader[1];
     try (HprofInput input = HprofInput.open(dump)) {
       header[0] = input.header();
@@ -46,7 +140,7 @@ public final class ClassHistograms {
     ParallelHprofReader.Result<HistogramBuilder> result =
         ParallelHprofReader.read(dump, threads, () -> new HistogramBuilder(header[0]));
     if (result.summary().heapDumpRecords() == 0) {
-      throw noHeap(result.summary());
+      throw noHeap(result.summary().bytes());
     }
     HistogramBuilder first = result.listeners().get(0);
     for (int i = 1; i < result.listeners().size(); i++) {
@@ -70,14 +164,14 @@ public final class ClassHistograms {
     HistogramBuilder builder = new HistogramBuilder(input.header());
     HprofStreamReader.Summary summary = input.read(builder);
     if (summary.heapDumpRecords() == 0) {
-      throw noHeap(summary);
+      throw noHeap(summary.bytes());
     }
     return builder.build();
   }
 
-  private static HprofFormatException noHeap(HprofStreamReader.Summary summary) {
+  private static HprofFormatException noHeap(long bytes) {
     return new HprofFormatException(
-        summary.bytes(),
+        bytes,
         "The input has no HEAP_DUMP or HEAP_DUMP_SEGMENT record, so no heap to count"
             + " (truncated before the heap, or not a heap dump)");
   }

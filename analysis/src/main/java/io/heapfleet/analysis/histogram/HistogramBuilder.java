@@ -107,6 +107,23 @@ final class HistogramBuilder implements HprofListener {
 
   @Override
   public void onInstanceDump(long objectId, long classId, int fieldsLength, RecordReader body) {
+    instance(objectId, classId);
+  }
+
+  @Override
+  public void onObjectArrayDump(long arrayId, long arrayClassId, int length, RecordReader body) {
+    objectArray(arrayId, arrayClassId, length & 0xFFFFFFFFL);
+  }
+
+  @Override
+  public void onPrimitiveArrayDump(
+      long arrayId, BasicType elementType, int length, RecordReader body) {
+    primitiveArray(
+        arrayId, elementType.code(), length & 0xFFFFFFFFL, elementType.size(header.idSize()));
+  }
+
+  /** Counts one instance. Small on purpose: the fast scanner's hot loop inlines it. */
+  void instance(long objectId, long classId) {
     // Class ids are 8-aligned addresses: the bits above the alignment spread well.
     int slot = (int) (classId >>> 3) & (CACHE_SIZE - 1);
     int i;
@@ -119,18 +136,21 @@ final class HistogramBuilder implements HprofListener {
     }
     counts[i]++;
     if (votedObjects < VOTING_OBJECTS) {
-      vote(objectId);
-      for (int m = 0; m < MODELS; m++) {
-        previousSizes[m] = instanceSize(i, m);
-      }
+      voteInstance(objectId, i);
     }
   }
 
-  @Override
-  public void onObjectArrayDump(long arrayId, long arrayClassId, int length, RecordReader body) {
+  private void voteInstance(long objectId, int i) {
+    vote(objectId);
+    for (int m = 0; m < MODELS; m++) {
+      previousSizes[m] = instanceSize(i, m);
+    }
+  }
+
+  /** Counts one object array of {@code n} elements. */
+  void objectArray(long arrayId, long arrayClassId, long n) {
     int i = indexOf(arrayClassId);
     counts[i]++;
-    long n = length & 0xFFFFFFFFL;
     for (int m = 0; m < MODELS; m++) {
       arrayBytes[m][i] += candidates[m].objectArraySize(n);
     }
@@ -142,20 +162,16 @@ final class HistogramBuilder implements HprofListener {
     }
   }
 
-  @Override
-  public void onPrimitiveArrayDump(
-      long arrayId, BasicType elementType, int length, RecordReader body) {
-    int t = elementType.code();
-    primitiveCounts[t]++;
-    long n = length & 0xFFFFFFFFL;
-    int size = elementType.size(header.idSize());
+  /** Counts one primitive array of {@code n} elements of {@code elementSize} bytes. */
+  void primitiveArray(long arrayId, int typeCode, long n, int elementSize) {
+    primitiveCounts[typeCode]++;
     for (int m = 0; m < MODELS; m++) {
-      primitiveBytes[m][t] += candidates[m].arraySize(n, size);
+      primitiveBytes[m][typeCode] += candidates[m].arraySize(n, elementSize);
     }
     if (votedObjects < VOTING_OBJECTS) {
       vote(arrayId);
       for (int m = 0; m < MODELS; m++) {
-        previousSizes[m] = candidates[m].arraySize(n, size);
+        previousSizes[m] = candidates[m].arraySize(n, elementSize);
       }
     }
   }

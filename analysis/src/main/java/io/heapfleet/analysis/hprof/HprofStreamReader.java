@@ -242,6 +242,7 @@ public final class HprofStreamReader {
           continue;
         }
       }
+      recordTag = -1; // not read yet: an error here must not name the previous sub-record's type
       int tag = r.readUnsignedByte();
       recordTag = tag;
       switch (tag) {
@@ -421,7 +422,8 @@ public final class HprofStreamReader {
     return i < 0 ? message : message.substring(0, i);
   }
 
-  static String recordName(int tag) {
+  /** How error messages name a top-level record, e.g. {@code HEAP_DUMP_SEGMENT record}. */
+  public static String recordName(int tag) {
     return switch (tag) {
       case STRING -> "STRING record";
       case LOAD_CLASS -> "LOAD_CLASS record";
@@ -435,8 +437,10 @@ public final class HprofStreamReader {
     };
   }
 
-  static String subRecordName(int tag) {
+  /** How error messages name a heap dump sub-record, e.g. {@code INSTANCE_DUMP sub-record}. */
+  public static String subRecordName(int tag) {
     return switch (tag) {
+      case -1 -> "sub-record"; // its tag byte could not be read
       case CLASS_DUMP -> "CLASS_DUMP sub-record";
       case INSTANCE_DUMP -> "INSTANCE_DUMP sub-record";
       case OBJ_ARRAY_DUMP -> "OBJ_ARRAY_DUMP sub-record";

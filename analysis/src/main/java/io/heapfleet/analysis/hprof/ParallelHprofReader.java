@@ -121,8 +121,9 @@ public final class ParallelHprofReader {
    * Range starts: the end of the header, then the start of the first heap dump record at or after
    * each {@code size × k / threads}. Walks only top-level record headers (skipping bodies by
    * position). A malformed file yields fewer ranges; the range readers then report the error.
+   * Public for range scanners outside this package (the histogram's fast path).
    */
-  static List<Long> splitPoints(Path file, HprofHeader header, long size, int threads)
+  public static List<Long> splitPoints(Path file, HprofHeader header, long size, int threads)
       throws IOException {
     List<Long> starts = new ArrayList<>();
     starts.add((long) header.headerLength());

@@ -39,6 +39,13 @@ class JdkHistogramOracleTest {
     assertThat(ours.sizeModel().label()).isEqualTo(model);
     // Cut at segment boundaries and read by three threads: the same histogram.
     assertThat(ClassHistograms.parallel(dir.resolve("dump.hprof"), 3)).isEqualTo(ours);
+    // The fast path (above) and the general listener path give the same histogram, whole or split,
+    // and with a small buffer that puts buffer ends inside many records.
+    assertThat(ClassHistograms.viaListener(dir.resolve("dump.hprof"), 1)).isEqualTo(ours);
+    assertThat(ClassHistograms.viaListener(dir.resolve("dump.hprof"), 3)).isEqualTo(ours);
+    assertThat(ClassHistograms.parallel(dir.resolve("dump.hprof"), 1, 4096)).isEqualTo(ours);
+    assertThat(ClassHistograms.parallel(dir.resolve("dump.hprof"), 2, 4096))
+        .isEqualTo(ClassHistograms.viaListener(dir.resolve("dump.hprof"), 2));
     try (var in = java.nio.file.Files.newInputStream(dir.resolve("dump.hprof"))) {
       assertThat(ClassHistograms.of(in)).isEqualTo(ours);
     }

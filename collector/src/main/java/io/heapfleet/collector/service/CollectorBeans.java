@@ -2,6 +2,7 @@ package io.heapfleet.collector.service;
 
 import io.heapfleet.collector.capture.DumpCapture;
 import io.heapfleet.collector.config.CaptureConfig;
+import io.heapfleet.collector.config.DeepConfig;
 import io.heapfleet.collector.config.DiscoveryConfig;
 import io.heapfleet.collector.config.S3Config;
 import io.heapfleet.collector.config.ScheduleConfig;
@@ -162,12 +163,28 @@ public class CollectorBeans {
     };
   }
 
+  /** The deep analysis step, or {@code null} when disabled. */
+  private static DeepAnalyser deepAnalyser(DeepConfig config, DumpStore store) {
+    if (!config.enabled()) {
+      return null;
+    }
+    return new DeepAnalyser(
+        store,
+        new DeepAnalyser.Settings(
+            config.maxDumpBytes(),
+            config.heapBudgetMb() * 1024L * 1024L,
+            config.suspects(),
+            java.nio.file.Path.of(config.tempDir().orElse(System.getProperty("java.io.tmpdir")))),
+        Executors.newSingleThreadExecutor(named("heapfleet-deep")));
+  }
+
   @Produces
   @Singleton
   CollectorEngine engine(
       Discovery discovery,
       ScheduleConfig schedule,
       CaptureConfig capture,
+      DeepConfig deepConfig,
       DiscoveryConfig discoveryConfig,
       HeapdumpClient client,
       DumpStore store,
@@ -216,7 +233,7 @@ public class CollectorBeans {
         discovery,
         scheduler,
         dumpCapture,
-        new SeriesAnalysis(store, capture.trendWindow()),
+        new SeriesAnalysis(store, capture.trendWindow(), deepAnalyser(deepConfig, store)),
         new FleetState(),
         new CollectorMetrics(registry),
         Executors.newFixedThreadPool(schedule.parallelism(), named("heapfleet-capture")),

@@ -5,6 +5,10 @@ import io.heapfleet.analysis.diff.HistogramDiff;
 import io.heapfleet.analysis.histogram.ClassHistogram;
 import io.heapfleet.analysis.json.AnalysisJson;
 import io.heapfleet.analysis.report.Markdown;
+import io.heapfleet.analysis.retainer.DeepJson;
+import io.heapfleet.analysis.retainer.DeepResult;
+import io.heapfleet.analysis.retainer.SuspectOwner;
+import io.heapfleet.analysis.trend.Assessment;
 import io.heapfleet.analysis.trend.TrendAnalysis;
 import io.heapfleet.analysis.trend.TrendResult;
 import io.heapfleet.collector.discovery.Target;
@@ -18,6 +22,7 @@ import io.heapfleet.storage.TaskRef;
 import io.heapfleet.storage.TaskState;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,8 +33,14 @@ import org.jboss.logging.Logger;
  * The summary-only analysis of a task's series: after each capture it stores the dump's histogram
  * as the summary JSON beside the dump, diffs it against the previous dump's summary and recomputes
  * the trend over the newest {@code window} summaries, writing {@code diff.json/md} and {@code
- * trend.json/md} to S3. No dump is ever downloaded again. Keeps only the newest histogram per task
- * in memory. Thread-safe (per-task work runs on one capture thread at a time).
+ * trend.json/md} to S3. Keeps only the newest histogram (and trend) per task in memory.
+ *
+ * <p>When a trend is {@code leaking} and a {@link DeepAnalyser} is configured, the newest dump is
+ * downloaded once more and analysed deeply in the background; its result is stored as {@code
+ * deep.json} and the trend is rewritten with each suspect's {@code owner}, {@code retainedBytes}
+ * and {@code path}. Later trends of the task keep the last known owners until the next deep
+ * analysis replaces them. Thread-safe (per-task work runs on one capture thread at a time; trend
+ * writes are serialised with the deep analysis' rewrite).
  */
 public final class SeriesAnalysis {
   private static final Logger LOG = Logger.getLogger(SeriesAnalysis.class);
@@ -42,14 +53,33 @@ public final class SeriesAnalysis {
   private final int window;
   private final Map<String, Latest> latest = new ConcurrentHashMap<>();
 
+  /** Per task id: the owners found by the last deep analysis (suspect class → owner). */
+  private final Map<String, Map<String, SuspectOwner>> owners = new ConcurrentHashMap<>();
+
+  /** Per task id: the last trend written, to rewrite it when owners arrive. */
+  private final Map<String, TrendResult> trends = new ConcurrentHashMap<>();
+
+  /** Serialises trend.json/md writes of the capture threads and the deep analysis. */
+  private final Object trendWrites = new Object();
+
+  private final DeepAnalyser deep;
+
   private record Latest(StoredDump dump, ClassHistogram histogram) {}
 
   public SeriesAnalysis(DumpStore store, int window) {
+    this(store, window, null);
+  }
+
+  /**
+   * @param deep runs the deep analysis when a trend is leaking; {@code null} = never
+   */
+  public SeriesAnalysis(DumpStore store, int window, DeepAnalyser deep) {
     if (window < 2) {
       throw new IllegalArgumentException("trend window must be >= 2, got " + window);
     }
     this.store = store;
     this.window = window;
+    this.deep = deep;
   }
 
   /** The API's snapshot view of a stored dump with its histogram. */
@@ -77,19 +107,57 @@ public final class SeriesAnalysis {
       store.putArtifact(task, TaskArtifact.DIFF_JSON, AnalysisJson.diffToString(diff));
       store.putArtifact(task, TaskArtifact.DIFF_MD, Markdown.diff(diff, DIFF_ROWS));
     }
-    return trend(task, series, true);
-  }
-
-  private TrendSummary trend(TaskRef task, List<ClassHistogram> series, boolean write) {
     if (series.size() < 2) {
       return TrendSummary.UNKNOWN;
     }
     TrendResult trend = TrendAnalysis.of(series);
-    if (write) {
-      store.putArtifact(task, TaskArtifact.TREND_JSON, AnalysisJson.trendToString(trend));
-      store.putArtifact(task, TaskArtifact.TREND_MD, Markdown.trend(trend));
+    synchronized (trendWrites) {
+      trends.put(task.taskId(), trend);
+      if (trend.assessment() != Assessment.LEAKING) {
+        owners.remove(task.taskId()); // owners explain a leak; a stable trend has none to explain
+      }
+      writeTrend(task, trend);
+    }
+    if (deep != null && trend.assessment() == Assessment.LEAKING) {
+      deep.offer(stored, trend, result -> ownersFound(task, stored, result));
     }
     return summarize(trend);
+  }
+
+  private void writeTrend(TaskRef task, TrendResult trend) {
+    Map<String, SuspectOwner> known = owners.getOrDefault(task.taskId(), Map.of());
+    store.putArtifact(task, TaskArtifact.TREND_JSON, AnalysisJson.trendToString(trend, known));
+    store.putArtifact(task, TaskArtifact.TREND_MD, Markdown.trend(trend, known));
+  }
+
+  /**
+   * Stores a deep analysis of {@code dump} as {@code deep.json} and rewrites the task's latest
+   * trend with the owners it found.
+   */
+  void ownersFound(TaskRef task, StoredDump dump, DeepResult result) {
+    store.putArtifact(task, TaskArtifact.DEEP_JSON, DeepJson.toJson(result));
+    Map<String, SuspectOwner> found = new LinkedHashMap<>();
+    result.suspectOwners().forEach(o -> found.put(o.className(), o));
+    synchronized (trendWrites) {
+      TrendResult trend = trends.get(task.taskId());
+      if (trend != null && trend.assessment() == Assessment.LEAKING) {
+        owners.put(task.taskId(), java.util.Collections.unmodifiableMap(found));
+        writeTrend(task, trend);
+      }
+    }
+    LOG.debugf("owners of %s from %s: %s", task.taskId(), dump.objectKey(), found.keySet());
+  }
+
+  /** The owners the last deep analysis found for a task (suspect class → owner), if any. */
+  public Map<String, SuspectOwner> owners(String taskId) {
+    return owners.getOrDefault(taskId, Map.of());
+  }
+
+  private TrendSummary trend(List<ClassHistogram> series) {
+    if (series.size() < 2) {
+      return TrendSummary.UNKNOWN;
+    }
+    return summarize(TrendAnalysis.of(series));
   }
 
   static TrendSummary summarize(TrendResult trend) {
@@ -154,7 +222,7 @@ public final class SeriesAnalysis {
       }
       TrendSummary trend;
       try {
-        trend = trend(task, window, false);
+        trend = trend(window);
       } catch (RuntimeException e) {
         LOG.warnf("trend of task %s could not be rebuilt: %s", task.taskId(), e.getMessage());
         trend = TrendSummary.UNKNOWN;

@@ -4,8 +4,10 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.nullValue;
 
 import io.heapfleet.collector.service.SeriesAnalysis;
 import io.heapfleet.collector.state.FleetState;
@@ -106,6 +108,35 @@ class CollectorEndToEndTest {
         .statusCode(200)
         .body("assessment", equalTo("leaking"))
         .body("suspects.class", hasItem("com.acme.cart.Cart"));
+    // The leaking task's newest dump is analysed deeply in the background: the trend gains who
+    // holds the suspects (owner, retainedBytes, path), and deep.json is stored beside it.
+    JsonPath deepTrend = awaitOwners("leaky-1");
+    List<String> owners = deepTrend.getList("suspects.owner");
+    assertThat(owners)
+        .as(deepTrend.prettify())
+        .containsAnyOf("com.acme.cart.Cart", "com.acme.cart.CartStore");
+    List<Map<String, Object>> withOwner =
+        deepTrend.<Map<String, Object>>getList("suspects").stream()
+            .filter(m -> m.get("owner") != null)
+            .toList();
+    assertThat(withOwner)
+        .allSatisfy(
+            m -> {
+              assertThat(((Number) m.get("retainedBytes")).longValue()).isPositive();
+              assertThat((List<?>) m.get("path")).isNotEmpty();
+            });
+    assertThat(deepTrend.prettify()).contains("static com.acme.cart.CartStore.");
+    api()
+        .get("/api/tasks/leaky-1/trend.md")
+        .then()
+        .statusCode(200)
+        .body(containsString("### Who holds them"));
+    // A stable trend names no owners (even if an early, short trend looked leaking).
+    api()
+        .get("/api/tasks/quiet-1/trend")
+        .then()
+        .statusCode(200)
+        .body("suspects.owner", everyItem(nullValue()));
     api()
         .get("/api/tasks/leaky-1/trend.md")
         .then()
@@ -132,6 +163,10 @@ class CollectorEndToEndTest {
         assertThat(keys.stream().filter(k -> k.matches("\\d{8}T\\d{6}Z\\.summary\\.json")))
             .hasSize(ROUNDS);
         assertThat(keys).contains("diff.json", "diff.md", "trend.json", "trend.md");
+        if (task.equals("leaky-1")) {
+          // (A stable task may have one too, when an early short trend looked leaking.)
+          assertThat(keys).contains("deep.json");
+        }
       }
       assertThat(s3.listMultipartUploads(b -> b.bucket(TestFleet.BUCKET)).uploads()).isEmpty();
     }
@@ -167,6 +202,44 @@ class CollectorEndToEndTest {
         .withEndpoint(URI.create(System.getProperty("heapfleet.test.s3.endpoint")))
         .withRegion(System.getProperty("heapfleet.test.s3.region"))
         .withPathStyle(true);
+  }
+
+  /** The task's trend once the deep analysis has added owners to it. */
+  private static JsonPath awaitOwners(String task) throws InterruptedException {
+    Instant deadline = Instant.now().plusSeconds(90);
+    JsonPath trend = null;
+    while (Instant.now().isBefore(deadline)) {
+      trend =
+          api().get("/api/tasks/" + task + "/trend").then().statusCode(200).extract().jsonPath();
+      List<Object> owners = trend.getList("suspects.owner");
+      if (owners != null && owners.stream().anyMatch(o -> o != null)) {
+        awaitDeepTempDirEmpty();
+        return trend;
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError(
+        "the deep analysis added no owners to the trend of " + task + ": " + trend.prettify());
+  }
+
+  /** The deep analysis deletes its downloaded dump and spill files (checked once it is done). */
+  private static void awaitDeepTempDirEmpty() throws InterruptedException {
+    java.nio.file.Path deepDir =
+        java.nio.file.Path.of(System.getProperty(TestFleet.DEEP_DIR_PROPERTY));
+    Instant deadline = Instant.now().plusSeconds(30);
+    List<java.nio.file.Path> left = List.of();
+    while (Instant.now().isBefore(deadline)) {
+      try (var files = java.nio.file.Files.walk(deepDir)) {
+        left = files.filter(p -> !p.equals(deepDir)).toList();
+      } catch (java.io.IOException e) {
+        left = List.of(); // never created: nothing left
+      }
+      if (left.isEmpty()) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("the deep analysis left files behind: " + left);
   }
 
   private static void awaitLive(int n) throws InterruptedException {

@@ -28,6 +28,9 @@ public class TestFleet implements QuarkusTestResourceLifecycleManager {
   static EmbeddedS3 s3;
   static Path dir;
 
+  /** Where the collector's deep analysis downloads dumps (shared with the test via a property). */
+  public static final String DEEP_DIR_PROPERTY = "heapfleet.test.deep-dir";
+
   @Override
   public Map<String, String> start() {
     try {
@@ -59,6 +62,7 @@ public class TestFleet implements QuarkusTestResourceLifecycleManager {
       System.setProperty("aws.secretAccessKey", s3.secretKey());
       System.setProperty("heapfleet.test.s3.endpoint", s3.endpoint().toString());
       System.setProperty("heapfleet.test.s3.region", s3.region());
+      System.setProperty(DEEP_DIR_PROPERTY, dir.resolve("deep").toString());
       Map<String, String> config = new LinkedHashMap<>();
       config.put("heapfleet.collector.s3.bucket", BUCKET);
       config.put("heapfleet.collector.s3.endpoint-override", s3.endpoint().toString());
@@ -78,6 +82,9 @@ public class TestFleet implements QuarkusTestResourceLifecycleManager {
       config.put("heapfleet.collector.schedule.jitter", "0s");
       config.put("heapfleet.collector.token.secret-file", secret.toString());
       config.put("heapfleet.collector.api.token", API_TOKEN);
+      // The deep analysis of the leaking task: its downloads and spill files go here (the test
+      // checks that nothing is left behind).
+      config.put("heapfleet.collector.deep.temp-dir", dir.resolve("deep").toString());
       config.put("quarkus.http.test-port", "0");
       return config;
     } catch (Exception e) {

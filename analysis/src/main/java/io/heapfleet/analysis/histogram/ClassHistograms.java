@@ -46,11 +46,23 @@ public final class ClassHistograms {
    * small files here).
    */
   static ClassHistogram parallel(Path dump, int threads) throws IOException {
-    return parallel(dump, threads, FastHistogramScanner.BUFFER_SIZE);
+    return READ_INSTEAD_OF_MAP
+        ? parallel(dump, threads, FastHistogramScanner.BUFFER_SIZE, false)
+        : parallel(dump, threads, FastHistogramScanner.MAP_WINDOW, true);
   }
 
-  /** {@link #parallel(Path, int)} with another buffer size (tests make buffer ends frequent). */
-  static ClassHistogram parallel(Path dump, int threads, int bufferSize) throws IOException {
+  /**
+   * {@code -Dheapfleet.histogram.read=true}: read the file into a buffer instead of mapping it (for
+   * comparison, or a file system where mapping misbehaves).
+   */
+  private static final boolean READ_INSTEAD_OF_MAP = Boolean.getBoolean("heapfleet.histogram.read");
+
+  /**
+   * {@link #parallel(Path, int)} with another buffer or window size (tests make buffer ends
+   * frequent) and either mapped windows or reads.
+   */
+  static ClassHistogram parallel(Path dump, int threads, int bufferSize, boolean mapped)
+      throws IOException {
     HprofHeader header;
     try (HprofInput input = HprofInput.open(dump)) {
       if (input.format() != InputFormat.PLAIN) {
@@ -75,9 +87,14 @@ public final class ClassHistograms {
       Runnable work =
           () -> {
             try (FileChannel channel = FileChannel.open(dump, StandardOpenOption.READ)) {
-              heapDumps[k] =
-                  new FastHistogramScanner(channel, size, builders[k], header.idSize(), bufferSize)
-                      .scan(from, to, k == n - 1);
+              FastHistogramScanner scanner =
+                  new FastHistogramScanner(
+                      channel, size, builders[k], header.idSize(), bufferSize, mapped);
+              try {
+                heapDumps[k] = scanner.scan(from, to, k == n - 1);
+              } finally {
+                scanner.close();
+              }
             } catch (Throwable t) {
               failures[k] = t;
             }

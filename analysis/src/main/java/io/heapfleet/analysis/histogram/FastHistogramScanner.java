@@ -32,6 +32,12 @@ final class FastHistogramScanner {
   /** 1 MB: big enough that refills are rare, small enough to stay in the CPU cache while parsed. */
   static final int BUFFER_SIZE = 1024 * 1024;
 
+  /**
+   * 16 MB mapped windows: few map calls (about 60 per GB), while the resident set holds at most one
+   * window per thread because each is unmapped when the next is mapped.
+   */
+  static final int MAP_WINDOW = 16 * 1024 * 1024;
+
   private static final int STRING = 0x01;
   private static final int LOAD_CLASS = 0x02;
   private static final int UNLOAD_CLASS = 0x03;
@@ -64,6 +70,8 @@ final class FastHistogramScanner {
 
   private static final GcRootType[] ROOTS = new GcRootType[256];
 
+  private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
   static {
     for (BasicType t : BasicType.values()) {
       if (t != BasicType.OBJECT) {
@@ -79,7 +87,14 @@ final class FastHistogramScanner {
   private final long fileSize;
   private final HistogramBuilder builder;
   private final int idSize;
-  private final ByteBuffer buf;
+
+  /** Memory-mapped windows of the file (no copy) instead of reads into one direct buffer. */
+  private final boolean mapped;
+
+  private final int bufferSize;
+
+  /** The bytes at {@link #bufStart}: the read buffer, or the current mapped window. */
+  private ByteBuffer buf;
 
   /** Next byte to parse and end of valid bytes, relative to {@link #bufStart}. */
   private int pos;
@@ -95,12 +110,20 @@ final class FastHistogramScanner {
   private boolean subRecord;
 
   FastHistogramScanner(
-      FileChannel channel, long fileSize, HistogramBuilder builder, int idSize, int bufferSize) {
+      FileChannel channel,
+      long fileSize,
+      HistogramBuilder builder,
+      int idSize,
+      int bufferSize,
+      boolean mapped) {
     this.channel = channel;
     this.fileSize = fileSize;
     this.builder = builder;
     this.idSize = idSize;
-    this.buf = ByteBuffer.allocateDirect(bufferSize); // big-endian, like HPROF
+    this.bufferSize = bufferSize;
+    this.mapped = mapped;
+    // Big-endian, like HPROF; a mapped scanner maps its first window on the first refill.
+    this.buf = mapped ? EMPTY : ByteBuffer.allocateDirect(bufferSize);
   }
 
   /**
@@ -215,7 +238,8 @@ final class FastHistogramScanner {
       if (limit - pos < FAST_HEADER) {
         refill();
       }
-      if (limit - pos >= FAST_HEADER) {
+      // The first objects of a range vote on the size model (object order matters): checked path.
+      if (limit - pos >= FAST_HEADER && !builder.voting()) {
         int max = (int) Math.min(limit, end - bufStart);
         int p = idSize == 8 ? fastRun8(pos, max) : fastRun4(pos, max);
         if (p != pos) {
@@ -244,7 +268,7 @@ final class FastHistogramScanner {
         if (next > max) {
           break;
         }
-        h.instance(b.getLong(p + 1), b.getLong(p + 13));
+        h.countInstance(b.getLong(p + 13));
       } else if (tag == PRIM_ARRAY_DUMP) {
         int size = PRIMITIVE_SIZE[b.get(p + 17) & 0xFF];
         long n = b.getInt(p + 13) & 0xFFFFFFFFL;
@@ -252,14 +276,14 @@ final class FastHistogramScanner {
         if (size == 0 || next > max) {
           break;
         }
-        h.primitiveArray(b.getLong(p + 1), b.get(p + 17) & 0xFF, n, size);
+        h.countPrimitiveArray(b.get(p + 17) & 0xFF, n, size);
       } else if (tag == OBJ_ARRAY_DUMP) {
         long n = b.getInt(p + 13) & 0xFFFFFFFFL;
         next = p + 25L + n * 8;
         if (next > max) {
           break;
         }
-        h.objectArray(b.getLong(p + 1), b.getLong(p + 17), n);
+        h.countObjectArray(b.getLong(p + 17), n);
       } else {
         break;
       }
@@ -281,7 +305,7 @@ final class FastHistogramScanner {
         if (next > max) {
           break;
         }
-        h.instance(b.getInt(p + 1) & 0xFFFFFFFFL, b.getInt(p + 9) & 0xFFFFFFFFL);
+        h.countInstance(b.getInt(p + 9) & 0xFFFFFFFFL);
       } else if (tag == PRIM_ARRAY_DUMP) {
         int size = PRIMITIVE_SIZE[b.get(p + 13) & 0xFF];
         long n = b.getInt(p + 9) & 0xFFFFFFFFL;
@@ -289,14 +313,14 @@ final class FastHistogramScanner {
         if (size == 0 || next > max) {
           break;
         }
-        h.primitiveArray(b.getInt(p + 1) & 0xFFFFFFFFL, b.get(p + 13) & 0xFF, n, size);
+        h.countPrimitiveArray(b.get(p + 13) & 0xFF, n, size);
       } else if (tag == OBJ_ARRAY_DUMP) {
         long n = b.getInt(p + 9) & 0xFFFFFFFFL;
         next = p + 17L + n * 4;
         if (next > max) {
           break;
         }
-        h.objectArray(b.getInt(p + 1) & 0xFFFFFFFFL, b.getInt(p + 13) & 0xFFFFFFFFL, n);
+        h.countObjectArray(b.getInt(p + 13) & 0xFFFFFFFFL, n);
       } else {
         break;
       }
@@ -558,6 +582,10 @@ final class FastHistogramScanner {
 
   /** Keeps the unparsed tail, moved to the start of the buffer, and reads until full or EOF. */
   private void refill() throws IOException {
+    if (mapped) {
+      remap();
+      return;
+    }
     if (pos > 0) {
       int remaining = limit - pos;
       if (remaining > 0) {
@@ -583,6 +611,40 @@ final class FastHistogramScanner {
     }
     limit = buf.position();
     buf.clear(); // absolute reads check indexes against the limit: keep it at the capacity
+  }
+
+  /** Maps the next window, starting at the next unparsed byte, and unmaps the previous one. */
+  private void remap() throws IOException {
+    long start = bufStart + pos;
+    unmap();
+    long length = Math.max(0, Math.min(bufferSize, fileSize - start));
+    try {
+      buf = channel.map(FileChannel.MapMode.READ_ONLY, start, length);
+    } catch (IOException e) {
+      throw new HprofFormatException(start, "Cannot read the input: " + e.getMessage(), e);
+    }
+    bufStart = start;
+    pos = 0;
+    limit = (int) length;
+  }
+
+  /**
+   * Releases the current mapped window now rather than at some later GC, so mapped pages never pile
+   * up in the process's resident set. Nothing reads {@link #buf} before the next {@link #remap}.
+   */
+  private void unmap() {
+    ByteBuffer old = buf;
+    buf = EMPTY;
+    if (old.isDirect() && old.capacity() > 0) {
+      Unmapper.unmap(old);
+    }
+  }
+
+  /** Unmaps the last window; the scanner is unusable afterwards. */
+  void close() {
+    if (mapped) {
+      unmap();
+    }
   }
 
   private HprofFormatException withContext(HprofFormatException e) {

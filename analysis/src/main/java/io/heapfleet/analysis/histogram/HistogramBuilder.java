@@ -122,8 +122,24 @@ final class HistogramBuilder implements HprofListener {
         arrayId, elementType.code(), length & 0xFFFFFFFFL, elementType.size(header.idSize()));
   }
 
-  /** Counts one instance. Small on purpose: the fast scanner's hot loop inlines it. */
+  /** Counts one instance (and votes on the size model while {@link #voting()}). */
   void instance(long objectId, long classId) {
+    int i = countInstance(classId);
+    if (votedObjects < VOTING_OBJECTS) {
+      voteInstance(objectId, i);
+    }
+  }
+
+  /** Whether the next objects still vote on the size model (the first 50k of a range). */
+  boolean voting() {
+    return votedObjects < VOTING_OBJECTS;
+  }
+
+  /**
+   * Counts one instance without voting (only once {@link #voting()} is over); returns the class
+   * index. Small on purpose: the fast scanner's hot loop inlines it.
+   */
+  int countInstance(long classId) {
     // Class ids are 8-aligned addresses: the bits above the alignment spread well.
     int slot = (int) (classId >>> 3) & (CACHE_SIZE - 1);
     int i;
@@ -135,8 +151,23 @@ final class HistogramBuilder implements HprofListener {
       cacheValues[slot] = i;
     }
     counts[i]++;
-    if (votedObjects < VOTING_OBJECTS) {
-      voteInstance(objectId, i);
+    return i;
+  }
+
+  /** Counts one object array without voting (see {@link #countInstance}). */
+  void countObjectArray(long arrayClassId, long n) {
+    int i = indexOf(arrayClassId);
+    counts[i]++;
+    for (int m = 0; m < MODELS; m++) {
+      arrayBytes[m][i] += candidates[m].objectArraySize(n);
+    }
+  }
+
+  /** Counts one primitive array without voting (see {@link #countInstance}). */
+  void countPrimitiveArray(int typeCode, long n, int elementSize) {
+    primitiveCounts[typeCode]++;
+    for (int m = 0; m < MODELS; m++) {
+      primitiveBytes[m][typeCode] += candidates[m].arraySize(n, elementSize);
     }
   }
 
@@ -147,13 +178,9 @@ final class HistogramBuilder implements HprofListener {
     }
   }
 
-  /** Counts one object array of {@code n} elements. */
+  /** Counts one object array of {@code n} elements (and votes while {@link #voting()}). */
   void objectArray(long arrayId, long arrayClassId, long n) {
-    int i = indexOf(arrayClassId);
-    counts[i]++;
-    for (int m = 0; m < MODELS; m++) {
-      arrayBytes[m][i] += candidates[m].objectArraySize(n);
-    }
+    countObjectArray(arrayClassId, n);
     if (votedObjects < VOTING_OBJECTS) {
       vote(arrayId);
       for (int m = 0; m < MODELS; m++) {
@@ -162,12 +189,9 @@ final class HistogramBuilder implements HprofListener {
     }
   }
 
-  /** Counts one primitive array of {@code n} elements of {@code elementSize} bytes. */
+  /** Counts one primitive array of {@code n} elements (and votes while {@link #voting()}). */
   void primitiveArray(long arrayId, int typeCode, long n, int elementSize) {
-    primitiveCounts[typeCode]++;
-    for (int m = 0; m < MODELS; m++) {
-      primitiveBytes[m][typeCode] += candidates[m].arraySize(n, elementSize);
-    }
+    countPrimitiveArray(typeCode, n, elementSize);
     if (votedObjects < VOTING_OBJECTS) {
       vote(arrayId);
       for (int m = 0; m < MODELS; m++) {

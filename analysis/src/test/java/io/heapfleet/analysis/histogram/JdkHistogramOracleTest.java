@@ -43,8 +43,8 @@ class JdkHistogramOracleTest {
     // and with a small buffer that puts buffer ends inside many records.
     assertThat(ClassHistograms.viaListener(dir.resolve("dump.hprof"), 1)).isEqualTo(ours);
     assertThat(ClassHistograms.viaListener(dir.resolve("dump.hprof"), 3)).isEqualTo(ours);
-    assertThat(ClassHistograms.parallel(dir.resolve("dump.hprof"), 1, 4096)).isEqualTo(ours);
-    assertThat(ClassHistograms.parallel(dir.resolve("dump.hprof"), 2, 4096))
+    assertThat(ClassHistograms.parallel(dir.resolve("dump.hprof"), 1, 4096, true)).isEqualTo(ours);
+    assertThat(ClassHistograms.parallel(dir.resolve("dump.hprof"), 2, 4096, false))
         .isEqualTo(ClassHistograms.viaListener(dir.resolve("dump.hprof"), 2));
     try (var in = java.nio.file.Files.newInputStream(dir.resolve("dump.hprof"))) {
       assertThat(ClassHistograms.of(in)).isEqualTo(ours);

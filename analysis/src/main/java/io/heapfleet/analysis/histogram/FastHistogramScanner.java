@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -37,6 +38,8 @@ final class FastHistogramScanner {
    * window per thread because each is unmapped when the next is mapped.
    */
   static final int MAP_WINDOW = 16 * 1024 * 1024;
+
+  private static final int FIRST_WINDOW = 64 * 1024;
 
   private static final int STRING = 0x01;
   private static final int LOAD_CLASS = 0x02;
@@ -72,10 +75,23 @@ final class FastHistogramScanner {
 
   private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
+  /** Added to a record's end so that it lies beyond any window: "not for the fast loop". */
+  private static final long STOP = 1L << 60;
+
+  /** {@link #STOP} for type codes that are not primitive element types, else 0. */
+  private static final long[] NOT_PRIMITIVE = new long[256];
+
+  /** {@link #STOP} for every sub-record tag but OBJ_ARRAY_DUMP. */
+  private static final long[] NOT_OBJECT_ARRAY = new long[256];
+
   static {
+    Arrays.fill(NOT_PRIMITIVE, STOP);
+    Arrays.fill(NOT_OBJECT_ARRAY, STOP);
+    NOT_OBJECT_ARRAY[OBJ_ARRAY_DUMP] = 0;
     for (BasicType t : BasicType.values()) {
       if (t != BasicType.OBJECT) {
         PRIMITIVE_SIZE[t.code()] = t.size(8);
+        NOT_PRIMITIVE[t.code()] = 0;
       }
     }
     for (GcRootType t : GcRootType.values()) {
@@ -92,6 +108,9 @@ final class FastHistogramScanner {
   private final boolean mapped;
 
   private final int bufferSize;
+
+  /** Size of the current mapped window: grows from {@link #FIRST_WINDOW} to the buffer size. */
+  private int window;
 
   /** The bytes at {@link #bufStart}: the read buffer, or the current mapped window. */
   private ByteBuffer buf;
@@ -255,6 +274,12 @@ final class FastHistogramScanner {
   /**
    * The hot loop for 8-byte ids: counts complete object records in [{@code p}, {@code max}) whose
    * header is buffered; returns where it stopped (a record it leaves to the checked path).
+   *
+   * <p>Shape for the JIT: every reason to stop (a record crossing the window or segment end, a bad
+   * element type, a tag other than the three object records) feeds one exit test through table
+   * lookups instead of branches of its own. C2 compiles branches never taken while it profiled as
+   * traps, and the first hit then throws the compiled loop away (a deoptimization costing a few
+   * hundred milliseconds); the single exit is taken at every window end, so it is always profiled.
    */
   private int fastRun8(int p, int max) {
     ByteBuffer b = buf;
@@ -263,29 +288,31 @@ final class FastHistogramScanner {
     while (p <= headerEnd) {
       int tag = b.get(p);
       long next;
+      long n;
+      int code;
       if (tag == INSTANCE_DUMP) {
         next = p + 25L + (b.getInt(p + 21) & 0xFFFFFFFFL);
-        if (next > max) {
-          break;
-        }
+        n = 0;
+        code = 0;
+      } else if (tag == PRIM_ARRAY_DUMP) {
+        code = b.get(p + 17) & 0xFF;
+        n = b.getInt(p + 13) & 0xFFFFFFFFL;
+        next = p + 18L + n * PRIMITIVE_SIZE[code] + NOT_PRIMITIVE[code];
+      } else {
+        // OBJ_ARRAY_DUMP, or (with the penalty) anything else.
+        n = b.getInt(p + 13) & 0xFFFFFFFFL;
+        next = p + 25L + n * 8 + NOT_OBJECT_ARRAY[tag & 0xFF];
+        code = 0;
+      }
+      if (next > max) {
+        break;
+      }
+      if (tag == INSTANCE_DUMP) {
         h.countInstance(b.getLong(p + 13));
       } else if (tag == PRIM_ARRAY_DUMP) {
-        int size = PRIMITIVE_SIZE[b.get(p + 17) & 0xFF];
-        long n = b.getInt(p + 13) & 0xFFFFFFFFL;
-        next = p + 18L + n * size;
-        if (size == 0 || next > max) {
-          break;
-        }
-        h.countPrimitiveArray(b.get(p + 17) & 0xFF, n, size);
-      } else if (tag == OBJ_ARRAY_DUMP) {
-        long n = b.getInt(p + 13) & 0xFFFFFFFFL;
-        next = p + 25L + n * 8;
-        if (next > max) {
-          break;
-        }
-        h.countObjectArray(b.getLong(p + 17), n);
+        h.countPrimitiveArray(code, n, PRIMITIVE_SIZE[code]);
       } else {
-        break;
+        h.countObjectArray(b.getLong(p + 17), n);
       }
       p = (int) next;
     }
@@ -300,29 +327,30 @@ final class FastHistogramScanner {
     while (p <= headerEnd) {
       int tag = b.get(p);
       long next;
+      long n;
+      int code;
       if (tag == INSTANCE_DUMP) {
         next = p + 17L + (b.getInt(p + 13) & 0xFFFFFFFFL);
-        if (next > max) {
-          break;
-        }
+        n = 0;
+        code = 0;
+      } else if (tag == PRIM_ARRAY_DUMP) {
+        code = b.get(p + 13) & 0xFF;
+        n = b.getInt(p + 9) & 0xFFFFFFFFL;
+        next = p + 14L + n * PRIMITIVE_SIZE[code] + NOT_PRIMITIVE[code];
+      } else {
+        n = b.getInt(p + 9) & 0xFFFFFFFFL;
+        next = p + 17L + n * 4 + NOT_OBJECT_ARRAY[tag & 0xFF];
+        code = 0;
+      }
+      if (next > max) {
+        break;
+      }
+      if (tag == INSTANCE_DUMP) {
         h.countInstance(b.getInt(p + 9) & 0xFFFFFFFFL);
       } else if (tag == PRIM_ARRAY_DUMP) {
-        int size = PRIMITIVE_SIZE[b.get(p + 13) & 0xFF];
-        long n = b.getInt(p + 9) & 0xFFFFFFFFL;
-        next = p + 14L + n * size;
-        if (size == 0 || next > max) {
-          break;
-        }
-        h.countPrimitiveArray(b.get(p + 13) & 0xFF, n, size);
-      } else if (tag == OBJ_ARRAY_DUMP) {
-        long n = b.getInt(p + 9) & 0xFFFFFFFFL;
-        next = p + 17L + n * 4;
-        if (next > max) {
-          break;
-        }
-        h.countObjectArray(b.getInt(p + 13) & 0xFFFFFFFFL, n);
+        h.countPrimitiveArray(code, n, PRIMITIVE_SIZE[code]);
       } else {
-        break;
+        h.countObjectArray(b.getInt(p + 13) & 0xFFFFFFFFL, n);
       }
       p = (int) next;
     }
@@ -617,7 +645,10 @@ final class FastHistogramScanner {
   private void remap() throws IOException {
     long start = bufStart + pos;
     unmap();
-    long length = Math.max(0, Math.min(bufferSize, fileSize - start));
+    // Small first windows: the JIT then sees the loop's exits (window ends) while it profiles,
+    // instead of compiling them as never taken and deoptimizing at the first 16 MB boundary.
+    window = Math.min(bufferSize, window == 0 ? FIRST_WINDOW : window * 4);
+    long length = Math.max(0, Math.min(window, fileSize - start));
     try {
       buf = channel.map(FileChannel.MapMode.READ_ONLY, start, length);
     } catch (IOException e) {

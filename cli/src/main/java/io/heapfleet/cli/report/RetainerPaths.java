@@ -69,8 +69,10 @@ public final class RetainerPaths {
     }
   }
 
-  private static List<LeakReport.RetainerPath> fromTrendJson(
-      Optional<String> json, List<String> classes) {
+  /**
+   * Retainer paths the collector already stored in a task's trend JSON (field names per issue 7).
+   */
+  static List<LeakReport.RetainerPath> fromTrendJson(Optional<String> json, List<String> classes) {
     if (json.isEmpty()) {
       return List.of();
     }
@@ -78,7 +80,7 @@ public final class RetainerPaths {
     try {
       JsonNode root = JSON.readTree(json.get());
       for (JsonNode s : root.path("suspects")) {
-        String name = s.path("className").asText(null);
+        String name = s.path("class").asText(null);
         if (name == null
             || !classes.contains(name)
             || !s.path("path").isArray()

@@ -123,6 +123,11 @@ public final class ClassHistograms {
       if (t instanceof RuntimeException e) {
         throw e;
       }
+      if (t instanceof InternalError e && mapped) {
+        // A mapped page that no longer exists: the file shrank while it was scanned.
+        throw new IOException(
+            "Cannot read " + dump + ": the file changed (was truncated?) while it was read", e);
+      }
       if (t instanceof Error e) {
         throw e;
       }

@@ -62,7 +62,7 @@ run() { # label heap mode file [extra JVM options]
 run floor 64m floor "$plain"
 run histo 128m histo "$plain"
 run histo2 128m histo "$plain"
-# A one-shot CLI run spends much of its CPU in the C2 compiler; C1 alone is cheaper here.
+# For comparison: C1 only (no C2 compile cost, slower compiled code).
 run histo-c1 128m histo "$plain" -XX:TieredStopAtLevel=1
 run shark 8g shark "$plain"
 run gunzip 64m gunzip "$dir/bench.hprof.gz"

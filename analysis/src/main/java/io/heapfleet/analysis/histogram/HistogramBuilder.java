@@ -140,23 +140,27 @@ final class HistogramBuilder implements HprofListener {
    * index. Small on purpose: the fast scanner's hot loop inlines it.
    */
   int countInstance(long classId) {
+    int i = cachedIndexOf(classId);
+    counts[i]++;
+    return i;
+  }
+
+  /** {@link #indexOf} through the direct-mapped cache: consecutive objects reuse few classes. */
+  private int cachedIndexOf(long classId) {
     // Class ids are 8-aligned addresses: the bits above the alignment spread well.
     int slot = (int) (classId >>> 3) & (CACHE_SIZE - 1);
-    int i;
     if (cacheKeys[slot] == classId && classId != 0) {
-      i = cacheValues[slot];
-    } else {
-      i = indexOf(classId);
-      cacheKeys[slot] = classId;
-      cacheValues[slot] = i;
+      return cacheValues[slot];
     }
-    counts[i]++;
+    int i = indexOf(classId);
+    cacheKeys[slot] = classId;
+    cacheValues[slot] = i;
     return i;
   }
 
   /** Counts one object array without voting (see {@link #countInstance}). */
   void countObjectArray(long arrayClassId, long n) {
-    int i = indexOf(arrayClassId);
+    int i = cachedIndexOf(arrayClassId);
     counts[i]++;
     for (int m = 0; m < MODELS; m++) {
       arrayBytes[m][i] += candidates[m].objectArraySize(n);

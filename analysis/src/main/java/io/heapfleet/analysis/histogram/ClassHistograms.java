@@ -33,12 +33,19 @@ public final class ClassHistograms {
    */
   public static ClassHistogram of(Path dump) throws IOException {
     int threads = Math.min(4, Runtime.getRuntime().availableProcessors());
-    try (HprofInput input = HprofInput.open(dump)) {
-      if (input.format() != InputFormat.PLAIN) {
-        return of(input);
+    HprofHeader header = HprofInput.plainHeader(dump);
+    if (header == null) {
+      try (HprofInput input = HprofInput.open(dump)) { // compressed, or says what is wrong
+        if (input.format() != InputFormat.PLAIN) {
+          return of(input);
+        }
+        header = input.header();
       }
     }
-    return parallel(dump, Files.size(dump) < PARALLEL_MIN_BYTES ? 1 : threads);
+    boolean small = Files.size(dump) < PARALLEL_MIN_BYTES;
+    return READ_INSTEAD_OF_MAP
+        ? scan(dump, header, small ? 1 : threads, FastHistogramScanner.BUFFER_SIZE, false)
+        : scan(dump, header, small ? 1 : threads, FastHistogramScanner.MAP_WINDOW, true);
   }
 
   /**
@@ -70,6 +77,12 @@ public final class ClassHistograms {
       }
       header = input.header();
     }
+    return scan(dump, header, threads, bufferSize, mapped);
+  }
+
+  private static ClassHistogram scan(
+      Path dump, HprofHeader header, int threads, int bufferSize, boolean mapped)
+      throws IOException {
     long size = Files.size(dump);
     List<Long> starts = ParallelHprofReader.splitPoints(dump, header, size, threads);
     int n = starts.size();

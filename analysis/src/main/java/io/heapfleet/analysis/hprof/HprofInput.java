@@ -62,6 +62,45 @@ public final class HprofInput implements Closeable {
   }
 
   /**
+   * The header of an uncompressed dump file, parsed from its first bytes without setting up a
+   * reader (for scanners that read the file themselves); {@code null} when the file is compressed,
+   * not a dump, or its header is malformed ({@link #open(Path)} then says why).
+   */
+  public static HprofHeader plainHeader(Path file) throws IOException {
+    byte[] head;
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      ByteBuffer peek = ByteBuffer.allocate(PEEK);
+      while (peek.hasRemaining() && channel.read(peek) > 0) {
+        // read what is there
+      }
+      head = Arrays.copyOf(peek.array(), peek.position());
+    }
+    if (head.length < HPROF_MAGIC.length
+        || !Arrays.equals(Arrays.copyOf(head, HPROF_MAGIC.length), HPROF_MAGIC)) {
+      return null;
+    }
+    int nul = -1;
+    for (int i = 0; i < Math.min(head.length, 33); i++) {
+      if (head[i] == 0) {
+        nul = i;
+        break;
+      }
+    }
+    if (nul < 0 || nul + 13 > head.length) {
+      return null;
+    }
+    String version = new String(head, 0, nul, StandardCharsets.ISO_8859_1);
+    ByteBuffer fields = ByteBuffer.wrap(head); // big-endian
+    int idSize = fields.getInt(nul + 1);
+    if (!Arrays.asList(HprofHeader.SUPPORTED_VERSIONS).contains(version)
+        || (idSize != 4 && idSize != 8)) {
+      return null;
+    }
+    return new HprofHeader(
+        version, idSize, Instant.ofEpochMilli(fields.getLong(nul + 5)), nul + 13);
+  }
+
+  /**
    * Opens a dump arriving as a stream (e.g. an HTTP body or an S3 object). The stream is read once,
    * front to back, never buffered whole; closing this closes it.
    */

@@ -3,7 +3,9 @@ package io.heapfleet.analysis.histogram;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.heapfleet.analysis.hprof.Compression;
 import io.heapfleet.analysis.hprof.HprofFormatException;
+import io.heapfleet.analysis.hprof.HprofInput;
 import io.heapfleet.analysis.hprof.SyntheticDumps;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -64,6 +66,26 @@ class FastHistogramScannerTest {
       }
     }
     assertThat(errors).isEqualTo(full.length - 32); // only the complete dump reads
+  }
+
+  @Test
+  void plainHeaderIsTheReadersHeaderAndNullForCompressedOrBrokenFiles() throws IOException {
+    for (int idSize : new int[] {4, 8}) {
+      byte[] plain = SyntheticDumps.everyRecordType(idSize).bytes();
+      Path file = dir.resolve("h" + idSize + ".hprof");
+      Files.write(file, plain);
+      try (HprofInput input = HprofInput.open(file)) {
+        assertThat(HprofInput.plainHeader(file)).isEqualTo(input.header());
+      }
+      Files.write(file, Compression.gzip(plain));
+      assertThat(HprofInput.plainHeader(file)).isNull();
+      byte[] badIdSize = plain.clone();
+      badIdSize[22] = 7; // low byte of the id size after "JAVA PROFILE 1.0.2\0"
+      Files.write(file, badIdSize);
+      assertThat(HprofInput.plainHeader(file)).isNull();
+      Files.write(file, Arrays.copyOf(plain, 25));
+      assertThat(HprofInput.plainHeader(file)).isNull();
+    }
   }
 
   @Test

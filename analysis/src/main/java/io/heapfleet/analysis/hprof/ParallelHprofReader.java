@@ -131,23 +131,30 @@ public final class ParallelHprofReader {
     if (threads < 2) {
       return starts;
     }
-    // Only 9-byte record headers are read, one positional read each (a 2.8 GB dump has ~2,700
-    // segments of 1 MB): a few milliseconds, where a buffered reader spent ~70 ms.
+    // Only record headers matter: read 4 KB where the next header lies, parse from that block
+    // while headers fall inside it (tens of thousands of small STRING records come first), and
+    // jump over segment bodies (~2,700 segments of 1 MB in a 2.8 GB dump): a few milliseconds.
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-      ByteBuffer recordHeader = ByteBuffer.allocate(9);
+      ByteBuffer block = ByteBuffer.allocate(4096);
+      long blockStart = -1;
+      int blockLength = 0;
       long start = header.headerLength();
       int k = 1;
       while (k < threads && start + 9 <= size) {
-        recordHeader.clear();
-        while (recordHeader.hasRemaining()
-            && channel.read(recordHeader, start + recordHeader.position()) > 0) {
-          // read the whole header
+        if (blockStart < 0 || start < blockStart || start + 9 > blockStart + blockLength) {
+          block.clear();
+          while (block.hasRemaining() && channel.read(block, start + block.position()) > 0) {
+            // fill the block
+          }
+          blockStart = start;
+          blockLength = block.position();
+          if (blockLength < 9) {
+            break; // truncated: the range readers report it
+          }
         }
-        if (recordHeader.hasRemaining()) {
-          break; // truncated: the range readers report it
-        }
-        int tag = recordHeader.get(0) & 0xFF;
-        long length = recordHeader.getInt(5) & 0xFFFFFFFFL;
+        int at = (int) (start - blockStart);
+        int tag = block.get(at) & 0xFF;
+        long length = block.getInt(at + 5) & 0xFFFFFFFFL;
         if ((tag == HprofStreamReader.HEAP_DUMP_SEGMENT || tag == HprofStreamReader.HEAP_DUMP)
             && start >= size * k / threads
             && start > starts.get(starts.size() - 1)) {

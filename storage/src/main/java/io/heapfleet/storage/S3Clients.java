@@ -5,6 +5,10 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -41,6 +45,7 @@ public final class S3Clients {
             .overrideConfiguration(
                 ClientOverrideConfiguration.builder()
                     .apiCallAttemptTimeout(Duration.ofMinutes(5))
+                    .addExecutionInterceptor(new NoExpectContinue())
                     .build());
     settings.endpointOverride().ifPresent(builder::endpointOverride);
     Region region = region(settings);
@@ -74,5 +79,20 @@ public final class S3Clients {
     }
     // Custom endpoints rarely care; avoid failing on a machine without AWS config.
     return settings.endpoint() != null ? Region.US_EAST_1 : null;
+  }
+
+  /**
+   * Drops the {@code Expect: 100-continue} header the SDK adds to uploads. With it, the
+   * URL-connection client's 100-continue handling throws a raw {@code UncheckedIOException}
+   * ("Unexpected end of file from server") when the server closes a pooled connection, and the SDK
+   * does not retry that; without it the same I/O error is a retryable client error (seen in CI
+   * against S3Proxy).
+   */
+  private static final class NoExpectContinue implements ExecutionInterceptor {
+    @Override
+    public SdkHttpRequest modifyHttpRequest(
+        Context.ModifyHttpRequest context, ExecutionAttributes executionAttributes) {
+      return context.httpRequest().toBuilder().removeHeader("Expect").build();
+    }
   }
 }

@@ -151,6 +151,7 @@ public final class AnalysisJson {
 
   /**
    * Writes the trend JSON: {@code {"assessment":"leaking"|"stable","reason","heapBytesPerHour",
+   * "recentHeapBytesPerHour","flatSince"?,"warmUpBytes"?,"heapSteadiness",
    * "snapshots":[{"timestamp","shallowBytes","instances"}],"suspects":[{"class","bytesPerHour",
    * "instancesPerHour","steadiness",...}]}}, suspects best first.
    */
@@ -170,6 +171,11 @@ public final class AnalysisJson {
     w.field("assessment", t.assessment().json());
     w.field("reason", t.reason());
     w.field("heapBytesPerHour", t.heapBytesPerHour());
+    w.field("recentHeapBytesPerHour", t.recentHeapBytesPerHour());
+    if (t.flatSince().isPresent()) {
+      w.field("flatSince", t.flatSince().get().toString());
+      w.field("warmUpBytes", t.warmUpBytes());
+    }
     w.field("heapSteadiness", t.heapSteadiness());
     w.name("snapshots").beginArray();
     for (Snapshot s : t.snapshots()) {

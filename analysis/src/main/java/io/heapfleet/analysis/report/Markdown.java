@@ -4,6 +4,7 @@ import io.heapfleet.analysis.diff.ClassDelta;
 import io.heapfleet.analysis.diff.DiffResult;
 import io.heapfleet.analysis.retainer.RetainedDiff;
 import io.heapfleet.analysis.retainer.SuspectOwner;
+import io.heapfleet.analysis.trend.RecentGrowthText;
 import io.heapfleet.analysis.trend.Snapshot;
 import io.heapfleet.analysis.trend.Suspect;
 import io.heapfleet.analysis.trend.TrendResult;
@@ -95,7 +96,12 @@ public final class Markdown {
                       t.snapshots().get(0).timestamp(),
                       t.snapshots().get(t.snapshots().size() - 1).timestamp())));
     }
-    md.append(".\n\n");
+    md.append('.');
+    String recent = RecentGrowthText.of(t);
+    if (!recent.isEmpty()) {
+      md.append(' ').append(recent);
+    }
+    md.append("\n\n");
     if (!t.suspects().isEmpty()) {
       md.append("### Suspects\n\n");
       md.append(

@@ -16,7 +16,7 @@ record Series(double slope, double r2, int growingSteps, int steps, double lateS
       }
     }
     // The later half (at least two points): growth that has levelled off shows up here.
-    int from = n >= 4 ? n / 2 : Math.max(0, n - 2);
+    int from = RecentGrowth.laterHalf(n);
     double late = slope(hours, values, from, n);
     return new Series(slope, r2(hours, values, slope), growing, n - 1, late);
   }

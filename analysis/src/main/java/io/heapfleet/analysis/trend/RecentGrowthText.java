@@ -1,0 +1,47 @@
+package io.heapfleet.analysis.trend;
+
+import io.heapfleet.analysis.report.Format;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * The sentence that goes next to a trend's overall heap growth so the numbers a person reads agree
+ * with a {@code stable} verdict: a cache that filled during warm-up has a large overall slope, and
+ * this says that the heap has been flat since. Shared by the text, Markdown and demo outputs.
+ * Stateless and thread-safe.
+ */
+public final class RecentGrowthText {
+  private RecentGrowthText() {}
+
+  /**
+   * For a stable heap that levelled off: {@code "All of it during warm-up: the heap grew by 16.0
+   * MB, flat since 2026-11-22T03:35:40Z (+12.0 KB/hour over the last 4 dumps)."}; for another
+   * stable trend of at least {@value TrendAnalysis#MIN_DUMPS} dumps: {@code "Lately: +1.0 MB/hour
+   * over the last 3 dumps."}; for a leaking or too short trend an empty string (the overall growth
+   * is the figure that matters).
+   */
+  public static String of(TrendResult t) {
+    int n = t.snapshots().size();
+    if (t.assessment() != Assessment.STABLE || n < TrendAnalysis.MIN_DUMPS) {
+      return "";
+    }
+    int start = RecentGrowth.plateauStart(t.assessment(), t.snapshots());
+    String recent = Format.signedBytes(t.recentHeapBytesPerHour()) + "/hour over the last ";
+    if (start < 0) {
+      return "Lately: " + recent + (n - RecentGrowth.laterHalf(n)) + " dumps.";
+    }
+    return "All of it during warm-up: the heap grew by "
+        + Format.bytes(t.warmUpBytes())
+        + ", flat since "
+        + time(t.snapshots().get(start).timestamp())
+        + " ("
+        + recent
+        + (n - start)
+        + " dumps).";
+  }
+
+  /** {@code 2026-11-22T03:35:40Z}: seconds are enough to find the dump. */
+  public static String time(Instant at) {
+    return at.truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+}

@@ -5,6 +5,8 @@ import io.heapfleet.analysis.diff.DiffResult;
 import io.heapfleet.analysis.histogram.ClassHistogram;
 import io.heapfleet.analysis.histogram.ClassStats;
 import io.heapfleet.analysis.histogram.SizeModel;
+import io.heapfleet.analysis.retainer.GrowingOwner;
+import io.heapfleet.analysis.retainer.OwnerRanking;
 import io.heapfleet.analysis.retainer.RetainedDiff;
 import io.heapfleet.analysis.retainer.SuspectOwner;
 import io.heapfleet.analysis.trend.Snapshot;
@@ -162,7 +164,10 @@ public final class AnalysisJson {
   /**
    * Writes the trend JSON with the deep analysis' owners: a suspect whose class is a key of {@code
    * owners} gains {@code "owner"} (class), {@code "retainedBytes"} and {@code "path"} (the retainer
-   * path's steps, GC root first); other suspects have no such fields.
+   * path's steps, GC root first); other suspects have no such fields. When at least one suspect has
+   * an owner, an {@code "owners"} array (after {@code "heapSteadiness"}) gives the owner-first view
+   * ({@link OwnerRanking}), best first: {@code {"owner","holder","headline","bytesPerHour",
+   * "retainedBytes","steady","classes":[...],"path":[...]}}.
    */
   public static void writeTrend(TrendResult t, Map<String, SuspectOwner> owners, Writer out)
       throws IOException {
@@ -177,6 +182,23 @@ public final class AnalysisJson {
       w.field("warmUpBytes", t.warmUpBytes());
     }
     w.field("heapSteadiness", t.heapSteadiness());
+    List<GrowingOwner> ranked = OwnerRanking.rank(t, owners);
+    if (!ranked.isEmpty()) {
+      w.name("owners").beginArray();
+      for (GrowingOwner g : ranked) {
+        w.beginObject();
+        w.field("owner", g.owner());
+        w.field("holder", g.holder());
+        w.field("headline", g.headline());
+        w.field("bytesPerHour", g.bytesPerHour());
+        w.field("retainedBytes", g.retainedBytes());
+        w.name("steady").value(Boolean.toString(g.steady()));
+        names(w, "classes", g.classes());
+        names(w, "path", g.path());
+        w.endObject();
+      }
+      w.endArray();
+    }
     w.name("snapshots").beginArray();
     for (Snapshot s : t.snapshots()) {
       w.beginObject();
@@ -252,6 +274,51 @@ public final class AnalysisJson {
       w.string(n);
     }
     w.endArray();
+  }
+
+  /**
+   * The owners in a stored deep analysis ({@code deep.json} as {@code DeepJson} writes it): suspect
+   * class → {@code owner}, {@code retainedBytes}, {@code path}, in the file's suspect order.
+   * Suspects whose owner is {@code null} are left out.
+   *
+   * @throws AnalysisJsonException when the text is not such a document
+   */
+  public static Map<String, SuspectOwner> readSuspectOwners(String deepJson)
+      throws AnalysisJsonException {
+    try {
+      Map<String, Object> root = object(JsonParser.parse(deepJson), "the document");
+      Map<String, SuspectOwner> out = new java.util.LinkedHashMap<>();
+      Object suspects = root.get("suspects");
+      if (suspects == null) {
+        return out;
+      }
+      for (Object o : list(suspects, "\"suspects\"")) {
+        Map<String, Object> s = object(o, "a \"suspects\" entry");
+        Object owner = s.get("owner");
+        if (owner == null) {
+          continue;
+        }
+        List<String> path = new ArrayList<>();
+        Object steps = s.get("path");
+        if (steps != null) {
+          for (Object step : list(steps, "\"path\"")) {
+            path.add(text(step, "path entry"));
+          }
+        }
+        String name = text(s.get("className"), "className");
+        Object retained = s.get("retainedBytes");
+        out.put(
+            name,
+            new SuspectOwner(
+                name,
+                text(owner, "owner"),
+                retained == null ? 0 : number(retained, "retainedBytes"),
+                path));
+      }
+      return out;
+    } catch (IllegalArgumentException e) {
+      throw new AnalysisJsonException("Invalid deep analysis JSON: " + e.getMessage(), e);
+    }
   }
 
   /** Reads a histogram written by {@link #writeHistogram}; the stream is read, not closed. */

@@ -2,6 +2,8 @@ package io.heapfleet.analysis.report;
 
 import io.heapfleet.analysis.diff.ClassDelta;
 import io.heapfleet.analysis.diff.DiffResult;
+import io.heapfleet.analysis.retainer.GrowingOwner;
+import io.heapfleet.analysis.retainer.OwnerRanking;
 import io.heapfleet.analysis.retainer.RetainedDiff;
 import io.heapfleet.analysis.retainer.SuspectOwner;
 import io.heapfleet.analysis.trend.RecentGrowthText;
@@ -75,13 +77,26 @@ public final class Markdown {
   }
 
   /**
-   * The trend with the deep analysis' owners of its suspects (suspect class → owner): after the
-   * suspects table, a "Who holds them" section with each owner, its retained size and the retainer
-   * path.
+   * The trend with the deep analysis' owners of its suspects (suspect class → owner): the owner
+   * that grows most and what holds it come first, in bold under the verdict, then a "Growth by
+   * owner" table ({@link OwnerRanking}); after the suspects table, a "Who holds them" section with
+   * each suspect's owner, its retained size and the retainer path.
    */
   public static String trend(TrendResult t, Map<String, SuspectOwner> owners) {
     StringBuilder md = new StringBuilder();
     md.append("## Heap trend: **").append(t.assessment().json()).append("**\n\n");
+    List<GrowingOwner> ranked = OwnerRanking.rank(t, owners);
+    if (!ranked.isEmpty()) {
+      GrowingOwner top = ranked.get(0);
+      md.append("**")
+          .append(code(top.owner()))
+          .append(top.holder() == null ? "" : " held by " + code(top.holder()))
+          .append(": ")
+          .append(Format.signedBytes(top.bytesPerHour()))
+          .append("/hour** (")
+          .append(String.join(", ", top.classes().stream().map(Markdown::code).toList()))
+          .append(")\n\n");
+    }
     md.append(t.reason()).append("\n\n");
     md.append("Heap growth: ")
         .append(Format.signedBytes(t.heapBytesPerHour()))
@@ -102,6 +117,7 @@ public final class Markdown {
       md.append(' ').append(recent);
     }
     md.append("\n\n");
+    appendRanked(md, ranked);
     if (!t.suspects().isEmpty()) {
       md.append("### Suspects\n\n");
       md.append(
@@ -148,6 +164,35 @@ public final class Markdown {
           .append(" |\n");
     }
     return md.toString();
+  }
+
+  private static void appendRanked(StringBuilder md, List<GrowingOwner> ranked) {
+    if (ranked.isEmpty()) {
+      return;
+    }
+    md.append("### Growth by owner\n\n");
+    md.append("| # | Owner | Held by | Per hour | Owner retains | Growing classes |\n");
+    md.append("|---:|---|---|---:|---:|---|\n");
+    int rank = 1;
+    for (GrowingOwner g : ranked) {
+      if (rank > 10) {
+        break;
+      }
+      md.append("| ")
+          .append(rank++)
+          .append(" | ")
+          .append(code(g.owner()))
+          .append(" | ")
+          .append(g.holder() == null ? "" : code(g.holder()))
+          .append(" | ")
+          .append(Format.signedBytes(g.bytesPerHour()))
+          .append(" | ")
+          .append(Format.bytes(g.retainedBytes()))
+          .append(" | ")
+          .append(String.join(", ", g.classes().stream().map(Markdown::code).toList()))
+          .append(" |\n");
+    }
+    md.append('\n');
   }
 
   private static void appendOwners(

@@ -74,6 +74,39 @@ class TrendOwnersJsonTest {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
+  void ownersArrayAndMarkdownNameTheOwnerAndItsHolderFirst() {
+    String json = AnalysisJson.trendToString(TREND, Map.of("byte[]", OWNER));
+    Map<String, Object> root = AnalysisJson.object(JsonParser.parse(json), "root");
+    List<Map<String, Object>> owners = (List<Map<String, Object>>) root.get("owners");
+    assertThat(owners).hasSize(1);
+    assertThat(owners.get(0))
+        .containsEntry("owner", "com.acme.cart.Cart")
+        .containsEntry("holder", "static com.acme.cart.CartStore.CARTS")
+        .containsEntry("bytesPerHour", 1_000_000L)
+        .containsEntry("retainedBytes", 2_300_000L)
+        .containsEntry("classes", List.of("byte[]"))
+        .containsEntry("path", OWNER.path())
+        .containsEntry("steady", true);
+    // The contract fields come first and are unchanged.
+    assertThat(List.copyOf(root.keySet()))
+        .startsWith("assessment", "reason", "heapBytesPerHour")
+        .contains("snapshots", "suspects");
+    assertThat(AnalysisJson.trendToString(TREND)).doesNotContain("\"owners\"");
+
+    String md = Markdown.trend(TREND, Map.of("byte[]", OWNER));
+    // Right under the verdict, before the reason and the histogram suspects.
+    assertThat(md)
+        .contains(
+            "**`com.acme.cart.Cart` held by `static com.acme.cart.CartStore.CARTS`:"
+                + " +976.6 KB/hour** (`byte[]`)")
+        .contains("### Growth by owner");
+    assertThat(md.indexOf("held by `static com.acme.cart.CartStore.CARTS`"))
+        .isLessThan(md.indexOf("grows"))
+        .isLessThan(md.indexOf("### Suspects"));
+  }
+
+  @Test
   void retainedDeltasAsMarkdown() {
     String md =
         Markdown.retainedDiff(

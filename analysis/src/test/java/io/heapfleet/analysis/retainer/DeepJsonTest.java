@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class DeepJsonTest {
 
   @Test
-  void suspectsCarryOwnerRetainedBytesAndPathAndStringsAreEscaped() {
+  void suspectsCarryOwnerRetainedBytesAndPathAndStringsAreEscaped() throws Exception {
     DeepResult r =
         new DeepResult(
             Instant.parse("2026-11-22T01:00:00Z"),
@@ -49,5 +49,18 @@ class DeepJsonTest {
             "\"path\": [\"(thread) java.lang.Thread \\\"w\\\\1\\\".threadLocals\", \"byte[]\"]")
         .contains("\"objectId\": \"0x1f\"")
         .contains("\"dumpTimestamp\": \"2026-11-22T01:00:00Z\"");
+
+    // What the collector restores on start: the owners read back from the stored deep.json.
+    java.util.Map<String, SuspectOwner> back =
+        io.heapfleet.analysis.json.AnalysisJson.readSuspectOwners(json);
+    assertThat(back).containsExactlyEntriesOf(java.util.Map.of("byte[]", r.suspectOwners().get(0)));
+  }
+
+  @Test
+  void readingOwnersOfAMalformedDeepJsonFailsNamingTheProblem() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> io.heapfleet.analysis.json.AnalysisJson.readSuspectOwners("{\"suspects\": 3}"))
+        .isInstanceOf(io.heapfleet.analysis.json.AnalysisJsonException.class)
+        .hasMessageContaining("\"suspects\" must be a JSON array");
   }
 }

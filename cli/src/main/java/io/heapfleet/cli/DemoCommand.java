@@ -96,9 +96,11 @@ final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--data-dir",
       paramLabel = "DIR",
-      defaultValue = "heapfleet-data",
+      defaultValue = "${env:HEAPFLEET_DATA_DIR:-heapfleet-data}",
       description =
-          "Where each run keeps its dumps, logs and report (a new demo-<time>/ per run). Default: ${DEFAULT-VALUE}.")
+          "Where each run keeps its dumps, logs and report (a new demo-<time>/ per run;"
+              + " `--local` of ls/download/report finds the newest). Default:"
+              + " $HEAPFLEET_DATA_DIR, else heapfleet-data.")
   Path dataDir;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -314,14 +316,17 @@ final class DemoCommand implements Callable<Integer> {
         growing = steady;
       }
       String assessment = trend.path("assessment").asText(t.assessment()).toLowerCase(Locale.ROOT);
+      double heapRate = trend.path("heapBytesPerHour").asDouble(0);
       verdicts.add(
           new FleetVerdict.TaskVerdict(
               t.taskId(),
               assessment,
-              trend.path("heapBytesPerHour").asDouble(0),
+              heapRate,
               growing.isEmpty() ? null : growing.get(0),
               growing,
-              t.snapshots()));
+              t.snapshots(),
+              trend.path("recentHeapBytesPerHour").asDouble(heapRate),
+              plateau(trend)));
     }
     FleetVerdict draft = new FleetVerdict(verdicts, null);
     // The report is about the task that grows fastest (the leaking one when there is one).
@@ -353,6 +358,19 @@ final class DemoCommand implements Callable<Integer> {
       named.add(v);
     }
     return new FleetVerdict(named, report);
+  }
+
+  /** The trend's warm-up plateau ({@code flatSince}, {@code warmUpBytes}), if it has one. */
+  private static FleetVerdict.Plateau plateau(JsonNode trend) {
+    if (!trend.hasNonNull("flatSince")) {
+      return null;
+    }
+    try {
+      return new FleetVerdict.Plateau(
+          Instant.parse(trend.get("flatSince").asText()), trend.path("warmUpBytes").asLong(0));
+    } catch (java.time.format.DateTimeParseException e) {
+      return null; // an older collector's trend: show the numbers without the plateau
+    }
   }
 
   private static void failIfDead(DemoFleet fleet) {

@@ -7,7 +7,9 @@ import io.heapfleet.storage.StorageException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Map;
+import java.util.stream.Stream;
 import picocli.CommandLine.Option;
 
 /**
@@ -15,10 +17,20 @@ import picocli.CommandLine.Option;
  * reached with the AWS default credential chain, or {@code --local [DIR]}, the embedded S3 store
  * the demo writes. Flags win over the environment: {@code HEAPFLEET_S3_BUCKET}, {@code
  * HEAPFLEET_S3_PREFIX}, {@code HEAPFLEET_S3_ENDPOINT}, {@code AWS_REGION}.
+ *
+ * <p>{@code --local} without DIR finds the store where {@code heapfleet demo} writes it: {@code
+ * <data dir>/s3} when that exists, else the newest demo run's {@code <data dir>/demo-<time>/s3};
+ * the data directory is {@code $HEAPFLEET_DATA_DIR}, else {@code heapfleet-data} (the demo's {@code
+ * --data-dir} default reads the same variable).
  */
 public final class S3Options {
   /** Default key prefix, the collector's default too. */
   public static final String DEFAULT_PREFIX = "heapdumps";
+
+  /** The data directory of {@code heapfleet demo} when {@code $HEAPFLEET_DATA_DIR} is not set. */
+  public static final String DEFAULT_DATA_DIR = "heapfleet-data";
+
+  private static final String LOCAL_FALLBACK = DEFAULT_DATA_DIR + "/s3";
 
   @Option(
       names = "--bucket",
@@ -55,10 +67,11 @@ public final class S3Options {
       names = "--local",
       paramLabel = "DIR",
       arity = "0..1",
-      fallbackValue = "heapfleet-data/s3",
+      fallbackValue = LOCAL_FALLBACK,
       description =
-          "Use the embedded S3 store under DIR (default heapfleet-data/s3, where the demo"
-              + " writes) instead of a remote bucket.")
+          "Use the embedded S3 store under DIR instead of a remote bucket. Without DIR: where"
+              + " the demo writes, $HEAPFLEET_DATA_DIR (default heapfleet-data)/s3 if it"
+              + " exists, else the newest demo run's <data dir>/demo-<time>/s3.")
   Path local;
 
   /** A store (and the embedded server behind it, if any); close both with one call. */
@@ -73,6 +86,27 @@ public final class S3Options {
     }
   }
 
+  /**
+   * The embedded store under {@code dataDir}: {@code dataDir/s3} when it is a directory, else the
+   * newest {@code dataDir/demo-<yyyyMMdd'T'HHmmss'Z'>/s3} (names sort by time), else {@code
+   * dataDir/s3} (which does not exist).
+   */
+  static Path defaultLocalStore(Path dataDir) {
+    Path plain = dataDir.resolve("s3");
+    if (Files.isDirectory(plain) || !Files.isDirectory(dataDir)) {
+      return plain;
+    }
+    try (Stream<Path> runs = Files.list(dataDir)) {
+      return runs.filter(p -> p.getFileName().toString().startsWith("demo-"))
+          .map(p -> p.resolve("s3"))
+          .filter(Files::isDirectory)
+          .max(Comparator.comparing(p -> p.getParent().getFileName().toString()))
+          .orElse(plain);
+    } catch (java.io.IOException e) {
+      throw UserException.failure("cannot list " + dataDir + ": " + e.getMessage(), e);
+    }
+  }
+
   /** Opens the store these options point at; {@code env} is the process environment. */
   public OpenStore open(Map<String, String> env) {
     String pfx = prefix != null ? prefix : env.getOrDefault("HEAPFLEET_S3_PREFIX", DEFAULT_PREFIX);
@@ -80,10 +114,19 @@ public final class S3Options {
       if (endpoint != null) {
         throw UserException.badInput("give either --local or --endpoint, not both");
       }
+      boolean defaulted = local.equals(Path.of(LOCAL_FALLBACK));
+      if (defaulted) {
+        // From here on (e.g. in a report's reproduce commands) local is the directory used.
+        local =
+            defaultLocalStore(Path.of(env.getOrDefault("HEAPFLEET_DATA_DIR", DEFAULT_DATA_DIR)));
+      }
       if (!Files.isDirectory(local)) {
         throw UserException.badInput(
             "--local: no embedded store at "
                 + local.toAbsolutePath()
+                + (defaulted
+                    ? " nor in a demo run under " + local.toAbsolutePath().getParent()
+                    : "")
                 + " (run 'heapfleet demo' or the collector with it first)");
       }
       String b = bucket != null ? bucket : EmbeddedS3.DEFAULT_BUCKET;

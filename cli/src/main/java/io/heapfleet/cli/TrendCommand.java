@@ -10,6 +10,7 @@ import io.heapfleet.analysis.retainer.DeepOptions;
 import io.heapfleet.analysis.retainer.SuspectOwner;
 import io.heapfleet.analysis.retainer.TrendOwners;
 import io.heapfleet.analysis.trend.Assessment;
+import io.heapfleet.analysis.trend.RecentGrowthText;
 import io.heapfleet.analysis.trend.Suspect;
 import io.heapfleet.analysis.trend.TrendAnalysis;
 import io.heapfleet.analysis.trend.TrendResult;
@@ -160,6 +161,10 @@ final class TrendCommand implements Callable<Integer> {
         Format.duration(span),
         Format.bytes(t.snapshots().get(0).shallowBytes()),
         Format.bytes(t.snapshots().get(n - 1).shallowBytes()));
+    String recent = RecentGrowthText.of(t);
+    if (!recent.isEmpty()) {
+      out.println("      " + recent);
+    }
     List<Suspect> shown = t.suspects().subList(0, Math.min(10, t.suspects().size()));
     if (!shown.isEmpty()) {
       out.printf(

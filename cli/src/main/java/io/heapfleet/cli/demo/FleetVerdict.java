@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -13,7 +15,9 @@ import java.util.Locale;
  * The demo's final answer: each task's assessment, growth and top suspect, and where the Markdown
  * report is. Printed for people by {@link #toText()} and for machines by {@link #toJson()}, whose
  * shape is a fixed contract: {@code {"tasks":[{"task","assessment","heapBytesPerHour",
- * "topSuspect"}],"report":"<path>"}}. Immutable.
+ * "topSuspect"}],"report":"<path>"}}, plus {@code "recentHeapBytesPerHour"} and, for a heap that
+ * levelled off after warm-up, {@code "flatSince"} (fields added later; readers of the contract
+ * ignore them). Immutable.
  */
 public record FleetVerdict(List<TaskVerdict> tasks, Path report) {
 
@@ -22,6 +26,8 @@ public record FleetVerdict(List<TaskVerdict> tasks, Path report) {
    *
    * @param topSuspect the trend's first suspect class, or {@code null} when nothing grows
    * @param growing the top growing classes (for the text output), biggest first
+   * @param recentHeapBytesPerHour the trend's heap slope over the latest dumps
+   * @param plateau when the heap grew during warm-up and has been flat since, else {@code null}
    */
   public record TaskVerdict(
       String task,
@@ -29,9 +35,39 @@ public record FleetVerdict(List<TaskVerdict> tasks, Path report) {
       double heapBytesPerHour,
       String topSuspect,
       List<String> growing,
-      int snapshots) {
+      int snapshots,
+      double recentHeapBytesPerHour,
+      Plateau plateau) {
+
+    /** A verdict whose recent growth is its overall growth, with no plateau. */
+    public TaskVerdict(
+        String task,
+        String assessment,
+        double heapBytesPerHour,
+        String topSuspect,
+        List<String> growing,
+        int snapshots) {
+      this(
+          task,
+          assessment,
+          heapBytesPerHour,
+          topSuspect,
+          growing,
+          snapshots,
+          heapBytesPerHour,
+          null);
+    }
+
     public boolean leaking() {
       return "leaking".equals(assessment);
+    }
+
+    /**
+     * The growth people see: the whole series' slope for a leaking task; for a stable one the slope
+     * over the latest dumps, so a cache that filled during warm-up does not read as growth.
+     */
+    public double shownBytesPerHour() {
+      return leaking() ? heapBytesPerHour : recentHeapBytesPerHour;
     }
 
     /** This verdict with {@code suspect} as top suspect, described as {@code how} in the text. */
@@ -39,9 +75,25 @@ public record FleetVerdict(List<TaskVerdict> tasks, Path report) {
       List<String> g = new ArrayList<>();
       g.add(how);
       growing.stream().skip(1).forEach(g::add);
-      return new TaskVerdict(task, assessment, heapBytesPerHour, suspect, g, snapshots);
+      return new TaskVerdict(
+          task,
+          assessment,
+          heapBytesPerHour,
+          suspect,
+          g,
+          snapshots,
+          recentHeapBytesPerHour,
+          plateau);
     }
   }
+
+  /**
+   * A heap that grew during warm-up (a cache filling) and has been flat since.
+   *
+   * @param since the first dump of the flat stretch
+   * @param warmUpBytes how much the heap grew before it
+   */
+  public record Plateau(Instant since, long warmUpBytes) {}
 
   /** JDK classes and arrays: what grows, rarely what to fix. */
   public static boolean isPlatformClass(String className) {
@@ -58,7 +110,7 @@ public record FleetVerdict(List<TaskVerdict> tasks, Path report) {
         tasks.stream()
             .sorted(
                 Comparator.comparing((TaskVerdict t) -> !t.leaking())
-                    .thenComparing(t -> -t.heapBytesPerHour()))
+                    .thenComparing(t -> -t.shownBytesPerHour()))
             .toList();
   }
 
@@ -72,6 +124,10 @@ public record FleetVerdict(List<TaskVerdict> tasks, Path report) {
       n.put("task", t.task());
       n.put("assessment", t.assessment());
       n.put("heapBytesPerHour", Math.round(t.heapBytesPerHour()));
+      n.put("recentHeapBytesPerHour", Math.round(t.recentHeapBytesPerHour()));
+      if (t.plateau() != null) {
+        n.put("flatSince", t.plateau().since().toString());
+      }
       if (t.topSuspect() == null) {
         n.putNull("topSuspect");
       } else {
@@ -111,14 +167,27 @@ public record FleetVerdict(List<TaskVerdict> tasks, Path report) {
           t.leaking() && !t.growing().isEmpty()
               ? String.join(", ", t.growing().subList(0, Math.min(3, t.growing().size())))
               : "-";
+      if (!t.leaking() && t.plateau() != null) {
+        classes +=
+            String.format(
+                Locale.ROOT,
+                " (warm-up: grew %.1f MB, flat since %s)",
+                t.plateau().warmUpBytes() / 1_048_576.0,
+                t.plateau().since().truncatedTo(ChronoUnit.SECONDS));
+      }
       sb.append(
           String.format(
               Locale.ROOT,
               "  %-16s %-9s %13s  %s%n",
               t.task(),
               t.assessment(),
-              String.format(Locale.ROOT, "%+.1f MB/h", t.heapBytesPerHour() / 1_048_576.0),
+              String.format(Locale.ROOT, "%+.1f MB/h", t.shownBytesPerHour() / 1_048_576.0),
               classes));
+    }
+    if (tasks.stream().anyMatch(t -> !t.leaking())) {
+      sb.append(
+          "\n  GROWTH: heap slope over all dumps for a leaking task, over the latest dumps for a"
+              + " stable one.\n");
     }
     if (report != null) {
       sb.append('\n').append("Report: ").append(report).append('\n');

@@ -88,7 +88,8 @@ class ChildProcessesTest {
     assertThat(v.toJson())
         .isEqualTo(
             "{\"tasks\":[{\"task\":\"a\",\"assessment\":\"leaking\",\"heapBytesPerHour\":6,"
-                + "\"topSuspect\":\"com.acme.Cart\"},{\"task\":\"b\",\"assessment\":\"stable\","
-                + "\"heapBytesPerHour\":10,\"topSuspect\":null}],\"report\":\"/tmp/r.md\"}");
+                + "\"recentHeapBytesPerHour\":6,\"topSuspect\":\"com.acme.Cart\"},{\"task\":\"b\","
+                + "\"assessment\":\"stable\",\"heapBytesPerHour\":10,\"recentHeapBytesPerHour\":10,"
+                + "\"topSuspect\":null}],\"report\":\"/tmp/r.md\"}");
   }
 }

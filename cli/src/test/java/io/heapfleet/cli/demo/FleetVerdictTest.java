@@ -1,0 +1,76 @@
+package io.heapfleet.cli.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The verdict's numbers agree with its words: a stable task whose cache filled during warm-up shows
+ * its recent growth and when it went flat, not the warm-up slope.
+ */
+class FleetVerdictTest {
+  private static final double MB = 1_048_576.0;
+
+  private static FleetVerdict fleet() {
+    return new FleetVerdict(
+        List.of(
+            new FleetVerdict.TaskVerdict(
+                "orders-2",
+                "stable",
+                690 * MB,
+                null,
+                List.of(),
+                6,
+                0.3 * MB,
+                new FleetVerdict.Plateau(
+                    Instant.parse("2026-11-22T03:35:40.123Z"), 16 * 1_048_576L)),
+            new FleetVerdict.TaskVerdict("orders-3", "stable", 2 * MB, null, List.of(), 6),
+            new FleetVerdict.TaskVerdict(
+                "orders-1",
+                "leaking",
+                900 * MB,
+                "com.acme.cart.Cart",
+                List.of("byte[] held by com.acme.cart.Cart"),
+                6,
+                880 * MB,
+                null)),
+        Path.of("/tmp/r.md"));
+  }
+
+  @Test
+  void stableTaskThatLevelledOffShowsRecentGrowthAndWhenItWentFlat() {
+    String text = fleet().toText();
+    assertThat(line(text, "orders-2"))
+        .contains("stable")
+        .contains("+0.3 MB/h")
+        .doesNotContain("690")
+        .contains("(warm-up: grew 16.0 MB, flat since 2026-11-22T03:35:40Z)");
+    // A leaking task shows its growth over the whole series.
+    assertThat(line(text, "orders-1")).contains("+900.0 MB/h").contains("held by");
+    assertThat(line(text, "orders-3")).contains("+2.0 MB/h").doesNotContain("warm-up");
+    assertThat(text).contains("GROWTH: heap slope over all dumps for a leaking task");
+    // Leaking first, then the stable ones by the growth shown.
+    assertThat(fleet().tasks())
+        .extracting(FleetVerdict.TaskVerdict::task)
+        .containsExactly("orders-1", "orders-3", "orders-2");
+  }
+
+  @Test
+  void jsonKeepsTheContractFieldsAndAddsRecentGrowthAndFlatSince() {
+    String json = fleet().toJson();
+    assertThat(json)
+        .contains(
+            "{\"task\":\"orders-2\",\"assessment\":\"stable\",\"heapBytesPerHour\":"
+                + Math.round(690 * MB)
+                + ",\"recentHeapBytesPerHour\":"
+                + Math.round(0.3 * MB)
+                + ",\"flatSince\":\"2026-11-22T03:35:40.123Z\",\"topSuspect\":null}");
+  }
+
+  private static String line(String text, String task) {
+    return text.lines().filter(l -> l.contains(task)).findFirst().orElseThrow();
+  }
+}

@@ -31,10 +31,11 @@ import software.amazon.awssdk.services.s3.model.MetadataDirective;
  * S3Settings#partsInFlight()} parts upload concurrently while the writer fills the next one, so
  * memory stays at about {@code (partsInFlight + 1) * partSize} whatever the dump size. A dump that
  * fits in one part is stored with a single PUT. The SHA-256 of all bytes is computed as they are
- * written and stored as object metadata ({@code x-amz-meta-heapfleet-sha256}) together with the
- * size: for multipart uploads by an in-place copy with replaced metadata after completion (S3 fixes
- * metadata when a multipart upload starts, before the checksum is known); objects above the 5 GiB
- * single-copy limit get a {@code <key>.sha256} sidecar instead.
+ * written. A single PUT carries it as object metadata ({@code x-amz-meta-heapfleet-sha256}, with
+ * the size). S3 fixes a multipart upload's metadata when it starts, before the checksum is known,
+ * so a multipart dump gets a {@code <key>.sha256} sidecar (sha256sum format) by default, or, up to
+ * {@link S3Settings#checksumCopyLimit()}, an in-place copy with replaced metadata after completion
+ * (which rewrites the whole object: slower).
  *
  * <p>Not thread-safe: one writer thread. Failures of background part uploads surface on the next
  * {@code write}/{@code complete} as an {@link IOException} (after the upload was aborted).

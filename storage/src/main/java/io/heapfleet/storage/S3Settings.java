@@ -21,9 +21,10 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
  *     (partsInFlight + 1) * partSize}
  * @param credentials credentials; {@code null} means the AWS default credential chain
  * @param checksumCopyLimit multipart dumps up to this size get their SHA-256 into their own object
- *     metadata by an in-place copy after completion; larger ones (all of them when 0) get a {@code
- *     <key>.sha256} sidecar object instead, which costs no copy. At most 5 GiB (S3's single-copy
- *     limit), the default.
+ *     metadata by an in-place copy after completion; larger ones (all of them when 0, the default)
+ *     get a {@code <key>.sha256} sidecar object instead, which costs no copy. At most 5 GiB (S3's
+ *     single-copy limit). Dumps stored with one PUT (up to {@code partSize}) always carry it in
+ *     their metadata.
  */
 public record S3Settings(
     String bucket,
@@ -41,14 +42,24 @@ public record S3Settings(
   /** S3's minimum size of every multipart part but the last. */
   public static final int MIN_PART_SIZE = 5 * 1024 * 1024;
 
-  /** Default part size: 8 MiB. */
-  public static final int DEFAULT_PART_SIZE = 8 * 1024 * 1024;
+  /**
+   * Default part size: 16 MiB (fewer, larger requests than 8 MiB; memory per upload is {@code
+   * (partsInFlight + 1) * partSize}, 64 MiB with the defaults).
+   */
+  public static final int DEFAULT_PART_SIZE = 16 * 1024 * 1024;
 
   /** Default number of parts in flight per upload. */
   public static final int DEFAULT_PARTS_IN_FLIGHT = 3;
 
-  /** S3's limit for a single CopyObject, the default {@link #checksumCopyLimit()}. */
+  /** S3's limit for a single CopyObject, the largest {@link #checksumCopyLimit()}. */
   public static final long MAX_COPY_SIZE = 5L * 1024 * 1024 * 1024;
+
+  /**
+   * Default {@link #checksumCopyLimit()}: 0, multipart dumps get a checksum sidecar and are never
+   * copied (the in-place copy rewrites the whole object, the slowest step of an upload; see {@code
+   * docs/storage.md}).
+   */
+  public static final long DEFAULT_CHECKSUM_COPY_LIMIT = 0;
 
   public S3Settings {
     Objects.requireNonNull(bucket, "bucket");
@@ -86,7 +97,7 @@ public record S3Settings(
         DEFAULT_PART_SIZE,
         DEFAULT_PARTS_IN_FLIGHT,
         null,
-        MAX_COPY_SIZE);
+        DEFAULT_CHECKSUM_COPY_LIMIT);
   }
 
   public S3Settings withPrefix(String value) {
@@ -211,7 +222,10 @@ public record S3Settings(
         checksumCopyLimit);
   }
 
-  /** See {@link #checksumCopyLimit()}; 0 = always a sidecar, never copy. */
+  /**
+   * See {@link #checksumCopyLimit()}; 0 (the default) = always a sidecar, never copy; {@link
+   * #MAX_COPY_SIZE} = checksum in the object's own metadata whenever S3 can copy it.
+   */
   public S3Settings withChecksumCopyLimit(long value) {
     return new S3Settings(
         bucket,

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -22,6 +23,8 @@ import java.util.regex.Pattern;
 final class RecordingTcpProxy implements AutoCloseable {
   private static final Pattern HEADER =
       Pattern.compile("^[A-Za-z0-9-]+: .*|^(GET|PUT|POST|HEAD|DELETE) /.*");
+
+  private static final Pattern REQUEST_START = Pattern.compile("(GET|PUT|POST|HEAD|DELETE) /");
 
   private final ServerSocket server;
   private final URI upstream;
@@ -109,7 +112,7 @@ final class RecordingTcpProxy implements AutoCloseable {
     for (int i = 0; i < n; i++) {
       byte b = buf[i];
       if (b == '\n') {
-        String s = line.toString(StandardCharsets.ISO_8859_1).strip();
+        String s = requestLineAtEnd(line.toString(StandardCharsets.ISO_8859_1).strip());
         line.reset();
         if (HEADER.matcher(s).matches()) {
           lines.add(s);
@@ -122,6 +125,22 @@ final class RecordingTcpProxy implements AutoCloseable {
       }
     }
     return cut;
+  }
+
+  /**
+   * An unsigned body is not newline-terminated, so on a kept-alive connection the next request line
+   * arrives glued to the previous body's last bytes: keep just the request line.
+   */
+  private static String requestLineAtEnd(String s) {
+    if (!s.endsWith(" HTTP/1.1")) {
+      return s;
+    }
+    Matcher m = REQUEST_START.matcher(s);
+    int start = -1;
+    while (m.find()) {
+      start = m.start();
+    }
+    return start <= 0 ? s : s.substring(start);
   }
 
   @Override

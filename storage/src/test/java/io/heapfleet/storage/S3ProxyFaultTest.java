@@ -67,7 +67,7 @@ class S3ProxyFaultTest {
       store.putSummary(key("big"), "{}");
     }
     List<String> lines = wire.lines();
-    // single PUT, index marker x2, create-multipart, metadata copy, summary
+    // single PUT, index marker x2, create-multipart, checksum sidecar, summary
     assertThat(
             lines.stream().filter(l -> l.equalsIgnoreCase("x-amz-server-side-encryption: AES256")))
         .hasSizeGreaterThanOrEqualTo(6);
@@ -133,9 +133,51 @@ class S3ProxyFaultTest {
   }
 
   @Test
-  void dumpsAboveTheCopyLimitGetAChecksumSidecar(@TempDir Path tmp) throws Exception {
-    // Dumps above the limit (here 5 MiB) are not copied: their checksum goes to a sidecar.
-    try (DumpStore store = DumpStore.create(viaWire().withChecksumCopyLimit(PART))) {
+  void partsGoUnsignedOverHttpButHeadersStaySigned() throws Exception {
+    wire.clear();
+    try (DumpStore store = DumpStore.create(viaWire())) {
+      store.upload(key("unsigned"), TestStreams.random(6, PART + 10), DumpMetadata.unknown());
+    }
+    List<String> lines = wire.lines();
+    assertThat(headerOf(lines, "PUT ", "partNumber=1&", "x-amz-content-sha256"))
+        .isEqualTo("UNSIGNED-PAYLOAD");
+    assertThat(headerOf(lines, "PUT ", "partNumber=1&", "authorization"))
+        .startsWith("AWS4-HMAC-SHA256 ")
+        .contains("x-amz-content-sha256");
+    assertThat(lines).noneMatch(l -> l.contains("STREAMING-AWS4-HMAC-SHA256-PAYLOAD"));
+  }
+
+  @Test
+  void copyModePutsTheChecksumIntoTheDumpsOwnMetadata(@TempDir Path tmp) throws Exception {
+    wire.clear();
+    try (DumpStore store =
+        DumpStore.create(viaWire().withChecksumCopyLimit(S3Settings.MAX_COPY_SIZE))) {
+      StoredDump stored =
+          store.upload(key("copied"), TestStreams.random(7, PART + 1000), DumpMetadata.unknown());
+      assertThat(
+              store
+                  .client()
+                  .headObject(b -> b.bucket(s3.bucket()).key(stored.objectKey()))
+                  .metadata())
+          .containsEntry("heapfleet-sha256", stored.sha256())
+          .containsEntry("heapfleet-size", Long.toString(PART + 1000));
+      assertThat(wire.lines())
+          .anyMatch(l -> l.equalsIgnoreCase("x-amz-metadata-directive: REPLACE"));
+      assertThat(
+              store
+                  .client()
+                  .listObjectsV2(b -> b.bucket(s3.bucket()).prefix(stored.objectKey()))
+                  .contents())
+          .singleElement(); // no sidecar
+      assertThat(store.download(store.series("copied").get(0), tmp).verified()).isTrue();
+    }
+  }
+
+  @Test
+  void multipartDumpsGetAChecksumSidecarByDefault(@TempDir Path tmp) throws Exception {
+    // The default: multipart dumps are not copied, their checksum goes to a sidecar.
+    assertThat(S3Settings.of("b").checksumCopyLimit()).isZero();
+    try (DumpStore store = DumpStore.create(viaWire().withChecksumCopyLimit(0))) {
       StoredDump stored =
           store.upload(key("huge"), TestStreams.random(4, PART + 1000), DumpMetadata.unknown());
       assertThat(store.series("huge").get(0).sha256()).isEqualTo(stored.sha256());
@@ -175,6 +217,22 @@ class S3ProxyFaultTest {
           .extracting(StoredDump::sha256)
           .isEqualTo(sha);
     }
+  }
+
+  /** The value of {@code header} in the first request whose request line contains both parts. */
+  private static String headerOf(List<String> lines, String method, String marker, String header) {
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).startsWith(method) && lines.get(i).contains(marker)) {
+        for (int j = i + 1;
+            j < lines.size() && !lines.get(j).matches("^(GET|PUT|POST|HEAD|DELETE) .*");
+            j++) {
+          if (lines.get(j).toLowerCase(java.util.Locale.ROOT).startsWith(header + ":")) {
+            return lines.get(j).substring(header.length() + 1).strip();
+          }
+        }
+      }
+    }
+    return null;
   }
 
   private static boolean requestsFollowedBySse(List<String> lines, String method, String marker) {

@@ -18,12 +18,17 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * An opened HPROF source: detects plain / gzip / HotSpot chunked gzip / zstd by its first bytes,
- * decompresses on a background thread when compressed, and parses the header. Then {@link
- * #read(HprofListener)} streams the records once. Not thread-safe; close it when done (closes the
- * underlying file or stream).
+ * decompresses on a background thread when compressed (a chunked gzip file on all cores, see {@link
+ * ParallelGzipInputStream}), and parses the header. Then {@link #read(HprofListener)} streams the
+ * records once. Not thread-safe; close it when done (closes the underlying file or stream).
  */
 public final class HprofInput implements Closeable {
   private static final int PEEK = 64;
+
+  /** System property: threads that decompress HotSpot's chunked gzip (1 = sequential). */
+  public static final String THREADS_PROPERTY = "heapfleet.gunzip.threads";
+
+  private static final String BLOCKSIZE = "HPROF BLOCKSIZE=";
   private static final byte[] HPROF_MAGIC = "JAVA PROFILE ".getBytes(StandardCharsets.US_ASCII);
 
   private final RecordReader reader;
@@ -53,12 +58,56 @@ public final class HprofInput implements Closeable {
         return new HprofInput(
             new RecordReader(ByteSource.of(channel), RecordReader.BUFFER_SIZE), format);
       }
+      int threads = gunzipThreads();
+      int blockSize = format == InputFormat.CHUNKED_GZIP ? chunkBlockSize(head) : -1;
+      if (blockSize > 0 && threads > 1) {
+        InputStream parallel =
+            new ParallelGzipInputStream(
+                channel, blockSize, threads, ParallelGzipInputStream.DEFAULT_SEGMENT);
+        try {
+          return new HprofInput(new RecordReader(ByteSource.of(parallel), 1024 * 1024), format);
+        } catch (IOException | RuntimeException e) {
+          parallel.close(); // stops its threads
+          throw e;
+        }
+      }
       InputStream raw = new BufferedInputStream(Channels.newInputStream(channel), 256 * 1024);
       return new HprofInput(decompressing(raw, format), format);
     } catch (IOException | RuntimeException e) {
       channel.close();
       throw e;
     }
+  }
+
+  /**
+   * Threads that decompress a chunked gzip file: system property {@value #THREADS_PROPERTY},
+   * default the available processors; 1 reads it sequentially like plain gzip.
+   */
+  static int gunzipThreads() {
+    return Math.max(
+        1, Integer.getInteger(THREADS_PROPERTY, Runtime.getRuntime().availableProcessors()));
+  }
+
+  /**
+   * The {@code BLOCKSIZE} of HotSpot's chunked gzip from the first member's comment; -1 when it is
+   * missing or outside 1 byte .. 16 MB (such a file is read sequentially).
+   */
+  static int chunkBlockSize(byte[] head) {
+    String ascii = new String(head, StandardCharsets.ISO_8859_1);
+    int at = ascii.indexOf(BLOCKSIZE);
+    if (at < 0) {
+      return -1;
+    }
+    int p = at + BLOCKSIZE.length();
+    long value = 0;
+    int digits = 0;
+    while (p < head.length && head[p] >= '0' && head[p] <= '9' && digits < 9) {
+      value = value * 10 + (head[p] - '0');
+      p++;
+      digits++;
+    }
+    boolean terminated = p < head.length && head[p] == 0;
+    return terminated && digits > 0 && value >= 1 && value <= 16 * 1024 * 1024 ? (int) value : -1;
   }
 
   /**

@@ -194,7 +194,15 @@ public final class RecordReader {
     bufferStart += limit;
     pos = 0;
     limit = 0;
-    long skipped = source.skip(rest);
+    long skipped;
+    try {
+      skipped = source.skip(rest);
+    } catch (HprofFormatException e) {
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      // A stream skips by reading: decompression errors arrive here too (see tryFill).
+      throw new HprofFormatException(bufferStart, "Cannot read the input: " + describe(e), e);
+    }
     bufferStart += skipped;
     if (skipped < rest) {
       throw new HprofFormatException(

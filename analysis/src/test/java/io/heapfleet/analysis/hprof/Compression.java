@@ -34,20 +34,30 @@ public final class Compression {
    * each with the comment {@code HPROF BLOCKSIZE=<blockSize>}.
    */
   public static byte[] chunkedGzip(byte[] data, int blockSize) throws IOException {
+    return chunkedGzip(data, blockSize, Deflater.DEFAULT_COMPRESSION);
+  }
+
+  /**
+   * {@link #chunkedGzip(byte[], int)} at a given deflate level; {@link Deflater#NO_COMPRESSION}
+   * stores the data verbatim (so byte patterns in it appear as-is in the compressed file).
+   */
+  public static byte[] chunkedGzip(byte[] data, int blockSize, int level) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (int off = 0; off < data.length; off += blockSize) {
       int len = Math.min(blockSize, data.length - off);
-      writeMember(out, data, off, len, "HPROF BLOCKSIZE=" + blockSize);
+      writeMember(out, data, off, len, "HPROF BLOCKSIZE=" + blockSize, level);
     }
     return out.toByteArray();
   }
 
-  private static void writeMember(OutputStream out, byte[] data, int off, int len, String comment)
+  /** One gzip member with a comment, as HotSpot writes them. */
+  public static void writeMember(
+      OutputStream out, byte[] data, int off, int len, String comment, int level)
       throws IOException {
     out.write(new byte[] {0x1f, (byte) 0x8b, 8, 0x10, 0, 0, 0, 0, 0, (byte) 0xff});
     out.write(comment.getBytes(StandardCharsets.US_ASCII));
     out.write(0);
-    Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+    Deflater deflater = new Deflater(level, true);
     deflater.setInput(data, off, len);
     deflater.finish();
     byte[] buf = new byte[64 * 1024];

@@ -173,7 +173,7 @@ public final class DumpStore implements AutoCloseable {
         dumps.add(listed(o));
       }
     }
-    dumps.sort(Comparator.comparing(StoredDump::time));
+    dumps.sort(Comparator.comparing(StoredDump::key, DumpKey.SERIES_ORDER));
     return dumps;
   }
 
@@ -226,7 +226,7 @@ public final class DumpStore implements AutoCloseable {
     List<TaskState> result = new ArrayList<>();
     for (var e : dumps.entrySet()) {
       List<StoredDump> series = e.getValue();
-      series.sort(Comparator.comparing(StoredDump::time));
+      series.sort(Comparator.comparing(StoredDump::key, DumpKey.SERIES_ORDER));
       int[] s = summaries.get(e.getKey());
       result.add(
           new TaskState(

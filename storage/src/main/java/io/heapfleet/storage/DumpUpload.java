@@ -21,6 +21,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.MetadataDirective;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * One dump being written to S3 as a stream of unknown length: write the bytes, then {@link
@@ -37,6 +38,14 @@ import software.amazon.awssdk.services.s3.model.MetadataDirective;
  * {@link S3Settings#checksumCopyLimit()}, an in-place copy with replaced metadata after completion
  * (which rewrites the whole object: slower).
  *
+ * <p>An upload never replaces a stored dump: when the key is taken (a second dump of the task
+ * within the same second), the dump goes to the next free sequence number ({@code
+ * 20261122T013700Z_2.hprof.gz}, see {@link DumpKey}); {@link #complete()} returns the key used. The
+ * single PUT and {@code CompleteMultipartUpload} are conditional ({@code If-None-Match: *}); a
+ * multipart upload checks the key with a HEAD before it starts, so only two uploads racing for the
+ * same key in the same second can collide, and then the later one fails (and is aborted) instead of
+ * overwriting.
+ *
  * <p>Not thread-safe: one writer thread. Failures of background part uploads surface on the next
  * {@code write}/{@code complete} as an {@link IOException} (after the upload was aborted).
  */
@@ -50,8 +59,8 @@ public final class DumpUpload extends OutputStream {
   private final S3Client s3;
   private final S3Settings settings;
   private final ExecutorService executor;
-  private final DumpKey key;
-  private final String objectKey;
+  private DumpKey key;
+  private String objectKey;
   private final Map<String, String> metadata;
   private final Runnable onStored;
   private final MessageDigest sha256;
@@ -88,7 +97,7 @@ public final class DumpUpload extends OutputStream {
     }
   }
 
-  /** The S3 key being written. */
+  /** The S3 key being written (final once bytes went to S3; see {@link #complete()}). */
   public String objectKey() {
     return objectKey;
   }
@@ -140,12 +149,7 @@ public final class DumpUpload extends OutputStream {
           shipPart();
         }
         List<CompletedPart> done = awaitParts();
-        s3.completeMultipartUpload(
-            b ->
-                b.bucket(settings.bucket())
-                    .key(objectKey)
-                    .uploadId(uploadId)
-                    .multipartUpload(m -> m.parts(done)));
+        completeMultipart(done);
         uploadId = null; // nothing left to abort from here on
         recordChecksum(hex);
       }
@@ -179,21 +183,112 @@ public final class DumpUpload extends OutputStream {
     abort();
   }
 
+  /** One conditional PUT; a taken key moves the dump to the next sequence number. */
   private void putSingle(String hex) {
     byte[] bytes = buffer == null ? new byte[0] : buffer;
     int length = filled;
     Map<String, String> meta = withChecksum(hex);
-    s3.putObject(
-        Sse.apply(
-                software.amazon.awssdk.services.s3.model.PutObjectRequest.builder()
-                    .bucket(settings.bucket())
-                    .key(objectKey)
-                    .contentType("application/octet-stream")
-                    .metadata(meta),
-                settings)
-            .build(),
-        RequestBody.fromContentProvider(
-            () -> new ByteArrayInputStream(bytes, 0, length), length, "application/octet-stream"));
+    boolean conditional = true;
+    while (true) {
+      var request =
+          Sse.apply(
+              software.amazon.awssdk.services.s3.model.PutObjectRequest.builder()
+                  .bucket(settings.bucket())
+                  .key(objectKey)
+                  .contentType("application/octet-stream")
+                  .metadata(meta),
+              settings);
+      if (conditional) {
+        request.ifNoneMatch("*");
+      }
+      try {
+        s3.putObject(
+            request.build(),
+            RequestBody.fromContentProvider(
+                () -> new ByteArrayInputStream(bytes, 0, length),
+                length,
+                "application/octet-stream"));
+        return;
+      } catch (S3Exception e) {
+        if (isTaken(e)) {
+          nextSequence();
+        } else if (conditional && e.statusCode() == 501) {
+          conditional = false; // a server without conditional writes: plain PUT, as before
+        } else {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** Before a multipart upload starts: moves to the next sequence while the key is taken. */
+  private void claimFreeKey() {
+    while (true) {
+      try {
+        s3.headObject(b -> b.bucket(settings.bucket()).key(objectKey));
+      } catch (SdkException e) {
+        if (S3Errors.isNotFound(e)) {
+          return;
+        }
+        throw e;
+      }
+      nextSequence();
+    }
+  }
+
+  private void completeMultipart(List<CompletedPart> done) throws IOException {
+    try {
+      s3.completeMultipartUpload(
+          b ->
+              b.bucket(settings.bucket())
+                  .key(objectKey)
+                  .uploadId(uploadId)
+                  .ifNoneMatch("*")
+                  .multipartUpload(m -> m.parts(done)));
+    } catch (S3Exception e) {
+      if (isTaken(e)) {
+        abortQuietly(e);
+        throw new IOException(
+            "another dump was stored as s3://"
+                + settings.bucket()
+                + "/"
+                + objectKey
+                + " while this one uploaded (two captures of task '"
+                + key.task().taskId()
+                + "' in the same second); this upload was aborted, the stored dump is unchanged",
+            e);
+      }
+      if (e.statusCode() != 501) {
+        throw e;
+      }
+      // A server without conditional writes: complete as before (the HEAD already checked).
+      s3.completeMultipartUpload(
+          b ->
+              b.bucket(settings.bucket())
+                  .key(objectKey)
+                  .uploadId(uploadId)
+                  .multipartUpload(m -> m.parts(done)));
+    }
+  }
+
+  private void nextSequence() {
+    if (key.sequence() >= DumpKey.MAX_SEQUENCE) {
+      throw new StorageException(
+          "task '"
+              + key.task().taskId()
+              + "' already has "
+              + DumpKey.MAX_SEQUENCE
+              + " dumps at "
+              + key.time()
+              + "; not storing another");
+    }
+    key = key.withSequence(key.sequence() + 1);
+    objectKey = key.toKey(settings.prefix());
+  }
+
+  /** 412: the key exists; 409: another conditional write to it is in progress. */
+  private static boolean isTaken(S3Exception e) {
+    return e.statusCode() == 412 || e.statusCode() == 409;
   }
 
   private Map<String, String> withChecksum(String hex) {
@@ -235,6 +330,7 @@ public final class DumpUpload extends OutputStream {
     throwIfPartFailed();
     if (uploadId == null) {
       try {
+        claimFreeKey();
         uploadId =
             s3.createMultipartUpload(
                     Sse.apply(
@@ -251,6 +347,9 @@ public final class DumpUpload extends OutputStream {
         StorageException se = S3Errors.translate(e, settings, "start upload of", objectKey);
         abortQuietly(se);
         throw new IOException(se.getMessage(), se);
+      } catch (StorageException e) {
+        abortQuietly(e);
+        throw new IOException(e.getMessage(), e);
       }
     }
     try {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DumpKeyTest {
@@ -21,6 +22,28 @@ class DumpKeyTest {
     assertThat(DumpKey.parse("heapdumps", k.toKey("heapdumps"))).isEqualTo(k);
     assertThat(k.time()).isEqualTo(Instant.parse("2026-11-22T01:37:09Z"));
     assertThat(k.downloadFileName()).isEqualTo("0a1b2c3d4e5f-20261122T013709Z.hprof.gz");
+  }
+
+  @Test
+  void laterDumpsInTheSameSecondGetASequenceSuffixThatSortsAfterTheFirst() {
+    DumpKey first = DumpKey.of("prod", "orders", "t", T, DumpFormat.GZIP);
+    DumpKey second = first.withSequence(2);
+
+    assertThat(first.sequence()).isEqualTo(1);
+    assertThat(second.toKey("p")).isEqualTo("p/prod/orders/t/20261122T013709Z_2.hprof.gz");
+    assertThat(second.summaryKey("p")).isEqualTo("p/prod/orders/t/20261122T013709Z_2.summary.json");
+    assertThat(second.downloadFileName()).isEqualTo("t-20261122T013709Z_2.hprof.gz");
+    assertThat(DumpKey.parse("p", second.toKey("p"))).isEqualTo(second);
+    assertThat(DumpKey.parse("p", first.toKey("p"))).isEqualTo(first);
+    // as strings too: the suffixed key lists right after its twin, before the next second
+    DumpKey next = DumpKey.of("prod", "orders", "t", T.plusSeconds(1), DumpFormat.GZIP);
+    assertThat(List.of(next.toKey("p"), second.toKey("p"), first.toKey("p")).stream().sorted())
+        .containsExactly(first.toKey("p"), second.toKey("p"), next.toKey("p"));
+    assertThat(List.of(next, second, first).stream().sorted(DumpKey.SERIES_ORDER))
+        .containsExactly(first, second, next);
+    assertThatThrownBy(() -> DumpKey.parse("p", "p/prod/orders/t/20261122T013709Z_1.hprof.gz"))
+        .hasMessageContaining("bad sequence '_1'");
+    assertThatThrownBy(() -> first.withSequence(0)).hasMessageContaining("was 0");
   }
 
   @Test

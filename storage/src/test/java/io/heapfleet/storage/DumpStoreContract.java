@@ -149,6 +149,62 @@ abstract class DumpStoreContract {
   }
 
   @Test
+  void dumpsOfOneTaskInTheSameSecondNeverReplaceEachOther() throws Exception {
+    DumpKey same = key("t7", 0);
+    // single PUTs (conditional create) and a multipart upload (key checked before it starts)
+    StoredDump first = store.upload(same, TestStreams.random(71, 1000), DumpMetadata.unknown());
+    StoredDump second = store.upload(same, TestStreams.random(72, 2000), DumpMetadata.unknown());
+    StoredDump third =
+        store.upload(same, TestStreams.random(73, PART + 3000), DumpMetadata.unknown());
+    store.putSummary(first.key(), "{\"n\":1}");
+    store.putSummary(second.key(), "{\"n\":2}");
+
+    String folder = settings.prefix() + "/prod/orders/t7/";
+    assertThat(first.objectKey()).isEqualTo(folder + "20261122T010000Z.hprof.gz");
+    assertThat(second.objectKey()).isEqualTo(folder + "20261122T010000Z_2.hprof.gz");
+    assertThat(third.objectKey()).isEqualTo(folder + "20261122T010000Z_3.hprof.gz");
+    assertThat(second.key()).isEqualTo(same.withSequence(2));
+
+    List<StoredDump> series = store.series("t7");
+    assertThat(series)
+        .extracting(StoredDump::sizeBytes)
+        .containsExactly(1000L, 2000L, PART + 3000L);
+    assertThat(series)
+        .extracting(StoredDump::sha256)
+        .containsExactly(
+            TestStreams.sha256(71, 1000),
+            TestStreams.sha256(72, 2000),
+            TestStreams.sha256(73, PART + 3000));
+    assertThat(store.readSummary(first.key())).contains("{\"n\":1}");
+    assertThat(store.readSummary(second.key())).contains("{\"n\":2}");
+    for (StoredDump d : series) {
+      assertThat(store.download(d, tmp).verified()).isTrue();
+    }
+    assertThat(tmp.resolve("t7-20261122T010000Z_2.hprof.gz")).hasSize(2000);
+    assertThat(openMultipartUploads()).isZero();
+  }
+
+  @Test
+  void aRacingUploadToTheSameKeyFailsInsteadOfOverwriting() throws Exception {
+    DumpKey same = key("t8", 0);
+    try (DumpUpload slow = store.openUpload(same, DumpMetadata.unknown())) {
+      slow.write(TestStreams.random(81, PART + 10).readAllBytes()); // multipart started: key free
+      StoredDump fast = store.upload(same, TestStreams.random(82, 500), DumpMetadata.unknown());
+      assertThat(fast.objectKey()).isEqualTo(slow.objectKey());
+
+      assertThatThrownBy(slow::complete)
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("another dump was stored as s3://")
+          .hasMessageContaining("20261122T010000Z.hprof.gz");
+    }
+    assertThat(openMultipartUploads()).isZero();
+    assertThat(store.series("t8"))
+        .singleElement()
+        .extracting(StoredDump::sha256)
+        .isEqualTo(TestStreams.sha256(82, 500));
+  }
+
+  @Test
   void oddCharactersInIdsAreEncodedAndRoundTrip() throws Exception {
     DumpKey odd = DumpKey.of("my cluster/α", null, "../task 1?x=%", T0, DumpFormat.RAW);
     store.upload(odd, TestStreams.random(4, 10), DumpMetadata.unknown());

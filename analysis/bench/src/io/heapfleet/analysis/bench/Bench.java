@@ -27,8 +27,10 @@ import shark.HprofRecordTag;
  *   <li>{@code floor}: plain sequential read of the file (1 MB direct buffer), the cost of simply
  *       reading the bytes.
  *   <li>{@code gunzip}/{@code unzstd}: decompress the file and discard: the floor for compressed
- *       input (same single-threaded decompressor the reader uses).
- *   <li>{@code histo}: heapfleet's class histogram.
+ *       input (the same single-threaded decompressors the reader uses for plain gzip and zstd).
+ *   <li>{@code histo}: heapfleet's class histogram. A HotSpot chunked gzip file ({@code -gz}) is
+ *       decompressed on one thread per core, so it can beat the single-threaded gunzip floor;
+ *       {@code -Dheapfleet.gunzip.threads=1} reads it sequentially.
  *   <li>{@code shark}: Square's Shark (shark-graph): open the dump (index) and count instances and
  *       arrays per class.
  * </ul>

@@ -23,14 +23,15 @@ public class FleetResource {
    * The fleet summary.
    *
    * @param liveTasks tasks discovery sees now
-   * @param leaking live tasks assessed {@code leaking}, fastest heap growth first
+   * @param leaking live tasks assessed {@code leaking}, fastest heap growth first, each with its
+   *     owner-first {@code topSuspect} ({@link TaskSummary})
    * @param stable number of live tasks assessed {@code stable}
    * @param unknown number of live tasks with fewer than two snapshots
    * @param discovery where tasks come from and when that last worked
    */
   public record Fleet(
       int liveTasks,
-      List<TaskStatus> leaking,
+      List<TaskSummary> leaking,
       int stable,
       int unknown,
       CollectorEngine.DiscoveryStatus discovery) {}
@@ -39,10 +40,11 @@ public class FleetResource {
   @Operation(summary = "Which live tasks are leaking, worst (fastest growing) first")
   public Fleet fleet() {
     List<TaskStatus> live = engine.tasks().stream().filter(TaskStatus::live).toList();
-    List<TaskStatus> leaking =
+    List<TaskSummary> leaking =
         live.stream()
             .filter(t -> "leaking".equals(t.assessment()))
             .sorted(Comparator.comparingDouble(TaskStatus::growthMbPerHour).reversed())
+            .map(t -> TaskSummary.of(t, engine.analysis().growingOwners(t.taskId())))
             .toList();
     int stable = (int) live.stream().filter(t -> "stable".equals(t.assessment())).count();
     return new Fleet(

@@ -46,16 +46,25 @@ public class TasksResource {
 
   @GET
   @Operation(
-      summary = "Every known task: live ones and ended series, with last capture and assessment")
-  public List<TaskStatus> tasks() {
-    return engine.tasks();
+      summary = "Every known task: live ones and ended series, with last capture and assessment",
+      description =
+          "topSuspect names the class to look at first: the owner of the growing objects and"
+              + " topSuspectHolder what holds it, once the deep analysis of a leaking task found"
+              + " them; otherwise the fastest growing class")
+  public List<TaskSummary> tasks() {
+    return engine.tasks().stream().map(this::summary).toList();
   }
 
   @GET
   @Path("{id}")
   @Operation(summary = "One task")
-  public TaskStatus task(@PathParam("id") String id) {
-    return engine.task(id).orElseThrow(() -> ApiErrors.notFound("no task " + id));
+  public TaskSummary task(@PathParam("id") String id) {
+    return summary(engine.task(id).orElseThrow(() -> ApiErrors.notFound("no task " + id)));
+  }
+
+  /** The task with its owner-first top suspect. */
+  TaskSummary summary(TaskStatus t) {
+    return TaskSummary.of(t, engine.analysis().growingOwners(t.taskId()));
   }
 
   @GET

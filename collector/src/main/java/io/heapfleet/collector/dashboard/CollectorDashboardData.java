@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.heapfleet.analysis.histogram.ClassHistogram;
 import io.heapfleet.analysis.histogram.ClassStats;
 import io.heapfleet.analysis.json.AnalysisJson;
+import io.heapfleet.analysis.retainer.GrowingOwner;
 import io.heapfleet.collector.service.CollectorEngine;
 import io.heapfleet.collector.state.TaskStatus;
 import io.heapfleet.storage.DumpStore;
@@ -58,7 +59,9 @@ public class CollectorDashboardData implements DashboardData {
 
   @Override
   public List<FleetRow> fleet() {
-    return engine.tasks().stream().map(CollectorDashboardData::row).toList();
+    return engine.tasks().stream()
+        .map(t -> row(t, engine.analysis().growingOwners(t.taskId())))
+        .toList();
   }
 
   @Override
@@ -68,6 +71,7 @@ public class CollectorDashboardData implements DashboardData {
       return Optional.empty();
     }
     TaskStatus t = status.get();
+    List<GrowingOwner> owners = engine.analysis().growingOwners(taskId);
     Optional<TaskRef> ref = store.findTask(taskId);
     List<StoredDump> dumps = ref.map(store::listSeries).orElse(List.of());
 
@@ -107,10 +111,34 @@ public class CollectorDashboardData implements DashboardData {
                   + d.key().fileName()));
     }
     return Optional.of(
-        new TaskView(row(t), t.reason(), chart, diffBase, diffCurrent, diff, suspects, links));
+        new TaskView(
+            row(t, owners),
+            t.reason(),
+            chart,
+            diffBase,
+            diffCurrent,
+            diff,
+            suspects,
+            links,
+            owners.stream()
+                .map(
+                    g ->
+                        new TaskView.Owner(
+                            g.owner(),
+                            g.holder(),
+                            g.headline(),
+                            g.bytesPerHour(),
+                            g.retainedBytes(),
+                            g.classes(),
+                            g.path()))
+                .toList()));
   }
 
-  static FleetRow row(TaskStatus t) {
+  /**
+   * The fleet-page row; the top suspect is the best-ranked owner (with its holder) when the deep
+   * analysis found one, else the trend's first growing class.
+   */
+  static FleetRow row(TaskStatus t, List<GrowingOwner> owners) {
     String assessment =
         "leaking".equals(t.assessment()) || "stable".equals(t.assessment()) ? t.assessment() : null;
     return new FleetRow(
@@ -123,10 +151,15 @@ public class CollectorDashboardData implements DashboardData {
         // The state keeps MB (10^6 bytes) per hour; the dashboard shows MiB like every heap tool.
         assessment == null ? Double.NaN : t.growthMbPerHour() * 1_000_000.0,
         t.snapshots(),
-        "leaking".equals(assessment) && !t.growing().isEmpty() ? t.growing().get(0) : null,
+        !"leaking".equals(assessment)
+            ? null
+            : !owners.isEmpty()
+                ? owners.get(0).owner()
+                : t.growing().isEmpty() ? null : t.growing().get(0),
         t.lastAttempt() != null && !"stored".equalsIgnoreCase(t.lastAttempt().outcome())
             ? t.lastAttempt().message()
-            : null);
+            : null,
+        "leaking".equals(assessment) && !owners.isEmpty() ? owners.get(0).holder() : null);
   }
 
   private Optional<HeapChart.Point> point(StoredDump d) {

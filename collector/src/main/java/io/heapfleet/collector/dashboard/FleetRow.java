@@ -15,8 +15,12 @@ import java.util.Comparator;
  * @param assessment {@code leaking}, {@code stable}, or {@code null} while too few dumps exist
  * @param heapBytesPerHour the trend's heap slope, or {@code NaN} when there is no trend yet
  * @param captures dumps stored for the task
- * @param topSuspect the trend's first suspect class, or {@code null}
+ * @param topSuspect the class to look at first: the owner of the growing objects when the deep
+ *     analysis found it (e.g. {@code com.acme.cart.Cart}), else the trend's first suspect class, or
+ *     {@code null}
  * @param lastError the last capture failure's message, or {@code null}
+ * @param topSuspectHolder what holds {@code topSuspect}'s objects (e.g. {@code static
+ *     com.acme.cart.CartStore.CARTS}), or {@code null} when no owner is known
  */
 public record FleetRow(
     String taskId,
@@ -28,7 +32,34 @@ public record FleetRow(
     double heapBytesPerHour,
     int captures,
     String topSuspect,
-    String lastError) {
+    String lastError,
+    String topSuspectHolder) {
+
+  /** A row without a known holder. */
+  public FleetRow(
+      String taskId,
+      String service,
+      String cluster,
+      Instant lastCapture,
+      long heapUsedBytes,
+      String assessment,
+      double heapBytesPerHour,
+      int captures,
+      String topSuspect,
+      String lastError) {
+    this(
+        taskId,
+        service,
+        cluster,
+        lastCapture,
+        heapUsedBytes,
+        assessment,
+        heapBytesPerHour,
+        captures,
+        topSuspect,
+        lastError,
+        null);
+  }
 
   /** Leaking tasks first, fastest growth first, then by id. */
   public static final Comparator<FleetRow> LEAKING_FIRST =

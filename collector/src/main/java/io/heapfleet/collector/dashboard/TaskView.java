@@ -14,6 +14,8 @@ import java.util.List;
  * @param diff the latest diff (previous dump → newest), biggest growth first
  * @param suspects the trend's ranked suspects
  * @param dumps the task's stored dumps, newest first, with download links
+ * @param owners the trend's growth attributed to the classes that hold it, best first (empty until
+ *     the collector's deep analysis of a leaking trend found owners)
  */
 public record TaskView(
     FleetRow row,
@@ -23,12 +25,60 @@ public record TaskView(
     Instant diffCurrent,
     List<DiffRow> diff,
     List<Suspect> suspects,
-    List<Dump> dumps) {
+    List<Dump> dumps,
+    List<Owner> owners) {
 
   public TaskView {
     diff = List.copyOf(diff);
     suspects = List.copyOf(suspects);
     dumps = List.copyOf(dumps);
+    owners = List.copyOf(owners);
+  }
+
+  /** The one line to read first (owner, holder, growth, classes), or {@code null}. */
+  public String headline() {
+    return owners.isEmpty() ? null : owners.get(0).headline();
+  }
+
+  /**
+   * One owner of growing objects.
+   *
+   * @param owner the owner class
+   * @param holder what keeps the owner objects alive, or {@code null}
+   * @param headline the one-line summary
+   * @param bytesPerHour the summed growth of {@code classes}
+   * @param retainedBytes what the owner objects retain
+   * @param classes the growing classes attributed to it
+   * @param path retainer path, GC root first
+   */
+  public record Owner(
+      String owner,
+      String holder,
+      String headline,
+      double bytesPerHour,
+      long retainedBytes,
+      List<String> classes,
+      List<String> path) {
+    public Owner {
+      classes = List.copyOf(classes);
+      path = List.copyOf(path);
+    }
+
+    public String rate() {
+      return Format.mbPerHour(bytesPerHour);
+    }
+
+    public String retained() {
+      return Format.mb(retainedBytes);
+    }
+
+    public String classesText() {
+      return String.join(", ", classes);
+    }
+
+    public String pathText() {
+      return String.join(" → ", path);
+    }
   }
 
   public String diffRange() {

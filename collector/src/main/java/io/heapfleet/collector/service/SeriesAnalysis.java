@@ -7,6 +7,8 @@ import io.heapfleet.analysis.json.AnalysisJson;
 import io.heapfleet.analysis.report.Markdown;
 import io.heapfleet.analysis.retainer.DeepJson;
 import io.heapfleet.analysis.retainer.DeepResult;
+import io.heapfleet.analysis.retainer.GrowingOwner;
+import io.heapfleet.analysis.retainer.OwnerRanking;
 import io.heapfleet.analysis.retainer.SuspectOwner;
 import io.heapfleet.analysis.trend.Assessment;
 import io.heapfleet.analysis.trend.TrendAnalysis;
@@ -39,8 +41,11 @@ import org.jboss.logging.Logger;
  * downloaded once more and analysed deeply in the background; its result is stored as {@code
  * deep.json} and the trend is rewritten with each suspect's {@code owner}, {@code retainedBytes}
  * and {@code path}. Later trends of the task keep the last known owners until the next deep
- * analysis replaces them. Thread-safe (per-task work runs on one capture thread at a time; trend
- * writes are serialised with the deep analysis' rewrite).
+ * analysis replaces them; {@link #growingOwners} ranks them owner first ({@link OwnerRanking}). On
+ * start, {@link #restoreInto} reads the owners back from the stored {@code deep.json} of every task
+ * whose rebuilt trend is leaking, so a restarted collector still names them. Thread-safe (per-task
+ * work runs on one capture thread at a time; trend writes are serialised with the deep analysis'
+ * rewrite).
  */
 public final class SeriesAnalysis {
   private static final Logger LOG = Logger.getLogger(SeriesAnalysis.class);
@@ -153,11 +158,20 @@ public final class SeriesAnalysis {
     return owners.getOrDefault(taskId, Map.of());
   }
 
-  private TrendSummary trend(List<ClassHistogram> series) {
-    if (series.size() < 2) {
-      return TrendSummary.UNKNOWN;
+  /**
+   * The task's latest trend attributed to owners, best first: what to name first when the task
+   * leaks. Empty when no deep analysis has named an owner for its suspects (yet), or the trend is
+   * not leaking.
+   */
+  public List<GrowingOwner> growingOwners(String taskId) {
+    synchronized (trendWrites) {
+      TrendResult trend = trends.get(taskId);
+      Map<String, SuspectOwner> known = owners.get(taskId);
+      if (trend == null || known == null || trend.assessment() != Assessment.LEAKING) {
+        return List.of();
+      }
+      return OwnerRanking.rank(trend, known);
     }
-    return summarize(TrendAnalysis.of(series));
   }
 
   static TrendSummary summarize(TrendResult trend) {
@@ -220,16 +234,49 @@ public final class SeriesAnalysis {
           snaps.add(new Snapshot(d.time(), d.objectKey(), d.sizeBytes(), d.sha256(), -1, -1));
         }
       }
-      TrendSummary trend;
-      try {
-        trend = trend(window);
-      } catch (RuntimeException e) {
-        LOG.warnf("trend of task %s could not be rebuilt: %s", task.taskId(), e.getMessage());
-        trend = TrendSummary.UNKNOWN;
+      TrendSummary trend = TrendSummary.UNKNOWN;
+      if (window.size() >= 2) {
+        try {
+          TrendResult result = TrendAnalysis.of(window);
+          trend = summarize(result);
+          restoreOwners(task, result);
+        } catch (RuntimeException e) {
+          LOG.warnf("trend of task %s could not be rebuilt: %s", task.taskId(), e.getMessage());
+          trend = TrendSummary.UNKNOWN;
+        }
       }
       state.restore(task.taskId(), task.cluster(), task.service(), snaps, trend);
     }
     LOG.infof("restored %d task series from S3", tasks.size());
+  }
+
+  /**
+   * Keeps the rebuilt trend and, when it is leaking, the owners of the stored {@code deep.json}
+   * (the deep analysis is not run again on start; the next leaking capture refreshes it).
+   */
+  private void restoreOwners(TaskRef task, TrendResult trend) {
+    synchronized (trendWrites) {
+      trends.put(task.taskId(), trend);
+    }
+    if (trend.assessment() != Assessment.LEAKING) {
+      return; // owners explain a leak; the stored deep.json may be from an earlier, leaking trend
+    }
+    Optional<String> deepJson = store.readArtifact(task, TaskArtifact.DEEP_JSON);
+    if (deepJson.isEmpty()) {
+      return;
+    }
+    try {
+      Map<String, SuspectOwner> found = AnalysisJson.readSuspectOwners(deepJson.get());
+      if (!found.isEmpty()) {
+        synchronized (trendWrites) {
+          owners.put(task.taskId(), java.util.Collections.unmodifiableMap(found));
+        }
+      }
+    } catch (IOException e) {
+      LOG.warnf(
+          "deep.json of task %s is unreadable, its owners are not restored: %s",
+          task.taskId(), e.getMessage());
+    }
   }
 
   /** Where a task's series lives, if it has one. */

@@ -126,6 +126,47 @@ class CollectorEndToEndTest {
               assertThat((List<?>) m.get("path")).isNotEmpty();
             });
     assertThat(deepTrend.prettify()).contains("static com.acme.cart.CartStore.");
+    // Owner first: byte[] grows fastest, but the thing named first is the Cart that holds it and
+    // the static map that holds the carts, with the growth of what the carts hold added up.
+    assertThat(deepTrend.getString("owners[0].owner"))
+        .as(deepTrend.prettify())
+        .isEqualTo("com.acme.cart.Cart");
+    assertThat(deepTrend.getString("owners[0].holder"))
+        .isEqualTo("static com.acme.cart.CartStore.CARTS");
+    assertThat(deepTrend.getList("owners[0].classes", String.class))
+        .contains("byte[]", "com.acme.cart.Cart");
+    double ownerRate = deepTrend.getDouble("owners[0].bytesPerHour");
+    double byteArrayRate =
+        deepTrend.<Map<String, Object>>getList("suspects").stream()
+            .filter(m -> "byte[]".equals(m.get("class")))
+            .mapToDouble(m -> ((Number) m.get("bytesPerHour")).doubleValue())
+            .findFirst()
+            .orElseThrow();
+    assertThat(ownerRate).isGreaterThan(byteArrayRate);
+    assertOwnerFirst(
+        api().get("/api/tasks/leaky-1").then().statusCode(200).extract().jsonPath(), "");
+    assertOwnerFirst(
+        api().get("/api/fleet").then().statusCode(200).extract().jsonPath(), "leaking[0].");
+    api()
+        .get("/api/tasks/leaky-1/trend.md")
+        .then()
+        .statusCode(200)
+        .body(
+            containsString(
+                "**`com.acme.cart.Cart` held by `static com.acme.cart.CartStore.CARTS`:"));
+    // A task without owners keeps its growing class as topSuspect (and says nothing of holders).
+    api()
+        .get("/api/tasks/quiet-1")
+        .then()
+        .statusCode(200)
+        .body("topSuspectHolder", nullValue())
+        .body("owners.size()", equalTo(0));
+    String taskPage =
+        api().get("/dashboard/tasks/leaky-1").then().statusCode(200).extract().asString();
+    assertThat(taskPage)
+        .contains(
+            "id=\"headline\">com.acme.cart.Cart held by static com.acme.cart.CartStore.CARTS:")
+        .contains("id=\"owners\"");
     api()
         .get("/api/tasks/leaky-1/trend.md")
         .then()
@@ -194,6 +235,34 @@ class CollectorEndToEndTest {
       assertThat(restored.get("quiet-1").assessment()).isEqualTo("stable");
       assertThat(restored.get("leaky-1").service()).isEqualTo("leaky");
     }
+    // ... including who holds the leak: the owners come back from the stored deep.json.
+    try (DumpStore store = DumpStore.create(s3Settings().withPrefix("heapdumps"))) {
+      SeriesAnalysis restarted = new SeriesAnalysis(store, 48);
+      restarted.restoreInto(new FleetState());
+      var restoredOwners = restarted.growingOwners("leaky-1");
+      assertThat(restoredOwners).as(restoredOwners.toString()).isNotEmpty();
+      assertThat(restoredOwners.get(0).owner()).isEqualTo("com.acme.cart.Cart");
+      assertThat(restoredOwners.get(0).holder()).isEqualTo("static com.acme.cart.CartStore.CARTS");
+      assertThat(restarted.owners("leaky-1")).containsKey("byte[]");
+      assertThat(restarted.growingOwners("quiet-1")).isEmpty();
+    }
+  }
+
+  /** {@code topSuspect} of the leaking task is the owner and its holder, not {@code byte[]}. */
+  private static void assertOwnerFirst(JsonPath json, String at) {
+    assertThat(json.getString(at + "taskId")).as(json.prettify()).isEqualTo("leaky-1");
+    assertThat(json.getString(at + "topSuspect"))
+        .as(json.prettify())
+        .isEqualTo("com.acme.cart.Cart");
+    assertThat(json.getString(at + "topSuspectHolder"))
+        .isEqualTo("static com.acme.cart.CartStore.CARTS");
+    assertThat(json.getString(at + "topSuspectHeadline"))
+        .startsWith("com.acme.cart.Cart held by static com.acme.cart.CartStore.CARTS: +")
+        .contains("byte[]");
+    assertThat(json.getString(at + "owners[0].owner")).isEqualTo("com.acme.cart.Cart");
+    // The TaskStatus fields are still there, flat, under their names.
+    assertThat(json.getString(at + "assessment")).isEqualTo("leaking");
+    assertThat(json.getList(at + "growing", String.class)).first().isEqualTo("byte[]");
   }
 
   /** The in-process S3 of {@link TestFleet} (credentials from the aws.* system properties). */

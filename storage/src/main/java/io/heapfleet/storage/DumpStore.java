@@ -47,7 +47,7 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * &lt;cluster&gt;/&lt;service&gt;/&lt;taskId&gt;/20261122T013700Z.hprof.gz      the dump
  * &lt;cluster&gt;/&lt;service&gt;/&lt;taskId&gt;/20261122T013700Z.summary.json its class histogram
  * &lt;cluster&gt;/&lt;service&gt;/&lt;taskId&gt;/diff.json, diff.md, trend.json, trend.md, deep.json
- * _tasks/&lt;taskId&gt;     index marker: body is the task's path, for lookups by task id alone
+ * _tasks/&lt;taskId&gt;     index marker: the task's path (lookups by task id alone) and its dumps' metadata
  * </pre>
  *
  * <p>Thread-safe: one store can serve many concurrent uploads and reads. {@link #close()} closes
@@ -66,6 +66,7 @@ public final class DumpStore implements AutoCloseable {
   private final S3Settings settings;
   private final boolean ownsClient;
   private final ExecutorService partUploads;
+  private final Object indexLock = new Object();
   private volatile S3Presigner presigner;
 
   /** A store over an existing client (not closed by {@link #close()}). */
@@ -109,8 +110,7 @@ public final class DumpStore implements AutoCloseable {
    * form to send one byte stream to S3 and to an analyser at the same time.
    */
   public DumpUpload openUpload(DumpKey key, DumpMetadata metadata) {
-    return new DumpUpload(
-        s3, settings, partUploads, key, metadata, () -> writeIndexMarker(key.task()));
+    return new DumpUpload(s3, settings, partUploads, key, metadata, this::recordInIndex);
   }
 
   /**
@@ -132,12 +132,15 @@ public final class DumpStore implements AutoCloseable {
 
   /** Where a task's dumps live, via its index marker (one small GET). */
   public Optional<TaskRef> findTask(String taskId) {
-    String markerKey = markerKey(taskId);
-    Optional<String> body = readText(markerKey, "read the task index");
-    if (body.isPresent()) {
-      return Optional.of(TaskRef.parsePath(body.get().strip()));
+    Optional<TaskIndex> index = readIndex(taskId);
+    if (index.isPresent()) {
+      return Optional.of(index.get().task());
     }
-    // No marker (written by another tool, or lost): fall back to one listing of the prefix.
+    return scanForTask(taskId);
+  }
+
+  /** No marker (written by another tool, or lost): one listing of the whole prefix. */
+  private Optional<TaskRef> scanForTask(String taskId) {
     for (TaskState t : tasks()) {
       if (t.task().taskId().equals(taskId)) {
         return Optional.of(t.task());
@@ -147,18 +150,22 @@ public final class DumpStore implements AutoCloseable {
   }
 
   /**
-   * A task's dumps, oldest first, each with its metadata (SHA-256, heap used, JVM): one listing
-   * plus one HEAD per dump. Empty when the task has none.
+   * A task's dumps, oldest first, each with its metadata (SHA-256, heap used, JVM). Two requests
+   * whatever the series length: the task's index marker (which records each upload's metadata, see
+   * {@link TaskIndex}) and one listing; a HEAD only for a dump the marker does not describe (stored
+   * by another tool or an older version, or replaced since). Empty when the task has none.
    */
   public List<StoredDump> series(String taskId) {
-    Optional<TaskRef> task = findTask(taskId);
+    Optional<TaskIndex> index = readIndex(taskId);
+    Optional<TaskRef> task =
+        index.isPresent() ? index.map(TaskIndex::task) : scanForTask(taskId);
     if (task.isEmpty()) {
       return List.of();
     }
     List<StoredDump> listed = listSeries(task.get());
     List<StoredDump> result = new ArrayList<>(listed.size());
     for (StoredDump d : listed) {
-      result.add(withMetadata(d));
+      result.add(index.flatMap(i -> i.complete(d)).orElseGet(() -> withMetadata(d)));
     }
     return result;
   }
@@ -388,6 +395,13 @@ public final class DumpStore implements AutoCloseable {
         delete(d.objectKey() + SHA256_SIDECAR_SUFFIX);
       }
     }
+    if (!doomed.isEmpty()) {
+      synchronized (indexLock) {
+        readIndex(taskId)
+            .filter(i -> i.task().equals(task.get()))
+            .ifPresent(i -> writeIndex(i.without(doomed)));
+      }
+    }
     return doomed;
   }
 
@@ -405,8 +419,25 @@ public final class DumpStore implements AutoCloseable {
 
   // ---------------------------------------------------------------- internals
 
-  private void writeIndexMarker(TaskRef task) {
-    putText(markerKey(task.taskId()), task.path() + "\n", "text/plain");
+  /**
+   * Adds a stored dump to its task's index marker (read, add, write; serialized within this store,
+   * so concurrent uploads here do not lose entries; an entry lost to another process only costs a
+   * HEAD in {@link #series}).
+   */
+  private void recordInIndex(StoredDump dump) {
+    TaskRef task = dump.key().task();
+    synchronized (indexLock) {
+      TaskIndex index = readIndex(task.taskId()).orElse(TaskIndex.empty(task));
+      writeIndex(index.with(dump));
+    }
+  }
+
+  private void writeIndex(TaskIndex index) {
+    putText(markerKey(index.task().taskId()), index.format(), "text/plain");
+  }
+
+  private Optional<TaskIndex> readIndex(String taskId) {
+    return readText(markerKey(taskId), "read the task index").map(TaskIndex::parse);
   }
 
   private String markerKey(String taskId) {

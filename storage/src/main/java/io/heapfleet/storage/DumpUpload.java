@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.function.Consumer;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -62,7 +63,7 @@ public final class DumpUpload extends OutputStream {
   private DumpKey key;
   private String objectKey;
   private final Map<String, String> metadata;
-  private final Runnable onStored;
+  private final Consumer<StoredDump> onStored;
   private final MessageDigest sha256;
   private final Semaphore inFlight;
   private final ArrayDeque<byte[]> freeBuffers = new ArrayDeque<>();
@@ -81,7 +82,7 @@ public final class DumpUpload extends OutputStream {
       ExecutorService executor,
       DumpKey key,
       DumpMetadata metadata,
-      Runnable onStored) {
+      Consumer<StoredDump> onStored) {
     this.s3 = s3;
     this.settings = settings;
     this.executor = executor;
@@ -164,9 +165,11 @@ public final class DumpUpload extends OutputStream {
     state = State.COMPLETED;
     freeBuffers.clear();
     buffer = null;
-    onStored.run();
-    return new StoredDump(
-        key, objectKey, total, hex, Instant.now(), DumpMetadata.fromUserMetadata(metadata));
+    StoredDump stored =
+        new StoredDump(
+            key, objectKey, total, hex, Instant.now(), DumpMetadata.fromUserMetadata(metadata));
+    onStored.accept(stored);
+    return stored;
   }
 
   /** Abandons the upload and removes its parts. Idempotent; no-op after {@link #complete()}. */

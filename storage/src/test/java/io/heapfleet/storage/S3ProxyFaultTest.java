@@ -133,6 +133,90 @@ class S3ProxyFaultTest {
   }
 
   @Test
+  void seriesCostsTwoRequestsWhateverItsLength() throws Exception {
+    try (DumpStore store = DumpStore.create(viaWire())) {
+      List<StoredDump> stored = new java.util.ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        long size = i == 2 ? PART + 100 : 1000 + i; // one multipart dump (checksum sidecar)
+        stored.add(
+            store.upload(
+                DumpKey.of("c", "s", "many", T0.plusSeconds(60L * i), DumpFormat.GZIP),
+                TestStreams.random(10 + i, size),
+                new DumpMetadata(
+                    "17.0.15 (Temurin)", 1000L * i, -1, java.time.Duration.ofMillis(i))));
+      }
+
+      wire.clear();
+      List<StoredDump> series = store.series("many");
+      assertThat(requestLines(wire.lines())).hasSize(2); // index marker GET + one listing
+      assertThat(series)
+          .extracting(StoredDump::sha256)
+          .containsExactlyElementsOf(stored.stream().map(StoredDump::sha256).toList());
+      assertThat(series)
+          .extracting(d -> d.metadata().heapUsedBytes())
+          .containsExactly(0L, 1000L, 2000L, 3000L);
+      assertThat(series)
+          .allSatisfy(d -> assertThat(d.metadata().jvm()).isEqualTo("17.0.15 (Temurin)"));
+      // the same answer the HEADs give
+      assertThat(series)
+          .usingRecursiveFieldByFieldElementComparatorIgnoringFields("lastModified")
+          .containsExactlyElementsOf(series.stream().map(d -> store.head(d.key())).toList());
+
+      // A dump the marker does not describe (written by another tool): found, with a HEAD.
+      DumpKey foreign = DumpKey.of("c", "s", "many", T0.plusSeconds(600), DumpFormat.GZIP);
+      store
+          .client()
+          .putObject(
+              b ->
+                  b.bucket(s3.bucket())
+                      .key(foreign.toKey(store.settings().prefix()))
+                      .metadata(
+                          java.util.Map.of("heapfleet-sha256", "ab", "heapfleet-heap-used", "7")),
+              software.amazon.awssdk.core.sync.RequestBody.fromString("x"));
+      wire.clear();
+      StoredDump last = store.series("many").get(4);
+      assertThat(last.sha256()).isEqualTo("ab");
+      assertThat(last.metadata().heapUsedBytes()).isEqualTo(7);
+      assertThat(requestLines(wire.lines()))
+          .hasSize(3)
+          .anyMatch(l -> l.startsWith("HEAD ") && l.contains("20261122T011000Z"));
+
+      // Retention drops deleted dumps from the marker too.
+      store.applyRetention("many", RetentionPolicy.keepNewest(2), T0);
+      String marker =
+          store
+              .client()
+              .getObjectAsBytes(
+                  b -> b.bucket(s3.bucket()).key(store.settings().prefix() + "/_tasks/many"))
+              .asUtf8String();
+      assertThat(marker).startsWith("c/s/many\n").doesNotContain("20261122T010000Z.hprof.gz");
+      assertThat(marker).contains("20261122T010300Z.hprof.gz heapfleet-");
+      assertThat(store.series("many")).hasSize(2);
+    }
+  }
+
+  @Test
+  void aMarkerWithThePathOnlyStillWorks() throws Exception {
+    try (DumpStore store = DumpStore.create(viaWire())) {
+      StoredDump d = store.upload(key("old"), TestStreams.random(20, 500), DumpMetadata.unknown());
+      store
+          .client()
+          .putObject(
+              b -> b.bucket(s3.bucket()).key(store.settings().prefix() + "/_tasks/old"),
+              software.amazon.awssdk.core.sync.RequestBody.fromString("c/s/old\n"));
+      assertThat(store.findTask("old")).contains(new TaskRef("c", "s", "old"));
+      assertThat(store.series("old"))
+          .singleElement()
+          .extracting(StoredDump::sha256)
+          .isEqualTo(d.sha256());
+    }
+  }
+
+  static List<String> requestLines(List<String> lines) {
+    return lines.stream().filter(l -> l.matches("^(GET|PUT|POST|HEAD|DELETE) /.*")).toList();
+  }
+
+  @Test
   void partsGoUnsignedOverHttpButHeadersStaySigned() throws Exception {
     wire.clear();
     try (DumpStore store = DumpStore.create(viaWire())) {

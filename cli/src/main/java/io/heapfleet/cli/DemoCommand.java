@@ -1,12 +1,14 @@
 package io.heapfleet.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.heapfleet.analysis.retainer.GrowingOwner;
 import io.heapfleet.cli.demo.CollectorApi;
 import io.heapfleet.cli.demo.DemoFleet;
 import io.heapfleet.cli.demo.DemoTask;
 import io.heapfleet.cli.demo.DurationParser;
 import io.heapfleet.cli.demo.FleetVerdict;
 import io.heapfleet.cli.demo.ProjectLayout;
+import io.heapfleet.cli.demo.TrendOwnersJson;
 import io.heapfleet.cli.report.LeakReport;
 import io.heapfleet.cli.report.TaskReport;
 import java.io.IOException;
@@ -291,8 +293,12 @@ final class DemoCommand implements Callable<Integer> {
       throws IOException, InterruptedException {
     CollectorApi api = fleet.api();
     List<FleetVerdict.TaskVerdict> verdicts = new ArrayList<>();
+    Map<String, JsonNode> trends = new HashMap<>();
     for (CollectorApi.Task t : tasks) {
       JsonNode trend = api.trend(t.taskId()).orElse(null);
+      if (trend != null) {
+        trends.put(t.taskId(), trend);
+      }
       if (trend == null) {
         verdicts.add(
             new FleetVerdict.TaskVerdict(
@@ -340,9 +346,19 @@ final class DemoCommand implements Callable<Integer> {
             report);
     // What grows fastest is often a JDK type (byte[] inside a Cart); the class to fix is the
     // application class that holds it, as the report's retainer analysis measured.
+    // The collector's deep analysis gives the owners in the trend (suspects' owner/path); until it
+    // has finished, the report's retainer paths stand in for the task the report is about.
     List<FleetVerdict.TaskVerdict> named = new ArrayList<>();
     for (FleetVerdict.TaskVerdict v : verdicts) {
-      if (v.task().equals(subject) && v.topSuspect() != null) {
+      JsonNode trend = trends.get(v.task());
+      List<GrowingOwner> owners =
+          trend == null || !v.leaking()
+              ? List.of()
+              : TrendOwnersJson.rank(
+                  trend, v.task().equals(subject) ? facts.retainerPaths() : List.of());
+      if (!owners.isEmpty()) {
+        v = v.withOwner(owners.get(0).owner(), TrendOwnersJson.line(owners.get(0)));
+      } else if (v.task().equals(subject) && v.topSuspect() != null) {
         String top = v.topSuspect();
         String owner =
             facts.retainerPaths().stream()

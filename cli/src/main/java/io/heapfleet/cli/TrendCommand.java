@@ -7,6 +7,8 @@ import io.heapfleet.analysis.json.AnalysisJson;
 import io.heapfleet.analysis.report.Format;
 import io.heapfleet.analysis.report.Markdown;
 import io.heapfleet.analysis.retainer.DeepOptions;
+import io.heapfleet.analysis.retainer.GrowingOwner;
+import io.heapfleet.analysis.retainer.OwnerRanking;
 import io.heapfleet.analysis.retainer.SuspectOwner;
 import io.heapfleet.analysis.retainer.TrendOwners;
 import io.heapfleet.analysis.trend.Assessment;
@@ -45,7 +47,9 @@ import picocli.CommandLine.Parameters;
       "DUMP may also be a stored histogram JSON (histo --format json).",
       "With --deep the newest DUMP (a dump, not a JSON) is also analysed deeply: each top",
       "suspect gains its owner (the class that holds it), the bytes that owner retains and",
-      "the retainer path from a GC root (see heapfleet retainers).",
+      "the retainer path from a GC root (see heapfleet retainers), and the growth is also",
+      "attributed to owners: when byte[] grows inside Cart objects kept in a static map, the",
+      "verdict names Cart and the map first, with the growth of byte[] and Cart added up.",
       ""
     },
     footer = {
@@ -147,7 +151,15 @@ final class TrendCommand implements Callable<Integer> {
 
   private static void printText(
       PrintWriter out, TrendResult t, Path latest, Map<String, SuspectOwner> owners) {
-    out.println(t.assessment().json().toUpperCase(Locale.ROOT) + ": " + t.reason());
+    List<GrowingOwner> ranked = OwnerRanking.rank(t, owners);
+    String verdict = t.assessment().json().toUpperCase(Locale.ROOT) + ": ";
+    if (t.assessment() == Assessment.LEAKING && !ranked.isEmpty()) {
+      // Owner first: what to fix is the class that holds the growing objects, and its holder.
+      out.println(verdict + ranked.get(0).headline());
+      out.println("  " + t.reason());
+    } else {
+      out.println(verdict + t.reason());
+    }
     int n = t.snapshots().size();
     Duration span =
         n > 1
@@ -164,6 +176,21 @@ final class TrendCommand implements Callable<Integer> {
     String recent = RecentGrowthText.of(t);
     if (!recent.isEmpty()) {
       out.println("      " + recent);
+    }
+    if (!ranked.isEmpty()) {
+      out.printf("%nGrowth by owner (newest dump analysed deeply):%n");
+      out.printf(
+          "%3s  %11s  %13s  %s%n", "#", "per hour", "owner retains", "owner (growing classes)");
+      int rank = 1;
+      for (GrowingOwner g : ranked.subList(0, Math.min(10, ranked.size()))) {
+        out.printf(
+            "%3d  %11s  %13s  %s (%s)%n",
+            rank++,
+            Format.signedBytes(g.bytesPerHour()),
+            Format.bytes(g.retainedBytes()),
+            g.heldBy(),
+            String.join(", ", g.classes().stream().map(GrowingOwner::shortName).toList()));
+      }
     }
     List<Suspect> shown = t.suspects().subList(0, Math.min(10, t.suspects().size()));
     if (!shown.isEmpty()) {
@@ -198,7 +225,11 @@ final class TrendCommand implements Callable<Integer> {
         }
       }
     }
-    if (t.assessment() == Assessment.LEAKING && !t.suspects().isEmpty()) {
+    if (t.assessment() == Assessment.LEAKING && !ranked.isEmpty()) {
+      out.printf(
+          "%nNext: heapfleet retainers %s --class '%s'   (what holds the owner, in detail)%n",
+          latest, ranked.get(0).owner());
+    } else if (t.assessment() == Assessment.LEAKING && !t.suspects().isEmpty()) {
       out.printf(
           "%nNext: heapfleet retainers %s --class '%s'   (who holds them)%n",
           latest, t.suspects().get(0).className());

@@ -75,15 +75,31 @@ class DeepTrendDiffCommandTest {
         .contains(ORDER + ".payload")
         .contains("\"owner\": \"" + DeepTrendDiffCommandTest.class.getName() + "\"");
 
+    // Owner first: byte[] grows fastest, but the growth is the Orders' and the static list's.
+    String holder = "static " + DeepTrendDiffCommandTest.class.getName() + ".ORDERS";
+    assertThat(json.out)
+        .contains("\"owners\": [")
+        .contains("\"owner\": \"" + ORDER + "\",\n      \"holder\": \"" + holder + "\"");
+    assertThat(json.out.indexOf("\"owners\": [")).isLessThan(json.out.indexOf("\"suspects\": ["));
+
     CliRun text = CliRun.run(args("trend", "--deep"));
     assertThat(text.exitCode).as(text.toString()).isZero();
+    assertThat(text.out.lines().findFirst().orElseThrow())
+        .startsWith("LEAKING: " + ORDER + " held by " + holder + ": +")
+        .endsWith("(byte[], " + ORDER.substring(ORDER.lastIndexOf('.') + 1) + ")");
     assertThat(text.out)
+        .contains("Growth by owner (newest dump analysed deeply):")
         .contains("Who holds them (newest dump):")
-        .contains("byte[]: held by " + ORDER + ", retaining ");
+        .contains("byte[]: held by " + ORDER + ", retaining ")
+        .contains("Next: heapfleet retainers " + dumps[2] + " --class '" + ORDER + "'");
 
     CliRun md = CliRun.run(args("trend", "--deep", "--format", "md"));
     assertThat(md.exitCode).as(md.toString()).isZero();
-    assertThat(md.out).contains("### Who holds them").contains("held by `" + ORDER + "`");
+    assertThat(md.out)
+        .contains("### Who holds them")
+        .contains("held by `" + ORDER + "`")
+        .contains("**`" + ORDER + "` held by `" + holder + "`: +")
+        .contains("### Growth by owner");
 
     // Without --deep: no owner fields at all.
     CliRun plain = CliRun.run(args("trend", "--format", "json"));

@@ -24,7 +24,9 @@ public record FleetVerdict(List<TaskVerdict> tasks, Path report) {
   /**
    * One task's verdict.
    *
-   * @param topSuspect the trend's first suspect class, or {@code null} when nothing grows
+   * @param topSuspect the class to look at first: for a leaking task whose owners are known, the
+   *     owner of what grows (e.g. {@code com.acme.cart.Cart}, not {@code byte[]}); else the trend's
+   *     first suspect class; {@code null} when nothing grows
    * @param growing the top growing classes (for the text output), biggest first
    * @param recentHeapBytesPerHour the trend's heap slope over the latest dumps
    * @param plateau when the heap grew during warm-up and has been flat since, else {@code null}
@@ -68,6 +70,22 @@ public record FleetVerdict(List<TaskVerdict> tasks, Path report) {
      */
     public double shownBytesPerHour() {
       return leaking() ? heapBytesPerHour : recentHeapBytesPerHour;
+    }
+
+    /**
+     * This verdict naming {@code owner} (the class that holds what grows) as top suspect, and
+     * {@code line} (owner, holder, growth, classes) as the only entry of the text's growing column.
+     */
+    public TaskVerdict withOwner(String owner, String line) {
+      return new TaskVerdict(
+          task,
+          assessment,
+          heapBytesPerHour,
+          owner,
+          List.of(line),
+          snapshots,
+          recentHeapBytesPerHour,
+          plateau);
     }
 
     /** This verdict with {@code suspect} as top suspect, described as {@code how} in the text. */
@@ -161,7 +179,7 @@ public record FleetVerdict(List<TaskVerdict> tasks, Path report) {
             "TASK",
             "VERDICT",
             "GROWTH",
-            "TOP GROWING CLASSES"));
+            "TOP SUSPECT (OWNER FIRST WHEN KNOWN)"));
     for (TaskVerdict t : tasks) {
       String classes =
           t.leaking() && !t.growing().isEmpty()

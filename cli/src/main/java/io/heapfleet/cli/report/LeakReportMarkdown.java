@@ -1,5 +1,11 @@
 package io.heapfleet.cli.report;
 
+import io.heapfleet.analysis.retainer.GrowingOwner;
+import io.heapfleet.analysis.retainer.OwnerRanking;
+import io.heapfleet.analysis.retainer.SuspectOwner;
+import io.heapfleet.analysis.trend.Assessment;
+import io.heapfleet.analysis.trend.Suspect;
+import io.heapfleet.analysis.trend.TrendResult;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -90,6 +96,10 @@ public final class LeakReportMarkdown {
     }
     if (!r.growing().isEmpty() || r.assessmentReason().isPresent()) {
       md.append("**Findings**:\n");
+      List<GrowingOwner> owners = owners(r);
+      if (!owners.isEmpty()) {
+        md.append("- Owner first: ").append(headline(owners.get(0))).append('\n');
+      }
       r.assessmentReason().ifPresent(s -> md.append("- Trend: ").append(s).append('\n'));
       if (!r.growing().isEmpty()) {
         LeakReport.Growth g = r.growing().get(0);
@@ -132,7 +142,12 @@ public final class LeakReportMarkdown {
     if (r.snapshots().size() != 1) {
       s.append('s');
     }
-    if (!r.growing().isEmpty() && !"stable".equals(a)) {
+    List<GrowingOwner> owners = owners(r);
+    if (!owners.isEmpty() && !"stable".equals(a)) {
+      // Owner first: what to fix is the class holding what grows, and what holds it.
+      GrowingOwner top = owners.get(0);
+      s.append("; ").append(headline(top));
+    } else if (!r.growing().isEmpty() && !"stable".equals(a)) {
       String top = r.growing().get(0).className();
       s.append("; the fastest growing class is `").append(top).append('`');
       r.retainerPaths().stream()
@@ -283,6 +298,50 @@ public final class LeakReportMarkdown {
     md.append("The same analysis again, from the same dumps:\n\n```bash\n");
     r.reproduce().forEach(c -> md.append(c).append('\n'));
     md.append("```\n");
+  }
+
+  /**
+   * The growing classes attributed to the classes that hold them ({@link OwnerRanking}), from the
+   * report's growth rates and retainer paths; empty without rates or owners.
+   */
+  static List<GrowingOwner> owners(LeakReport r) {
+    List<Suspect> suspects = new java.util.ArrayList<>();
+    for (LeakReport.Growth g : r.growing()) {
+      if (g.bytesPerHour().isPresent()) {
+        double rate = g.bytesPerHour().getAsDouble();
+        suspects.add(
+            new Suspect(
+                g.className(), rate, 0, 0, 0, 0, 0, 0, 0, g.steady(), 0, g.instancesDelta()));
+      }
+    }
+    java.util.Map<String, SuspectOwner> owners = new java.util.HashMap<>();
+    for (LeakReport.RetainerPath p : r.retainerPaths()) {
+      p.owner()
+          .ifPresent(
+              o ->
+                  owners.putIfAbsent(
+                      p.className(),
+                      new SuspectOwner(p.className(), o, p.retainedBytes().orElse(0), p.steps())));
+    }
+    if (suspects.isEmpty() || owners.isEmpty()) {
+      return List.of();
+    }
+    return OwnerRanking.rank(
+        new TrendResult(Assessment.LEAKING, "", 0, 0, List.of(), suspects), owners);
+  }
+
+  /** {@code `Cart` held by `static CartStore.CARTS` grows +898.0 MB/hour (`byte[]`, `Cart`)}. */
+  static String headline(GrowingOwner g) {
+    return "`"
+        + g.owner()
+        + "`"
+        + (g.holder() == null ? "" : " held by `" + g.holder() + "`")
+        + " grows "
+        + mbPerHour(g.bytesPerHour())
+        + " ("
+        + String.join(
+            ", ", g.classes().stream().map(c -> "`" + GrowingOwner.shortName(c) + "`").toList())
+        + ")";
   }
 
   static String mb(long bytes) {

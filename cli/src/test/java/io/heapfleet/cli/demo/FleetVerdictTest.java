@@ -70,6 +70,54 @@ class FleetVerdictTest {
                 + ",\"flatSince\":\"2026-11-22T03:35:40.123Z\",\"topSuspect\":null}");
   }
 
+  @Test
+  void aLeakingTaskWithAKnownOwnerNamesTheOwnerAndItsHolderFirst() throws Exception {
+    var trend =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(
+                "{\"suspects\": ["
+                    + "{\"class\": \"byte[]\", \"bytesPerHour\": 838860800, \"steady\": true,"
+                    + " \"owner\": \"com.acme.cart.Cart\", \"retainedBytes\": 9000000, \"path\":"
+                    + " [\"static com.acme.cart.CartStore.CARTS\", \"com.acme.cart.Cart.sessionSnapshot\","
+                    + " \"byte[]\"]},"
+                    + "{\"class\": \"com.acme.cart.Cart\", \"bytesPerHour\": 104857600,"
+                    + " \"steady\": true, \"owner\": \"com.acme.cart.CartStore\", \"path\":"
+                    + " [\"static com.acme.cart.CartStore.CARTS\", \"com.acme.cart.Cart\"]},"
+                    + "{\"class\": \"java.lang.Object[]\", \"bytesPerHour\": 1000}]}");
+    var owners = TrendOwnersJson.rank(trend, List.of());
+    assertThat(owners).hasSize(1);
+    String line = TrendOwnersJson.line(owners.get(0));
+    assertThat(line)
+        .isEqualTo(
+            "com.acme.cart.Cart held by static com.acme.cart.CartStore.CARTS: +900.0 MB/h"
+                + " (byte[], Cart)");
+    FleetVerdict v =
+        new FleetVerdict(
+            List.of(
+                new FleetVerdict.TaskVerdict(
+                        "orders-1", "leaking", 900 * MB, "byte[]", List.of("byte[]"), 6)
+                    .withOwner(owners.get(0).owner(), line)),
+            null);
+    assertThat(v.toJson()).contains("\"topSuspect\":\"com.acme.cart.Cart\"");
+    assertThat(line(v.toText(), "orders-1")).endsWith(line);
+    // Without owners in the trend, the report's retainer paths stand in.
+    var stripped =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(
+                "{\"suspects\": [{\"class\": \"byte[]\", \"bytesPerHour\": 5, \"steady\": true}]}");
+    var fallback =
+        TrendOwnersJson.rank(
+            stripped,
+            List.of(
+                new io.heapfleet.cli.report.LeakReport.RetainerPath(
+                    "byte[]",
+                    java.util.Optional.of("com.acme.cart.Cart"),
+                    List.of(
+                        "static com.acme.cart.CartStore.CARTS", "com.acme.cart.Cart.x", "byte[]"),
+                    java.util.OptionalLong.empty())));
+    assertThat(fallback.get(0).holder()).isEqualTo("static com.acme.cart.CartStore.CARTS");
+  }
+
   private static String line(String text, String task) {
     return text.lines().filter(l -> l.contains(task)).findFirst().orElseThrow();
   }

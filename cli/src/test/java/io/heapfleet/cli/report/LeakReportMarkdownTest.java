@@ -63,6 +63,56 @@ class LeakReportMarkdownTest {
   }
 
   @Test
+  void theOwnerOfWhatGrowsAndItsHolderAreNamedFirst() {
+    double mbh = 1 << 20;
+    List<String> path =
+        List.of(
+            "static com.acme.cart.CartStore.CARTS",
+            "java.util.concurrent.ConcurrentHashMap.table",
+            "java.util.concurrent.ConcurrentHashMap$Node[][3]",
+            "java.util.concurrent.ConcurrentHashMap$Node.val",
+            "com.acme.cart.Cart.sessionSnapshot",
+            "byte[]");
+    LeakReport r =
+        new LeakReport(
+            "orders-1",
+            Optional.empty(),
+            Optional.empty(),
+            T0.plusSeconds(7200),
+            List.of(snap(0, 100L << 20), snap(30, 110L << 20), snap(60, 120L << 20)),
+            Optional.of("leaking"),
+            Optional.of("byte[] grew in 2 of 2 intervals"),
+            OptionalDouble.of(900 * mbh),
+            List.of(
+                new LeakReport.Growth(
+                    "byte[]", 5000, 20L << 20, OptionalDouble.of(800 * mbh), true),
+                new LeakReport.Growth(
+                    "com.acme.cart.Cart", 5000, 1L << 20, OptionalDouble.of(98 * mbh), true)),
+            List.of(),
+            List.of(
+                new LeakReport.RetainerPath(
+                    "byte[]", Optional.of("com.acme.cart.Cart"), path, OptionalLong.of(30L << 20)),
+                new LeakReport.RetainerPath(
+                    "com.acme.cart.Cart",
+                    Optional.of("com.acme.cart.CartStore"),
+                    path.subList(0, 4),
+                    OptionalLong.of(31L << 20))),
+            List.of());
+    String md = LeakReportMarkdown.render(r);
+    String owner =
+        "`com.acme.cart.Cart` held by `static com.acme.cart.CartStore.CARTS` grows"
+            + " +898.0 MB/hour (`byte[]`, `Cart`)";
+    assertThat(md)
+        .contains(
+            "**TL;DR**: The heap of `orders-1` keeps growing (+900.0 MB/hour) over 3"
+                + " snapshots; "
+                + owner
+                + ".")
+        .contains("- Owner first: " + owner + "\n");
+    assertThat(md.indexOf("- Owner first:")).isLessThan(md.indexOf("- Trend:"));
+  }
+
+  @Test
   void sectionsWithoutFactsAreLeftOut() {
     LeakReport r =
         new LeakReport(

@@ -226,6 +226,45 @@ class ParallelGzipTest {
     assertNoGunzipThreads();
   }
 
+  /**
+   * Seeded mutants of a chunked file (small blocks, so a few hundred members) read in parallel:
+   * each either reads or fails with an {@link HprofFormatException} naming an offset; never another
+   * exception, a hang, or a thread left running. Bounded to 3 s.
+   */
+  @Test
+  void mutatedChunkedFilesFailCleanly() throws Exception {
+    byte[] chunked = Compression.chunkedGzip(SyntheticDumps.everyRecordType(8).bytes(), 64);
+    Random random = new Random(20261122);
+    Path file = dir.resolve("mutant.hprof.gz");
+    long deadline = System.nanoTime() + 3_000_000_000L;
+    int cases = 0;
+    int failures = 0;
+    while (System.nanoTime() < deadline && cases < 5_000) {
+      byte[] mutant = chunked.clone();
+      for (int edits = 1 + random.nextInt(3); edits > 0; edits--) {
+        int at = random.nextInt(mutant.length);
+        switch (random.nextInt(3)) {
+          case 0 -> mutant[at] ^= (byte) (1 << random.nextInt(8));
+          case 1 -> mutant[at] = (byte) random.nextInt(256);
+          default -> mutant = Arrays.copyOf(mutant, Math.max(40, at));
+        }
+      }
+      Files.write(file, mutant);
+      cases++;
+      try {
+        withThreads("2", () -> ClassHistograms.of(file));
+      } catch (HprofFormatException expected) {
+        failures++;
+        assertThat(expected.getMessage()).contains("offset");
+      }
+      if (cases % 100 == 0) {
+        assertNoGunzipThreads();
+      }
+    }
+    assertThat(cases).isGreaterThan(20);
+    assertThat(failures).isPositive();
+  }
+
   // ---- helpers ----
 
   /** Start, end and decompressed size of every member, found by inflating one after another. */

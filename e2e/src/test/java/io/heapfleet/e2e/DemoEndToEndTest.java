@@ -40,6 +40,7 @@ import org.openqa.selenium.WebElement;
 class DemoEndToEndTest {
   static final String LEAKING_TASK = "orders-1";
   static final String LEAKING_CLASS_PREFIX = "com.acme.";
+  static final String LEAKING_OWNER = "com.acme.cart.Cart";
 
   private DemoRun demo;
   private JsonNode verdict;
@@ -75,6 +76,8 @@ class DemoEndToEndTest {
     assertThat(leak.path("assessment").asText()).as(verdict.toString()).isEqualTo("leaking");
     assertThat(leak.path("heapBytesPerHour").asDouble()).isPositive();
     assertThat(leak.path("topSuspect").asText()).startsWith(LEAKING_CLASS_PREFIX);
+    // Owner first: byte[] grows fastest, but the class named is the Cart that holds it.
+    assertThat(leak.path("topSuspect").asText()).as(verdict.toString()).isEqualTo(LEAKING_OWNER);
     assertThat(byTask.get("orders-2").path("assessment").asText())
         .as(verdict.toString())
         .isEqualTo("stable");

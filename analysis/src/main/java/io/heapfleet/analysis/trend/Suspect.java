@@ -11,8 +11,9 @@ package io.heapfleet.analysis.trend;
  * @param growingSteps in how many of the intervals between consecutive dumps it grew
  * @param steps number of intervals (dumps − 1)
  * @param r2 R² of the linear fit of its bytes over time
- * @param bytesPerStep slope × the mean interval between dumps: growth per dump
- * @param instancesPerStep instance growth per dump
+ * @param bytesPerStep growth per dump: slope of a linear fit of its bytes over the dumps' positions
+ *     in the series (0, 1, 2, …), so uneven spacing in time does not distort it
+ * @param instancesPerStep instance growth per dump, fitted the same way
  * @param steady whether it meets the leak rule (see {@link TrendAnalysis})
  * @param currentBytes shallow bytes in the latest dump
  * @param currentInstances instances in the latest dump

@@ -71,7 +71,13 @@ public final class TrendAnalysis {
       snapshots.add(new Snapshot(h.timestamp(), h.shallowBytes(), h.instances()));
       heap[i] = h.shallowBytes();
     }
-    double stepHours = n > 1 ? span / (n - 1) : 0;
+    // Growth "per dump" is read off a fit over the dump's position in the series, not time × the
+    // mean interval: dumps are rarely evenly spaced, and a class that gains 5,000 objects between
+    // every pair of dumps should read +5,000 per dump whatever the clock did.
+    double[] position = new double[n];
+    for (int i = 0; i < n; i++) {
+      position[i] = i;
+    }
 
     // Per class series; a class absent from a dump has zero there.
     Map<String, double[][]> perClass = new HashMap<>();
@@ -103,8 +109,8 @@ public final class TrendAnalysis {
               bytes.growingSteps(),
               bytes.steps(),
               bytes.r2(),
-              bytes.slope() * stepHours,
-              instances.slope() * stepHours,
+              Series.slope(position, e.getValue()[0], 0, n),
+              Series.slope(position, e.getValue()[1], 0, n),
               steady,
               (long) e.getValue()[0][n - 1],
               (long) e.getValue()[1][n - 1]);

@@ -12,10 +12,10 @@ import java.util.List;
  * with at least {@value TrendAnalysis#MIN_DUMPS} dumps; at least {@value #MIN_FLAT_DUMPS} dumps
  * from {@code k} on; none of them is more than a band above dump {@code k} (no new high: dips, as a
  * cache evicts or a GC runs, are fine), the band being {@code max(64 KB, 1% of the mean heap, 10%
- * of the series' range)}; and the heap rose from the first dump to dump {@code k} by more than the
- * band and more than it wobbles from {@code k} on (so fluctuation does not pass for warm-up).
- * Measured on the demo's cache task: 14.2, 24.2, 25.5, 19.4, 23.9, 23.9 MB is flat from the third
- * dump.
+ * of the series' range)}; and the heap rose from the first dump to dump {@code k} by at least twice
+ * the band, at least 5% of the mean heap, and more than it wobbles from {@code k} on (so
+ * fluctuation does not pass for warm-up). Measured on the demo's cache task: 14.2, 24.2, 25.5,
+ * 19.4, 23.9, 23.9 MB is flat from the third dump.
  */
 final class RecentGrowth {
   /** A plateau needs this many dumps (two intervals), the same minimum a trend needs. */
@@ -23,6 +23,12 @@ final class RecentGrowth {
 
   /** Share of the series' range the heap may wobble within and still count as flat. */
   static final double FLAT_SHARE_OF_RANGE = 0.1;
+
+  /** A warm-up worth naming rises by at least twice the band... */
+  static final double MIN_RISE_TO_BAND = 2;
+
+  /** ...and by at least 5% of the mean heap (a quiet heap's 85 KB in 2.6 MB is not warm-up). */
+  static final double MIN_RISE_SHARE = 0.05;
 
   private RecentGrowth() {}
 
@@ -53,7 +59,10 @@ final class RecentGrowth {
         hi = Math.max(hi, snapshots.get(i).shallowBytes());
       }
       double rise = level - snapshots.get(0).shallowBytes();
-      if (hi <= level + band && rise > band && rise > hi - lo) {
+      if (hi <= level + band
+          && rise >= MIN_RISE_TO_BAND * band
+          && rise >= MIN_RISE_SHARE * mean
+          && rise > hi - lo) {
         return k;
       }
     }

@@ -14,11 +14,11 @@ public final class RecentGrowthText {
   private RecentGrowthText() {}
 
   /**
-   * For a stable heap that levelled off: {@code "All of it during warm-up: the heap grew by 16.0
-   * MB, flat since 2026-11-22T03:35:40Z (+12.0 KB/hour over the last 4 dumps)."}; for another
-   * stable trend of at least {@value TrendAnalysis#MIN_DUMPS} dumps: {@code "Lately: +1.0 MB/hour
-   * over the last 3 dumps."}; for a leaking or too short trend an empty string (the overall growth
-   * is the figure that matters).
+   * For a stable heap that levelled off: {@code "All of it during warm-up: the heap grew by 13.8
+   * MB, then stayed within 18.5 MB – 24.3 MB: flat since 2026-11-22T05:35:39Z (4 dumps)."}; for
+   * another stable trend of at least {@value TrendAnalysis#MIN_DUMPS} dumps: {@code "Lately: +1.0
+   * MB/hour over the last 3 dumps."}; for a leaking or too short trend an empty string (the overall
+   * growth is the figure that matters).
    */
   public static String of(TrendResult t) {
     int n = t.snapshots().size();
@@ -26,16 +26,29 @@ public final class RecentGrowthText {
       return "";
     }
     int start = RecentGrowth.plateauStart(t.assessment(), t.snapshots());
-    String recent = Format.signedBytes(t.recentHeapBytesPerHour()) + "/hour over the last ";
     if (start < 0) {
-      return "Lately: " + recent + (n - RecentGrowth.laterHalf(n)) + " dumps.";
+      return "Lately: "
+          + Format.signedBytes(t.recentHeapBytesPerHour())
+          + "/hour over the last "
+          + (n - RecentGrowth.laterHalf(n))
+          + " dumps.";
+    }
+    // Over a plateau the slope of a few wobbling dumps is noise: say the range it stayed in.
+    long lo = Long.MAX_VALUE;
+    long hi = Long.MIN_VALUE;
+    for (Snapshot s : t.snapshots().subList(start, n)) {
+      lo = Math.min(lo, s.shallowBytes());
+      hi = Math.max(hi, s.shallowBytes());
     }
     return "All of it during warm-up: the heap grew by "
         + Format.bytes(t.warmUpBytes())
-        + ", flat since "
+        + ", then stayed within "
+        + Format.bytes(lo)
+        + " – "
+        + Format.bytes(hi)
+        + ": flat since "
         + time(t.snapshots().get(start).timestamp())
         + " ("
-        + recent
         + (n - start)
         + " dumps).";
   }

@@ -36,6 +36,25 @@ class RecentGrowthTest {
   }
 
   @Test
+  void secondDemoRunCacheIsFlatAndTheQuietTaskHasNoWarmUp() {
+    // 05:35 UTC run: orders-2 (plateau) and orders-3 (quiet, "fluctuation" in its reason).
+    List<Snapshot> cache =
+        series(11_029_216, 20_543_664, 25_529_344, 19_445_104, 20_495_224, 21_807_328);
+    assertThat(RecentGrowth.plateauStart(Assessment.STABLE, cache)).isEqualTo(2);
+    TrendResult t = new TrendResult(Assessment.STABLE, "r", 294e6, 0.2, cache, List.of());
+    assertThat(RecentGrowthText.of(t))
+        .isEqualTo(
+            "All of it during warm-up: the heap grew by 13.8 MB, then stayed within 18.5 MB –"
+                + " 24.3 MB: flat since 2026-11-22T05:24:22Z (4 dumps).");
+    List<Snapshot> quiet = series(2_629_104, 2_681_104, 2_714_224, 2_650_312, 2_681_680, 2_712_832);
+    assertThat(RecentGrowth.plateauStart(Assessment.STABLE, quiet)).isEqualTo(-1);
+    assertThat(
+            RecentGrowthText.of(
+                new TrendResult(Assessment.STABLE, "r", 2e6, 0.2, quiet, List.of())))
+        .startsWith("Lately: ");
+  }
+
+  @Test
   void fluctuationSteadyGrowthAndLeaksAreNoPlateau() {
     long mb = 1_048_576;
     List<Snapshot> noise = series(10 * mb, 12 * mb, 9 * mb, 11 * mb, 10 * mb, 21 * mb / 2);

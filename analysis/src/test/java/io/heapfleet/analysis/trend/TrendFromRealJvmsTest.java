@@ -80,7 +80,8 @@ class TrendFromRealJvmsTest {
     assertThat(RecentGrowthText.of(trend))
         .startsWith("All of it during warm-up: the heap grew by ")
         .contains("flat since " + RecentGrowthText.time(trend.snapshots().get(1).timestamp()))
-        .contains("over the last " + (DUMPS - 1) + " dumps");
+        .contains("then stayed within ")
+        .contains("(" + (DUMPS - 1) + " dumps).");
     assertThat(AnalysisJson.trendToString(trend))
         .contains("\"recentHeapBytesPerHour\": ")
         .contains("\"flatSince\": \"" + trend.snapshots().get(1).timestamp() + "\"")

@@ -6,6 +6,8 @@ import io.heapfleet.storage.DumpMetadata;
 import io.heapfleet.storage.DumpStore;
 import io.heapfleet.storage.DumpUpload;
 import io.heapfleet.storage.EmbeddedS3;
+import io.heapfleet.storage.S3Clients;
+import io.heapfleet.storage.S3Settings;
 import io.heapfleet.storage.StoredDump;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,13 +24,14 @@ import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
  * Upload throughput benchmark (not a test; run by {@code storage/bench/run.sh}): a stream of {@code
- * size} bytes uploaded with {@link DumpStore#upload} (length unknown, SHA-256 on the fly, parallel
- * parts, metadata copy at the end) against one plain single-threaded {@code putObject} of the same
- * file to the same in-process S3Proxy (filesystem store on local disk), plus the cost of just
- * reading the file. Prints MiB/s, the ratio, and peak heap / RSS of this JVM (which also hosts the
- * server).
+ * size} bytes uploaded with {@link DumpStore#openUpload} (length unknown, SHA-256 on the fly,
+ * parallel parts; checksum sidecar by default, and with the metadata self-copy) against one plain
+ * single-threaded {@code putObject} of the same file to the same in-process S3Proxy (filesystem
+ * store on local disk), plus the cost of just reading the file, and both again with the SDK's
+ * payload signing over http (the state before {@code UNSIGNED-PAYLOAD}). Prints MiB/s, the ratio,
+ * and peak heap / RSS of this JVM (which also hosts the server).
  *
- * <p>Arguments: {@code [sizeMiB=1024] [dir=target/bench] [partMiB=8] [partsInFlight=3] [rounds=2]}
+ * <p>Arguments: {@code [sizeMiB=1024] [dir=target/bench] [partMiB=16] [partsInFlight=3] [rounds=2]}
  */
 public final class UploadBenchmark {
   private UploadBenchmark() {}
@@ -36,7 +39,7 @@ public final class UploadBenchmark {
   public static void main(String[] args) throws Exception {
     long sizeMiB = args.length > 0 ? Long.parseLong(args[0]) : 1024;
     Path dir = Path.of(args.length > 1 ? args[1] : "target/bench");
-    int partMiB = args.length > 2 ? Integer.parseInt(args[2]) : 8;
+    int partMiB = args.length > 2 ? Integer.parseInt(args[2]) : 16;
     int inFlight = args.length > 3 ? Integer.parseInt(args[3]) : 3;
     int rounds = args.length > 4 ? Integer.parseInt(args[4]) : 2;
     long size = sizeMiB * 1024 * 1024;
@@ -67,53 +70,80 @@ public final class UploadBenchmark {
                     .withPrefix("bench")
                     .withPartSize(partMiB * 1024 * 1024)
                     .withPartsInFlight(inFlight));
-        DumpStore sidecarStore =
-            new DumpStore(store.client(), store.settings().withChecksumCopyLimit(0))) {
+        DumpStore copyStore =
+            new DumpStore(
+                store.client(), store.settings().withChecksumCopyLimit(S3Settings.MAX_COPY_SIZE))) {
       // Warm-up: JIT both paths on 64 MiB.
       Path warm = dir.resolve("warm.bin");
       writeIncompressible(warm, 64L << 20);
       putObject(store, warm, "warm/plain");
       streamUpload(store, warm, "warm");
+      streamUpload(copyStore, warm, "warm");
       Files.delete(warm);
 
-      double sumRatio = 0;
-      double sumSidecarRatio = 0;
+      double[] sum = new double[3];
       for (int round = 1; round <= rounds; round++) {
         double read = readOnly(source, size);
         double plain = putObject(store, source, "plain/round" + round);
-        double stream = streamUpload(store, source, "round" + round);
+        double sidecar = streamUpload(store, source, "sidecar" + round);
+        long sidecarWrite = lastTotalNanos - lastCompleteNanos;
+        long sidecarComplete = lastCompleteNanos;
+        double copy = streamUpload(copyStore, source, "copy" + round);
+        long copyComplete = lastCompleteNanos;
         double copySeconds = selfCopySeconds(store, lastKey);
-        long writeNanos = lastTotalNanos - lastCompleteNanos;
-        long completeNanos = lastCompleteNanos;
-        double sidecar = streamUpload(sidecarStore, source, "sidecar" + round);
-        sumSidecarRatio += sidecar / plain;
-        sumRatio += stream / plain;
+        // The same two uploads the way the SDK sends them over http by default (every body hashed
+        // again for its SigV4 payload signature): the state before UNSIGNED-PAYLOAD.
+        System.setProperty(S3Clients.SIGN_HTTP_PAYLOAD_PROPERTY, "true");
+        double signedPlain;
+        double signedSidecar;
+        try {
+          signedPlain = putObject(store, source, "plain/signed" + round);
+          signedSidecar = streamUpload(store, source, "signed" + round);
+        } finally {
+          System.clearProperty(S3Clients.SIGN_HTTP_PAYLOAD_PROPERTY);
+        }
+        sum[0] += sidecar / plain;
+        sum[1] += copy / plain;
+        sum[2] += signedSidecar / signedPlain;
         System.out.printf(
             Locale.ROOT,
-            "round %d: read file %7.1f MiB/s | plain putObject %7.1f MiB/s | DumpStore.upload"
-                + " %7.1f MiB/s | ratio %.2f%n"
-                + "         upload: %.1f s writing parts, %.1f s in complete() (last parts, server-side"
-                + " part concatenation, metadata copy); a metadata self-copy alone takes %.1f s%n"
-                + "         checksum in a sidecar instead (no copy): %7.1f MiB/s | ratio %.2f%n",
+            "round %d: read file %7.1f MiB/s%n"
+                + "  plain putObject, 1 thread                         %7.1f MiB/s%n"
+                + "  DumpStore upload, SHA-256 sidecar (default)       %7.1f MiB/s  ratio %.2f"
+                + "  (%.1f s writing parts, %.1f s in complete())%n"
+                + "  DumpStore upload, SHA-256 in metadata (self-copy) %7.1f MiB/s  ratio %.2f"
+                + "  (%.1f s in complete(); a self-copy alone takes %.1f s)%n"
+                + "  with SDK payload signing over http: plain %7.1f MiB/s, sidecar upload %7.1f"
+                + " MiB/s  ratio %.2f%n",
             round,
             read,
             plain,
-            stream,
-            stream / plain,
-            writeNanos / 1e9,
-            completeNanos / 1e9,
-            copySeconds,
             sidecar,
-            sidecar / plain);
+            sidecar / plain,
+            sidecarWrite / 1e9,
+            sidecarComplete / 1e9,
+            copy,
+            copy / plain,
+            copyComplete / 1e9,
+            copySeconds,
+            signedPlain,
+            signedSidecar,
+            signedSidecar / signedPlain);
         // Keep the disk from filling up across rounds.
-        String plainKey = "plain/round" + round;
-        store.client().deleteObject(b -> b.bucket("bench").key(plainKey));
+        for (String k : new String[] {"plain/round" + round, "plain/signed" + round}) {
+          store.client().deleteObject(b -> b.bucket("bench").key(k));
+        }
+        deleteTask(store, "sidecar" + round);
+        deleteTask(store, "copy" + round);
+        deleteTask(store, "signed" + round);
       }
       System.out.printf(
           Locale.ROOT,
-          "mean ratio vs plain putObject: %.2f (checksum in metadata), %.2f (checksum sidecar)%n",
-          sumRatio / rounds,
-          sumSidecarRatio / rounds);
+          "mean ratio vs plain putObject: %.2f (sidecar, default), %.2f (metadata self-copy),"
+              + " %.2f (sidecar, both with SDK payload signing)%n",
+          sum[0] / rounds,
+          sum[1] / rounds,
+          sum[2] / rounds);
     }
     System.out.printf(
         Locale.ROOT,
@@ -123,6 +153,17 @@ public final class UploadBenchmark {
         Runtime.getRuntime().maxMemory() >> 20,
         peakRss());
     deleteTree(s3dir);
+  }
+
+  static void deleteTask(DumpStore store, String task) {
+    var listed =
+        store
+            .client()
+            .listObjectsV2(b -> b.bucket("bench").prefix("bench/bench/bench/" + task + "/"))
+            .contents();
+    for (var o : listed) {
+      store.client().deleteObject(b -> b.bucket("bench").key(o.key()));
+    }
   }
 
   static double putObject(DumpStore store, Path file, String key) throws IOException {

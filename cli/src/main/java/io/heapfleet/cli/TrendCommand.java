@@ -180,12 +180,14 @@ final class TrendCommand implements Callable<Integer> {
     if (!ranked.isEmpty()) {
       out.printf("%nGrowth by owner (newest dump analysed deeply):%n");
       out.printf(
-          "%3s  %11s  %13s  %s%n", "#", "per hour", "owner retains", "owner (growing classes)");
+          "%3s  %-7s %11s  %13s  %s%n",
+          "#", "steady", "per hour", "owner retains", "owner (growing classes)");
       int rank = 1;
       for (GrowingOwner g : ranked.subList(0, Math.min(10, ranked.size()))) {
         out.printf(
-            "%3d  %11s  %13s  %s (%s)%n",
+            "%3d  %-7s %11s  %13s  %s (%s)%n",
             rank++,
+            g.steady() ? "yes" : "no",
             Format.signedBytes(g.bytesPerHour()),
             Format.bytes(g.retainedBytes()),
             g.heldBy(),

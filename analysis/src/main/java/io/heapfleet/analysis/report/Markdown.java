@@ -171,8 +171,8 @@ public final class Markdown {
       return;
     }
     md.append("### Growth by owner\n\n");
-    md.append("| # | Owner | Held by | Per hour | Owner retains | Growing classes |\n");
-    md.append("|---:|---|---|---:|---:|---|\n");
+    md.append("| # | Owner | Held by | Steady | Per hour | Owner retains | Growing classes |\n");
+    md.append("|---:|---|---|:---:|---:|---:|---|\n");
     int rank = 1;
     for (GrowingOwner g : ranked) {
       if (rank > 10) {
@@ -184,6 +184,8 @@ public final class Markdown {
           .append(code(g.owner()))
           .append(" | ")
           .append(g.holder() == null ? "" : code(g.holder()))
+          .append(" | ")
+          .append(g.steady() ? "yes" : "no")
           .append(" | ")
           .append(Format.signedBytes(g.bytesPerHour()))
           .append(" | ")

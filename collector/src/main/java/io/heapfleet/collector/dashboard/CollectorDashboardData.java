@@ -121,6 +121,8 @@ public class CollectorDashboardData implements DashboardData {
             suspects,
             links,
             owners.stream()
+                // Like the suspects table: when something grows steadily, drift is not shown.
+                .filter(g -> g.steady() || owners.stream().noneMatch(GrowingOwner::steady))
                 .map(
                     g ->
                         new TaskView.Owner(

@@ -16,11 +16,14 @@ module="$(cd "$here/.." && pwd)"
 root="$(cd "$module/.." && pwd)"
 
 size_mb=2300
+only=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --quick) size_mb=200; shift ;;
     --size-mb) size_mb="$2"; shift 2 ;;
-    *) echo "usage: $0 [--quick] [--size-mb N]" >&2; exit 2 ;;
+    # e.g. --only gunzip-chunked,histo-chunked-seq,histo-chunked (labels as in the results)
+    --only) only=",$2,"; shift 2 ;;
+    *) echo "usage: $0 [--quick] [--size-mb N] [--only LABEL,...]" >&2; exit 2 ;;
   esac
 done
 dir="${BENCH_DIR:-/tmp/heapfleet-bench}/${size_mb}mb"
@@ -55,6 +58,7 @@ results="$dir/results.txt"
 run() { # label heap mode file [extra JVM options]
   local label="$1" heap="$2" mode="$3" file="$4" line rss cpu
   shift 4
+  [[ -z "$only" || "$only" == *",$label,"* ]] || return 0
   line=$(/usr/bin/time -f 'RSS %M CPU %U %S' -o "$dir/time.txt" \
     java "-Xmx$heap" "$@" -cp "$cp" io.heapfleet.analysis.bench.Bench "$mode" "$file" | grep '^RESULT')
   rss=$(awk '/^RSS/ {print int($2/1024)}' "$dir/time.txt")
@@ -80,10 +84,11 @@ run histo-zst 128m histo "$dir/bench.hprof.zst"
 awk -v plain_bytes="$(stat -c %s "$plain")" -v cores="$(nproc)" -v load="$(cut -d' ' -f1 /proc/loadavg)" '
   { label=$1; r[label]=$7; s[label]=$6; m[label]=$NF; c[label]=$(NF-2); b[label]=$5 }
   function row(input, what, l, floor) {
+    if (!(l in r) || !(floor in r)) return;
     printf "| %s | %s | %.2f | %.0f | %.2f | %.0f | %d | %.0f%% |\n", input, what, s[l], r[l], c[l], b[l]/1e6/c[l], m[l], 100*r[l]/r[floor];
   }
   END {
-    best = r["histo"] > r["histo2"] ? "histo" : "histo2";
+    best = ("histo2" in r && (!("histo" in r) || r["histo2"] > r["histo"])) ? "histo2" : "histo";
     printf "Dump: %.2f GB uncompressed HPROF; %d cores; load average %s at the end\n\n", plain_bytes/1e9, cores, load;
     print "| Input | Measurement | Wall (s) | MB/s of input | CPU (s) | MB per CPU-s | Peak RSS (MB) | vs its floor |";
     print "|---|---|---:|---:|---:|---:|---:|---:|";
@@ -98,6 +103,6 @@ awk -v plain_bytes="$(stat -c %s "$plain")" -v cores="$(nproc)" -v load="$(cut -
     row("HotSpot -gz=1 (chunked)", sprintf("heapfleet histo, parallel gunzip (%d threads)", cores), "histo-chunked", "gunzip-chunked");
     row(".hprof.zst (zstd -1)", "unzstd floor", "unzstd", "unzstd");
     row(".hprof.zst (zstd -1)", "heapfleet histo", "histo-zst", "unzstd");
-    printf "\nchunked gzip: parallel %.2fx the sequential histo, %.2fx the single-threaded gunzip floor\n", r["histo-chunked"]/r["histo-chunked-seq"], r["histo-chunked"]/r["gunzip-chunked"];
-    printf "\nhisto vs Shark: %.1fx faster (wall), %.1fx less CPU, %.1fx less peak RSS\n", r[best]/r["shark"], c["shark"]/c[best], m["shark"]/m[best];
+    if ("histo-chunked" in r && "histo-chunked-seq" in r && "gunzip-chunked" in r) printf "\nchunked gzip: parallel %.2fx the sequential histo, %.2fx the single-threaded gunzip floor\n", r["histo-chunked"]/r["histo-chunked-seq"], r["histo-chunked"]/r["gunzip-chunked"];
+    if (best in r && "shark" in r) printf "\nhisto vs Shark: %.1fx faster (wall), %.1fx less CPU, %.1fx less peak RSS\n", r[best]/r["shark"], c["shark"]/c[best], m["shark"]/m[best];
   }' "$results" | tee "$dir/table.md"

@@ -61,54 +61,7 @@ public final class HourlyToken {
     }
     StringBuilder sb = new StringBuilder(64 + scope.length());
     sb.append("{\"date\":\"").append(ISO_MILLIS.format(hourStart)).append("\",\"value\":\"");
-    appendJsonString(sb, scope);
+    JsonStrings.appendEscaped(sb, scope);
     return sb.append("\"}").toString();
-  }
-
-  /** Escapes like ECMAScript's JSON.stringify: quotes, backslash, control characters. */
-  private static void appendJsonString(StringBuilder sb, String s) {
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"':
-          sb.append("\\\"");
-          break;
-        case '\\':
-          sb.append("\\\\");
-          break;
-        case '\b':
-          sb.append("\\b");
-          break;
-        case '\f':
-          sb.append("\\f");
-          break;
-        case '\n':
-          sb.append("\\n");
-          break;
-        case '\r':
-          sb.append("\\r");
-          break;
-        case '\t':
-          sb.append("\\t");
-          break;
-        default:
-          if (c < 0x20 || isLoneSurrogate(s, i)) {
-            sb.append(String.format("\\u%04x", (int) c));
-          } else {
-            sb.append(c);
-          }
-      }
-    }
-  }
-
-  private static boolean isLoneSurrogate(String s, int i) {
-    char c = s.charAt(i);
-    if (Character.isHighSurrogate(c)) {
-      return i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1));
-    }
-    if (Character.isLowSurrogate(c)) {
-      return i == 0 || !Character.isHighSurrogate(s.charAt(i - 1));
-    }
-    return false;
   }
 }

@@ -2,8 +2,6 @@ package io.heapfleet.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.management.HotSpotDiagnosticMXBean;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,26 +29,21 @@ class DeepTrendDiffCommandTest {
   @BeforeAll
   static void takeDumps() throws Exception {
     dir = Files.createTempDirectory("heapfleet-deep-cli");
-    HotSpotDiagnosticMXBean bean =
-        ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
-    for (int i = 0; i < dumps.length; i++) {
-      for (int k = 0; k < 1000; k++) {
-        ORDERS.add(new Order());
-      }
-      dumps[i] = dir.resolve("dump-" + i + ".hprof");
-      bean.dumpHeap(dumps[i].toString(), true);
-      Thread.sleep(1100); // distinct dump time stamps
-    }
+    dumps =
+        SelfDumps.take(
+            dir,
+            3,
+            () -> {
+              for (int k = 0; k < 1000; k++) {
+                ORDERS.add(new Order());
+              }
+            },
+            1100); // distinct dump time stamps
   }
 
   @AfterAll
   static void deleteDumps() throws Exception {
-    try (var files = Files.list(dir)) {
-      for (Path p : files.toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
-    Files.deleteIfExists(dir);
+    SelfDumps.delete(dir);
   }
 
   private static String[] args(String... first) {

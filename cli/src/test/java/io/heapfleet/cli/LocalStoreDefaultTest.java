@@ -14,8 +14,8 @@ import io.heapfleet.storage.TaskRef;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,28 +38,7 @@ class LocalStoreDefaultTest {
   @BeforeAll
   static void demoRunsWithStoredDumps() throws Exception {
     Path dumps = Files.createDirectories(dir.resolve("dumps"));
-    Process p =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx64m",
-                "-XX:+UseSerialGC",
-                "-cp",
-                System.getProperty("java.class.path"),
-                LeakingJvm.class.getName(),
-                dumps.toString(),
-                TASK,
-                "3",
-                "2000")
-            .redirectErrorStream(true)
-            .start();
-    String out;
-    try {
-      out = new String(p.getInputStream().readAllBytes());
-      assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-      assertThat(p.exitValue()).as(out).isZero();
-    } finally {
-      p.destroyForcibly();
-    }
+    List<Path> files = LeakingJvm.dumpInChild(dumps, TASK, 3, 2000);
     dataDir = dir.resolve("data");
     // An older run with an empty store, and the newest one with the series (as the demo lays out).
     Files.createDirectories(dataDir.resolve("demo-20261122T010000Z/s3/heapfleet"));
@@ -69,8 +48,7 @@ class LocalStoreDefaultTest {
     try (EmbeddedS3 s3 = EmbeddedS3.filesystem(newest, EmbeddedS3.DEFAULT_BUCKET);
         DumpStore ds =
             DumpStore.create(s3.settings().withPrefix("heapdumps").withPathStyle(true))) {
-      for (String line : out.strip().split("\n")) {
-        Path d = Path.of(line.strip());
+      for (Path d : files) {
         var h = ClassHistograms.of(d);
         DumpKey key = new DumpKey(task, h.timestamp(), DumpFormat.RAW);
         try (InputStream in = Files.newInputStream(d)) {

@@ -199,13 +199,15 @@ public record FleetVerdict(List<TaskVerdict> tasks, Path report) {
               "  %-16s %-9s %13s  %s%n",
               t.task(),
               t.assessment(),
-              String.format(Locale.ROOT, "%+.1f MB/h", t.shownBytesPerHour() / 1_048_576.0),
+              t.plateau() != null
+                  ? "flat" // the slope of a few wobbling dumps after warm-up is noise
+                  : String.format(Locale.ROOT, "%+.1f MB/h", t.shownBytesPerHour() / 1_048_576.0),
               classes));
     }
     if (tasks.stream().anyMatch(t -> !t.leaking())) {
       sb.append(
           "\n  GROWTH: heap slope over all dumps for a leaking task, over the latest dumps for a"
-              + " stable one.\n");
+              + " stable one; flat: no new high since the warm-up.\n");
     }
     if (report != null) {
       sb.append('\n').append("Report: ").append(report).append('\n');

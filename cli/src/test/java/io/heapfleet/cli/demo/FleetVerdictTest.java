@@ -45,7 +45,7 @@ class FleetVerdictTest {
     String text = fleet().toText();
     assertThat(line(text, "orders-2"))
         .contains("stable")
-        .contains("+0.3 MB/h")
+        .contains(" flat ")
         .doesNotContain("690")
         .contains("(warm-up: grew 16.0 MB, flat since 2026-11-22T03:35:40Z)");
     // A leaking task shows its growth over the whole series.

@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,30 +35,7 @@ class ReportCommandTest {
 
   @BeforeAll
   static void dumpALeakingJvm() throws Exception {
-    Process p =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx64m",
-                "-XX:+UseSerialGC",
-                "-cp",
-                System.getProperty("java.class.path"),
-                LeakingJvm.class.getName(),
-                dir.toString(),
-                TASK,
-                "3",
-                "3000")
-            .redirectErrorStream(true)
-            .start();
-    try {
-      String out = new String(p.getInputStream().readAllBytes());
-      assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-      assertThat(p.exitValue()).as(out).isZero();
-      for (String line : out.strip().split("\n")) {
-        dumps.add(Path.of(line.strip()));
-      }
-    } finally {
-      p.destroyForcibly();
-    }
+    dumps.addAll(LeakingJvm.dumpInChild(dir, TASK, 3, 3000));
     assertThat(dumps).hasSize(3).allSatisfy(d -> assertThat(d).isRegularFile());
   }
 

@@ -191,7 +191,7 @@ public final class TrendAnalysis {
               + "/hour, spread over many classes with no single class growing steadily.";
     } else {
       assessment = Assessment.STABLE;
-      reason = stableReason(heap, heapSeries, levelledOff, span);
+      reason = stableReason(heap, heapSeries, levelledOff, span, snapshots);
     }
     return new TrendResult(
         assessment,
@@ -220,7 +220,11 @@ public final class TrendAnalysis {
   }
 
   private static String stableReason(
-      double[] heap, Series heapSeries, List<Suspect> levelledOff, double span) {
+      double[] heap,
+      Series heapSeries,
+      List<Suspect> levelledOff,
+      double span,
+      List<Snapshot> snapshots) {
     double min = Double.MAX_VALUE;
     double max = -Double.MAX_VALUE;
     for (double h : heap) {
@@ -231,12 +235,17 @@ public final class TrendAnalysis {
     if (!levelledOff.isEmpty()) {
       levelledOff.sort(Comparator.comparingDouble(Suspect::bytesPerHour).reversed());
       Suspect top = levelledOff.get(0);
+      int flat = RecentGrowth.plateauStart(Assessment.STABLE, snapshots);
       return "No class grows steadily. "
           + top.className()
           + " grew early and then levelled off (the later dumps no longer grow at the earlier"
-          + " rate): warm-up such as a cache filling, not a leak. The heap now changes by "
-          + Format.signedBytes(heapSeries.lateSlope())
-          + "/hour.";
+          + " rate): warm-up such as a cache filling, not a leak. "
+          // A plateau's few wobbling dumps give a noisy slope: say when the heap went flat.
+          + (flat >= 0
+              ? "The heap has made no new high since "
+                  + RecentGrowthText.time(snapshots.get(flat).timestamp())
+                  + "."
+              : "The heap now changes by " + Format.signedBytes(heapSeries.lateSlope()) + "/hour.");
     }
     if (heapSeries.steps() > 0 && heapSeries.growingSteps() < heapSeries.steps()) {
       return "No class grows steadily: the heap went up in "

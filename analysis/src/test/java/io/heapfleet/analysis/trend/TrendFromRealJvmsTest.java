@@ -68,7 +68,12 @@ class TrendFromRealJvmsTest {
   void cacheThatFillsAndStaysFullIsStable() throws Exception {
     TrendResult trend = TrendAnalysis.of(series("plateau"));
     assertThat(trend.assessment()).as(trend.reason()).isEqualTo(Assessment.STABLE);
-    assertThat(trend.reason()).contains("levelled off");
+    assertThat(trend.reason())
+        .contains("levelled off")
+        .endsWith(
+            "The heap has made no new high since "
+                + RecentGrowthText.time(trend.snapshots().get(1).timestamp())
+                + ".");
 
     // The overall slope includes the filling; the numbers shown next to "stable" say it stopped.
     // The cache is full from the second dump on (HeapFixture: 20,000 entries a step, up to 40,000).

@@ -35,7 +35,7 @@ public class ApiTokenFilter {
     if (header != null
         && header.regionMatches(true, 0, "Bearer ", 0, 7)
         && !expected.isEmpty()
-        && sameDigest(header.substring(7).trim(), expected)) {
+        && sameToken(header.substring(7).trim(), expected)) {
       return null;
     }
     return Response.status(Response.Status.UNAUTHORIZED)
@@ -50,13 +50,21 @@ public class ApiTokenFilter {
         .build();
   }
 
-  private static boolean sameDigest(String presented, String expected) {
+  /**
+   * Whether {@code presented} is the configured {@code token}: constant time over SHA-256 digests
+   * (so neither content nor length leaks through timing); false for a missing or empty token. Also
+   * used by the dashboard's access filter and sign-in form.
+   */
+  public static boolean sameToken(String presented, String token) {
+    if (presented == null || token == null || token.isEmpty()) {
+      return false;
+    }
     try {
       MessageDigest a = MessageDigest.getInstance("SHA-256");
       MessageDigest b = MessageDigest.getInstance("SHA-256");
       return MessageDigest.isEqual(
           a.digest(presented.getBytes(StandardCharsets.UTF_8)),
-          b.digest(expected.getBytes(StandardCharsets.UTF_8)));
+          b.digest(token.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

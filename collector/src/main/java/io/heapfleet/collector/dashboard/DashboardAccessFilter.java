@@ -1,5 +1,6 @@
 package io.heapfleet.collector.dashboard;
 
+import io.heapfleet.collector.api.ApiTokenFilter;
 import io.heapfleet.collector.config.ApiConfig;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
@@ -50,7 +51,7 @@ public class DashboardAccessFilter {
       String header = ctx.getHeaderString(HttpHeaders.AUTHORIZATION);
       if (header != null
           && header.regionMatches(true, 0, "Bearer ", 0, 7)
-          && DashboardSession.sameToken(header.substring(7).trim(), token.get())) {
+          && ApiTokenFilter.sameToken(header.substring(7).trim(), token.get())) {
         return Optional.empty();
       }
       Cookie session = ctx.getCookies().get(DashboardSession.COOKIE);

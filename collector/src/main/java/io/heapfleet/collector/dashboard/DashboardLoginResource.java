@@ -1,5 +1,6 @@
 package io.heapfleet.collector.dashboard;
 
+import io.heapfleet.collector.api.ApiTokenFilter;
 import io.heapfleet.collector.config.ApiConfig;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.FormParam;
@@ -38,7 +39,7 @@ public class DashboardLoginResource {
   public Response login(
       @FormParam("token") String token, @Context HttpHeaders headers, @Context UriInfo uri) {
     String expected = api.token().orElse("");
-    if (!DashboardSession.sameToken(token, expected)) {
+    if (!ApiTokenFilter.sameToken(token, expected)) {
       return Response.status(Response.Status.UNAUTHORIZED)
           .type(MediaType.TEXT_HTML)
           .entity(loginPage("That is not the collector's API token."))

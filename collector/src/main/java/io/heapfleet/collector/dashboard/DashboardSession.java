@@ -58,22 +58,6 @@ public final class DashboardSession {
         mac(token, expires).getBytes(StandardCharsets.US_ASCII));
   }
 
-  /** Constant-time comparison of a presented token with the configured one (never logged). */
-  public static boolean sameToken(String presented, String token) {
-    if (presented == null || token == null || token.isEmpty()) {
-      return false;
-    }
-    try {
-      MessageDigest a = MessageDigest.getInstance("SHA-256");
-      MessageDigest b = MessageDigest.getInstance("SHA-256");
-      return MessageDigest.isEqual(
-          a.digest(presented.getBytes(StandardCharsets.UTF_8)),
-          b.digest(token.getBytes(StandardCharsets.UTF_8)));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   private static String mac(String token, long expires) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");

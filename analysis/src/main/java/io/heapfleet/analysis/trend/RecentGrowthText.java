@@ -40,12 +40,13 @@ public final class RecentGrowthText {
       lo = Math.min(lo, s.shallowBytes());
       hi = Math.max(hi, s.shallowBytes());
     }
+    String low = Format.bytes(lo);
+    String high = Format.bytes(hi);
     return "All of it during warm-up: the heap grew by "
         + Format.bytes(t.warmUpBytes())
-        + ", then stayed within "
-        + Format.bytes(lo)
-        + " – "
-        + Format.bytes(hi)
+        + (low.equals(high)
+            ? ", then stayed at " + low
+            : ", then stayed within " + low + " – " + high)
         + ": flat since "
         + time(t.snapshots().get(start).timestamp())
         + " ("

@@ -85,7 +85,7 @@ class TrendFromRealJvmsTest {
     assertThat(RecentGrowthText.of(trend))
         .startsWith("All of it during warm-up: the heap grew by ")
         .contains("flat since " + RecentGrowthText.time(trend.snapshots().get(1).timestamp()))
-        .contains("then stayed within ")
+        .contains(", then stayed ")
         .contains("(" + (DUMPS - 1) + " dumps).");
     assertThat(AnalysisJson.trendToString(trend))
         .contains("\"recentHeapBytesPerHour\": ")

@@ -7,9 +7,10 @@ import io.smallrye.config.WithDefault;
  * Who may open the dashboard ({@code /dashboard}). The pages show task ids, class names and growth,
  * and link to the dumps themselves (which hold everything the JVMs had in memory: credentials,
  * personal data). So by default the dashboard is as protected as the API: each request needs {@code
- * Authorization: Bearer <api token>} (put an authenticating reverse proxy in front for browsers).
- * {@code public=true} opens it to anyone who can reach the port; the demo does this because its
- * collector listens on 127.0.0.1 only.
+ * Authorization: Bearer <api token>}, or the cookie a browser gets by typing the token into the
+ * sign-in form at {@code /dashboard/login} ({@link DashboardSession}). {@code open=true} opens it
+ * to anyone who can reach the port; the demo does this because its collector listens on 127.0.0.1
+ * only.
  */
 @ConfigMapping(prefix = "heapfleet.collector.dashboard")
 public interface DashboardConfig {

@@ -54,6 +54,7 @@ final class ParallelGzipInputStream extends InputStream {
   private final ExecutorService pool;
   private final ArrayDeque<Future<Segment>> inFlight = new ArrayDeque<>();
   private final ConcurrentLinkedQueue<byte[]> spareOutputs = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<WorkerState> workerStates = new ConcurrentLinkedQueue<>();
   private long nextSegmentStart;
 
   // Consumer state.
@@ -149,16 +150,20 @@ final class ParallelGzipInputStream extends InputStream {
     Segment s = new Segment(from, to);
     byte[] out = spareOutputs.poll();
     s.out = out != null ? out : new byte[outputBudget];
+    WorkerState w = workerStates.poll();
+    if (w == null) {
+      w = new WorkerState(segmentSize + 3);
+    }
     // The scan needs 3 bytes past the segment to recognise a header starting at its last byte.
     int scanLength = (int) (Math.min(size, to + 3) - from);
-    byte[] scan = new byte[scanLength];
-    ByteBuffer b = ByteBuffer.wrap(scan);
+    byte[] scan = w.scan;
+    ByteBuffer b = ByteBuffer.wrap(scan, 0, scanLength);
     while (b.hasRemaining() && channel.read(b, from + b.position()) >= 0) {
       // positional reads: the consumer and other workers share the channel
     }
-    Inflater inf = new Inflater(true);
-    byte[] input = new byte[64 * 1024];
-    byte[] probe = new byte[1];
+    Inflater inf = w.inflater;
+    byte[] input = w.input;
+    byte[] probe = w.probe;
     try {
       int outLength = 0;
       long p = from;
@@ -192,9 +197,21 @@ final class ParallelGzipInputStream extends InputStream {
         chained = true;
       }
     } finally {
-      inf.end();
+      workerStates.offer(w);
     }
     return s;
+  }
+
+  /** A worker's reusable buffers and inflater (kept between segments: no garbage per segment). */
+  private static final class WorkerState {
+    final byte[] scan;
+    final byte[] input = new byte[64 * 1024];
+    final byte[] probe = new byte[1];
+    final Inflater inflater = new Inflater(true);
+
+    WorkerState(int scanSize) {
+      this.scan = new byte[scanSize];
+    }
   }
 
   /**
@@ -322,7 +339,8 @@ final class ParallelGzipInputStream extends InputStream {
   }
 
   private void release(Segment s) {
-    if (s.out != null && spareOutputs.size() < 2) {
+    // Keep as many as can be in use at once, so steady state allocates none.
+    if (s.out != null && spareOutputs.size() < maxInFlight) {
       spareOutputs.offer(s.out);
     }
     s.out = null;
@@ -403,6 +421,9 @@ final class ParallelGzipInputStream extends InputStream {
       Thread.currentThread().interrupt();
     } finally {
       inflater.end();
+      for (WorkerState w; (w = workerStates.poll()) != null; ) {
+        w.inflater.end();
+      }
       channel.close();
     }
   }

@@ -6,6 +6,7 @@ import io.heapfleet.analysis.retainer.GrowingOwner;
 import io.heapfleet.analysis.retainer.OwnerRanking;
 import io.heapfleet.analysis.retainer.RetainedDiff;
 import io.heapfleet.analysis.retainer.SuspectOwner;
+import io.heapfleet.analysis.trend.Assessment;
 import io.heapfleet.analysis.trend.RecentGrowthText;
 import io.heapfleet.analysis.trend.Snapshot;
 import io.heapfleet.analysis.trend.Suspect;
@@ -86,7 +87,7 @@ public final class Markdown {
     StringBuilder md = new StringBuilder();
     md.append("## Heap trend: **").append(t.assessment().json()).append("**\n\n");
     List<GrowingOwner> ranked = OwnerRanking.rank(t, owners);
-    if (!ranked.isEmpty()) {
+    if (!ranked.isEmpty() && t.assessment() == Assessment.LEAKING) {
       GrowingOwner top = ranked.get(0);
       md.append("**")
           .append(code(top.owner()))

@@ -104,6 +104,12 @@ class TrendOwnersJsonTest {
     assertThat(md.indexOf("held by `static com.acme.cart.CartStore.CARTS`"))
         .isLessThan(md.indexOf("grows"))
         .isLessThan(md.indexOf("### Suspects"));
+    // A stable trend lists owners in the table but does not headline them as a leak.
+    TrendResult stable =
+        new TrendResult(Assessment.STABLE, "flat", 0, 0, List.of(), List.of(suspect("byte[]")));
+    assertThat(Markdown.trend(stable, Map.of("byte[]", OWNER)))
+        .contains("### Growth by owner")
+        .doesNotContain("**`com.acme.cart.Cart` held by");
   }
 
   @Test

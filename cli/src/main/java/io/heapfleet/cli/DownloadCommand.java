@@ -102,15 +102,7 @@ final class DownloadCommand implements Callable<Integer> {
           "--presign does not work with --local: the embedded S3 stops when this command ends");
     }
     try (S3Options.OpenStore open = s3.open(CliEnvironment.get())) {
-      List<StoredDump> series = open.store().series(taskId);
-      if (series.isEmpty()) {
-        throw UserException.badInput(
-            "no dumps for task '"
-                + taskId
-                + "' in "
-                + open.where()
-                + "; run 'heapfleet ls' to see the tasks");
-      }
+      List<StoredDump> series = open.seriesOf(taskId);
       List<StoredDump> chosen = choose(series, pair);
       if (chosen.size() < 2 && pair != Pair.all) {
         err.println(

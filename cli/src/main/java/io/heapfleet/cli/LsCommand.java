@@ -101,15 +101,7 @@ final class LsCommand implements Callable<Integer> {
   }
 
   private void listSeries(PrintWriter out, S3Options.OpenStore open) {
-    List<StoredDump> series = open.store().series(taskId);
-    if (series.isEmpty()) {
-      throw UserException.badInput(
-          "no dumps for task '"
-              + taskId
-              + "' in "
-              + open.where()
-              + "; run 'heapfleet ls' to see the tasks");
-    }
+    List<StoredDump> series = open.seriesOf(taskId);
     StoredDump first = series.get(0);
     out.printf(
         "task %s  cluster %s  service %s  (%d dumps)%n",

@@ -4,10 +4,12 @@ import io.heapfleet.storage.DumpStore;
 import io.heapfleet.storage.EmbeddedS3;
 import io.heapfleet.storage.S3Settings;
 import io.heapfleet.storage.StorageException;
+import io.heapfleet.storage.StoredDump;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import picocli.CommandLine.Option;
@@ -77,6 +79,24 @@ public final class S3Options {
   /** A store (and the embedded server behind it, if any); close both with one call. */
   public record OpenStore(DumpStore store, EmbeddedS3 embedded, String where)
       implements AutoCloseable {
+    /**
+     * The task's stored dumps, oldest first.
+     *
+     * @throws UserException (bad input) naming the task and the store when there are none
+     */
+    public List<StoredDump> seriesOf(String taskId) {
+      List<StoredDump> series = store.series(taskId);
+      if (series.isEmpty()) {
+        throw UserException.badInput(
+            "no dumps for task '"
+                + taskId
+                + "' in "
+                + where
+                + "; run 'heapfleet ls' to see the tasks");
+      }
+      return series;
+    }
+
     @Override
     public void close() {
       store.close();

@@ -32,10 +32,12 @@ import java.util.zip.Inflater;
  * given offset is deterministic, so those bytes are the sequential result. A false candidate (a
  * header signature inside compressed data) or a failed worker only costs time: where no worker
  * result starts at the expected offset, the consumer inflates that member itself, which is also how
- * truncated or corrupt members produce their error (naming the member's compressed offset).
+ * truncated or corrupt members produce their error (naming the member's compressed offset). Either
+ * way a member is checked (CRC-32, length, at most {@code BLOCKSIZE}) before the parser sees a byte
+ * of it. Unlike the sequential reader, a member longer than {@code BLOCKSIZE} is an error.
  *
- * <p>Memory is bounded: at most {@code 2 × threads} segments are in flight, each holding at most
- * {@link #outputBudget} decompressed bytes (a worker stops its chain there, the consumer continues
+ * <p>Memory is bounded: at most {@code 2 × threads} segments are in flight, each holding at most 8
+ * MB (or 2 blocks) of decompressed bytes (a worker stops its chain there, the consumer continues
  * sequentially). Worker threads are daemons and are stopped by {@link #close()}, at the end of the
  * input and on the first error. Single consumer; not thread-safe otherwise.
  */

@@ -157,8 +157,7 @@ public final class DumpStore implements AutoCloseable {
    */
   public List<StoredDump> series(String taskId) {
     Optional<TaskIndex> index = readIndex(taskId);
-    Optional<TaskRef> task =
-        index.isPresent() ? index.map(TaskIndex::task) : scanForTask(taskId);
+    Optional<TaskRef> task = index.isPresent() ? index.map(TaskIndex::task) : scanForTask(taskId);
     if (task.isEmpty()) {
       return List.of();
     }

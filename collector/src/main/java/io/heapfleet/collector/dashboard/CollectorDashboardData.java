@@ -151,7 +151,11 @@ public class CollectorDashboardData implements DashboardData {
         t.heapUsedBytes(),
         assessment,
         // The state keeps MB (10^6 bytes) per hour; the dashboard shows MiB like every heap tool.
-        assessment == null ? Double.NaN : t.growthMbPerHour() * 1_000_000.0,
+        // A stable task shows its recent growth: the whole-series slope includes its warm-up.
+        assessment == null
+            ? Double.NaN
+            : ("stable".equals(assessment) ? t.recentGrowthMbPerHour() : t.growthMbPerHour())
+                * 1_000_000.0,
         t.snapshots(),
         !"leaking".equals(assessment)
             ? null
@@ -161,7 +165,8 @@ public class CollectorDashboardData implements DashboardData {
         t.lastAttempt() != null && !"stored".equalsIgnoreCase(t.lastAttempt().outcome())
             ? t.lastAttempt().message()
             : null,
-        "leaking".equals(assessment) && !owners.isEmpty() ? owners.get(0).holder() : null);
+        "leaking".equals(assessment) && !owners.isEmpty() ? owners.get(0).holder() : null,
+        "stable".equals(assessment) ? t.flatSince() : null);
   }
 
   private Optional<HeapChart.Point> point(StoredDump d) {

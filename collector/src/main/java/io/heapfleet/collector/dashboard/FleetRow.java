@@ -13,7 +13,8 @@ import java.util.Comparator;
  * @param lastCapture when its newest dump was taken, or {@code null} when none yet
  * @param heapUsedBytes heap in the newest dump (shallow bytes of all objects), or -1
  * @param assessment {@code leaking}, {@code stable}, or {@code null} while too few dumps exist
- * @param heapBytesPerHour the trend's heap slope, or {@code NaN} when there is no trend yet
+ * @param heapBytesPerHour the heap growth to show: the trend's slope for a leaking task, the recent
+ *     slope for a stable one, or {@code NaN} when there is no trend yet
  * @param captures dumps stored for the task
  * @param topSuspect the class to look at first: the owner of the growing objects when the deep
  *     analysis found it (e.g. {@code com.acme.cart.Cart}), else the trend's first suspect class, or
@@ -21,6 +22,8 @@ import java.util.Comparator;
  * @param lastError the last capture failure's message, or {@code null}
  * @param topSuspectHolder what holds {@code topSuspect}'s objects (e.g. {@code static
  *     com.acme.cart.CartStore.CARTS}), or {@code null} when no owner is known
+ * @param flatSince for a stable task whose heap levelled off after a warm-up: since when, else
+ *     {@code null}
  */
 public record FleetRow(
     String taskId,
@@ -33,7 +36,36 @@ public record FleetRow(
     int captures,
     String topSuspect,
     String lastError,
-    String topSuspectHolder) {
+    String topSuspectHolder,
+    Instant flatSince) {
+
+  /** A row without a warm-up plateau. */
+  public FleetRow(
+      String taskId,
+      String service,
+      String cluster,
+      Instant lastCapture,
+      long heapUsedBytes,
+      String assessment,
+      double heapBytesPerHour,
+      int captures,
+      String topSuspect,
+      String lastError,
+      String topSuspectHolder) {
+    this(
+        taskId,
+        service,
+        cluster,
+        lastCapture,
+        heapUsedBytes,
+        assessment,
+        heapBytesPerHour,
+        captures,
+        topSuspect,
+        lastError,
+        topSuspectHolder,
+        null);
+  }
 
   /** A row without a known holder. */
   public FleetRow(
@@ -82,6 +114,11 @@ public record FleetRow(
   }
 
   public String growth() {
+    if (!leaking() && flatSince != null) {
+      // A cache that filled and then stayed flat: its slope over a few flat dumps is noise, and the
+      // whole-series slope is the warm-up; neither is a growth rate worth showing.
+      return "flat since " + Format.time(flatSince);
+    }
     return Double.isNaN(heapBytesPerHour) ? "–" : Format.mbPerHour(heapBytesPerHour);
   }
 

@@ -178,7 +178,12 @@ public final class SeriesAnalysis {
     List<String> growing = new ArrayList<>();
     trend.suspects().stream().limit(GROWING_SHOWN).forEach(s -> growing.add(s.className()));
     return new TrendSummary(
-        trend.assessment().json(), trend.reason(), trend.heapBytesPerHour() / 1_000_000.0, growing);
+        trend.assessment().json(),
+        trend.reason(),
+        trend.heapBytesPerHour() / 1_000_000.0,
+        growing,
+        trend.recentHeapBytesPerHour() / 1_000_000.0,
+        trend.flatSince().orElse(null));
   }
 
   /**

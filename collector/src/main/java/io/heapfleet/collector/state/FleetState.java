@@ -18,11 +18,22 @@ import java.util.function.Function;
  */
 public final class FleetState {
 
-  /** The trend of one task's series, reduced to what the API and metrics need. */
+  /**
+   * The trend of one task's series, reduced to what the API and metrics need.
+   *
+   * @param growthMbPerHour heap slope over the whole series (the trend's {@code heapBytesPerHour})
+   * @param recentGrowthMbPerHour heap slope over the latest dumps (after a warm-up, if any)
+   * @param flatSince when the heap stopped making new highs after a warm-up, or {@code null}
+   */
   public record TrendSummary(
-      String assessment, String reason, double growthMbPerHour, List<String> growing) {
+      String assessment,
+      String reason,
+      double growthMbPerHour,
+      List<String> growing,
+      double recentGrowthMbPerHour,
+      Instant flatSince) {
     public static final TrendSummary UNKNOWN =
-        new TrendSummary("unknown", "fewer than two snapshots", 0, List.of());
+        new TrendSummary("unknown", "fewer than two snapshots", 0, List.of(), 0, null);
   }
 
   private static final class Entry {
@@ -127,6 +138,8 @@ public final class FleetState {
         e.trend.growthMbPerHour(),
         e.trend.growing(),
         e.lastAttempt,
-        e.live ? nextCapture.apply(e.taskId) : null);
+        e.live ? nextCapture.apply(e.taskId) : null,
+        e.trend.recentGrowthMbPerHour(),
+        e.trend.flatSince());
   }
 }

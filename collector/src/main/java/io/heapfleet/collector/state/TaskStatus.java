@@ -19,6 +19,10 @@ import java.util.List;
  * @param growing classes that grow, biggest growth first (at most 5)
  * @param lastAttempt the last capture attempt, or null
  * @param nextCapture when the scheduler will next capture it (null if not live)
+ * @param recentGrowthMbPerHour heap growth over the latest dumps in MB per hour: for a stable task
+ *     whose cache filled and then stayed flat, this (not {@code growthMbPerHour}, which includes
+ *     the warm-up) is the figure to read
+ * @param flatSince when the heap stopped making new highs after a warm-up, or null
  */
 public record TaskStatus(
     String taskId,
@@ -33,7 +37,9 @@ public record TaskStatus(
     double growthMbPerHour,
     List<String> growing,
     Attempt lastAttempt,
-    Instant nextCapture) {
+    Instant nextCapture,
+    double recentGrowthMbPerHour,
+    Instant flatSince) {
 
   /** One stored dump. */
   public record Snapshot(

@@ -86,6 +86,8 @@ class CollectorEndToEndTest {
     assertThat(byId.get("plateau-1").get("assessment"))
         .as(byId.get("plateau-1").toString())
         .isEqualTo("stable");
+    // Its recent growth is served beside the whole-series slope (which includes the warm-up).
+    assertThat(byId.get("plateau-1")).containsKey("recentGrowthMbPerHour").containsKey("flatSince");
     assertThat(((Number) byId.get("leaky-1").get("heapUsedBytes")).longValue()).isPositive();
     assertThat(byId.get("leaky-1").get("service")).isEqualTo("leaky");
 

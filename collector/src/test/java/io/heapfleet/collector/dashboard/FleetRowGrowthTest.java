@@ -1,0 +1,55 @@
+package io.heapfleet.collector.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.heapfleet.collector.state.TaskStatus;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The fleet page's growth column agrees with the verdict: a flat cache does not read as growth. */
+class FleetRowGrowthTest {
+
+  private static final Instant FLAT = Instant.parse("2026-11-22T06:10:00Z");
+
+  private static TaskStatus status(
+      String assessment, double growth, double recentGrowth, Instant flatSince) {
+    return new TaskStatus(
+        "t1",
+        "c",
+        "s",
+        true,
+        6,
+        null,
+        -1,
+        assessment,
+        "why",
+        growth,
+        List.of("byte[]"),
+        null,
+        null,
+        recentGrowth,
+        flatSince);
+  }
+
+  @Test
+  void aCacheThatFilledAndStayedFlatShowsSinceWhenNotItsWarmUpSlope() {
+    FleetRow row = CollectorDashboardData.row(status("stable", 464.0, -198.0, FLAT), List.of());
+    assertThat(row.growth()).isEqualTo("flat since " + Format.time(FLAT)).doesNotContain("464");
+  }
+
+  @Test
+  void aStableTaskWithoutPlateauShowsItsRecentGrowth() {
+    FleetRow row = CollectorDashboardData.row(status("stable", 464.0, 2.0, null), List.of());
+    assertThat(row.heapBytesPerHour()).isEqualTo(2_000_000.0);
+    assertThat(row.growth()).isEqualTo(Format.mbPerHour(2_000_000.0));
+  }
+
+  @Test
+  void aLeakingTaskShowsTheWholeSeriesSlopeEvenIfItHadAFlatStretch() {
+    FleetRow row = CollectorDashboardData.row(status("leaking", 900.0, 880.0, FLAT), List.of());
+    assertThat(row.heapBytesPerHour()).isEqualTo(900_000_000.0);
+    assertThat(row.growth()).isEqualTo(Format.mbPerHour(900_000_000.0));
+    assertThat(row.topSuspect()).isEqualTo("byte[]");
+  }
+}

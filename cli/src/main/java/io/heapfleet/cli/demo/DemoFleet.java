@@ -1,7 +1,14 @@
 package io.heapfleet.cli.demo;
 
+import io.heapfleet.auth.HourlyToken;
+import io.heapfleet.auth.Secret;
+import io.heapfleet.auth.SecretSource;
+import io.heapfleet.endpoint.client.DumpRequest;
+import io.heapfleet.endpoint.client.DumpResponse;
+import io.heapfleet.endpoint.client.HeapdumpClient;
 import io.heapfleet.storage.EmbeddedS3;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -13,6 +20,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -87,6 +95,10 @@ public final class DemoFleet implements AutoCloseable {
       for (int i = 0; i < tasks.size(); i++) {
         awaitListening(tasks.get(i), taskChildren.get(i));
       }
+      // A fleet's tasks are hours old when the collector first captures them; these are seconds
+      // old, and a JVM that young still loads classes while it serves its first dumps, which
+      // over a few fast rounds reads like a small leak. One dump each, thrown away, settles it.
+      warmUp(secretFile);
       proxy = RoundRobinProxy.start(backends);
       detail("load balancer at " + proxy.uri() + " over " + backends);
 
@@ -97,6 +109,19 @@ public final class DemoFleet implements AutoCloseable {
       close();
       throw e;
     }
+  }
+
+  private void warmUp(Path secretFile) throws IOException {
+    Secret secret = SecretSource.fromFile(secretFile, false);
+    HeapdumpClient client = HeapdumpClient.create();
+    for (DemoTask t : tasks) {
+      String token = HourlyToken.compute(secret, HourlyToken.DEFAULT_SCOPE, Instant.now());
+      URI base = URI.create("http://127.0.0.1:" + t.port());
+      try (DumpResponse r = client.open(base, token, DumpRequest.defaults())) {
+        r.body().transferTo(OutputStream.nullOutputStream());
+      }
+    }
+    detail("tasks warmed up: one dump each, discarded");
   }
 
   private void awaitListening(DemoTask t, ChildProcesses.Child c) throws IOException {

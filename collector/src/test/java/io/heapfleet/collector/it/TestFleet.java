@@ -56,6 +56,10 @@ public class TestFleet implements QuarkusTestResourceLifecycleManager {
               .env("PLATEAU_ENTRIES", "16")
               .start());
       started.forEach(t -> TASKS.put(t.taskId(), t));
+      // The trend of a JVM one second old would include its own start-up (see TaskJvm.warmUp).
+      for (TaskJvm t : started) {
+        t.warmUp(2);
+      }
       // The SDK's default credential chain reads these (the collector has no credential config:
       // on AWS it uses the task role).
       System.setProperty("aws.accessKeyId", s3.accessKey());

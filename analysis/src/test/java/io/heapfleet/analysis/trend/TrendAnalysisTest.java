@@ -72,6 +72,56 @@ class TrendAnalysisTest {
   }
 
   @Test
+  void bytesGrowingWhileInstancesFallAreFewerBiggerArraysNotALeak() {
+    // The demo's plateau task on JDK 17: int[] +1.1 MB and -71 instances per dump (GC filler
+    // arrays), steady enough by bytes alone. Beside it, a real leak whose objects pile up.
+    List<ClassHistogram> dumps = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      long fillerBytes = 1_000_000 + i * 1_100_000L;
+      long fillerCount = 700 - 71L * i;
+      long leakBytes = 200_000 + i * 100_000L;
+      dumps.add(
+          new ClassHistogram(
+              T0.plusSeconds(900L * i),
+              8,
+              fillerCount + leakBytes / 32,
+              fillerBytes + leakBytes,
+              2,
+              List.of(
+                  new ClassStats("int[]", fillerCount, fillerBytes),
+                  new ClassStats("com.acme.Leak", leakBytes / 32, leakBytes)),
+              List.of(),
+              SizeModel.COMPRESSED_OOPS));
+    }
+    TrendResult t = TrendAnalysis.of(dumps);
+    assertThat(t.suspects())
+        .filteredOn(Suspect::steady)
+        .extracting(Suspect::className)
+        .containsExactly("com.acme.Leak");
+    assertThat(t.reason()).startsWith("com.acme.Leak grew in");
+
+    // Without the leak, the falling-count growth alone is not a leak.
+    List<ClassHistogram> fillersOnly = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      long fillerBytes = 1_000_000 + i * 1_100_000L;
+      long fillerCount = 700 - 71L * i;
+      fillersOnly.add(
+          new ClassHistogram(
+              T0.plusSeconds(900L * i),
+              8,
+              fillerCount + 1000,
+              fillerBytes + 32_000,
+              2,
+              List.of(
+                  new ClassStats("int[]", fillerCount, fillerBytes),
+                  new ClassStats("com.acme.Quiet", 1000, 32_000)),
+              List.of(),
+              SizeModel.COMPRESSED_OOPS));
+    }
+    assertThat(TrendAnalysis.of(fillersOnly).suspects()).noneMatch(Suspect::steady);
+  }
+
+  @Test
   void dumpsWithOneTimestampAreRefused() {
     assertThatThrownBy(() -> TrendAnalysis.of(List.of(histogram(0, 1), histogram(0, 2))))
         .isInstanceOf(IllegalArgumentException.class)

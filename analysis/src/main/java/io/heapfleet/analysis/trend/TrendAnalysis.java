@@ -95,6 +95,8 @@ public final class TrendAnalysis {
     }
     List<Suspect> suspects = new ArrayList<>();
     List<Suspect> levelledOff = new ArrayList<>();
+    // Bytes of classes that grow in fewer, bigger arrays: left out of the whole-heap rule too.
+    double[] fewerButBiggerBytes = new double[n];
     for (Map.Entry<String, double[][]> e : perClass.entrySet()) {
       if (n < 2) {
         break;
@@ -104,9 +106,13 @@ public final class TrendAnalysis {
         continue;
       }
       Series instances = Series.of(hours, e.getValue()[1]);
-      boolean steady =
-          steady(bytes, n, span, MIN_GROWTH_BYTES)
-              && !fewerButBigger(instances, e.getValue()[1], span);
+      boolean fewerButBigger = fewerButBigger(instances, e.getValue()[1], span);
+      if (fewerButBigger) {
+        for (int i = 0; i < n; i++) {
+          fewerButBiggerBytes[i] += e.getValue()[0][i];
+        }
+      }
+      boolean steady = steady(bytes, n, span, MIN_GROWTH_BYTES) && !fewerButBigger;
       Suspect s =
           new Suspect(
               e.getKey(),
@@ -143,7 +149,14 @@ public final class TrendAnalysis {
       meanHeap += h / n;
     }
     long heapMinGrowth = Math.max(MIN_GROWTH_BYTES, (long) (MIN_HEAP_GROWTH_SHARE * meanHeap));
-    boolean heapSteady = steady(heapSeries, n, span, heapMinGrowth);
+    // The whole-heap rule judges the heap without the fewer-but-bigger classes: on JDK 17 the GC's
+    // filler int[]s alone can make a flat heap grow steadily (heapBytesPerHour still reports all).
+    double[] judgedHeap = new double[n];
+    for (int i = 0; i < n; i++) {
+      judgedHeap[i] = heap[i] - fewerButBiggerBytes[i];
+    }
+    Series judgedSeries = n > 1 ? Series.of(hours, judgedHeap) : heapSeries;
+    boolean heapSteady = steady(judgedSeries, n, span, heapMinGrowth);
 
     Assessment assessment;
     String reason;
@@ -188,13 +201,13 @@ public final class TrendAnalysis {
       assessment = Assessment.LEAKING;
       reason =
           "The heap grew in "
-              + heapSeries.growingSteps()
+              + judgedSeries.growingSteps()
               + " of "
-              + heapSeries.steps()
+              + judgedSeries.steps()
               + " intervals (R² "
-              + Format.ratio(heapSeries.r2())
+              + Format.ratio(judgedSeries.r2())
               + "), "
-              + Format.signedBytes(heapSeries.slope())
+              + Format.signedBytes(judgedSeries.slope())
               + "/hour, spread over many classes with no single class growing steadily.";
     } else {
       assessment = Assessment.STABLE;

@@ -118,7 +118,11 @@ class TrendAnalysisTest {
               List.of(),
               SizeModel.COMPRESSED_OOPS));
     }
-    assertThat(TrendAnalysis.of(fillersOnly).suspects()).noneMatch(Suspect::steady);
+    TrendResult quiet = TrendAnalysis.of(fillersOnly);
+    assertThat(quiet.suspects()).noneMatch(Suspect::steady);
+    // The whole heap grows steadily too, but only through int[]: not "spread over many classes".
+    assertThat(quiet.assessment()).as(quiet.reason()).isEqualTo(Assessment.STABLE);
+    assertThat(quiet.heapBytesPerHour()).isPositive();
   }
 
   @Test

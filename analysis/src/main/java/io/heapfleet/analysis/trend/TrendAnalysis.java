@@ -6,8 +6,10 @@ import io.heapfleet.analysis.report.Format;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Judges whether one JVM leaks from a series of its class histograms (from dumps or stored
@@ -97,6 +99,7 @@ public final class TrendAnalysis {
     List<Suspect> levelledOff = new ArrayList<>();
     // Bytes of classes that grow in fewer, bigger arrays: left out of the whole-heap rule too.
     double[] fewerButBiggerBytes = new double[n];
+    Set<String> fewerButBiggerClasses = new HashSet<>();
     for (Map.Entry<String, double[][]> e : perClass.entrySet()) {
       if (n < 2) {
         break;
@@ -108,6 +111,7 @@ public final class TrendAnalysis {
       Series instances = Series.of(hours, e.getValue()[1]);
       boolean fewerButBigger = fewerButBigger(instances, e.getValue()[1], span);
       if (fewerButBigger) {
+        fewerButBiggerClasses.add(e.getKey());
         for (int i = 0; i < n; i++) {
           fewerButBiggerBytes[i] += e.getValue()[0][i];
         }
@@ -132,9 +136,12 @@ public final class TrendAnalysis {
         levelledOff.add(s);
       }
     }
+    // Steady growers first; classes that only grow in fewer, bigger arrays last, so they do not
+    // crowd out the small classes that do pile up (a leak's own domain class, say).
     suspects.sort(
         Comparator.comparing(Suspect::steady)
             .reversed()
+            .thenComparing((Suspect s) -> fewerButBiggerClasses.contains(s.className()))
             .thenComparing(
                 (Suspect s) -> s.steady() ? s.bytesPerHour() : s.bytesPerHour() * s.steadiness(),
                 Comparator.reverseOrder())

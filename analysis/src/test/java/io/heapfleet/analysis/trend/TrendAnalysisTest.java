@@ -80,16 +80,18 @@ class TrendAnalysisTest {
       long fillerBytes = 1_000_000 + i * 1_100_000L;
       long fillerCount = 700 - 71L * i;
       long leakBytes = 200_000 + i * 100_000L;
+      long noisyBytes = 50_000 + (i % 2 == 0 ? i * 1_000L : 0);
       dumps.add(
           new ClassHistogram(
               T0.plusSeconds(900L * i),
               8,
-              fillerCount + leakBytes / 32,
-              fillerBytes + leakBytes,
-              2,
+              fillerCount + leakBytes / 32 + noisyBytes / 32,
+              fillerBytes + leakBytes + noisyBytes,
+              3,
               List.of(
                   new ClassStats("int[]", fillerCount, fillerBytes),
-                  new ClassStats("com.acme.Leak", leakBytes / 32, leakBytes)),
+                  new ClassStats("com.acme.Leak", leakBytes / 32, leakBytes),
+                  new ClassStats("com.acme.Noisy", noisyBytes / 32, noisyBytes)),
               List.of(),
               SizeModel.COMPRESSED_OOPS));
     }
@@ -99,6 +101,10 @@ class TrendAnalysisTest {
         .extracting(Suspect::className)
         .containsExactly("com.acme.Leak");
     assertThat(t.reason()).startsWith("com.acme.Leak grew in");
+    // Fewer-but-bigger classes rank last, even after a noisy class that grows far less.
+    assertThat(t.suspects())
+        .extracting(Suspect::className)
+        .containsExactly("com.acme.Leak", "com.acme.Noisy", "int[]");
 
     // Without the leak, the falling-count growth alone is not a leak.
     List<ClassHistogram> fillersOnly = new ArrayList<>();

@@ -97,8 +97,7 @@ public final class TrendAnalysis {
     }
     List<Suspect> suspects = new ArrayList<>();
     List<Suspect> levelledOff = new ArrayList<>();
-    // Bytes of classes that grow in fewer, bigger arrays: left out of the whole-heap rule too.
-    double[] fewerButBiggerBytes = new double[n];
+    // Classes that grow in fewer, bigger arrays: ranked last and left out of the whole-heap rule.
     Set<String> fewerButBiggerClasses = new HashSet<>();
     for (Map.Entry<String, double[][]> e : perClass.entrySet()) {
       if (n < 2) {
@@ -112,9 +111,6 @@ public final class TrendAnalysis {
       boolean fewerButBigger = fewerButBigger(instances, e.getValue()[1], span);
       if (fewerButBigger) {
         fewerButBiggerClasses.add(e.getKey());
-        for (int i = 0; i < n; i++) {
-          fewerButBiggerBytes[i] += e.getValue()[0][i];
-        }
       }
       boolean steady = steady(bytes, n, span, MIN_GROWTH_BYTES) && !fewerButBigger;
       Suspect s =
@@ -158,11 +154,15 @@ public final class TrendAnalysis {
     long heapMinGrowth = Math.max(MIN_GROWTH_BYTES, (long) (MIN_HEAP_GROWTH_SHARE * meanHeap));
     // The whole-heap rule judges the heap without the fewer-but-bigger classes: on JDK 17 the GC's
     // filler int[]s alone can make a flat heap grow steadily (heapBytesPerHour still reports all).
-    double[] judgedHeap = new double[n];
-    for (int i = 0; i < n; i++) {
-      judgedHeap[i] = heap[i] - fewerButBiggerBytes[i];
+    double[] judgedHeap = heap.clone();
+    for (String name : fewerButBiggerClasses) {
+      double[] bytes = perClass.get(name)[0];
+      for (int i = 0; i < n; i++) {
+        judgedHeap[i] -= bytes[i];
+      }
     }
-    Series judgedSeries = n > 1 ? Series.of(hours, judgedHeap) : heapSeries;
+    Series judgedSeries =
+        fewerButBiggerClasses.isEmpty() || n < 2 ? heapSeries : Series.of(hours, judgedHeap);
     boolean heapSteady = steady(judgedSeries, n, span, heapMinGrowth);
 
     Assessment assessment;

@@ -39,60 +39,6 @@ public record FleetRow(
     String topSuspectHolder,
     Instant flatSince) {
 
-  /** A row without a warm-up plateau. */
-  public FleetRow(
-      String taskId,
-      String service,
-      String cluster,
-      Instant lastCapture,
-      long heapUsedBytes,
-      String assessment,
-      double heapBytesPerHour,
-      int captures,
-      String topSuspect,
-      String lastError,
-      String topSuspectHolder) {
-    this(
-        taskId,
-        service,
-        cluster,
-        lastCapture,
-        heapUsedBytes,
-        assessment,
-        heapBytesPerHour,
-        captures,
-        topSuspect,
-        lastError,
-        topSuspectHolder,
-        null);
-  }
-
-  /** A row without a known holder. */
-  public FleetRow(
-      String taskId,
-      String service,
-      String cluster,
-      Instant lastCapture,
-      long heapUsedBytes,
-      String assessment,
-      double heapBytesPerHour,
-      int captures,
-      String topSuspect,
-      String lastError) {
-    this(
-        taskId,
-        service,
-        cluster,
-        lastCapture,
-        heapUsedBytes,
-        assessment,
-        heapBytesPerHour,
-        captures,
-        topSuspect,
-        lastError,
-        null);
-  }
-
   /** Leaking tasks first, fastest growth first, then by id. */
   public static final Comparator<FleetRow> LEAKING_FIRST =
       Comparator.comparing((FleetRow r) -> !"leaking".equals(r.assessment()))

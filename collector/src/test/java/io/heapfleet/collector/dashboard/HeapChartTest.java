@@ -41,10 +41,13 @@ class HeapChartTest {
 
   @Test
   void fleetRowsPutLeakingFirstThenFastestGrowth() {
-    FleetRow quiet = new FleetRow("c", null, null, null, -1, "stable", 10, 3, null, null);
-    FleetRow leak = new FleetRow("b", null, null, null, -1, "leaking", 5, 3, "A", null);
-    FleetRow fresh = new FleetRow("a", null, null, null, -1, null, Double.NaN, 1, null, null);
-    FleetRow cache = new FleetRow("d", null, null, null, -1, "stable", 50, 3, null, null);
+    FleetRow quiet =
+        new FleetRow("c", null, null, null, -1, "stable", 10, 3, null, null, null, null);
+    FleetRow leak = new FleetRow("b", null, null, null, -1, "leaking", 5, 3, "A", null, null, null);
+    FleetRow fresh =
+        new FleetRow("a", null, null, null, -1, null, Double.NaN, 1, null, null, null, null);
+    FleetRow cache =
+        new FleetRow("d", null, null, null, -1, "stable", 50, 3, null, null, null, null);
     assertThat(
             List.of(quiet, leak, fresh, cache).stream()
                 .sorted(FleetRow.LEAKING_FIRST)

@@ -2,13 +2,14 @@ package io.heapfleet.collector.testing;
 
 import io.heapfleet.auth.HourlyToken;
 import io.heapfleet.auth.Secret;
+import io.heapfleet.endpoint.client.DumpRequest;
+import io.heapfleet.endpoint.client.DumpResponse;
+import io.heapfleet.endpoint.client.HeapdumpClient;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -236,20 +237,13 @@ public final class TaskJvm implements AutoCloseable {
    * looks exactly like a small steady leak. A production task is hours old when captured; tests
    * that judge a trend from a fresh JVM warm it up first.
    */
-  public void warmUp(int dumps) throws IOException, InterruptedException {
-    HttpClient http = HttpClient.newHttpClient();
+  public void warmUp(int dumps) throws IOException {
+    HeapdumpClient client = HeapdumpClient.create();
     for (int i = 0; i < dumps; i++) {
       String token =
           HourlyToken.compute(Secret.of(SECRET, false), HourlyToken.DEFAULT_SCOPE, Instant.now());
-      HttpResponse<Void> response =
-          http.send(
-              HttpRequest.newBuilder(base().resolve("/heapdump"))
-                  .header("Authorization", "HeapDump " + token)
-                  .build(),
-              HttpResponse.BodyHandlers.discarding());
-      if (response.statusCode() != 200) {
-        throw new IOException(
-            "warm-up dump of " + taskId + " answered " + response.statusCode() + "\n" + describe());
+      try (DumpResponse r = client.open(base(), token, DumpRequest.defaults())) {
+        r.body().transferTo(OutputStream.nullOutputStream());
       }
     }
   }

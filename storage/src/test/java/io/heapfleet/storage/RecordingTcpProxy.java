@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
@@ -78,12 +79,13 @@ final class RecordingTcpProxy implements AutoCloseable {
         new Thread(
             () -> {
               ByteArrayOutputStream line = new ByteArrayOutputStream();
+              List<String> request = new ArrayList<>();
               byte[] buf = new byte[65536];
               try (InputStream in = from.getInputStream();
                   OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buf)) >= 0) {
-                  if (record && scan(buf, n, line)) {
+                  if (record && scan(buf, n, line, request)) {
                     from.close();
                     to.close();
                     return;
@@ -94,6 +96,7 @@ final class RecordingTcpProxy implements AutoCloseable {
               } catch (IOException e) {
                 // connection closed
               } finally {
+                lines.addAll(request);
                 try {
                   to.shutdownOutput();
                 } catch (IOException e) {
@@ -106,16 +109,24 @@ final class RecordingTcpProxy implements AutoCloseable {
     t.start();
   }
 
-  /** Collects header-like lines; returns true when the connection must be cut. */
-  private boolean scan(byte[] buf, int n, ByteArrayOutputStream line) {
+  /**
+   * Collects header-like lines into {@code request} and publishes them at the blank line that ends
+   * a request's headers, in one step: with several parts in flight, requests on different
+   * connections would otherwise interleave their header lines in {@link #lines()}. Returns true
+   * when the connection must be cut.
+   */
+  private boolean scan(byte[] buf, int n, ByteArrayOutputStream line, List<String> request) {
     boolean cut = false;
     for (int i = 0; i < n; i++) {
       byte b = buf[i];
       if (b == '\n') {
         String s = requestLineAtEnd(line.toString(StandardCharsets.ISO_8859_1).strip());
         line.reset();
-        if (HEADER.matcher(s).matches()) {
-          lines.add(s);
+        if (s.isEmpty()) {
+          lines.addAll(request);
+          request.clear();
+        } else if (HEADER.matcher(s).matches()) {
+          request.add(s);
           if (cutWhen.test(s)) {
             cut = true;
           }
@@ -123,6 +134,11 @@ final class RecordingTcpProxy implements AutoCloseable {
       } else if (line.size() < 8192) {
         line.write(b);
       }
+    }
+    if (cut) {
+      // Published before the connection is cut, so a test that sees the failure sees the request.
+      lines.addAll(request);
+      request.clear();
     }
     return cut;
   }

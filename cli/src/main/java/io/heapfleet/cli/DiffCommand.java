@@ -41,7 +41,7 @@ import picocli.CommandLine.Parameters;
     footer = {
       "",
       "Examples:",
-      "  heapfleet diff orders-1-20261122T010000Z.hprof.gz orders-1-20261122T013000Z.hprof.gz",
+      "  heapfleet diff orders-1-0100Z.hprof.gz orders-1-0130Z.hprof.gz",
       "  heapfleet diff base.hprof current.hprof --top 10 --format md >> ticket.md",
       "  heapfleet diff base.histo.json current.hprof.zst --format json",
       "  heapfleet diff base.hprof current.hprof --deep --format json",

@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "download",
     mixinStandardHelpOptions = true,
-    header = "Download a task's heap dumps from S3 (by default its last two), checksum-verified.",
+    header = "Download a task's heap dumps from S3 (by default its last two), verified.",
     description = {
       "",
       "Finds the task's series by task id alone, downloads the chosen dumps next to each other",
@@ -39,7 +39,7 @@ import picocli.CommandLine.Option;
       "  heapfleet download --task 0a1b2c3d4e5f --bucket acme-heapdumps",
       "  heapfleet download --task 0a1b2c3d4e5f --pair first-last -o /tmp/leak",
       "  heapfleet download --task 0a1b2c3d4e5f --pair all --local",
-      "  heapfleet download --task 0a1b2c3d4e5f --presign 1h   # links instead of files",
+      "  heapfleet download --task 0a1b2c3d4e5f --presign 1h   # links, not files",
     })
 final class DownloadCommand implements Callable<Integer> {
 

@@ -43,8 +43,8 @@ import picocli.CommandLine.Parameters;
       "",
       "Examples:",
       "  heapfleet fetch http://10.0.1.23:9091 --secret-file /run/secrets/heapfleet",
-      "  heapfleet fetch https://orders.example.com --task 158d1c8083dd49d6b527399fd6414f5c -o dumps/",
-      "  heapfleet fetch http://127.0.0.1:9091/heapdump --format zstd --no-live -o today.hprof.zst",
+      "  heapfleet fetch https://orders.example.com --task 158d1c80 -o dumps/",
+      "  heapfleet fetch http://127.0.0.1:9091 --format zstd --no-live -o a.hprof.zst",
     })
 final class FetchCommand implements Callable<Integer> {
 

@@ -53,6 +53,7 @@ public final class HeapfleetCommand implements Runnable {
   /** A command line with heapfleet's error handling: one-line messages, named exit codes. */
   public static CommandLine newCommandLine() {
     CommandLine cmd = new CommandLine(new HeapfleetCommand());
+    HelpParagraphs.reflow(cmd);
     cmd.setExecutionExceptionHandler(HeapfleetCommand::handleExecutionException);
     cmd.setParameterExceptionHandler(HeapfleetCommand::handleParameterException);
     cmd.setExitCodeExceptionMapper(t -> ExitCode.FAILURE);

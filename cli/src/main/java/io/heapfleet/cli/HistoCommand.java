@@ -28,8 +28,8 @@ import picocli.CommandLine.Parameters;
       "The JSON form is the summary the collector stores beside each dump; diff and trend",
       "accept it in place of the dump.",
       "",
-      "An uncompressed dump is scanned on every core at close to disk speed (about 2.8 GB/s",
-      "here); see docs/analysis.md for the benchmark.",
+      "An uncompressed dump is scanned on every core, close to the speed of reading the file;",
+      "docs/analysis.md has the benchmark.",
       ""
     },
     footer = {

@@ -50,10 +50,10 @@ import picocli.CommandLine.Parameters;
     footer = {
       "",
       "Examples:",
-      "  heapfleet report --task 4f1c2a9e0b7d --bucket acme-heapdumps -o leak-report.md",
-      "  HEAPFLEET_S3_BUCKET=acme-heapdumps heapfleet report --task 4f1c2a9e0b7d --no-paths",
-      "  heapfleet report --task orders-1 --local heapfleet-data/demo-20261122T023000Z/s3",
-      "  heapfleet report orders-1-20261122T010000Z.hprof.gz orders-1-20261122T013000Z.hprof.gz",
+      "  heapfleet report --task 4f1c2a9e0b7d --bucket acme-heapdumps -o leak.md",
+      "  HEAPFLEET_S3_BUCKET=acme-heapdumps heapfleet report --task 4f1c2a9e0b7d",
+      "  heapfleet report --task orders-1 --local heapfleet-data/demo-1/s3",
+      "  heapfleet report orders-1-0100Z.hprof.gz orders-1-0130Z.hprof.gz --no-paths",
     })
 final class ReportCommand implements Callable<Integer> {
 

@@ -34,14 +34,14 @@ import picocli.CommandLine.Parameters;
       "retainer path from a GC root with field names. Without --class it prints the classes and",
       "objects that retain the most. Large dumps spill to memory-mapped temp files beyond",
       "--heap-budget; a dump that cannot fit fails early naming the -Xmx it needs",
-      "(set it with JAVA_OPTS for the ./heapfleet launcher).",
+      "(set it with HEAPFLEET_JAVA_OPTS for the ./heapfleet launcher).",
       ""
     },
     footer = {
       "",
       "Examples:",
       "  heapfleet retainers orders-1a2b.hprof.gz --class byte[]",
-      "  heapfleet retainers dump.hprof --class com.acme.cart.Cart --class byte[] --json",
+      "  heapfleet retainers dump.hprof --class com.acme.cart.Cart --json",
       "  heapfleet retainers dump.hprof --top 30 --heap-budget 512",
     })
 final class RetainersCommand implements Callable<Integer> {

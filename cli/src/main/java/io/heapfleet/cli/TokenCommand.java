@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
     description = {
       "",
       "The token is the lowercase hex HMAC-SHA256 of",
-      "  {\"date\":\"<start of the UTC hour, e.g. 2026-11-22T01:00:00.000Z>\",\"value\":\"<scope>\"}",
+      "  {\"date\":\"<hour start, e.g. 2026-11-22T01:00:00.000Z>\",\"value\":\"<scope>\"}",
       "keyed with the shared secret. It changes every UTC hour; endpoints also accept the",
       "previous hour's token for 5 minutes after the hour turns, and the next hour's for",
       "2 minutes before it starts.",
@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
       "  heapfleet token --secret-file /run/secrets/heapfleet",
       "  heapfleet token --secret-env HEAPDUMP_SECRET --at 2026-11-22T01:37:00Z",
       "  heapfleet token --curl https://orders.example.com/heapdump",
-      "  curl -fOJ -H \"Authorization: HeapDump $(heapfleet token)\" http://10.0.1.23:9091/heapdump",
+      "  curl -fOJ -H \"Authorization: HeapDump $(heapfleet token)\" \"$TASK/heapdump\"",
       "  heapfleet token --new-secret > heapfleet.secret",
     })
 final class TokenCommand implements Callable<Integer> {

@@ -41,7 +41,7 @@ import picocli.CommandLine.Parameters;
       "",
       "Orders the dumps by their own timestamps, fits every class's shallow bytes and instance",
       "count against time (least squares), and calls a class a leak suspect when it grew in at",
-      "least 75% of the intervals, the fit explains at least 80% of its variation (R²), it",
+      "least 75%% of the intervals, the fit explains at least 80%% of its variation (R²), it",
       "still grows in the later half of the series, and it grew by at least 64 KB. A cache",
       "that fills and then stays full, or sizes that go up and down, are stable.",
       "DUMP may also be a stored histogram JSON (histo --format json).",

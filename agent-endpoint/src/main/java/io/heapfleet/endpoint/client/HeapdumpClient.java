@@ -233,7 +233,7 @@ public final class HeapdumpClient {
         if (proofs < request.maxAttempts()) {
           continue;
         }
-        throw notLanded(task, base, requests, seen, e.taskId().orElse(null));
+        throw notLanded(task, base, proofs, requests, seen, e.taskId().orElse(null));
       }
       String auth =
           HeapfleetHeaders.SCHEME_CAPTURE
@@ -262,7 +262,7 @@ public final class HeapdumpClient {
         response.headers().firstValue(HeapfleetHeaders.TASK).ifPresent(seen::add);
         drain(response.body());
         if (captures >= request.maxAttempts() || Instant.now().isAfter(useBy)) {
-          throw notLanded(task, base, requests, seen, null);
+          throw notLanded(task, base, proofs, requests, seen, null);
         }
         http = newHttpClient();
       }
@@ -334,15 +334,17 @@ public final class HeapdumpClient {
   }
 
   private static HeapdumpClientException notLanded(
-      String task, URI base, int requests, Set<String> seen, String last) {
+      String task, URI base, int attempts, int requests, Set<String> seen, String last) {
     return new HeapdumpClientException(
         421,
         "misdirected",
         "task "
             + task
             + " did not answer in "
+            + attempts
+            + " attempts ("
             + requests
-            + " requests through "
+            + " requests) through "
             + base
             + "; tasks that answered: "
             + (seen.isEmpty() ? "none" : String.join(", ", seen)),

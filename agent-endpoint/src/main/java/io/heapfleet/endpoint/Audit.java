@@ -23,10 +23,30 @@ final class Audit {
   private String outcome = "ok";
 
   Audit(EndpointRequest request) {
-    this.remote = request.remoteAddress();
-    this.method = request.method();
-    this.path = request.path();
-    this.query = EndpointRequest.redact(request.rawQuery());
+    this.remote = printable(request.remoteAddress());
+    this.method = printable(request.method());
+    this.path = printable(request.path());
+    this.query = printable(EndpointRequest.redact(request.rawQuery()));
+  }
+
+  /** The caller's text with control characters escaped, so it cannot forge or split a line. */
+  static String printable(String s) {
+    if (s == null) {
+      return "";
+    }
+    StringBuilder sb = null;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isISOControl(c)) {
+        if (sb == null) {
+          sb = new StringBuilder(s.length() + 8).append(s, 0, i);
+        }
+        sb.append(String.format("\\x%02x", (int) c));
+      } else if (sb != null) {
+        sb.append(c);
+      }
+    }
+    return sb == null ? s : sb.toString();
   }
 
   /** Sets the outcome word (e.g. {@code ok}, {@code unauthorized}, {@code busy}). */

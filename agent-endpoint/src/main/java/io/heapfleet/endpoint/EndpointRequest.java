@@ -17,7 +17,7 @@ public interface EndpointRequest {
   /** The HTTP method, e.g. {@code GET}. */
   String method();
 
-  /** The path, e.g. {@code /heapdump} or {@code /heapdump/identity}; only its end matters. */
+  /** The decoded path, e.g. {@code /heapdump} or {@code /heapdump/identity}; matched exactly. */
   String path();
 
   /** The first value of a request header (case-insensitive name), or null. */

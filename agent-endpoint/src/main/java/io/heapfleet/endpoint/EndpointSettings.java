@@ -33,6 +33,10 @@ import java.util.Optional;
  *   <tr><td>HEAPFLEET_DISK_RESERVE</td><td>diskReserve</td><td>64MB</td></tr>
  *   <tr><td>HEAPFLEET_FORMAT</td><td>format</td><td>gzip</td></tr>
  *   <tr><td>HEAPFLEET_ECS_TIMEOUT</td><td>ecsTimeout</td><td>1s</td></tr>
+ *   <tr><td>HEAPFLEET_HOURLY_TOKEN</td><td>hourlyToken</td><td>accept (or refuse)</td></tr>
+ *   <tr><td>HEAPFLEET_HEADER_TIMEOUT</td><td>headerTimeout</td><td>10s (javaagent only)</td></tr>
+ *   <tr><td>HEAPFLEET_STALL_TIMEOUT</td><td>stallTimeout</td><td>60s (javaagent only)</td></tr>
+ *   <tr><td>HEAPFLEET_HTTP_THREADS</td><td>httpThreads</td><td>8 (javaagent only)</td></tr>
  * </table>
  *
  * <p>Durations are ISO-8601 ({@code PT30S}) or a number with unit {@code ms}, {@code s}, {@code m},
@@ -47,6 +51,15 @@ public final class EndpointSettings {
   /** The default minimum time between two dumps of one JVM. */
   public static final Duration DEFAULT_MIN_INTERVAL = Duration.ofSeconds(30);
 
+  /** How long a client may take to send a request's line and headers, by default. */
+  public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
+
+  /** How long a dump stream may make no progress (client not reading) before it is cut. */
+  public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(60);
+
+  /** Request threads of the javaagent's HTTP server, by default. */
+  public static final int DEFAULT_HTTP_THREADS = 8;
+
   /** Free disk that must remain after a dump, by default. */
   public static final long DEFAULT_DISK_RESERVE = 64L << 20;
 
@@ -60,6 +73,10 @@ public final class EndpointSettings {
   private final long diskReserve;
   private final DumpFormat defaultFormat;
   private final Duration ecsTimeout;
+  private final boolean acceptHourlyToken;
+  private final Duration headerTimeout;
+  private final Duration stallTimeout;
+  private final int httpThreads;
 
   private EndpointSettings(Builder b) {
     this.secret = b.secret;
@@ -72,6 +89,10 @@ public final class EndpointSettings {
     this.diskReserve = b.diskReserve;
     this.defaultFormat = b.defaultFormat;
     this.ecsTimeout = b.ecsTimeout;
+    this.acceptHourlyToken = b.acceptHourlyToken;
+    this.headerTimeout = b.headerTimeout;
+    this.stallTimeout = b.stallTimeout;
+    this.httpThreads = b.httpThreads;
   }
 
   /** Settings from environment variables only (the Quarkus front door). */
@@ -107,6 +128,13 @@ public final class EndpointSettings {
     l.opt("diskReserve").ifPresent(v -> b.diskReserve(parseSize("HEAPFLEET_DISK_RESERVE", v)));
     l.opt("format").ifPresent(v -> b.defaultFormat(parseFormat("HEAPFLEET_FORMAT", v)));
     l.opt("ecsTimeout").ifPresent(v -> b.ecsTimeout(parseDuration("HEAPFLEET_ECS_TIMEOUT", v)));
+    l.opt("hourlyToken")
+        .ifPresent(v -> b.acceptHourlyToken(parseAcceptRefuse("HEAPFLEET_HOURLY_TOKEN", v)));
+    l.opt("headerTimeout")
+        .ifPresent(v -> b.headerTimeout(parseDuration("HEAPFLEET_HEADER_TIMEOUT", v)));
+    l.opt("stallTimeout")
+        .ifPresent(v -> b.stallTimeout(parseDuration("HEAPFLEET_STALL_TIMEOUT", v)));
+    l.opt("httpThreads").ifPresent(v -> b.httpThreads(parseThreads("HEAPFLEET_HTTP_THREADS", v)));
     return b.build();
   }
 
@@ -157,6 +185,26 @@ public final class EndpointSettings {
     return ecsTimeout;
   }
 
+  /** Whether the hourly token ({@code HeapDump <token>}, {@code ?hash=}) opens this endpoint. */
+  public boolean acceptHourlyToken() {
+    return acceptHourlyToken;
+  }
+
+  /** How long the javaagent's server waits for a request's line and headers. */
+  public Duration headerTimeout() {
+    return headerTimeout;
+  }
+
+  /** How long a dump stream may make no progress before the javaagent's server cuts it. */
+  public Duration stallTimeout() {
+    return stallTimeout;
+  }
+
+  /** The javaagent's request threads. */
+  public int httpThreads() {
+    return httpThreads;
+  }
+
   @Override
   public String toString() {
     // Never the secret: only its length, via Secret.toString().
@@ -176,6 +224,14 @@ public final class EndpointSettings {
         + diskReserve
         + ", format="
         + defaultFormat.id()
+        + ", hourlyToken="
+        + (acceptHourlyToken ? "accept" : "refuse")
+        + ", headerTimeout="
+        + headerTimeout
+        + ", stallTimeout="
+        + stallTimeout
+        + ", httpThreads="
+        + httpThreads
         + ", secret="
         + secret
         + "]";
@@ -233,6 +289,29 @@ public final class EndpointSettings {
         return false;
       default:
         throw new IllegalArgumentException(name + ": '" + v + "' is not true or false");
+    }
+  }
+
+  static boolean parseAcceptRefuse(String name, String v) {
+    switch (v.trim().toLowerCase(Locale.ROOT)) {
+      case "accept":
+        return true;
+      case "refuse":
+        return false;
+      default:
+        throw new IllegalArgumentException(name + ": '" + v + "' is not accept or refuse");
+    }
+  }
+
+  static int parseThreads(String name, String v) {
+    try {
+      int n = Integer.parseInt(v.trim());
+      if (n < 2 || n > 256) {
+        throw new NumberFormatException();
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + ": '" + v + "' is not a number from 2 to 256");
     }
   }
 
@@ -350,6 +429,10 @@ public final class EndpointSettings {
     private long diskReserve = DEFAULT_DISK_RESERVE;
     private DumpFormat defaultFormat = DumpFormat.GZIP;
     private Duration ecsTimeout = Duration.ofSeconds(1);
+    private boolean acceptHourlyToken = true;
+    private Duration headerTimeout = DEFAULT_HEADER_TIMEOUT;
+    private Duration stallTimeout = DEFAULT_STALL_TIMEOUT;
+    private int httpThreads = DEFAULT_HTTP_THREADS;
 
     private Builder(Secret secret) {
       if (secret == null) {
@@ -414,6 +497,38 @@ public final class EndpointSettings {
     public Builder ecsTimeout(Duration timeout) {
       this.ecsTimeout = timeout;
       return this;
+    }
+
+    /** Whether the hourly token opens this endpoint ({@code HEAPFLEET_HOURLY_TOKEN}). */
+    public Builder acceptHourlyToken(boolean accept) {
+      this.acceptHourlyToken = accept;
+      return this;
+    }
+
+    public Builder headerTimeout(Duration timeout) {
+      this.headerTimeout = positive("HEAPFLEET_HEADER_TIMEOUT", timeout);
+      return this;
+    }
+
+    public Builder stallTimeout(Duration timeout) {
+      this.stallTimeout = positive("HEAPFLEET_STALL_TIMEOUT", timeout);
+      return this;
+    }
+
+    public Builder httpThreads(int threads) {
+      if (threads < 2 || threads > 256) {
+        throw new IllegalArgumentException(
+            "HEAPFLEET_HTTP_THREADS: " + threads + " is not from 2 to 256");
+      }
+      this.httpThreads = threads;
+      return this;
+    }
+
+    private static Duration positive(String name, Duration d) {
+      if (d == null || d.isZero() || d.isNegative()) {
+        throw new IllegalArgumentException(name + ": must be positive, was " + d);
+      }
+      return d;
     }
 
     public EndpointSettings build() {

@@ -1,7 +1,6 @@
 package io.heapfleet.endpoint;
 
-import io.heapfleet.auth.TokenCheck;
-import io.heapfleet.auth.TokenVerifier;
+import io.heapfleet.auth.TaskCredentials;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -12,37 +11,38 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The {@code /heapdump} protocol, once, for both front doors (see DESIGN.md): token check (401),
- * task pinning (421), one dump at a time and a minimum interval (429 + {@code Retry-After}), a
- * free-disk check (507), the dump into a fresh temp file (503 when this JVM cannot, 500 when it
- * fails), and a response that streams and encodes the file and deletes it on every path.
+ * The {@code /heapdump} protocol, once, for both front doors: exact paths and method, task pinning
+ * (421), the identity proof and credential check (401, see docs/proof.md), one dump at a time and a
+ * minimum interval (429 + {@code Retry-After}), a free-disk check (507), the dump into a fresh temp
+ * file (503 when this JVM cannot, 500 when it fails), and a response that streams and encodes the
+ * file and deletes it on every path.
  *
  * <p>Thread-safe: front doors call {@link #handle} from any number of request threads.
  */
 public final class HeapdumpEndpoint {
 
   /** The request header that pins a task: a different task answers 421. */
-  public static final String TARGET_TASK_HEADER = "X-Heapdump-Target-Task";
+  public static final String TARGET_TASK_HEADER = HeapfleetHeaders.TARGET_TASK;
 
   /** The response header naming the task that answered (on every non-401 response). */
-  public static final String TASK_HEADER = "X-Heapdump-Task";
+  public static final String TASK_HEADER = HeapfleetHeaders.TASK;
 
   private static final Logger LOG = Logger.getLogger(HeapdumpEndpoint.class.getName());
   private static final DateTimeFormatter FILE_TIME =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
-  private static final String AUTH_SCHEME = "HeapDump ";
 
   private final EndpointSettings settings;
   private final TaskIdentity identity;
-  private final TokenVerifier verifier;
+  private final RequestAuthenticator authenticator;
+  private final NonceStore nonces;
   private final HeapDumper dumper;
   private final FreeSpaceProbe freeSpace;
   private final Clock clock;
@@ -57,8 +57,8 @@ public final class HeapdumpEndpoint {
     this.settings = b.settings;
     this.identity = b.identity;
     this.clock = b.clock;
-    this.verifier =
-        TokenVerifier.builder(settings.secret()).scope(settings.scope()).clock(clock).build();
+    this.nonces = new NonceStore(clock, NonceStore.DEFAULT_TTL, NonceStore.DEFAULT_CAPACITY);
+    this.authenticator = new RequestAuthenticator(settings, identity.taskId(), nonces, clock);
     this.dumper = b.dumper;
     this.freeSpace = b.freeSpace;
   }
@@ -76,52 +76,110 @@ public final class HeapdumpEndpoint {
     return settings;
   }
 
-  /** Answers one request. The caller must send or {@link EndpointResponse#close() close} it. */
+  /**
+   * Answers one request. The caller must send or {@link EndpointResponse#close() close} it.
+   *
+   * <p>The steps, each of which may answer: the exact path (404) and method (405); pinning (421,
+   * before any credential is looked at, so a misdirected credential is never consumed); the proof,
+   * which needs no credential; the credential (401); then the identity or the dump.
+   */
   public EndpointResponse handle(EndpointRequest request) {
     Audit audit = new Audit(request);
-    String path = request.path() == null ? "" : request.path().replaceAll("/+$", "");
-    boolean identityPath = path.endsWith("/heapdump/identity");
-    if (!identityPath && !path.endsWith("/heapdump")) {
-      return error(
+    Optional<EndpointPath> route = EndpointPath.of(request.path());
+    if (route.isEmpty()) {
+      return EndpointResponse.json(
           404,
-          "not_found",
-          "no such resource; use /heapdump or /heapdump/identity",
+          new LinkedHashMap<>(),
+          errorJson(
+              "not_found",
+              "no such resource; use /heapdump, /heapdump/identity or /heapdump/proof"),
           audit.outcome("not-found"));
     }
-    if (!"GET".equalsIgnoreCase(request.method())) {
+    if (!"GET".equals(request.method())) {
       Map<String, String> h = new LinkedHashMap<>();
       h.put("Allow", "GET");
       return EndpointResponse.json(
           405, h, errorJson("method_not_allowed", "use GET"), audit.outcome("method-not-allowed"));
     }
-    TokenCheck check = verifier.verify(token(request));
-    if (!check.isValid()) {
+    EndpointResponse misdirected = misdirected(request, audit);
+    if (misdirected != null) {
+      return misdirected;
+    }
+    if (route.get() == EndpointPath.PROOF) {
+      return proof(request, audit);
+    }
+    RequestAuthenticator.Access access = authenticator.check(request, route.get());
+    if (!access.granted) {
       // Nothing else is said: not which part was wrong, not which task this is.
       Map<String, String> h = new LinkedHashMap<>();
-      h.put("WWW-Authenticate", "HeapDump");
+      h.put("WWW-Authenticate", HeapfleetHeaders.SCHEME_HOURLY);
       return EndpointResponse.json(
           401,
           h,
           errorJson("unauthorized", "a valid token is required"),
-          audit.outcome("unauthorized").detail("reason", check.name().toLowerCase(Locale.ROOT)));
+          audit.outcome("unauthorized").detail("reason", access.detail));
     }
-    audit.detail("task", identity.taskId());
-    if (identityPath) {
+    audit.detail("task", identity.taskId()).detail("auth", access.detail);
+    if (route.get() == EndpointPath.IDENTITY) {
       return EndpointResponse.json(
           200, taskHeaders(), identity.toJson(), audit.outcome("identity"));
     }
+    return dumpRequest(request, audit);
+  }
+
+  /** 421 when the request pins another task; null when it pins none or this one. */
+  private EndpointResponse misdirected(EndpointRequest request, Audit audit) {
     String target = request.header(TARGET_TASK_HEADER);
-    if (target != null && !target.trim().equals(identity.taskId())) {
-      return EndpointResponse.json(
-          421,
-          taskHeaders(),
-          "{\"error\":\"misdirected\",\"message\":"
-              + Json.quote("this is task " + identity.taskId() + ", not " + target.trim())
-              + ",\"taskId\":"
-              + Json.quote(identity.taskId())
-              + "}",
-          audit.outcome("misdirected"));
+    if (target == null || target.trim().equals(identity.taskId())) {
+      return null;
     }
+    // Only the task id, which the proof gives anyone: no cluster, service or JVM before auth.
+    Map<String, String> h = new LinkedHashMap<>();
+    h.put(TASK_HEADER, identity.taskId());
+    return EndpointResponse.json(
+        421,
+        h,
+        "{\"error\":\"misdirected\",\"message\":"
+            + Json.quote("this is task " + identity.taskId() + ", not " + headerSafe(target.trim()))
+            + ",\"taskId\":"
+            + Json.quote(identity.taskId())
+            + "}",
+        audit.outcome("misdirected"));
+  }
+
+  /** {@code /heapdump/proof}: a fresh nonce and the HMAC over the caller's challenge. */
+  private EndpointResponse proof(EndpointRequest request, Audit audit) {
+    String challenge = request.header(HeapfleetHeaders.CHALLENGE);
+    challenge = challenge == null ? null : challenge.trim();
+    if (!TaskCredentials.isValidChallenge(challenge)) {
+      return EndpointResponse.json(
+          400,
+          new LinkedHashMap<>(),
+          errorJson(
+              "bad_request",
+              HeapfleetHeaders.CHALLENGE + " must be 32 to 64 lowercase hex characters"),
+          audit.outcome("bad-request"));
+    }
+    String nonce = nonces.issue();
+    String proof = authenticator.credentials().proof(challenge, nonce, identity.taskId());
+    Map<String, String> h = new LinkedHashMap<>();
+    h.put(TASK_HEADER, identity.taskId());
+    return EndpointResponse.json(
+        200,
+        h,
+        "{\"taskId\":"
+            + Json.quote(identity.taskId())
+            + ",\"challenge\":"
+            + Json.quote(challenge)
+            + ",\"nonce\":"
+            + Json.quote(nonce)
+            + ",\"proof\":"
+            + Json.quote(proof)
+            + "}",
+        audit.outcome("proof"));
+  }
+
+  private EndpointResponse dumpRequest(EndpointRequest request, Audit audit) {
     DumpFormat format;
     String formatParam = request.queryParameter("format");
     if (formatParam == null || formatParam.isEmpty()) {
@@ -132,7 +190,7 @@ public final class HeapdumpEndpoint {
         return error(
             400,
             "bad_request",
-            "format must be gzip, zstd or raw, was '" + formatParam + "'",
+            "format must be gzip, zstd or raw, was '" + headerSafe(formatParam) + "'",
             audit.outcome("bad-request"));
       }
     }
@@ -146,7 +204,7 @@ public final class HeapdumpEndpoint {
       return error(
           400,
           "bad_request",
-          "live must be true or false, was '" + liveParam + "'",
+          "live must be true or false, was '" + headerSafe(liveParam) + "'",
           audit.outcome("bad-request"));
     }
     audit.detail("format", format.id()).detail("live", live);
@@ -284,14 +342,6 @@ public final class HeapdumpEndpoint {
 
   static String errorJson(String code, String message) {
     return "{\"error\":" + Json.quote(code) + ",\"message\":" + Json.quote(message) + "}";
-  }
-
-  private static String token(EndpointRequest request) {
-    String auth = request.header("Authorization");
-    if (auth != null && auth.regionMatches(true, 0, AUTH_SCHEME, 0, AUTH_SCHEME.length())) {
-      return auth.substring(AUTH_SCHEME.length()).trim();
-    }
-    return request.queryParameter("hash");
   }
 
   private static String headerSafe(String v) {

@@ -1,5 +1,6 @@
 package io.heapfleet.endpoint;
 
+import io.heapfleet.auth.TaskCredentials;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,7 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.regex.Pattern;
 
 /**
  * Who this JVM is: the task id that names its dumps, and where known its ECS cluster, service,
@@ -31,7 +31,6 @@ public final class TaskIdentity {
   public static final String ECS_METADATA_ENV = "ECS_CONTAINER_METADATA_URI_V4";
 
   private static final Logger LOG = Logger.getLogger(TaskIdentity.class.getName());
-  private static final Pattern TASK_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
   private static final int MAX_METADATA_BYTES = 1 << 20;
 
   /** Where the task id came from. */
@@ -80,9 +79,12 @@ public final class TaskIdentity {
     this.jvm = jvm;
   }
 
-  /** Whether {@code id} may be a task id (it ends up in file names and HTTP headers). */
+  /**
+   * Whether {@code id} may be a task id (it ends up in file names, HTTP headers and the proof's
+   * HMAC): the one rule of {@link TaskCredentials#isValidTaskId}.
+   */
   public static boolean isValidTaskId(String id) {
-    return id != null && TASK_ID.matcher(id).matches();
+    return TaskCredentials.isValidTaskId(id);
   }
 
   /**

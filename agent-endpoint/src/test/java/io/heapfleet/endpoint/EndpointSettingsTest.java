@@ -28,6 +28,34 @@ class EndpointSettingsTest {
   }
 
   @Test
+  void hourlyTokenAndServerTimeoutsAreReadFromEnvAndAgentArgs() {
+    EndpointSettings defaults = EndpointSettings.fromEnvironment(ENV);
+    assertThat(defaults.acceptHourlyToken()).isTrue();
+    assertThat(defaults.headerTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(defaults.stallTimeout()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(defaults.httpThreads()).isEqualTo(8);
+    Map<String, String> env =
+        Map.of(
+            "HEAPFLEET_SECRET", TestSupport.SECRET_TEXT,
+            "HEAPFLEET_HOURLY_TOKEN", "refuse",
+            "HEAPFLEET_STALL_TIMEOUT", "90s");
+    EndpointSettings s = EndpointSettings.fromAgentArgs("headerTimeout=2s,httpThreads=16", env);
+    assertThat(s.acceptHourlyToken()).isFalse();
+    assertThat(s.headerTimeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(s.stallTimeout()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(s.httpThreads()).isEqualTo(16);
+    assertThat(EndpointSettings.fromAgentArgs("hourlyToken=accept", env).acceptHourlyToken())
+        .isTrue();
+    assertThatThrownBy(() -> EndpointSettings.fromAgentArgs("hourlyToken=maybe", ENV))
+        .hasMessageContaining("HEAPFLEET_HOURLY_TOKEN")
+        .hasMessageContaining("accept or refuse");
+    assertThatThrownBy(() -> EndpointSettings.fromAgentArgs("headerTimeout=0s", ENV))
+        .hasMessageContaining("HEAPFLEET_HEADER_TIMEOUT");
+    assertThatThrownBy(() -> EndpointSettings.fromAgentArgs("httpThreads=1", ENV))
+        .hasMessageContaining("HEAPFLEET_HTTP_THREADS");
+  }
+
+  @Test
   void agentArgumentsOverrideEnvironmentVariables(@TempDir Path dir) throws Exception {
     Path secret = Files.writeString(dir.resolve("s"), TestSupport.SECRET_TEXT + "\n");
     Map<String, String> env =

@@ -1,15 +1,9 @@
 package io.heapfleet.auth;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.Arrays;
-import org.bouncycastle.crypto.digests.SHA256Digest;
-import org.bouncycastle.crypto.macs.HMac;
-import org.bouncycastle.crypto.params.KeyParameter;
-import org.bouncycastle.util.encoders.Hex;
 
 /**
  * The hourly token: lowercase hex of HMAC-SHA256 over {@code {"date":"<start of the UTC
@@ -35,18 +29,7 @@ public final class HourlyToken {
 
   /** The token for the UTC hour that contains {@code at}. */
   public static String compute(Secret secret, String scope, Instant at) {
-    byte[] key = secret.keyBytes();
-    try {
-      HMac mac = new HMac(new SHA256Digest());
-      mac.init(new KeyParameter(key));
-      byte[] message = message(hourStart(at), scope).getBytes(StandardCharsets.UTF_8);
-      mac.update(message, 0, message.length);
-      byte[] out = new byte[mac.getMacSize()];
-      mac.doFinal(out, 0);
-      return Hex.toHexString(out);
-    } finally {
-      Arrays.fill(key, (byte) 0);
-    }
+    return Hmacs.hex(secret, message(hourStart(at), scope));
   }
 
   /** The start of the UTC hour that contains {@code at}. */

@@ -9,10 +9,11 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * Checks presented tokens against the hours it accepts: the current UTC hour; the previous hour for
- * {@link #DEFAULT_GRACE a grace period} after the hour turns (a request signed at 10:59:59 arrives
- * at 11:00:01); and the next hour within {@link #DEFAULT_SKEW a clock-skew window} before it starts
- * (the caller's clock runs ahead). Comparison is constant-time.
+ * Checks presented hourly tokens (or, with {@link Builder#taskToken}, task tokens) against the
+ * hours it accepts: the current UTC hour; the previous hour for {@link #DEFAULT_GRACE a grace
+ * period} after the hour turns (a request signed at 10:59:59 arrives at 11:00:01); and the next
+ * hour within {@link #DEFAULT_SKEW a clock-skew window} before it starts (the caller's clock runs
+ * ahead). Comparison is constant-time.
  *
  * <p>Time comes from the injected {@link Clock}, so tests move time instead of sleeping. Immutable
  * and thread-safe.
@@ -32,6 +33,7 @@ public final class TokenVerifier {
   private final Clock clock;
   private final Duration grace;
   private final Duration skew;
+  private final String taskId;
 
   private TokenVerifier(Builder b) {
     this.secret = b.secret;
@@ -39,6 +41,7 @@ public final class TokenVerifier {
     this.clock = b.clock;
     this.grace = b.grace;
     this.skew = b.skew;
+    this.taskId = b.taskId;
   }
 
   /** A verifier with default scope, clock (system UTC), grace and skew. */
@@ -77,11 +80,17 @@ public final class TokenVerifier {
 
   /** The token a caller should present now (for clients that share this configuration). */
   public String currentToken() {
-    return HourlyToken.compute(secret, scope, clock.instant());
+    return tokenFor(clock.instant());
+  }
+
+  private String tokenFor(Instant hour) {
+    return taskId == null
+        ? HourlyToken.compute(secret, scope, hour)
+        : TaskCredentials.of(secret, scope).taskToken(taskId, hour);
   }
 
   private boolean matches(byte[] given, Instant hour) {
-    byte[] expected = HourlyToken.compute(secret, scope, hour).getBytes(StandardCharsets.US_ASCII);
+    byte[] expected = tokenFor(hour).getBytes(StandardCharsets.US_ASCII);
     return MessageDigest.isEqual(expected, given);
   }
 
@@ -106,6 +115,7 @@ public final class TokenVerifier {
     private Clock clock = Clock.systemUTC();
     private Duration grace = DEFAULT_GRACE;
     private Duration skew = DEFAULT_SKEW;
+    private String taskId;
 
     private Builder(Secret secret) {
       this.secret = Objects.requireNonNull(secret, "secret");
@@ -135,6 +145,18 @@ public final class TokenVerifier {
     /** How long before the next hour its token is accepted (0 to 30 min). */
     public Builder skew(Duration skew) {
       this.skew = checkWindow("skew", skew);
+      return this;
+    }
+
+    /**
+     * Verifies task tokens of {@code taskId} ({@link TaskCredentials#taskToken}) instead of hourly
+     * tokens, with the same hour windows.
+     */
+    public Builder taskToken(String taskId) {
+      if (!TaskCredentials.isValidTaskId(taskId)) {
+        throw new IllegalArgumentException("not a valid task id");
+      }
+      this.taskId = taskId;
       return this;
     }
 

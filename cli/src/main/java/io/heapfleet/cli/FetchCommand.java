@@ -2,11 +2,13 @@ package io.heapfleet.cli;
 
 import io.heapfleet.auth.HourlyToken;
 import io.heapfleet.auth.Secret;
+import io.heapfleet.auth.TaskCredentials;
 import io.heapfleet.endpoint.DumpFormat;
 import io.heapfleet.endpoint.client.DumpRequest;
 import io.heapfleet.endpoint.client.DumpResponse;
 import io.heapfleet.endpoint.client.HeapdumpClient;
 import io.heapfleet.endpoint.client.HeapdumpClientException;
+import io.heapfleet.endpoint.client.ProofException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -60,7 +62,9 @@ final class FetchCommand implements Callable<Integer> {
   @Option(
       names = "--task",
       paramLabel = "ID",
-      description = "Pin this task behind a load balancer (retry on 421).")
+      description =
+          "Pin this task behind a load balancer (retry on 421). The task proves who it is first"
+              + " and gets a single-use credential bound to it, never the hourly token.")
   String task;
 
   @Option(
@@ -133,7 +137,13 @@ final class FetchCommand implements Callable<Integer> {
     long bytes;
     DumpResponse response;
     try {
-      response = HeapdumpClient.create().open(base, token, request);
+      // Pinning through a balancer: the hourly token would reach every task it passes; the proof
+      // sends only a single-use credential bound to the pinned task (docs/proof.md), and works
+      // where endpoints refuse the hourly token.
+      response =
+          task == null
+              ? HeapdumpClient.create().open(base, token, request)
+              : HeapdumpClient.create().open(base, TaskCredentials.of(secret, scope), request);
     } catch (HeapdumpClientException e) {
       throw UserException.failure(explain(e), e);
     } catch (IOException e) {
@@ -261,6 +271,9 @@ final class FetchCommand implements Callable<Integer> {
   }
 
   private String explain(HeapdumpClientException e) {
+    if (e instanceof ProofException) {
+      return e.getMessage() + ": check the secret and --scope; nothing was sent to it";
+    }
     switch (e.status()) {
       case 401:
         return "the endpoint refused the token (401): check the secret and --scope, and the clocks";

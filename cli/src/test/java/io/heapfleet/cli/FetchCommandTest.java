@@ -177,6 +177,24 @@ class FetchCommandTest {
   }
 
   @Test
+  void throughAProxyThatRoutesEachRequestTheIdentityOfAProvenTaskIsStillRead() throws Exception {
+    // The proxy closes every connection after one request (like an ALB without stickiness), so
+    // the identity read after a proof may reach another task: it answers 421 and is retried.
+    io.heapfleet.auth.TaskCredentials creds =
+        io.heapfleet.auth.TaskCredentials.of(
+            io.heapfleet.auth.Secret.of(SECRET, false), "heapdump");
+    io.heapfleet.endpoint.client.HeapdumpClient client =
+        io.heapfleet.endpoint.client.HeapdumpClient.create();
+    java.util.Set<String> seen = new java.util.TreeSet<>();
+    for (int i = 0; i < 6; i++) {
+      io.heapfleet.endpoint.client.ProvenTask proven = client.prove(proxy.uri(), creds, null);
+      assertThat(client.identity(proven, creds, 20).taskId()).isEqualTo(proven.taskId());
+      seen.add(proven.taskId());
+    }
+    assertThat(seen).containsExactly("task-a", "task-b", "task-c");
+  }
+
+  @Test
   void aTaskThatIsNotBehindTheProxyFailsAfterMaxAttemptsNamingTheTasksSeen(@TempDir Path dir)
       throws Exception {
     CliRun r =

@@ -4,33 +4,32 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.heapfleet.endpoint.EndpointRequest;
 import io.heapfleet.endpoint.EndpointResponse;
+import io.heapfleet.endpoint.EndpointSettings;
 import io.heapfleet.endpoint.HeapdumpEndpoint;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The javaagent's front door: {@code /heapdump} and {@code /heapdump/identity} on a JDK {@link
- * HttpServer}. Every thread it owns is a daemon thread, so the agent never keeps an application
- * alive. Thread-safe; {@link #close()} stops it.
+ * The javaagent's front door: the protocol's paths on a JDK {@link HttpServer} (every path reaches
+ * the protocol, which matches them exactly), with a {@link RequestGuard} as executor: bounded
+ * threads, a header timeout, and a no-progress watchdog on responses. Every thread it owns is a
+ * daemon thread, so the agent never keeps an application alive. Thread-safe; {@link #close()} stops
+ * it.
  */
 public final class AgentServer implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(AgentServer.class.getName());
 
   private final HttpServer server;
-  private final ExecutorService executor;
+  private final RequestGuard guard;
 
-  private AgentServer(HttpServer server, ExecutorService executor) {
+  private AgentServer(HttpServer server, RequestGuard guard) {
     this.server = server;
-    this.executor = executor;
+    this.guard = guard;
   }
 
   /**
@@ -40,19 +39,14 @@ public final class AgentServer implements AutoCloseable {
    */
   public static AgentServer start(HeapdumpEndpoint endpoint, String bind, int port)
       throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(bind, port), 16);
-    AtomicInteger n = new AtomicInteger();
-    // A few threads: identity and 421/429 answers must stay fast while a dump streams.
-    ExecutorService executor =
-        Executors.newFixedThreadPool(
-            4,
-            r -> {
-              Thread t = new Thread(r, "heapfleet-http-" + n.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
-    server.setExecutor(executor);
-    server.createContext("/heapdump", exchange -> serve(endpoint, exchange));
+    HttpServer server = HttpServer.create(new InetSocketAddress(bind, port), 50);
+    EndpointSettings settings = endpoint.settings();
+    // A few threads (proofs, identity and 421/429 answers stay fast while a dump streams),
+    // guarded against clients that send slowly or stop reading.
+    RequestGuard guard =
+        new RequestGuard(settings.httpThreads(), settings.headerTimeout(), settings.stallTimeout());
+    server.setExecutor(guard);
+    server.createContext("/", exchange -> serve(endpoint, guard, exchange));
     // HttpServer's dispatcher thread inherits the daemon flag of the thread that starts it.
     Thread starter = new Thread(server::start, "heapfleet-http-start");
     starter.setDaemon(true);
@@ -62,7 +56,7 @@ public final class AgentServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    return new AgentServer(server, executor);
+    return new AgentServer(server, guard);
   }
 
   /** The port actually bound. */
@@ -73,15 +67,19 @@ public final class AgentServer implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
-    executor.shutdownNow();
-    try {
-      executor.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    guard.close();
   }
 
-  private static void serve(HeapdumpEndpoint endpoint, HttpExchange exchange) {
+  /** Requests cut while sending headers, and responses cut for making no progress (tests). */
+  long[] cuts() {
+    return guard.cuts();
+  }
+
+  private static void serve(HeapdumpEndpoint endpoint, RequestGuard guard, HttpExchange exchange) {
+    if (!guard.handling()) {
+      exchange.close(); // cut by the watchdog while its headers were read
+      return;
+    }
     try {
       EndpointResponse response;
       try {
@@ -100,7 +98,7 @@ public final class AgentServer implements AutoCloseable {
         exchange.sendResponseHeaders(
             response.status(), length < 0 ? 0 : (length == 0 ? -1 : length));
         if (length != 0) {
-          try (OutputStream out = exchange.getResponseBody()) {
+          try (OutputStream out = guard.watch(exchange.getResponseBody())) {
             response.writeBody(out);
           }
         }

@@ -47,7 +47,8 @@ public final class HeapfleetAgent {
             + "  HEAPFLEET_SECRET_FILE=/run/secrets/heapfleet (or HEAPFLEET_SECRET)\n"
             + "  HEAPFLEET_PORT (default "
             + EndpointSettings.DEFAULT_PORT
-            + "), HEAPFLEET_TASK_ID, HEAPFLEET_SCOPE, HEAPFLEET_MIN_INTERVAL, ...\n"
+            + "), HEAPFLEET_TASK_ID, HEAPFLEET_SCOPE, HEAPFLEET_MIN_INTERVAL,\n"
+            + "  HEAPFLEET_HOURLY_TOKEN (accept|refuse), HEAPFLEET_HEADER_TIMEOUT, ...\n"
             + "See docs/endpoint.md.");
   }
 

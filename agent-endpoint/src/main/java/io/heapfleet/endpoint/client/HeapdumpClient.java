@@ -1,6 +1,8 @@
 package io.heapfleet.endpoint.client;
 
+import io.heapfleet.auth.TaskCredentials;
 import io.heapfleet.endpoint.HeapdumpEndpoint;
+import io.heapfleet.endpoint.HeapfleetHeaders;
 import io.heapfleet.endpoint.Json;
 import io.heapfleet.endpoint.TaskIdentity;
 import java.io.IOException;
@@ -11,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -29,7 +32,10 @@ import java.util.regex.Pattern;
  *
  * <p>A base URI is a task or a load balancer ({@code http://10.0.1.23:9091}, {@code
  * https://orders.example.com/app}); {@code /heapdump} is appended unless the path already ends with
- * it. The token goes in the {@code Authorization} header, never in the URL.
+ * it. Credentials go in the {@code Authorization} header, never in the URL: the hourly token for
+ * people who hold the secret ({@link #open(URI, String, DumpRequest)}), or, for a caller that must
+ * not hand a fleet-wide token to an endpoint it has not verified (the collector), the proof and a
+ * task-bound credential ({@link #prove}, {@link #open(URI, TaskCredentials, DumpRequest)}).
  *
  * <p>Pinning: with {@link DumpRequest#withTargetTask}, every attempt is sent on a <em>new</em>
  * connection (a fresh {@link HttpClient}), so a load balancer can route it to another task; a 421
@@ -40,6 +46,8 @@ public final class HeapdumpClient {
 
   private static final Pattern FILENAME = Pattern.compile("filename=\"?([^\";]+)\"?");
   private static final int MAX_ERROR_BODY = 64 * 1024;
+  // The endpoint keeps a nonce 120 s; stop retrying a capture credential well before that.
+  private static final Duration CREDENTIAL_USE_WINDOW = Duration.ofSeconds(90);
 
   private final Duration connectTimeout;
 
@@ -134,6 +142,226 @@ public final class HeapdumpClient {
             attempt);
       }
       throw failure(r, attempt);
+    }
+  }
+
+  /**
+   * Asks the endpoint at {@code base} to prove who it is ({@code GET /heapdump/proof} with a fresh
+   * challenge and no credential), on a new connection. Checks, in this order: the claimed task id
+   * follows the task-id rule (a 300-character or CR/LF id goes no further); the challenge is
+   * echoed; the HMAC matches; the id is {@code expectedTaskId} when one is given (which is also
+   * sent as {@code X-Heapdump-Target-Task}, so another task answers 421).
+   *
+   * @throws ProofException when the endpoint did not prove it (it was sent no credential)
+   * @throws HeapdumpClientException when it refused (e.g. 421 for another task)
+   */
+  public ProvenTask prove(URI base, TaskCredentials credentials, String expectedTaskId)
+      throws IOException {
+    return prove(newHttpClient(), heapdumpUri(base), credentials, expectedTaskId, 1);
+  }
+
+  /**
+   * Reads the identity of a proven task with its read-only task token ({@code HeapFleet-Task}),
+   * pinned to that task, on the connection of the proof. When a balancer routes it elsewhere (421)
+   * it is retried on new connections, at most {@code maxAttempts} requests in all.
+   */
+  public TaskIdentity identity(ProvenTask proven, TaskCredentials credentials, int maxAttempts)
+      throws IOException {
+    String token = credentials.taskToken(proven.taskId(), Instant.now());
+    URI uri = URI.create(proven.heapdumpUri() + "/identity");
+    HttpClient http = proven.connection();
+    for (int attempt = 1; ; attempt++) {
+      HttpRequest r =
+          HttpRequest.newBuilder(uri)
+              .GET()
+              .timeout(Duration.ofSeconds(30))
+              .header(HeapfleetHeaders.AUTHORIZATION, HeapfleetHeaders.SCHEME_TASK + " " + token)
+              .header(HeapfleetHeaders.TARGET_TASK, proven.taskId())
+              .build();
+      HttpResponse<InputStream> response = send(http, r);
+      if (response.statusCode() == 421 && attempt < maxAttempts) {
+        drain(response.body());
+        http = newHttpClient();
+        continue;
+      }
+      if (response.statusCode() != 200) {
+        throw failure(response, attempt);
+      }
+      TaskIdentity id = parseIdentity(uri, response);
+      if (!id.taskId().equals(proven.taskId())) {
+        throw new ProofException(
+            ProofException.Reason.WRONG_TASK,
+            uri + " proved one task id and named another in its identity",
+            attempt);
+      }
+      return id;
+    }
+  }
+
+  /**
+   * Requests a dump with the proof (docs/proof.md) instead of the hourly token: the endpoint proves
+   * it is {@link DumpRequest#targetTask()} (required), then gets a single-use capture credential
+   * bound to that task, on the same keep-alive connection. Through a balancer, a proof from another
+   * task (421) is retried on a new connection; a capture that the balancer routed to another task
+   * (421: it did not keep the connection on one target) is retried with the same credential on new
+   * connections while its nonce is fresh. At most {@link DumpRequest#maxAttempts()} proofs.
+   *
+   * @throws ProofException when an endpoint does not prove it is the task (no credential was sent)
+   * @throws HeapdumpClientException when the endpoint refuses (401, 421 after all attempts, 429...)
+   * @throws IOException when the endpoint cannot be reached
+   */
+  public DumpResponse open(URI base, TaskCredentials credentials, DumpRequest request)
+      throws IOException {
+    String task =
+        request
+            .targetTask()
+            .orElseThrow(
+                () -> new IllegalArgumentException("a proven capture needs the task to expect"));
+    URI heapdump = heapdumpUri(base);
+    Set<String> seen = new LinkedHashSet<>();
+    int requests = 0;
+    for (int proofs = 1; ; proofs++) {
+      HttpClient http = newHttpClient();
+      ProvenTask proven;
+      try {
+        proven = prove(http, heapdump, credentials, task, ++requests);
+      } catch (HeapdumpClientException e) {
+        if (e.status() != 421) {
+          throw e;
+        }
+        e.taskId().ifPresent(seen::add);
+        if (proofs < request.maxAttempts()) {
+          continue;
+        }
+        throw notLanded(task, base, proofs, requests, seen, e.taskId().orElse(null));
+      }
+      String auth =
+          HeapfleetHeaders.SCHEME_CAPTURE
+              + " "
+              + proven.nonce()
+              + "."
+              + credentials.capture(task, proven.nonce());
+      URI uri = dumpUri(heapdump, request);
+      Instant useBy = proven.provenAt().plus(CREDENTIAL_USE_WINDOW);
+      for (int captures = 1; ; captures++) {
+        HttpRequest r =
+            HttpRequest.newBuilder(uri)
+                .GET()
+                .timeout(request.timeout())
+                .header(HeapfleetHeaders.AUTHORIZATION, auth)
+                .header(HeapfleetHeaders.TARGET_TASK, task)
+                .build();
+        HttpResponse<InputStream> response = send(http, r);
+        requests++;
+        if (response.statusCode() == 200) {
+          return response(response, requests);
+        }
+        if (response.statusCode() != 421) {
+          throw failure(response, requests);
+        }
+        response.headers().firstValue(HeapfleetHeaders.TASK).ifPresent(seen::add);
+        drain(response.body());
+        if (captures >= request.maxAttempts() || Instant.now().isAfter(useBy)) {
+          throw notLanded(task, base, proofs, requests, seen, null);
+        }
+        http = newHttpClient();
+      }
+    }
+  }
+
+  private ProvenTask prove(
+      HttpClient http, URI heapdump, TaskCredentials credentials, String expected, int attempt)
+      throws IOException {
+    String challenge = TaskCredentials.randomHex();
+    URI uri = URI.create(heapdump + "/proof");
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(uri)
+            .GET()
+            .timeout(Duration.ofSeconds(30))
+            .header(HeapfleetHeaders.CHALLENGE, challenge);
+    if (expected != null) {
+      b.header(HeapfleetHeaders.TARGET_TASK, expected);
+    }
+    HttpResponse<InputStream> r = send(http, b.build());
+    if (r.statusCode() != 200) {
+      throw failure(r, attempt);
+    }
+    Map<String, Object> json;
+    try (InputStream in = r.body()) {
+      json = Json.parseObject(new String(readBounded(in), StandardCharsets.UTF_8));
+    } catch (IllegalArgumentException e) {
+      throw new ProofException(
+          ProofException.Reason.MALFORMED,
+          uri + " answered something that is not a proof",
+          attempt);
+    }
+    Object id = json.get("taskId");
+    if (!(id instanceof String) || !TaskCredentials.isValidTaskId((String) id)) {
+      int length = id == null ? 0 : id.toString().length();
+      throw new ProofException(
+          ProofException.Reason.INVALID_TASK_ID,
+          uri
+              + " claims a task id that breaks the rule [A-Za-z0-9._-]{1,128} ("
+              + length
+              + " characters); refused before anything else",
+          attempt);
+    }
+    String taskId = (String) id;
+    Object nonce = json.get("nonce");
+    Object proof = json.get("proof");
+    if (!challenge.equals(json.get("challenge"))
+        || !(nonce instanceof String)
+        || !TaskCredentials.isValidNonce((String) nonce)
+        || !(proof instanceof String)) {
+      throw new ProofException(
+          ProofException.Reason.MALFORMED,
+          uri + " answered a proof without our challenge or a well-formed nonce",
+          attempt);
+    }
+    if (!credentials.proofMatches((String) proof, challenge, (String) nonce, taskId)) {
+      throw new ProofException(
+          ProofException.Reason.BAD_PROOF,
+          uri + " claims task " + taskId + " but cannot prove it (wrong secret, or not a task)",
+          attempt);
+    }
+    if (expected != null && !expected.equals(taskId)) {
+      throw new ProofException(
+          ProofException.Reason.WRONG_TASK,
+          uri + " proved task " + taskId + ", not the expected " + expected,
+          attempt);
+    }
+    return new ProvenTask(heapdump, taskId, (String) nonce, http, Instant.now(), attempt);
+  }
+
+  private static HeapdumpClientException notLanded(
+      String task, URI base, int attempts, int requests, Set<String> seen, String last) {
+    return new HeapdumpClientException(
+        421,
+        "misdirected",
+        "task "
+            + task
+            + " did not answer in "
+            + attempts
+            + " attempts ("
+            + requests
+            + " requests) through "
+            + base
+            + "; tasks that answered: "
+            + (seen.isEmpty() ? "none" : String.join(", ", seen)),
+        null,
+        last,
+        requests);
+  }
+
+  private static TaskIdentity parseIdentity(URI uri, HttpResponse<InputStream> r)
+      throws IOException {
+    try (InputStream in = r.body()) {
+      String json = new String(readBounded(in), StandardCharsets.UTF_8);
+      try {
+        return TaskIdentity.fromJson(json);
+      } catch (IllegalArgumentException e) {
+        throw new IOException("the identity answer of " + uri + " is not valid: " + e.getMessage());
+      }
     }
   }
 

@@ -1,5 +1,6 @@
 package io.heapfleet.endpoint.quarkus;
 
+import io.heapfleet.endpoint.EndpointPath;
 import io.heapfleet.endpoint.EndpointRequest;
 import io.heapfleet.endpoint.EndpointResponse;
 import io.heapfleet.endpoint.EndpointSettings;
@@ -22,9 +23,10 @@ import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
- * The Quarkus front door: {@code GET /heapdump} and {@code GET /heapdump/identity} on the
- * application's own port (so it is reachable through the service's load balancer). A Quarkus
- * application only adds this module as a dependency; the jar's {@code beans.xml} gets it indexed.
+ * The Quarkus front door: {@code GET /heapdump}, {@code /heapdump/identity} and {@code
+ * /heapdump/proof} on the application's own port (so it is reachable through the service's load
+ * balancer). A Quarkus application only adds this module as a dependency; the jar's {@code
+ * beans.xml} gets it indexed.
  *
  * <p>Settings are the javaagent's (without port/bind): environment variables {@code
  * HEAPFLEET_SECRET}/{@code HEAPFLEET_SECRET_FILE}, {@code HEAPFLEET_TASK_ID}, {@code
@@ -47,6 +49,7 @@ public class HeapdumpResource {
     "HEAPFLEET_DISK_RESERVE",
     "HEAPFLEET_FORMAT",
     "HEAPFLEET_ECS_TIMEOUT",
+    "HEAPFLEET_HOURLY_TOKEN",
     TaskIdentity.ECS_METADATA_ENV
   };
 
@@ -55,17 +58,25 @@ public class HeapdumpResource {
   @GET
   public Response dump(
       @Context HttpHeaders headers, @Context UriInfo uri, @Context HttpServerRequest request) {
-    return handle(headers, uri, request);
+    return handle(EndpointPath.DUMP, headers, uri, request);
   }
 
   @GET
   @Path("/identity")
   public Response identity(
       @Context HttpHeaders headers, @Context UriInfo uri, @Context HttpServerRequest request) {
-    return handle(headers, uri, request);
+    return handle(EndpointPath.IDENTITY, headers, uri, request);
   }
 
-  private Response handle(HttpHeaders headers, UriInfo uri, HttpServerRequest request) {
+  @GET
+  @Path("/proof")
+  public Response proof(
+      @Context HttpHeaders headers, @Context UriInfo uri, @Context HttpServerRequest request) {
+    return handle(EndpointPath.PROOF, headers, uri, request);
+  }
+
+  private Response handle(
+      EndpointPath route, HttpHeaders headers, UriInfo uri, HttpServerRequest request) {
     HeapdumpEndpoint e;
     try {
       e = endpoint();
@@ -82,7 +93,7 @@ public class HeapdumpResource {
                   + "}")
           .build();
     }
-    EndpointResponse r = e.handle(new JaxRsRequest(headers, uri, request));
+    EndpointResponse r = e.handle(new JaxRsRequest(route, headers, uri, request));
     Response.ResponseBuilder b = Response.status(r.status());
     r.headers().forEach(b::header);
     if (r.contentLength() >= 0) {
@@ -131,11 +142,13 @@ public class HeapdumpResource {
 
   /** Adapts the JAX-RS request view to the protocol's. */
   private static final class JaxRsRequest implements EndpointRequest {
+    private final EndpointPath route;
     private final HttpHeaders headers;
     private final UriInfo uri;
     private final HttpServerRequest request;
 
-    JaxRsRequest(HttpHeaders headers, UriInfo uri, HttpServerRequest request) {
+    JaxRsRequest(EndpointPath route, HttpHeaders headers, UriInfo uri, HttpServerRequest request) {
+      this.route = route;
       this.headers = headers;
       this.uri = uri;
       this.request = request;
@@ -143,12 +156,14 @@ public class HeapdumpResource {
 
     @Override
     public String method() {
+      // JAX-RS also routes HEAD to a @GET method: the exact method decides (HEAD gets 405).
       return request == null ? "GET" : request.method().name();
     }
 
     @Override
     public String path() {
-      return uri.getRequestUri().getPath();
+      // JAX-RS matched the route (below the application's root path): that is the exact path.
+      return route.path();
     }
 
     @Override

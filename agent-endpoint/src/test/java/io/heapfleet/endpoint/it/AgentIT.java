@@ -152,6 +152,35 @@ class AgentIT {
   }
 
   @Test
+  void tenHalfSentRequestsDoNotBlockTheAgentAndTheProvenPathWorks() throws Exception {
+    java.util.List<java.net.Socket> halfOpen = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < 10; i++) {
+        java.net.Socket s = new java.net.Socket("127.0.0.1", app.base().getPort());
+        halfOpen.add(s);
+        s.getOutputStream()
+            .write(
+                "GET /heapdump/identity HTTP/1.1\r\nHost: x\r\n"
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        s.getOutputStream().flush();
+      }
+      Thread.sleep(500);
+      io.heapfleet.auth.TaskCredentials creds =
+          io.heapfleet.auth.TaskCredentials.of(TestSupport.SECRET, "heapdump");
+      long t0 = System.nanoTime();
+      io.heapfleet.endpoint.client.ProvenTask proven = client.prove(app.base(), creds, null);
+      TaskIdentity id = client.identity(proven, creds, 1);
+      long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+      assertThat(id.taskId()).isEqualTo("task-one");
+      assertThat(millis).as("proof and identity while 10 requests stall").isLessThan(2000);
+    } finally {
+      for (java.net.Socket s : halfOpen) {
+        s.close();
+      }
+    }
+  }
+
+  @Test
   void aConcurrentRequestIs429WhileTheFirstStreams() throws Exception {
     // Raw: the 24 MB of random ballast cannot sit in socket buffers, so the first stream is open.
     try (DumpResponse first =

@@ -8,6 +8,11 @@ public enum CaptureOutcome {
   STORED,
   /** The endpoint refused the token (401): wrong secret or scope. Not retried before next round. */
   UNAUTHORIZED,
+  /**
+   * The endpoint did not prove, with the shared secret, that it is the task expected (or claimed an
+   * id that breaks the task-id rule): it was sent no credential. Not retried before next round.
+   */
+  UNTRUSTED,
   /** The endpoint was busy or dumped too recently (429); retried after its Retry-After. */
   BUSY,
   /** A pinned capture through a load balancer never reached its task (421 every attempt). */

@@ -2,11 +2,13 @@ package io.heapfleet.collector.capture;
 
 import io.heapfleet.analysis.histogram.ClassHistogram;
 import io.heapfleet.analysis.histogram.ClassHistograms;
+import io.heapfleet.auth.TaskCredentials;
 import io.heapfleet.collector.discovery.Target;
 import io.heapfleet.endpoint.client.DumpRequest;
 import io.heapfleet.endpoint.client.DumpResponse;
 import io.heapfleet.endpoint.client.HeapdumpClient;
 import io.heapfleet.endpoint.client.HeapdumpClientException;
+import io.heapfleet.endpoint.client.ProofException;
 import io.heapfleet.storage.DumpFormat;
 import io.heapfleet.storage.DumpKey;
 import io.heapfleet.storage.DumpMetadata;
@@ -59,7 +61,7 @@ public final class DumpCapture {
 
   private final HeapdumpClient client;
   private final DumpStore store;
-  private final Supplier<String> token;
+  private final Supplier<TaskCredentials> credentials;
   private final Settings settings;
   private final Clock clock;
   private final ExecutorService analysers;
@@ -68,14 +70,14 @@ public final class DumpCapture {
   public DumpCapture(
       HeapdumpClient client,
       DumpStore store,
-      Supplier<String> token,
+      Supplier<TaskCredentials> credentials,
       Settings settings,
       Clock clock,
       ExecutorService analysers,
       ScheduledExecutorService timer) {
     this.client = Objects.requireNonNull(client);
     this.store = Objects.requireNonNull(store);
-    this.token = Objects.requireNonNull(token);
+    this.credentials = Objects.requireNonNull(credentials);
     this.settings = Objects.requireNonNull(settings);
     this.clock = Objects.requireNonNull(clock);
     this.analysers = Objects.requireNonNull(analysers);
@@ -115,15 +117,15 @@ public final class DumpCapture {
     BoundedPipe pipe = null;
     Future<ClassHistogram> analysis = null;
     try {
+      // Every capture names the task it expects: the endpoint must prove it is that task (an ECS
+      // address now serving another task, or a stranger, gets no credential).
       DumpRequest request =
           DumpRequest.defaults()
               .withLive(settings.live())
               .withFormat(settings.format())
-              .withTimeout(settings.firstByteTimeout());
-      if (target.pinned()) {
-        request =
-            request.withTargetTask(target.taskId()).withMaxAttempts(settings.pinnedMaxAttempts());
-      }
+              .withTimeout(settings.firstByteTimeout())
+              .withTargetTask(target.taskId())
+              .withMaxAttempts(target.pinned() ? settings.pinnedMaxAttempts() : 1);
       response = open(target, request);
       requests = response.attempts();
       if (!response.taskId().equals(target.taskId())) {
@@ -221,7 +223,9 @@ public final class DumpCapture {
 
   private DumpResponse open(Target target, DumpRequest request) throws Failure {
     try {
-      return client.open(target.baseUri(), token.get(), request);
+      return client.open(target.baseUri(), credentials.get(), request);
+    } catch (ProofException e) {
+      throw new Failure(CaptureOutcome.UNTRUSTED, e.getMessage(), e);
     } catch (HeapdumpClientException e) {
       CaptureOutcome o =
           switch (e.status()) {

@@ -118,6 +118,9 @@ public final class EcsDiscovery implements Discovery {
     }
     String service = listedService != null ? listedService : serviceFromGroup(task.group());
     String taskId = taskId(task.taskArn());
+    if (!IdentityRules.isValidTaskId(taskId)) {
+      return Optional.empty(); // never an S3 key, header or log line; the agent would refuse it too
+    }
     URI base = URI.create("http://" + ip.get() + ":" + portOfService.applyAsInt(service));
     return Optional.of(new Target(taskId, clusterName(task.clusterArn()), service, base, false));
   }

@@ -4,8 +4,9 @@ import java.net.URI;
 import java.util.Optional;
 
 /**
- * Asks an endpoint who it is ({@code GET /heapdump/identity}, authenticated), on a fresh connection
- * so that a load balancer may route each probe to a different task.
+ * Asks an endpoint who it is, on a fresh connection so that a load balancer may route each probe to
+ * a different task. The collector's probe is {@link ProvingIdentityProbe}: proof first, then the
+ * identity with that task's read-only token.
  */
 @FunctionalInterface
 public interface IdentityProbe {

@@ -27,6 +27,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@code heapfleet_task_leaking{cluster,service,task}}: 1 when the trend says leaking
  *   <li>{@code heapfleet_task_heap_growth_mb_per_hour{cluster,service,task}}: heap slope
  *   <li>{@code heapfleet_discovered_tasks}: live tasks; {@code heapfleet_discovery_failures_total}
+ *   <li>{@code heapfleet_identity_conflicts_total}: task ids newly proven by more than one URL
+ *   <li>{@code heapfleet_untrusted_endpoints_total{reason}}: endpoints newly refused before any
+ *       credential was sent (bad proof, invalid id, ...)
  * </ul>
  *
  * Per-task gauges exist only for live tasks: when a task ends, its gauges are removed so that an
@@ -67,6 +70,9 @@ public final class CollectorMetrics {
     Gauge.builder("heapfleet.discovered.tasks", this, m -> m.discovered)
         .description("Tasks discovery sees now")
         .register(registry);
+    Counter.builder("heapfleet.identity.conflicts")
+        .description("Task ids newly proven by more than one endpoint URL")
+        .register(registry);
     for (CaptureOutcome o : CaptureOutcome.values()) {
       captures(o); // every outcome exported from the start, at 0, so rate() works
     }
@@ -91,6 +97,23 @@ public final class CollectorMetrics {
       bytes.increment(storedBytes);
       dumpSize.record(storedBytes);
     }
+  }
+
+  /** Records a newly detected duplicate claim of one task id. */
+  public void identityConflict() {
+    Counter.builder("heapfleet.identity.conflicts")
+        .description("Task ids newly proven by more than one endpoint URL")
+        .register(registry)
+        .increment();
+  }
+
+  /** Records an endpoint newly refused before it was sent any credential. */
+  public void untrustedEndpoint(String reason) {
+    Counter.builder("heapfleet.untrusted.endpoints")
+        .description("Endpoints refused before any credential was sent, by reason")
+        .tag("reason", reason)
+        .register(registry)
+        .increment();
   }
 
   /** Records a discovery refresh. */

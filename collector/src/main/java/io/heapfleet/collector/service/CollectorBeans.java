@@ -10,7 +10,9 @@ import io.heapfleet.collector.config.TokenConfig;
 import io.heapfleet.collector.discovery.Discovery;
 import io.heapfleet.collector.discovery.EcsDiscovery;
 import io.heapfleet.collector.discovery.IdentityProbe;
+import io.heapfleet.collector.discovery.IdentityRefusals;
 import io.heapfleet.collector.discovery.LoadBalancerDiscovery;
+import io.heapfleet.collector.discovery.ProvingIdentityProbe;
 import io.heapfleet.collector.discovery.StaticDiscovery;
 import io.heapfleet.collector.metrics.CollectorMetrics;
 import io.heapfleet.collector.schedule.CaptureScheduler;
@@ -18,7 +20,6 @@ import io.heapfleet.collector.state.FleetState;
 import io.heapfleet.collector.token.SecretLoader;
 import io.heapfleet.collector.token.TokenSource;
 import io.heapfleet.endpoint.DumpFormat;
-import io.heapfleet.endpoint.TaskIdentity;
 import io.heapfleet.endpoint.client.HeapdumpClient;
 import io.heapfleet.storage.DumpStore;
 import io.heapfleet.storage.S3Settings;
@@ -112,13 +113,28 @@ public class CollectorBeans {
 
   @Produces
   @Singleton
+  CollectorMetrics metrics(MeterRegistry registry) {
+    return new CollectorMetrics(registry);
+  }
+
+  @Produces
+  @Singleton
+  IdentityRefusals identityRefusals(CollectorMetrics metrics, Clock clock) {
+    return new IdentityRefusals(
+        clock, claim -> metrics.identityConflict(), metrics::untrustedEndpoint);
+  }
+
+  @Produces
+  @Singleton
   Discovery discovery(
-      DiscoveryConfig config, HeapdumpClient client, TokenSource tokens, Clock clock) {
+      DiscoveryConfig config,
+      HeapdumpClient client,
+      TokenSource tokens,
+      IdentityRefusals refusals,
+      Clock clock) {
+    // Proof first; the hourly token is never sent (docs/proof.md).
     IdentityProbe probe =
-        base -> {
-          TaskIdentity id = client.identity(base, tokens.currentToken());
-          return new IdentityProbe.Identity(id.taskId(), id.cluster(), id.service());
-        };
+        new ProvingIdentityProbe(client, tokens::credentials, config.lb().maxAttempts());
     return switch (config.mode()) {
       case ECS -> {
         DiscoveryConfig.Ecs ecs = config.ecs();
@@ -143,7 +159,8 @@ public class CollectorBeans {
             serviceOfUrl,
             probe,
             config.staticTargets().cluster(),
-            config.staticTargets().service());
+            config.staticTargets().service(),
+            refusals);
       }
       case LB ->
           new LoadBalancerDiscovery(
@@ -159,7 +176,8 @@ public class CollectorBeans {
               config.lb().forgetAfter(),
               clock,
               config.lb().cluster(),
-              config.lb().service());
+              config.lb().service(),
+              refusals);
     };
   }
 
@@ -189,7 +207,7 @@ public class CollectorBeans {
       HeapdumpClient client,
       DumpStore store,
       TokenSource tokens,
-      MeterRegistry registry,
+      CollectorMetrics metrics,
       Clock clock) {
     CaptureScheduler scheduler =
         new CaptureScheduler(
@@ -218,7 +236,7 @@ public class CollectorBeans {
         new DumpCapture(
             client,
             store,
-            tokens::currentToken,
+            tokens::credentials,
             new DumpCapture.Settings(
                 capture.firstByteTimeout(),
                 capture.idleTimeout(),
@@ -235,7 +253,7 @@ public class CollectorBeans {
         dumpCapture,
         new SeriesAnalysis(store, capture.trendWindow(), deepAnalyser(deepConfig, store)),
         new FleetState(),
-        new CollectorMetrics(registry),
+        metrics,
         Executors.newFixedThreadPool(schedule.parallelism(), named("heapfleet-capture")),
         clock,
         discoveryConfig.refresh());

@@ -4,6 +4,7 @@ import io.heapfleet.collector.capture.CaptureOutcome;
 import io.heapfleet.collector.capture.CaptureReport;
 import io.heapfleet.collector.capture.DumpCapture;
 import io.heapfleet.collector.discovery.Discovery;
+import io.heapfleet.collector.discovery.LogSafe;
 import io.heapfleet.collector.discovery.Target;
 import io.heapfleet.collector.metrics.CollectorMetrics;
 import io.heapfleet.collector.schedule.CaptureScheduler;
@@ -137,7 +138,7 @@ public final class CollectorEngine {
       if (previous.lastError() == null || !previous.lastError().equals(e.getMessage())) {
         LOG.warnf(
             "discovery failed (%s), keeping the previous task list: %s",
-            discovery.describe(), e.getMessage());
+            discovery.describe(), LogSafe.text(e.getMessage()));
       }
       discoveryStatus.set(
           new DiscoveryStatus(
@@ -212,31 +213,36 @@ public final class CollectorEngine {
       case STORED ->
           LOG.infof(
               "captured %s (%s): %d bytes in %d ms, %s",
-              t.taskId(), t.service(), r.bytes(), r.duration().toMillis(), message);
-      case UNAUTHORIZED -> {
-        // Every task says the same when our secret is wrong: say it loudly once per round.
+              t.taskId(), t.service(), r.bytes(), r.duration().toMillis(), LogSafe.text(message));
+      case UNAUTHORIZED, UNTRUSTED -> {
+        // Every task says the same when our secret is wrong: say it loudly once per hour.
         String key = clock.instant().toString().substring(0, 13);
+        String what =
+            outcome == CaptureOutcome.UNAUTHORIZED
+                ? "refused the collector's credential (401)"
+                : "could not prove its identity with the collector's secret and was sent no"
+                    + " credential";
         if (!key.equals(lastUnauthorizedLog)) {
           lastUnauthorizedLog = key;
           LOG.errorf(
-              "task %s refused the collector's token (401): the collector's secret or scope differs"
-                  + " from the agents'; not retrying before the next interval",
-              t.taskId());
+              "task %s %s: the collector's secret or scope differs from the agents' (or this is"
+                  + " not a real task); not retrying before the next interval: %s",
+              t.taskId(), what, LogSafe.text(message));
         } else {
-          LOG.debugf("task %s refused the collector's token (401)", t.taskId());
+          LOG.debugf("task %s %s", t.taskId(), what);
         }
       }
       default ->
           LOG.warnf(
               "capture of %s (%s) failed [%s]: %s",
-              t.taskId(), t.service(), outcome.tag(), message);
+              t.taskId(), t.service(), outcome.tag(), LogSafe.text(message));
     }
   }
 
   private static Outcome toSchedulerOutcome(CaptureOutcome o, CaptureReport r) {
     return switch (o) {
       case STORED -> new Outcome.Success();
-      case UNAUTHORIZED -> new Outcome.Unauthorized();
+      case UNAUTHORIZED, UNTRUSTED -> new Outcome.Unauthorized();
       default -> new Outcome.Failure(r.retryAfter());
     };
   }

@@ -3,6 +3,7 @@ package io.heapfleet.collector.token;
 import io.heapfleet.auth.HourlyToken;
 import io.heapfleet.auth.Secret;
 import io.heapfleet.auth.SecretException;
+import io.heapfleet.auth.TaskCredentials;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,10 +11,13 @@ import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
- * Makes the hourly token the collector presents to every {@code /heapdump} endpoint. The secret
- * comes from a loader (env, file or Secrets Manager) and is reloaded after {@code refresh}, so a
- * rotated secret is picked up without a restart; if a reload fails the previous secret is kept.
- * Neither the secret nor a token is logged or put into an exception message. Thread-safe.
+ * The collector's side of the shared secret: the {@link TaskCredentials} with which it checks an
+ * endpoint's proof and makes the task-bound credentials it sends (docs/proof.md). The collector
+ * never sends the hourly token, which would open every task of the fleet for an hour to whatever
+ * endpoint it is sent to; {@link #currentToken()} remains for tools that hold the secret. The
+ * secret comes from a loader (env, file or Secrets Manager) and is reloaded after {@code refresh},
+ * so a rotated secret is picked up without a restart; if a reload fails the previous secret is
+ * kept. Neither the secret nor a token is logged or put into an exception message. Thread-safe.
  */
 public final class TokenSource {
   private final Supplier<Secret> loader;
@@ -30,7 +34,12 @@ public final class TokenSource {
     this.refresh = Objects.requireNonNull(refresh, "refresh");
   }
 
-  /** The token for the current UTC hour. */
+  /** The proof checker and credential maker for the current secret and the scope. */
+  public TaskCredentials credentials() {
+    return TaskCredentials.of(secret(), scope);
+  }
+
+  /** The hourly token for the current UTC hour (never sent by the collector). */
   public String currentToken() {
     return HourlyToken.compute(secret(), scope, clock.instant());
   }

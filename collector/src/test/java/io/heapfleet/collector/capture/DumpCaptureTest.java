@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.heapfleet.analysis.histogram.ClassHistogram;
 import io.heapfleet.auth.HourlyToken;
 import io.heapfleet.auth.Secret;
+import io.heapfleet.auth.TaskCredentials;
 import io.heapfleet.collector.discovery.Target;
 import io.heapfleet.collector.testing.RefusingS3;
 import io.heapfleet.collector.testing.TargetApp;
@@ -17,7 +18,6 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -63,12 +63,12 @@ class DumpCaptureTest {
     s3.close();
   }
 
-  static Supplier<String> token(String secret) {
-    Secret s = Secret.of(secret, false);
-    return () -> HourlyToken.compute(s, HourlyToken.DEFAULT_SCOPE, Instant.now());
+  static Supplier<TaskCredentials> token(String secret) {
+    TaskCredentials c = TaskCredentials.of(Secret.of(secret, false), HourlyToken.DEFAULT_SCOPE);
+    return () -> c;
   }
 
-  static DumpCapture capture(Supplier<String> token) {
+  static DumpCapture capture(Supplier<TaskCredentials> token) {
     return new DumpCapture(
         HeapdumpClient.create(Duration.ofSeconds(5)),
         store,
@@ -156,11 +156,12 @@ class DumpCaptureTest {
   }
 
   @Test
-  void wrongTokenIsUnauthorizedAndStoresNothing() {
+  void aDifferentSecretLeavesTheTaskUntrustedAndStoresNothing() {
+    // With another secret, the task's proof does not check out: it is sent no credential.
     CaptureReport r =
         capture(token("a-different-secret-0123456789abcdef0123456789abcdef"))
             .capture(target(small));
-    assertThat(r.outcome()).isEqualTo(CaptureOutcome.UNAUTHORIZED);
+    assertThat(r.outcome()).isEqualTo(CaptureOutcome.UNTRUSTED);
     assertThat(r.requests()).isLessThanOrEqualTo(1);
     assertThat(r.message()).doesNotContain(TaskJvm.SECRET);
     assertThat(openMultipartUploads()).isZero();

@@ -52,6 +52,14 @@ class CollectorEndToEndTest {
     api().post("/api/tasks/no-such-task/capture").then().statusCode(404);
 
     awaitLive(3);
+    // Every static target proved its identity: nothing refused, nothing disputed.
+    given().get("/api/conflicts").then().statusCode(401);
+    api()
+        .get("/api/conflicts")
+        .then()
+        .statusCode(200)
+        .body("duplicateClaims.size()", equalTo(0))
+        .body("untrusted.size()", equalTo(0));
     for (int round = 1; round <= ROUNDS; round++) {
       long started = System.nanoTime();
       for (String task : TestFleet.TASK_IDS) {

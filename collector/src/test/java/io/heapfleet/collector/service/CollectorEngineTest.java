@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heapfleet.auth.HourlyToken;
 import io.heapfleet.auth.Secret;
+import io.heapfleet.auth.TaskCredentials;
 import io.heapfleet.collector.capture.CaptureOutcome;
 import io.heapfleet.collector.capture.CaptureReport;
 import io.heapfleet.collector.capture.DumpCapture;
@@ -12,6 +13,7 @@ import io.heapfleet.collector.discovery.EcsDiscovery;
 import io.heapfleet.collector.discovery.EcsStubAccess;
 import io.heapfleet.collector.discovery.IdentityProbe;
 import io.heapfleet.collector.discovery.LoadBalancerDiscovery;
+import io.heapfleet.collector.discovery.ProvingIdentityProbe;
 import io.heapfleet.collector.discovery.Target;
 import io.heapfleet.collector.metrics.CollectorMetrics;
 import io.heapfleet.collector.schedule.CaptureScheduler;
@@ -145,10 +147,8 @@ class CollectorEngineTest {
   }
 
   DumpCapture capture(String secret) {
-    Secret s = Secret.of(secret, false);
-    // Tokens follow the real clock (the agents check against theirs); scheduling follows ours.
-    Supplier<String> token =
-        () -> HourlyToken.compute(s, HourlyToken.DEFAULT_SCOPE, java.time.Instant.now());
+    TaskCredentials c = TaskCredentials.of(Secret.of(secret, false), HourlyToken.DEFAULT_SCOPE);
+    Supplier<TaskCredentials> token = () -> c;
     return new DumpCapture(
         HeapdumpClient.create(Duration.ofSeconds(5)),
         store,
@@ -233,9 +233,10 @@ class CollectorEngineTest {
   }
 
   @Test
-  void wrongTokenIsReportedAndRetriedOncePerIntervalNotInAStorm() throws Exception {
+  void wrongSecretIsReportedAndRetriedOncePerIntervalNotInAStorm() throws Exception {
     try (EcsStubAccess ecs = new EcsStubAccess()) {
-      // ECS discovery needs no token, so the tasks are found; every capture is refused.
+      // ECS discovery needs no secret, so the tasks are found; no task's proof checks out with
+      // the collector's secret, so no capture sends a credential.
       Map<String, Integer> ports =
           Map.of("svc-a", a1.base().getPort(), "svc-b", b1.base().getPort());
       ecs.tasks("prod", Map.of("a1", "svc-a", "b1", "svc-b"));
@@ -248,34 +249,20 @@ class CollectorEngineTest {
         engine.tick();
         clock.advance(Duration.ofSeconds(5));
       }
-      assertThat(captures("unauthorized")).isEqualTo(4); // 2 tasks x (start, +30 min)
+      assertThat(captures("untrusted")).isEqualTo(4); // 2 tasks x (start, +30 min)
       assertThat(captures("stored")).isZero();
       TaskStatus a = tasks(engine).get("a1");
-      assertThat(a.lastAttempt().outcome()).isEqualTo("unauthorized");
-      assertThat(a.lastAttempt().message()).contains("401").doesNotContain(TaskJvm.SECRET);
+      assertThat(a.lastAttempt().outcome()).isEqualTo("untrusted");
+      assertThat(a.lastAttempt().message()).contains("cannot prove").doesNotContain(TaskJvm.SECRET);
     }
   }
 
   @Test
   void loadBalancerDiscoveryFindsEveryTaskAndPinnedCapturesLandOrGiveUpBounded() throws Exception {
     try (RoundRobinTcpProxy lb = new RoundRobinTcpProxy(List.of(a1.base(), b1.base()))) {
-      HeapdumpClient http = HeapdumpClient.create(Duration.ofSeconds(5));
-      Secret s = Secret.of(TaskJvm.SECRET, false);
       LoadBalancerDiscovery discovery =
           new LoadBalancerDiscovery(
-              lb.uri(),
-              base -> {
-                var id =
-                    http.identity(
-                        base,
-                        HourlyToken.compute(s, HourlyToken.DEFAULT_SCOPE, java.time.Instant.now()));
-                return new IdentityProbe.Identity(id.taskId(), id.cluster(), id.service());
-              },
-              4,
-              Duration.ofMinutes(10),
-              clock,
-              "lb",
-              "orders");
+              lb.uri(), probe(), 4, Duration.ofMinutes(10), clock, "lb", "orders");
       List<Target> found = discovery.discover();
       assertThat(found).extracting(Target::taskId).containsExactlyInAnyOrder("a1", "b1");
       assertThat(found).allMatch(Target::pinned).allMatch(t -> t.baseUri().equals(lb.uri()));
@@ -299,18 +286,12 @@ class CollectorEngineTest {
     for (TaskJvm j : jvms) {
       urls.put(j.base(), "svc-" + j.taskId());
     }
-    HeapdumpClient http = HeapdumpClient.create(Duration.ofSeconds(5));
-    Secret s = Secret.of(TaskJvm.SECRET, false);
-    return new io.heapfleet.collector.discovery.StaticDiscovery(
-        urls,
-        base -> {
-          var id =
-              http.identity(
-                  base, HourlyToken.compute(s, HourlyToken.DEFAULT_SCOPE, java.time.Instant.now()));
-          return new io.heapfleet.collector.discovery.IdentityProbe.Identity(
-              id.taskId(), id.cluster(), id.service());
-        },
-        "test",
-        "default");
+    return new io.heapfleet.collector.discovery.StaticDiscovery(urls, probe(), "test", "default");
+  }
+
+  /** The collector's probe: proof first, then the identity with the task's read-only token. */
+  static IdentityProbe probe() {
+    TaskCredentials c = TaskCredentials.of(Secret.of(TaskJvm.SECRET, false), "heapdump");
+    return new ProvingIdentityProbe(HeapdumpClient.create(Duration.ofSeconds(5)), () -> c, 5);
   }
 }

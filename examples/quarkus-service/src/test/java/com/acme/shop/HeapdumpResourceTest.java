@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 import io.heapfleet.auth.HourlyToken;
 import io.heapfleet.auth.Secret;
+import io.heapfleet.auth.TaskCredentials;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.io.DataInputStream;
@@ -42,6 +43,57 @@ class HeapdumpResourceTest {
         .then()
         .statusCode(200)
         .body("taskId", equalTo("quarkus-test-task"));
+  }
+
+  @Test
+  void theProofAnswersAChallengeWithoutACredentialAndItsNonceOpensTheIdentityOnce() {
+    TaskCredentials creds =
+        TaskCredentials.of(Secret.of("correct-horse-battery-staple-0123456789", false), "heapdump");
+    String challenge = TaskCredentials.randomHex();
+    io.restassured.path.json.JsonPath proof =
+        given()
+            .header("X-Heapdump-Challenge", challenge)
+            .when()
+            .get("/heapdump/proof")
+            .then()
+            .statusCode(200)
+            .body("taskId", equalTo("quarkus-test-task"))
+            .extract()
+            .jsonPath();
+    String nonce = proof.getString("nonce");
+    assertThat(creds.proofMatches(proof.getString("proof"), challenge, nonce, "quarkus-test-task"))
+        .isTrue();
+    String capture = "HeapFleet-Capture " + nonce + "." + creds.capture("quarkus-test-task", nonce);
+    given()
+        .header("Authorization", capture)
+        .when()
+        .get("/heapdump/identity")
+        .then()
+        .statusCode(200);
+    given()
+        .header("Authorization", capture)
+        .when()
+        .get("/heapdump/identity")
+        .then()
+        .statusCode(401);
+    given()
+        .header(
+            "Authorization",
+            "HeapFleet-Task " + creds.taskToken("quarkus-test-task", Instant.now()))
+        .when()
+        .get("/heapdump")
+        .then()
+        .statusCode(401);
+  }
+
+  @Test
+  void headIsNotADump() {
+    given()
+        .header("Authorization", "HeapDump " + token())
+        .when()
+        .head("/heapdump")
+        .then()
+        .statusCode(405);
   }
 
   @Test

@@ -93,6 +93,19 @@ public final class CollectorMetrics {
     }
   }
 
+  /**
+   * Records how one deep analysis ended: {@code done}, {@code too_large} (does not fit the heap
+   * budget), {@code bad_dump} (a format error or reader limit), {@code out_of_memory}, {@code
+   * failed}.
+   */
+  public void deepAnalysis(String outcome) {
+    Counter.builder("heapfleet.deep.analyses")
+        .description("Deep analyses (dominators, owners) by outcome")
+        .tag("outcome", outcome)
+        .register(registry)
+        .increment();
+  }
+
   /** Records a discovery refresh. */
   public void discovery(boolean ok, int liveTasks) {
     if (ok) {

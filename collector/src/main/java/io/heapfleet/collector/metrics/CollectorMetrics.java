@@ -16,7 +16,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The collector's Prometheus metrics (served at {@code /q/metrics}):
+ * The collector's Prometheus metrics (served at {@code /q/metrics} on the management port):
  *
  * <ul>
  *   <li>{@code heapfleet_captures_total{outcome}}: capture attempts by {@link CaptureOutcome}

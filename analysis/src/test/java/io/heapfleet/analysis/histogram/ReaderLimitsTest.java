@@ -55,6 +55,12 @@ class ReaderLimitsTest {
     assertThatThrownBy(() -> ClassHistograms.viaListener(plain, 1))
         .isInstanceOf(HprofLimitException.class)
         .hasMessageContaining(expected);
+    assertThatThrownBy(() -> ClassHistograms.viaListener(plain, 2)) // ParallelHprofReader
+        .isInstanceOf(HprofLimitException.class)
+        .hasMessageContaining(expected);
+    assertThatThrownBy(() -> ClassHistograms.parallel(plain, 2, 4096, false)) // reads, not maps
+        .isInstanceOf(HprofLimitException.class)
+        .hasMessageContaining(expected);
   }
 
   @Test

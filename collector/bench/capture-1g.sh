@@ -39,8 +39,10 @@ for i in $(seq 1 300); do grep -q 'listening on' "$WORK/task.err" 2>/dev/null &&
 PORT=$(sed -n 's/.*listening on [^:]*:\([0-9]*\).*/\1/p' "$WORK/task.err")
 
 API_PORT=18089
+MGMT_PORT=18090
 HEAPFLEET_SECRET=$SECRET java -Xmx256m -Xlog:gc:file="$WORK/gc.log" \
   -Dquarkus.http.port=$API_PORT -Dquarkus.http.host=127.0.0.1 \
+  -Dquarkus.management.port=$MGMT_PORT -Dquarkus.management.host=127.0.0.1 \
   -Dheapfleet.collector.s3.bucket=heapfleet -Dheapfleet.collector.s3.endpoint-override="$ENDPOINT" \
   -Dheapfleet.collector.s3.region="$REGION" -Dheapfleet.collector.s3.path-style=true \
   -Dheapfleet.collector.discovery.static-targets.services.big="http://127.0.0.1:$PORT" \
@@ -49,7 +51,7 @@ HEAPFLEET_SECRET=$SECRET java -Xmx256m -Xlog:gc:file="$WORK/gc.log" \
   -jar "$COLLECTOR_JAR" > "$WORK/collector.log" 2>&1 &
 CPID=$!
 PIDS+=($CPID)
-for i in $(seq 1 120); do curl -sf "http://127.0.0.1:$API_PORT/q/health/ready" >/dev/null && break; sleep 1; done
+for i in $(seq 1 120); do curl -sf "http://127.0.0.1:$MGMT_PORT/q/health/ready" >/dev/null && break; sleep 1; done
 
 PEAK=0
 ( while kill -0 $CPID 2>/dev/null; do

@@ -1,5 +1,7 @@
 package io.heapfleet.cli;
 
+import io.heapfleet.analysis.hprof.HprofFormatException;
+import io.heapfleet.analysis.hprof.HprofLimitException;
 import io.heapfleet.auth.SecretException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -54,10 +56,35 @@ public final class HeapfleetCommand implements Runnable {
   public static CommandLine newCommandLine() {
     CommandLine cmd = new CommandLine(new HeapfleetCommand());
     HelpParagraphs.reflow(cmd);
+    cmd.setExecutionStrategy(HeapfleetCommand::runReportingOutOfMemory);
     cmd.setExecutionExceptionHandler(HeapfleetCommand::handleExecutionException);
     cmd.setParameterExceptionHandler(HeapfleetCommand::handleParameterException);
     cmd.setExitCodeExceptionMapper(t -> ExitCode.FAILURE);
     return cmd;
+  }
+
+  /**
+   * Runs the command; an {@link OutOfMemoryError} (a dump too big for {@code -Xmx}, or a hostile
+   * one) becomes one line on stderr and exit code 2, like any other bad input. Picocli passes
+   * errors through its exception handler untouched, so they are caught here. The memory the failed
+   * command held is unreachable by the time the message is written.
+   */
+  private static int runReportingOutOfMemory(CommandLine.ParseResult parseResult) {
+    try {
+      return new CommandLine.RunLast().execute(parseResult);
+    } catch (OutOfMemoryError e) {
+      CommandLine cmd = parseResult.commandSpec().commandLine();
+      PrintWriter err = cmd.getErr();
+      err.println(
+          "heapfleet: "
+              + HprofLimitException.outOfMemory(e).getMessage()
+              + "; more heap: HEAPFLEET_JAVA_OPTS=-Xmx4g heapfleet ...");
+      if (VerboseOption.isVerbose(parseResult)) {
+        e.printStackTrace(err);
+      }
+      err.flush();
+      return ExitCode.BAD_INPUT;
+    }
   }
 
   private static int handleParameterException(CommandLine.ParameterException e, String[] args) {
@@ -77,7 +104,8 @@ public final class HeapfleetCommand implements Runnable {
     if (e instanceof UserException) {
       code = ((UserException) e).exitCode();
       message = e.getMessage();
-    } else if (e instanceof SecretException) {
+    } else if (e instanceof SecretException || e instanceof HprofFormatException) {
+      // HprofFormatException covers the reader limits (HprofLimitException): bad input.
       code = ExitCode.BAD_INPUT;
       message = e.getMessage();
     } else {

@@ -7,11 +7,14 @@ import io.heapfleet.analysis.hprof.ClassDump;
 import io.heapfleet.analysis.hprof.GcRootType;
 import io.heapfleet.analysis.hprof.HprofFormatException;
 import io.heapfleet.analysis.hprof.HprofInput;
+import io.heapfleet.analysis.hprof.HprofLimitException;
+import io.heapfleet.analysis.hprof.HprofLimits;
 import io.heapfleet.analysis.hprof.HprofListener;
 import io.heapfleet.analysis.hprof.RecordReader;
 import io.heapfleet.analysis.util.LongIntMap;
 import io.heapfleet.analysis.util.LongObjectMap;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,6 +50,10 @@ public final class HprofGraphLoader implements HprofListener {
   private final long[] modelHits;
   private final long[] predicted;
   private long previousId;
+
+  /** The input's limits; the class cap applies to the classes the graph holds. */
+  private HprofLimits limits = HprofLimits.DEFAULT;
+
   private long objects;
   private long lastPosition;
   private long lastClassId;
@@ -88,8 +95,16 @@ public final class HprofGraphLoader implements HprofListener {
       long plain = input.format().toString().equalsIgnoreCase("PLAIN") ? size : -1;
       HprofGraphLoader loader =
           new HprofGraphLoader(input.header().idSize(), allocator, heapLimitBytes, plain);
+      loader.limits = input.limits();
       var summary = input.read(loader);
       return loader.finish(input.header().timestamp(), summary.bytes());
+    } catch (UncheckedIOException e) {
+      if (e.getCause() instanceof HprofFormatException f) {
+        throw f; // a superclass cycle found while sizing the classes
+      }
+      throw e;
+    } catch (OutOfMemoryError e) {
+      throw HprofLimitException.outOfMemory(e);
     }
   }
 
@@ -198,6 +213,7 @@ public final class HprofGraphLoader implements HprofListener {
         internal == null
             ? "unknown@0x" + Long.toHexString(dump.classId())
             : ClassNames.toJava(internal);
+    limits.checkClasses(classDumps.size() + 1);
     int c = builder.addClass(dump.classId(), name, dump.superClassId());
     classIndexById.put(dump.classId(), c);
     if (internal != null && internal.length() == 2 && internal.charAt(0) == '[') {
@@ -378,7 +394,12 @@ public final class HprofGraphLoader implements HprofListener {
     int guard = 0;
     for (int k = c; k >= 0; k = superIndex(k)) {
       if (++guard > 1000) {
-        throw new IllegalStateException("superclass cycle at class " + builder.className(c));
+        throw new UncheckedIOException(
+            new HprofFormatException(
+                -1,
+                "superclass cycle: class "
+                    + builder.className(c)
+                    + " is its own ancestor (corrupt dump)"));
       }
       // Reference.referent is weak (or soft, phantom): it neither keeps its target alive nor
       // explains a leak, so it is not an edge (as in Shark's path finding).

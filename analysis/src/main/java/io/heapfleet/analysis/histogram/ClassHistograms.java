@@ -3,11 +3,14 @@ package io.heapfleet.analysis.histogram;
 import io.heapfleet.analysis.hprof.HprofFormatException;
 import io.heapfleet.analysis.hprof.HprofHeader;
 import io.heapfleet.analysis.hprof.HprofInput;
+import io.heapfleet.analysis.hprof.HprofLimitException;
+import io.heapfleet.analysis.hprof.HprofLimits;
 import io.heapfleet.analysis.hprof.HprofStreamReader;
 import io.heapfleet.analysis.hprof.InputFormat;
 import io.heapfleet.analysis.hprof.ParallelHprofReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,23 +32,31 @@ public final class ClassHistograms {
    * The histogram of a dump file (plain, gzip, chunked gzip or zstd). An uncompressed file takes
    * the fast path ({@link FastHistogramScanner}); a large one is cut at heap dump segment
    * boundaries and scanned by one thread per core (up to 4). Compressed files are streamed by the
-   * general reader.
+   * general reader. Within {@link HprofLimits#DEFAULT}.
    */
   public static ClassHistogram of(Path dump) throws IOException {
+    return of(dump, HprofLimits.DEFAULT);
+  }
+
+  /**
+   * {@link #of(Path)} within {@code limits}: a dump that exceeds them, or runs the heap out, fails
+   * with an {@link HprofLimitException}.
+   */
+  public static ClassHistogram of(Path dump, HprofLimits limits) throws IOException {
     int threads = Math.min(4, Runtime.getRuntime().availableProcessors());
     HprofHeader header = HprofInput.plainHeader(dump);
     if (header == null) {
       try (HprofInput input = HprofInput.open(dump)) { // compressed, or says what is wrong
         if (input.format() != InputFormat.PLAIN) {
-          return of(input);
+          return of(input.withLimits(limits));
         }
         header = input.header();
       }
     }
     boolean small = Files.size(dump) < PARALLEL_MIN_BYTES;
     return READ_INSTEAD_OF_MAP
-        ? scan(dump, header, small ? 1 : threads, FastHistogramScanner.BUFFER_SIZE, false)
-        : scan(dump, header, small ? 1 : threads, FastHistogramScanner.MAP_WINDOW, true);
+        ? scan(dump, header, small ? 1 : threads, FastHistogramScanner.BUFFER_SIZE, false, limits)
+        : scan(dump, header, small ? 1 : threads, FastHistogramScanner.MAP_WINDOW, true, limits);
   }
 
   /**
@@ -77,12 +88,38 @@ public final class ClassHistograms {
       }
       header = input.header();
     }
-    return scan(dump, header, threads, bufferSize, mapped);
+    return scan(dump, header, threads, bufferSize, mapped, HprofLimits.DEFAULT);
   }
 
   private static ClassHistogram scan(
-      Path dump, HprofHeader header, int threads, int bufferSize, boolean mapped)
+      Path dump,
+      HprofHeader header,
+      int threads,
+      int bufferSize,
+      boolean mapped,
+      HprofLimits limits)
       throws IOException {
+    try {
+      return scanRanges(dump, header, threads, bufferSize, mapped, limits);
+    } catch (UncheckedIOException e) {
+      if (e.getCause() instanceof HprofLimitException l) {
+        throw l; // the class cap, hit while merging the ranges
+      }
+      throw e;
+    } catch (OutOfMemoryError e) {
+      throw HprofLimitException.outOfMemory(e);
+    }
+  }
+
+  private static ClassHistogram scanRanges(
+      Path dump,
+      HprofHeader header,
+      int threads,
+      int bufferSize,
+      boolean mapped,
+      HprofLimits limits)
+      throws IOException {
+    HprofLimits.Budget budget = limits.newBudget();
     long size = Files.size(dump);
     List<Long> starts = ParallelHprofReader.splitPoints(dump, header, size, threads);
     int n = starts.size();
@@ -91,7 +128,7 @@ public final class ClassHistograms {
     Throwable[] failures = new Throwable[n];
     List<Thread> workers = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      builders[i] = new HistogramBuilder(header);
+      builders[i] = new HistogramBuilder(header, limits);
     }
     for (int i = n - 1; i >= 0; i--) {
       int k = i;
@@ -102,7 +139,7 @@ public final class ClassHistograms {
             try (FileChannel channel = FileChannel.open(dump, StandardOpenOption.READ)) {
               FastHistogramScanner scanner =
                   new FastHistogramScanner(
-                      channel, size, builders[k], header.idSize(), bufferSize, mapped);
+                      channel, size, builders[k], header.idSize(), bufferSize, mapped, budget);
               try {
                 heapDumps[k] = scanner.scan(from, to, k == n - 1);
               } finally {
@@ -189,19 +226,35 @@ public final class ClassHistograms {
    * whole) and closed.
    */
   public static ClassHistogram of(InputStream dump) throws IOException {
+    return of(dump, HprofLimits.DEFAULT);
+  }
+
+  /**
+   * {@link #of(InputStream)} within {@code limits}: a dump that exceeds them (inflates past {@link
+   * HprofLimits#maxHprofBytes()}, say), or runs the heap out, fails with an {@link
+   * HprofLimitException} and the rest of the stream is not read.
+   */
+  public static ClassHistogram of(InputStream dump, HprofLimits limits) throws IOException {
     try (HprofInput input = HprofInput.open(dump)) {
-      return of(input);
+      return of(input.withLimits(limits));
     }
   }
 
-  /** The histogram of an opened input (which must not have been read yet). */
+  /**
+   * The histogram of an opened input (which must not have been read yet), within the input's {@link
+   * HprofInput#limits()}.
+   */
   public static ClassHistogram of(HprofInput input) throws IOException {
-    HistogramBuilder builder = new HistogramBuilder(input.header());
-    HprofStreamReader.Summary summary = input.read(builder);
-    if (summary.heapDumpRecords() == 0) {
-      throw noHeap(summary.bytes());
+    try {
+      HistogramBuilder builder = new HistogramBuilder(input.header(), input.limits());
+      HprofStreamReader.Summary summary = input.read(builder);
+      if (summary.heapDumpRecords() == 0) {
+        throw noHeap(summary.bytes());
+      }
+      return builder.build();
+    } catch (OutOfMemoryError e) {
+      throw HprofLimitException.outOfMemory(e);
     }
-    return builder.build();
   }
 
   private static HprofFormatException noHeap(long bytes) {

@@ -4,8 +4,11 @@ import io.heapfleet.analysis.hprof.BasicType;
 import io.heapfleet.analysis.hprof.ClassDump;
 import io.heapfleet.analysis.hprof.GcRootType;
 import io.heapfleet.analysis.hprof.HprofFormatException;
+import io.heapfleet.analysis.hprof.HprofLimitException;
+import io.heapfleet.analysis.hprof.HprofLimits;
 import io.heapfleet.analysis.hprof.HprofStreamReader;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -66,8 +69,6 @@ final class FastHistogramScanner {
   /** The fast loop only starts a record when this many bytes are buffered (largest header: 25). */
   private static final int FAST_HEADER = 32;
 
-  private static final long MAX_STRING_BYTES = 16L * 1024 * 1024;
-
   /** Element size per primitive type code; 0 = not a primitive array element type. */
   private static final int[] PRIMITIVE_SIZE = new int[256];
 
@@ -104,6 +105,9 @@ final class FastHistogramScanner {
   private final HistogramBuilder builder;
   private final int idSize;
 
+  /** What the dump may make this read keep (shared by the ranges of one scan). */
+  private final HprofLimits.Budget budget;
+
   /** Memory-mapped windows of the file (no copy) instead of reads into one direct buffer. */
   private final boolean mapped;
 
@@ -134,8 +138,10 @@ final class FastHistogramScanner {
       HistogramBuilder builder,
       int idSize,
       int bufferSize,
-      boolean mapped) {
+      boolean mapped,
+      HprofLimits.Budget budget) {
     this.channel = channel;
+    this.budget = budget;
     this.fileSize = fileSize;
     this.builder = builder;
     this.idSize = idSize;
@@ -167,6 +173,7 @@ final class FastHistogramScanner {
         readInt(); // microseconds since the header's timestamp
         long length = readInt() & 0xFFFFFFFFL;
         long end = position() + length;
+        budget.recordEnd(recordStart, end);
         switch (tag) {
           case STRING -> {
             if (length < idSize) {
@@ -175,10 +182,7 @@ final class FastHistogramScanner {
             }
             long id = readId();
             long textLength = length - idSize;
-            if (textLength > MAX_STRING_BYTES) {
-              throw new HprofFormatException(
-                  recordStart, "STRING record of absurd length " + textLength + " bytes");
-            }
+            budget.string(recordStart, textLength);
             builder.onString(id, readUtf8((int) textLength));
           }
           case LOAD_CLASS -> {
@@ -228,6 +232,14 @@ final class FastHistogramScanner {
       }
     } catch (HprofFormatException e) {
       throw withContext(e);
+    } catch (UncheckedIOException e) {
+      // The class cap, hit inside the hot loop (which cannot throw checked exceptions).
+      if (e.getCause() instanceof HprofFormatException f) {
+        throw withContext(f);
+      }
+      throw e;
+    } catch (OutOfMemoryError e) {
+      throw HprofLimitException.outOfMemory(e);
     }
     if (openSegments && wholeFile) {
       throw new HprofFormatException(
@@ -679,6 +691,9 @@ final class FastHistogramScanner {
   }
 
   private HprofFormatException withContext(HprofFormatException e) {
+    if (e instanceof HprofLimitException) {
+      return e; // names the value and the limit already
+    }
     String what =
         subRecord
             ? HprofStreamReader.subRecordName(recordTag)

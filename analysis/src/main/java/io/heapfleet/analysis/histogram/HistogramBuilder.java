@@ -3,10 +3,12 @@ package io.heapfleet.analysis.histogram;
 import io.heapfleet.analysis.hprof.BasicType;
 import io.heapfleet.analysis.hprof.ClassDump;
 import io.heapfleet.analysis.hprof.HprofHeader;
+import io.heapfleet.analysis.hprof.HprofLimits;
 import io.heapfleet.analysis.hprof.HprofListener;
 import io.heapfleet.analysis.hprof.RecordReader;
 import io.heapfleet.analysis.util.LongIntMap;
 import io.heapfleet.analysis.util.LongObjectMap;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -29,6 +31,7 @@ final class HistogramBuilder implements HprofListener {
   private static final int CACHE_SIZE = 512;
 
   private final HprofHeader header;
+  private final HprofLimits limits;
   private final SizeModel[] candidates;
 
   private final LongObjectMap<String> strings = new LongObjectMap<>(64 * 1024);
@@ -65,7 +68,12 @@ final class HistogramBuilder implements HprofListener {
   private boolean previousKnown;
 
   HistogramBuilder(HprofHeader header) {
+    this(header, HprofLimits.DEFAULT);
+  }
+
+  HistogramBuilder(HprofHeader header, HprofLimits limits) {
     this.header = header;
+    this.limits = limits;
     this.candidates =
         header.idSize() == 4
             ? new SizeModel[] {SizeModel.BITS_32, SizeModel.BITS_32, SizeModel.BITS_32}
@@ -224,6 +232,9 @@ final class HistogramBuilder implements HprofListener {
     if (i >= 0) {
       return i;
     }
+    if (classCount == limits.maxClasses()) {
+      throw classLimit();
+    }
     i = classCount++;
     if (i == classIds.length) {
       growClasses();
@@ -231,6 +242,14 @@ final class HistogramBuilder implements HprofListener {
     classIds[i] = classId;
     classIndex.put(classId, i);
     return i;
+  }
+
+  /**
+   * The class cap, hit when one more class would be tracked. Unchecked because the fast scanner's
+   * hot loop cannot throw checked exceptions; both readers unwrap it.
+   */
+  private UncheckedIOException classLimit() {
+    return new UncheckedIOException(limits.tooManyClasses());
   }
 
   private void growClasses() {

@@ -13,13 +13,17 @@ public class HprofFormatException extends IOException {
   private final long offset;
 
   public HprofFormatException(long offset, String message) {
-    super(message + " (at offset " + offset + ")");
+    super(message + at(offset));
     this.offset = offset;
   }
 
   public HprofFormatException(long offset, String message, Throwable cause) {
-    super(message + " (at offset " + offset + ")", cause);
+    super(message + at(offset), cause);
     this.offset = offset;
+  }
+
+  private static String at(long offset) {
+    return offset < 0 ? "" : " (at offset " + offset + ")";
   }
 
   /** Offset in the decompressed HPROF stream where the problem was found; -1 if unknown. */

@@ -35,6 +35,7 @@ public final class HprofInput implements Closeable {
   private final InputFormat format;
   private final HprofHeader header;
   private boolean consumed;
+  private HprofLimits limits = HprofLimits.DEFAULT;
 
   private HprofInput(RecordReader reader, InputFormat format) throws IOException {
     this.reader = reader;
@@ -268,6 +269,17 @@ public final class HprofInput implements Closeable {
     return header;
   }
 
+  /** What the dump may make {@link #read} keep; {@link HprofLimits#DEFAULT} unless set. */
+  public HprofLimits limits() {
+    return limits;
+  }
+
+  /** Sets the limits of {@link #read} (before it is called); returns this input. */
+  public HprofInput withLimits(HprofLimits limits) {
+    this.limits = java.util.Objects.requireNonNull(limits);
+    return this;
+  }
+
   public InputFormat format() {
     return format;
   }
@@ -282,7 +294,7 @@ public final class HprofInput implements Closeable {
       throw new IllegalStateException("an HprofInput can be read once; open it again");
     }
     consumed = true;
-    return new HprofStreamReader(reader, header).read(listener);
+    return new HprofStreamReader(reader, header, limits.newBudget()).read(listener);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.heapfleet.analysis.hprof;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -40,9 +41,6 @@ public final class HprofStreamReader {
   static final int PRIM_ARRAY_NODATA = 0xC3;
   static final int HEAP_DUMP_INFO = 0xFE;
 
-  /** Java strings for class names are short; a longer STRING record is corrupt input. */
-  private static final long MAX_STRING_BYTES = 16L * 1024 * 1024;
-
   private static final GcRootType[] ROOTS = new GcRootType[256];
 
   static {
@@ -65,17 +63,26 @@ public final class HprofStreamReader {
 
   private final boolean wholeFile;
 
-  HprofStreamReader(RecordReader reader, HprofHeader header) {
-    this(reader, header, Long.MAX_VALUE, true);
+  /** What the dump may make this read keep (shared with the other ranges of a parallel read). */
+  private final HprofLimits.Budget budget;
+
+  HprofStreamReader(RecordReader reader, HprofHeader header, HprofLimits.Budget budget) {
+    this(reader, header, Long.MAX_VALUE, true, budget);
   }
 
   /** A reader of the records in [reader position, stopAt): one range of a parallel read. */
-  HprofStreamReader(RecordReader reader, HprofHeader header, long stopAt, boolean wholeFile) {
+  HprofStreamReader(
+      RecordReader reader,
+      HprofHeader header,
+      long stopAt,
+      boolean wholeFile,
+      HprofLimits.Budget budget) {
     this.r = reader;
     this.header = header;
     this.idSize = header.idSize();
     this.stopAt = stopAt;
     this.wholeFile = wholeFile;
+    this.budget = budget;
   }
 
   /**
@@ -101,6 +108,7 @@ public final class HprofStreamReader {
         r.readInt(); // microseconds since the header's timestamp
         long length = r.readUnsignedInt();
         long end = r.position() + length;
+        budget.recordEnd(recordStart, end);
         switch (tag) {
           case STRING -> {
             if (length < idSize) {
@@ -110,10 +118,7 @@ public final class HprofStreamReader {
             if (wantsStrings) {
               long id = r.readId();
               long textLength = length - idSize;
-              if (textLength > MAX_STRING_BYTES) {
-                throw new HprofFormatException(
-                    recordStart, "STRING record of absurd length " + textLength + " bytes");
-              }
+              budget.string(recordStart, textLength);
               listener.onString(id, r.readUtf8((int) textLength));
             }
           }
@@ -162,6 +167,14 @@ public final class HprofStreamReader {
       }
     } catch (HprofFormatException e) {
       throw withContext(e);
+    } catch (UncheckedIOException e) {
+      // A listener's limit (the class cap) hit on a path that cannot throw checked exceptions.
+      if (e.getCause() instanceof HprofFormatException f) {
+        throw withContext(f);
+      }
+      throw e;
+    } catch (OutOfMemoryError e) {
+      throw HprofLimitException.outOfMemory(e);
     }
     if (openSegments && wholeFile) {
       throw new HprofFormatException(
@@ -407,6 +420,9 @@ public final class HprofStreamReader {
   }
 
   private HprofFormatException withContext(HprofFormatException e) {
+    if (e instanceof HprofLimitException) {
+      return e; // names the value and the limit already
+    }
     String what = (subRecord ? subRecordName(recordTag) : recordName(recordTag));
     if (e.getMessage().contains(" in the ")) {
       return e;

@@ -34,6 +34,13 @@ public final class ParallelHprofReader {
    */
   public static <L extends HprofListener> Result<L> read(
       Path file, int threads, Supplier<L> listeners) throws IOException {
+    return read(file, threads, listeners, HprofLimits.DEFAULT);
+  }
+
+  /** {@link #read(Path, int, Supplier)} within {@code limits} (one budget for all ranges). */
+  public static <L extends HprofListener> Result<L> read(
+      Path file, int threads, Supplier<L> listeners, HprofLimits limits) throws IOException {
+    HprofLimits.Budget budget = limits.newBudget();
     HprofHeader header;
     try (HprofInput input = HprofInput.open(file)) {
       if (input.format() != InputFormat.PLAIN) {
@@ -67,7 +74,8 @@ public final class ParallelHprofReader {
                   new RecordReader(ByteSource.of(channel), RecordReader.BUFFER_SIZE, from);
               reader.setIdSize(header.idSize());
               summaries[k] =
-                  new HprofStreamReader(reader, header, to, k == n - 1).read(results.get(k));
+                  new HprofStreamReader(reader, header, to, k == n - 1, budget)
+                      .read(results.get(k));
             } catch (Throwable t) {
               failures[k] = t;
             }
@@ -84,7 +92,8 @@ public final class ParallelHprofReader {
       RecordReader reader =
           new RecordReader(ByteSource.of(channel), RecordReader.BUFFER_SIZE, from0);
       reader.setIdSize(header.idSize());
-      summaries[0] = new HprofStreamReader(reader, header, to0, n == 1).read(results.get(0));
+      summaries[0] =
+          new HprofStreamReader(reader, header, to0, n == 1, budget).read(results.get(0));
     } catch (Throwable t) {
       failures[0] = t;
     }

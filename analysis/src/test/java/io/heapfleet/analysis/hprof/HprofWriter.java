@@ -242,10 +242,7 @@ public final class HprofWriter {
     try {
       ByteArrayOutputStream file = new ByteArrayOutputStream();
       DataOutputStream out = new DataOutputStream(file);
-      out.write("JAVA PROFILE 1.0.2".getBytes(StandardCharsets.US_ASCII));
-      out.writeByte(0);
-      out.writeInt(idSize);
-      out.writeLong(timestamp.toEpochMilli());
+      writeHeader(out, idSize, timestamp);
       List<Long> offsets = new ArrayList<>();
       long base = file.size();
       for (long o : recordOffsets) {
@@ -273,6 +270,26 @@ public final class HprofWriter {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Writes an HPROF file header ({@code JAVA PROFILE 1.0.2}, id size, timestamp): for tests that
+   * stream records too big to build in memory.
+   */
+  public static void writeHeader(DataOutputStream out, int idSize, Instant timestamp)
+      throws IOException {
+    out.write("JAVA PROFILE 1.0.2".getBytes(StandardCharsets.US_ASCII));
+    out.writeByte(0);
+    out.writeInt(idSize);
+    out.writeLong(timestamp.toEpochMilli());
+  }
+
+  /** Writes a top-level record's 9-byte head: tag, time, body length (a u4). */
+  public static void writeRecordHead(DataOutputStream out, int tag, long bodyLength)
+      throws IOException {
+    out.writeByte(tag);
+    out.writeInt(0);
+    out.writeInt((int) bodyLength);
   }
 
   /** Offsets of every record and sub-record start in the last {@link #build()}. */

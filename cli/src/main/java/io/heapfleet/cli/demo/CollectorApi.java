@@ -31,12 +31,18 @@ public final class CollectorApi {
 
   private volatile String lastHealth = "no answer";
   private final URI base;
+  private final URI management;
   private final String token;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-  public CollectorApi(URI base, String token) {
+  /**
+   * @param base the API port
+   * @param management the management interface (health, metrics, OpenAPI)
+   */
+  public CollectorApi(URI base, URI management, String token) {
     this.base = base;
+    this.management = management;
     this.token = token;
   }
 
@@ -49,12 +55,12 @@ public final class CollectorApi {
     return base;
   }
 
-  /** Whether {@code /q/health/ready} answers 200. */
+  /** Whether {@code /q/health/ready} on the management interface answers 200. */
   public boolean ready() {
     try {
       HttpResponse<String> r =
           http.send(
-              HttpRequest.newBuilder(base.resolve("/q/health/ready"))
+              HttpRequest.newBuilder(management.resolve("/q/health/ready"))
                   .timeout(Duration.ofSeconds(2))
                   .GET()
                   .build(),

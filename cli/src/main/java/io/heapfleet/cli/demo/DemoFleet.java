@@ -58,6 +58,10 @@ public final class DemoFleet implements AutoCloseable {
   private EmbeddedS3 s3;
   private RoundRobinProxy proxy;
   private URI collectorUri;
+
+  /** The collector's management interface (health, metrics, OpenAPI). */
+  private URI managementUri;
+
   private String apiToken;
   private volatile boolean closed;
 
@@ -104,7 +108,9 @@ public final class DemoFleet implements AutoCloseable {
 
       int port = FreePorts.pick();
       collectorUri = URI.create("http://127.0.0.1:" + port);
-      startCollector(port, secretFile, run.resolve("logs"));
+      int managementPort = FreePorts.pick();
+      managementUri = URI.create("http://127.0.0.1:" + managementPort);
+      startCollector(port, managementPort, secretFile, run.resolve("logs"));
     } catch (IOException | RuntimeException e) {
       close();
       throw e;
@@ -185,7 +191,8 @@ public final class DemoFleet implements AutoCloseable {
     return c;
   }
 
-  private void startCollector(int port, Path secretFile, Path logs) throws IOException {
+  private void startCollector(int port, int managementPort, Path secretFile, Path logs)
+      throws IOException {
     Duration interval = settings.interval();
     List<String> cmd = new ArrayList<>();
     cmd.add(ProjectLayout.javaExecutable());
@@ -195,6 +202,8 @@ public final class DemoFleet implements AutoCloseable {
     Map<String, String> props = new LinkedHashMap<>();
     props.put("quarkus.http.host", "127.0.0.1");
     props.put("quarkus.http.port", Integer.toString(port));
+    props.put("quarkus.management.host", "127.0.0.1");
+    props.put("quarkus.management.port", Integer.toString(managementPort));
     props.put("quarkus.log.file.enabled", "false");
     props.put("heapfleet.collector.discovery.mode", "lb");
     props.put("heapfleet.collector.discovery.lb.url", proxy.uri().toString());
@@ -225,7 +234,15 @@ public final class DemoFleet implements AutoCloseable {
     env.put("AWS_SECRET_ACCESS_KEY", s3.secretKey());
     env.put("AWS_REGION", s3.region());
     ChildProcesses.Child c = children.start("collector", cmd, env, logs.resolve("collector.log"));
-    detail("collector pid " + c.pid() + " at " + collectorUri + ", log " + c.log());
+    detail(
+        "collector pid "
+            + c.pid()
+            + " at "
+            + collectorUri
+            + " (health and metrics: management port "
+            + managementPort
+            + "), log "
+            + c.log());
   }
 
   /** The collector's base URL. */
@@ -240,7 +257,7 @@ public final class DemoFleet implements AutoCloseable {
 
   /** A client for the collector's API, with this run's token. */
   public CollectorApi api() {
-    return new CollectorApi(collectorUri, apiToken);
+    return new CollectorApi(collectorUri, managementUri, apiToken);
   }
 
   public List<DemoTask> tasks() {

@@ -16,7 +16,7 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 /**
  * Requires {@code Authorization: Bearer <heapfleet.collector.api.token>} on every {@code /api}
  * request unless {@code heapfleet.collector.api.auth-enabled=false}. {@code /q/health}, {@code
- * /q/metrics} and {@code /q/openapi} are not under {@code /api} and stay open. The comparison is
+ * /q/metrics} and {@code /q/openapi} are served on the management port, not here. The comparison is
  * constant-time over SHA-256 digests; the token is never logged. Thread-safe.
  */
 public class ApiTokenFilter {

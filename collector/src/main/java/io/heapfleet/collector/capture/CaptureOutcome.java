@@ -23,6 +23,17 @@ public enum CaptureOutcome {
   TIMEOUT,
   /** The body ended early or its bytes are not a valid dump (task died mid-dump). */
   TRUNCATED,
+  /** The body did not arrive within the capture's deadline (a trickling task); aborted. */
+  DEADLINE,
+  /** The body passed the capture's byte cap (an endless stream); aborted. */
+  TOO_LARGE,
+  /** The dump inflated past the {@code X-Heapdump-Hprof-Bytes} it announced; aborted. */
+  INFLATION,
+  /**
+   * The dump broke a reader limit (a string longer than any JVM writes, too many strings or
+   * classes) or ran the analysis out of memory; aborted, the collector carries on.
+   */
+  BAD_DUMP,
   /** The endpoint answered with an error (503 cannot dump, 507 no disk, 500 dump failed ...). */
   ENDPOINT_ERROR,
   /** S3 refused the upload or a write of summary/diff/trend. */

@@ -2,6 +2,8 @@ package io.heapfleet.collector.capture;
 
 import io.heapfleet.analysis.histogram.ClassHistogram;
 import io.heapfleet.analysis.histogram.ClassHistograms;
+import io.heapfleet.analysis.hprof.HprofLimitException;
+import io.heapfleet.analysis.hprof.HprofLimits;
 import io.heapfleet.auth.TaskCredentials;
 import io.heapfleet.collector.discovery.Target;
 import io.heapfleet.endpoint.client.DumpRequest;
@@ -43,8 +45,12 @@ import java.util.function.Supplier;
  *
  * <p>The upload is completed only after the analyser has read a complete, valid dump and the body
  * length matches {@code Content-Length}; on any failure (task died mid-dump, timeout, S3 refused a
- * part) the multipart upload is aborted, so no partial object is ever stored. Thread-safe: each
- * call is independent.
+ * part) the multipart upload is aborted, so no partial object is ever stored.
+ *
+ * <p>A task is not trusted: each capture has a deadline, a byte cap and a bound on how far the dump
+ * may inflate, all derived from the size the task announced ({@link CaptureLimits}), and the
+ * analyser reads within {@link HprofLimits}. Hitting one aborts the capture at once with its own
+ * {@link CaptureOutcome}. Thread-safe: each call is independent.
  */
 public final class DumpCapture {
   /** Read size; also the chunk size of the analyser pipe. */
@@ -57,7 +63,46 @@ public final class DumpCapture {
       boolean live,
       io.heapfleet.endpoint.DumpFormat format,
       int analysisBufferBytes,
-      int pinnedMaxAttempts) {}
+      int pinnedMaxAttempts,
+      CaptureLimits limits) {
+
+    public Settings {
+      Objects.requireNonNull(limits, "limits");
+    }
+
+    /** Settings with the {@link CaptureLimits#DEFAULT default limits}. */
+    public Settings(
+        Duration firstByteTimeout,
+        Duration idleTimeout,
+        boolean live,
+        io.heapfleet.endpoint.DumpFormat format,
+        int analysisBufferBytes,
+        int pinnedMaxAttempts) {
+      this(
+          firstByteTimeout,
+          idleTimeout,
+          live,
+          format,
+          analysisBufferBytes,
+          pinnedMaxAttempts,
+          CaptureLimits.DEFAULT);
+    }
+
+    /** These settings with other limits. */
+    public Settings withLimits(CaptureLimits limits) {
+      return new Settings(
+          firstByteTimeout,
+          idleTimeout,
+          live,
+          format,
+          analysisBufferBytes,
+          pinnedMaxAttempts,
+          limits);
+    }
+  }
+
+  /** The limits of one capture, from what its response announced. */
+  private record Bounds(Duration deadline, long maxBytes, HprofLimits reader) {}
 
   private final HeapdumpClient client;
   private final DumpStore store;
@@ -143,6 +188,7 @@ public final class DumpCapture {
               target.taskId(),
               clock.instant(),
               DumpFormat.parse(response.format().id()));
+      Bounds bounds = bounds(response);
       upload = store.openUpload(key, metadata(response));
       pipe = new BoundedPipe(settings.analysisBufferBytes(), CHUNK);
       BoundedPipe analysed = pipe;
@@ -150,10 +196,10 @@ public final class DumpCapture {
           analysers.submit(
               () -> {
                 try (InputStream in = analysed.source()) {
-                  return ClassHistograms.of(in);
+                  return ClassHistograms.of(in, bounds.reader());
                 }
               });
-      long received = stream(response, upload, pipe.sink(), counting);
+      long received = stream(response, bounds, upload, pipe.sink(), analysis, counting);
       OptionalLong expected = response.contentLength();
       if (expected.isPresent() && expected.getAsLong() != received) {
         throw new Failure(
@@ -252,17 +298,45 @@ public final class DumpCapture {
     return CaptureOutcome.UNREACHABLE;
   }
 
+  /** This capture's deadline, byte cap and reader limits, from the sizes the task announced. */
+  private Bounds bounds(DumpResponse response) {
+    CaptureLimits limits = settings.limits();
+    OptionalLong heapUsed =
+        response
+            .header("X-Heapdump-Heap-Used")
+            .map(DumpCapture::parseLong)
+            .filter(v -> v > 0)
+            .map(OptionalLong::of)
+            .orElse(OptionalLong.empty());
+    OptionalLong announced = CaptureLimits.announced(response.hprofBytes(), heapUsed);
+    OptionalLong inflated = limits.maxInflatedBytes(response.hprofBytes());
+    HprofLimits reader =
+        inflated.isPresent()
+            ? HprofLimits.DEFAULT.withMaxHprofBytes(inflated.getAsLong())
+            : HprofLimits.DEFAULT;
+    return new Bounds(limits.deadline(announced), limits.maxBytes(announced), reader);
+  }
+
   private long stream(
-      DumpResponse response, DumpUpload upload, OutputStream analyser, LongConsumer progress)
+      DumpResponse response,
+      Bounds bounds,
+      DumpUpload upload,
+      OutputStream analyser,
+      Future<ClassHistogram> analysis,
+      LongConsumer progress)
       throws Failure {
     byte[] buf = new byte[CHUNK];
     long total = 0;
     try (InputStream body =
-        new IdleTimeoutInputStream(response.body(), settings.idleTimeout(), timer)) {
+        new IdleTimeoutInputStream(
+            response.body(), settings.idleTimeout(), bounds.deadline(), timer)) {
       while (true) {
         int n;
         try {
           n = body.read(buf);
+        } catch (IdleTimeoutInputStream.DeadlineExceededException e) {
+          throw new Failure(
+              CaptureOutcome.DEADLINE, "after " + total + " bytes: " + e.getMessage(), e);
         } catch (SocketTimeoutException e) {
           throw new Failure(
               CaptureOutcome.TIMEOUT, "after " + total + " bytes: " + e.getMessage(), e);
@@ -274,6 +348,20 @@ public final class DumpCapture {
         }
         if (n < 0) {
           break;
+        }
+        if (total + n > bounds.maxBytes()) {
+          throw new Failure(
+              CaptureOutcome.TOO_LARGE,
+              "the dump passed the byte cap of "
+                  + bounds.maxBytes()
+                  + " bytes for this capture (twice the announced size, at least the floor;"
+                  + " see heapfleet.collector.capture.limits)",
+              null);
+        }
+        if (analysis.isDone()) {
+          // The analyser stops before the end of the stream only when the dump is bad: say why
+          // now instead of uploading the rest.
+          awaitHistogram(analysis, total);
         }
         try {
           upload.write(buf, 0, n);
@@ -300,6 +388,23 @@ public final class DumpCapture {
     try {
       return analysis.get();
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof HprofLimitException l) {
+        boolean inflation = l.limit() == HprofLimitException.Limit.HPROF_BYTES;
+        throw new Failure(
+            inflation ? CaptureOutcome.INFLATION : CaptureOutcome.BAD_DUMP,
+            (inflation
+                    ? "the dump inflates past the size it announced (X-Heapdump-Hprof-Bytes): "
+                    : "the dump breaks a reader limit: ")
+                + l.getMessage(),
+            l);
+      }
+      if (e.getCause() instanceof OutOfMemoryError oom) {
+        throw new Failure(
+            CaptureOutcome.BAD_DUMP,
+            "analysing the dump ran out of memory: "
+                + HprofLimitException.outOfMemory(oom).getMessage(),
+            oom);
+      }
       throw new Failure(
           CaptureOutcome.TRUNCATED,
           "the "

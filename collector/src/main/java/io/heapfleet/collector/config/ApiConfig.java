@@ -6,7 +6,8 @@ import java.util.Optional;
 
 /**
  * Who may call the REST API. By default every {@code /api} request needs {@code Authorization:
- * Bearer <token>}; {@code /q/health}, {@code /q/metrics} and {@code /q/openapi} stay open.
+ * Bearer <token>}; {@code /q/health}, {@code /q/metrics} and {@code /q/openapi} are on the
+ * management port.
  */
 @ConfigMapping(prefix = "heapfleet.collector.api")
 public interface ApiConfig {

@@ -44,4 +44,45 @@ public interface CaptureConfig {
   /** Snapshots per task used for the trend (the newest ones). */
   @WithDefault("48")
   int trendWindow();
+
+  /**
+   * What one capture may cost, derived from the size the task announces ({@code
+   * X-Heapdump-Hprof-Bytes}, else {@code X-Heapdump-Heap-Used}): a deadline, a byte cap and a bound
+   * on inflation. Each aborts the capture (and its multipart upload) and frees the service's slot.
+   */
+  Limits limits();
+
+  /** {@code heapfleet.collector.capture.limits.*}; the rules are in {@code CaptureLimits}. */
+  interface Limits {
+    /** Every body gets this long, whatever its size; the deadline counts from the response head. */
+    @WithDefault("5m")
+    Duration deadlineBase();
+
+    /** Plus one second per this many announced bytes: the slowest acceptable transfer rate. */
+    @WithDefault("1048576")
+    long minBytesPerSecond();
+
+    /** The longest any body may take (also the deadline when no size is announced). */
+    @WithDefault("2h")
+    Duration maxDeadline();
+
+    /** Byte cap on the wire for small dumps. */
+    @WithDefault("268435456")
+    long maxBytesFloor();
+
+    /** Byte cap as a multiple of the announced size. */
+    @WithDefault("2.0")
+    double maxBytesFactor();
+
+    /** The most bytes one capture takes, whatever is announced (also the cap when none is). */
+    @WithDefault("68719476736")
+    long maxBytesCeiling();
+
+    /**
+     * How far the inflated HPROF may exceed {@code X-Heapdump-Hprof-Bytes} (0.05 = 5 %, plus 1 MiB)
+     * before the capture is refused as an inflation bomb.
+     */
+    @WithDefault("0.05")
+    double inflationMargin();
+  }
 }

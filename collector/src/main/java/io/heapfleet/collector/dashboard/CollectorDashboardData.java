@@ -15,8 +15,6 @@ import io.heapfleet.storage.TaskRef;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -106,9 +104,9 @@ public class CollectorDashboardData implements DashboardData {
               d.key().downloadFileName(),
               d.sizeBytes(),
               "/dashboard/tasks/"
-                  + URLEncoder.encode(taskId, StandardCharsets.UTF_8)
+                  + Format.pathSegment(taskId)
                   + "/dumps/"
-                  + d.key().fileName()));
+                  + Format.pathSegment(d.key().fileName())));
     }
     return Optional.of(
         new TaskView(

@@ -46,6 +46,11 @@ public record FleetRow(
               r -> Double.isNaN(r.heapBytesPerHour()) ? Double.MAX_VALUE : -r.heapBytesPerHour())
           .thenComparing(FleetRow::taskId);
 
+  /** The task page's link, the id encoded as one path segment (ids come from the tasks). */
+  public String href() {
+    return "/dashboard/tasks/" + Format.pathSegment(taskId);
+  }
+
   public boolean leaking() {
     return "leaking".equals(assessment);
   }

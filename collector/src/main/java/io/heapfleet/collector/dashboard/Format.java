@@ -1,5 +1,7 @@
 package io.heapfleet.collector.dashboard;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -12,6 +14,18 @@ public final class Format {
           .withZone(ZoneOffset.UTC);
 
   private Format() {}
+
+  /**
+   * {@code s} encoded as one URL path segment: every byte but unreserved characters as {@code %XX}
+   * (a space is {@code %20}, not form encoding's {@code +}), so a task id can never add a path
+   * segment, a query or a fragment to a link.
+   */
+  public static String pathSegment(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8)
+        .replace("+", "%20")
+        .replace("*", "%2A")
+        .replace("%7E", "~");
+  }
 
   public static String mb(long bytes) {
     return String.format(Locale.ROOT, "%.1f MB", bytes / 1_048_576.0);

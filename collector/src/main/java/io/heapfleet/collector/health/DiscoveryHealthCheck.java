@@ -1,6 +1,7 @@
 package io.heapfleet.collector.health;
 
 import io.heapfleet.collector.config.DiscoveryConfig;
+import io.heapfleet.collector.config.HealthConfig;
 import io.heapfleet.collector.service.CollectorEngine;
 import io.heapfleet.collector.service.CollectorEngine.DiscoveryStatus;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,7 +14,8 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * Ready while discovery works: the last refresh succeeded, or the last success is younger than
- * three refresh periods (one failed ECS call must not flap readiness).
+ * three refresh periods (one failed ECS call must not flap readiness). Details (source, task count,
+ * last error) only with {@code heapfleet.collector.health.details=true}.
  */
 @Readiness
 @ApplicationScoped
@@ -21,6 +23,7 @@ public class DiscoveryHealthCheck implements HealthCheck {
   @Inject CollectorEngine engine;
   @Inject DiscoveryConfig config;
   @Inject Clock clock;
+  @Inject HealthConfig health;
 
   @Override
   public HealthCheckResponse call() {
@@ -29,11 +32,11 @@ public class DiscoveryHealthCheck implements HealthCheck {
         s.lastSuccess() != null
             && (s.lastError() == null
                 || s.lastSuccess().plus(config.refresh().multipliedBy(3)).isAfter(clock.instant()));
-    HealthCheckResponseBuilder b =
-        HealthCheckResponse.named("discovery")
-            .status(up)
-            .withData("source", s.source())
-            .withData("liveTasks", s.liveTasks());
+    HealthCheckResponseBuilder b = HealthCheckResponse.named("discovery").status(up);
+    if (!health.details()) {
+      return b.build(); // the source names target URLs; the error may too
+    }
+    b.withData("source", s.source()).withData("liveTasks", s.liveTasks());
     if (s.lastSuccess() != null) {
       b.withData("lastSuccess", s.lastSuccess().toString());
     }

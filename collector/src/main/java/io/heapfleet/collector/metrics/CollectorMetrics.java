@@ -16,7 +16,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The collector's Prometheus metrics (served at {@code /q/metrics}):
+ * The collector's Prometheus metrics (served at {@code /q/metrics} on the management port):
  *
  * <ul>
  *   <li>{@code heapfleet_captures_total{outcome}}: capture attempts by {@link CaptureOutcome}
@@ -112,6 +112,19 @@ public final class CollectorMetrics {
     Counter.builder("heapfleet.untrusted.endpoints")
         .description("Endpoints refused before any credential was sent, by reason")
         .tag("reason", reason)
+        .register(registry)
+        .increment();
+  }
+
+  /**
+   * Records how one deep analysis ended: {@code done}, {@code too_large} (does not fit the heap
+   * budget), {@code bad_dump} (a format error or reader limit), {@code out_of_memory}, {@code
+   * failed}.
+   */
+  public void deepAnalysis(String outcome) {
+    Counter.builder("heapfleet.deep.analyses")
+        .description("Deep analyses (dominators, owners) by outcome")
+        .tag("outcome", outcome)
         .register(registry)
         .increment();
   }

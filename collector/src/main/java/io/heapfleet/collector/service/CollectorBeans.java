@@ -1,5 +1,6 @@
 package io.heapfleet.collector.service;
 
+import io.heapfleet.collector.capture.CaptureLimits;
 import io.heapfleet.collector.capture.DumpCapture;
 import io.heapfleet.collector.config.CaptureConfig;
 import io.heapfleet.collector.config.DeepConfig;
@@ -182,7 +183,8 @@ public class CollectorBeans {
   }
 
   /** The deep analysis step, or {@code null} when disabled. */
-  private static DeepAnalyser deepAnalyser(DeepConfig config, DumpStore store) {
+  private static DeepAnalyser deepAnalyser(
+      DeepConfig config, DumpStore store, CollectorMetrics metrics) {
     if (!config.enabled()) {
       return null;
     }
@@ -193,7 +195,8 @@ public class CollectorBeans {
             config.heapBudgetMb() * 1024L * 1024L,
             config.suspects(),
             java.nio.file.Path.of(config.tempDir().orElse(System.getProperty("java.io.tmpdir")))),
-        Executors.newSingleThreadExecutor(named("heapfleet-deep")));
+        Executors.newSingleThreadExecutor(named("heapfleet-deep")),
+        metrics::deepAnalysis);
   }
 
   @Produces
@@ -243,7 +246,15 @@ public class CollectorBeans {
                 capture.live(),
                 format,
                 capture.analysisBufferBytes(),
-                discoveryConfig.lb().maxAttempts()),
+                discoveryConfig.lb().maxAttempts(),
+                new CaptureLimits(
+                    capture.limits().deadlineBase(),
+                    capture.limits().minBytesPerSecond(),
+                    capture.limits().maxDeadline(),
+                    capture.limits().maxBytesFloor(),
+                    capture.limits().maxBytesFactor(),
+                    capture.limits().maxBytesCeiling(),
+                    capture.limits().inflationMargin())),
             clock,
             analysers,
             timer);
@@ -251,7 +262,7 @@ public class CollectorBeans {
         discovery,
         scheduler,
         dumpCapture,
-        new SeriesAnalysis(store, capture.trendWindow(), deepAnalyser(deepConfig, store)),
+        new SeriesAnalysis(store, capture.trendWindow(), deepAnalyser(deepConfig, store, metrics)),
         new FleetState(),
         metrics,
         Executors.newFixedThreadPool(schedule.parallelism(), named("heapfleet-capture")),

@@ -1,6 +1,8 @@
 package io.heapfleet.collector.service;
 
 import io.heapfleet.analysis.graph.GraphTooLargeException;
+import io.heapfleet.analysis.hprof.HprofFormatException;
+import io.heapfleet.analysis.hprof.HprofLimitException;
 import io.heapfleet.analysis.retainer.DeepAnalysis;
 import io.heapfleet.analysis.retainer.DeepOptions;
 import io.heapfleet.analysis.retainer.DeepResult;
@@ -56,6 +58,7 @@ public final class DeepAnalyser {
   private final Settings settings;
   private final ExecutorService executor;
   private final AtomicBoolean busy = new AtomicBoolean();
+  private final Consumer<String> outcomes;
 
   /** Waiting analyses by task id, oldest offer first; guarded by itself. */
   private final java.util.LinkedHashMap<String, Job> pending = new java.util.LinkedHashMap<>();
@@ -66,9 +69,20 @@ public final class DeepAnalyser {
    * @param executor runs the analyses (one thread is enough: only one runs at a time)
    */
   public DeepAnalyser(DumpStore store, Settings settings, ExecutorService executor) {
+    this(store, settings, executor, outcome -> {});
+  }
+
+  /**
+   * @param executor runs the analyses (one thread is enough: only one runs at a time)
+   * @param outcomes told how each analysis ended ({@code done}, {@code too_large}, {@code
+   *     bad_dump}, {@code out_of_memory}, {@code failed}), for metrics
+   */
+  public DeepAnalyser(
+      DumpStore store, Settings settings, ExecutorService executor, Consumer<String> outcomes) {
     this.store = store;
     this.settings = settings;
     this.executor = executor;
+    this.outcomes = outcomes;
   }
 
   /**
@@ -154,12 +168,26 @@ public final class DeepAnalyser {
               .map(o -> o.className() + " held by " + o.owner())
               .toList(),
           (System.nanoTime() - started) / 1_000_000);
+      outcomes.accept("done");
     } catch (GraphTooLargeException e) {
       LOG.warnf(
           "deep analysis of %s does not fit the collector's heap: %s",
           dump.objectKey(), e.getMessage());
+      outcomes.accept("too_large");
+    } catch (HprofFormatException e) {
+      LOG.warnf("deep analysis of %s: not a readable dump: %s", dump.objectKey(), e.getMessage());
+      boolean memory =
+          e instanceof HprofLimitException l && l.limit() == HprofLimitException.Limit.MEMORY;
+      outcomes.accept(memory ? "out_of_memory" : "bad_dump");
+    } catch (OutOfMemoryError e) {
+      // The graph's arrays are unreachable once unwound; the worker (and the collector) go on.
+      LOG.warnf(
+          "deep analysis of %s ran out of memory (max heap %d MB); skipped",
+          dump.objectKey(), Runtime.getRuntime().maxMemory() >> 20);
+      outcomes.accept("out_of_memory");
     } catch (IOException | RuntimeException e) {
       LOG.warnf("deep analysis of %s failed: %s", dump.objectKey(), e.toString());
+      outcomes.accept("failed");
     } finally {
       deleteTree(dir);
     }

@@ -15,6 +15,7 @@ import io.heapfleet.collector.state.TaskStatus;
 import io.heapfleet.storage.DumpStore;
 import io.heapfleet.storage.S3Settings;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
@@ -38,17 +39,30 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 class CollectorEndToEndTest {
   static final int ROUNDS = 4;
 
+  /** The management interface: health, metrics and OpenAPI (not on the API port). */
+  @TestHTTPResource(value = "/", management = true)
+  URI management;
+
   static RequestSpecification api() {
     return given().header("Authorization", "Bearer " + TestFleet.API_TOKEN);
   }
 
   @Test
   void capturesEveryTaskStoresDiffsTrendsAndFindsTheLeakingOne() throws Exception {
-    // Security: the API is closed without the token; health and metrics are open.
+    // Security: the API is closed without the token; health and metrics are open on the
+    // management interface.
     given().get("/api/tasks").then().statusCode(401).body("error", equalTo("unauthorized"));
     given().header("Authorization", "Bearer wrong").get("/api/fleet").then().statusCode(401);
-    given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
-    given().get("/q/openapi").then().statusCode(200).body(containsString("/api/tasks/{id}/trend"));
+    given()
+        .get(management.resolve("/q/health/ready"))
+        .then()
+        .statusCode(200)
+        .body("status", equalTo("UP"));
+    given()
+        .get(management.resolve("/q/openapi"))
+        .then()
+        .statusCode(200)
+        .body(containsString("/api/tasks/{id}/trend"));
     api().post("/api/tasks/no-such-task/capture").then().statusCode(404);
 
     awaitLive(3);
@@ -223,7 +237,8 @@ class CollectorEndToEndTest {
     }
 
     // Metrics an alert can use.
-    String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+    String metrics =
+        given().get(management.resolve("/q/metrics")).then().statusCode(200).extract().asString();
     assertThat(metrics).contains("heapfleet_captures_total{outcome=\"stored\"} " + (3.0 * ROUNDS));
     assertThat(metrics)
         .containsPattern("heapfleet_task_leaking\\{[^}]*task=\"leaky-1\"[^}]*\\} 1\\.0");

@@ -14,6 +14,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -103,6 +106,55 @@ class DashboardAccessTest {
                 Instant.now().minus(DashboardSession.LIFETIME).minusSeconds(5));
     assertThat(get("/dashboard", "Cookie", expired).statusCode()).isEqualTo(401);
     assertThat(get("/api/tasks", "Cookie", cookie).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void everyPageAndAssetCarriesTheSecurityHeadersAndPagesRunNoInlineScript() throws Exception {
+    String bearer = "Bearer " + TestFleet.API_TOKEN;
+    List<HttpResponse<String>> responses =
+        List.of(
+            get("/dashboard", "Authorization", bearer),
+            get("/dashboard/tasks/leaky-1", "Authorization", bearer),
+            get("/dashboard", "Accept", "text/html"), // 401 with the sign-in form
+            get("/dashboard/login", "Accept", "text/html"),
+            get("/dashboard-assets/dashboard.css", "Accept", "text/css"),
+            get("/dashboard-assets/heap-chart.js", "Accept", "*/*"),
+            get("/webjars/chart.js/4.4.1/dist/chart.umd.js", "Accept", "*/*"));
+    for (HttpResponse<String> r : responses) {
+      String page = r.uri().getPath() + " (" + r.statusCode() + ")";
+      assertThat(r.statusCode()).as(page).isIn(200, 401);
+      assertThat(r.headers().firstValue("Content-Security-Policy"))
+          .as(page)
+          .hasValueSatisfying(
+              csp ->
+                  assertThat(csp)
+                      .contains("default-src 'none'")
+                      .contains("script-src 'self';")
+                      .contains("frame-ancestors 'none'")
+                      .doesNotContain("unsafe-inline")
+                      .doesNotContain("unsafe-eval"));
+      assertThat(r.headers().firstValue("X-Frame-Options")).as(page).contains("DENY");
+      assertThat(r.headers().firstValue("X-Content-Type-Options")).as(page).contains("nosniff");
+      assertThat(r.headers().firstValue("Referrer-Policy")).as(page).contains("no-referrer");
+    }
+    for (HttpResponse<String> r : responses.subList(0, 4)) {
+      // Scripts only by src= (from this origin) or as inert JSON data.
+      Matcher script = Pattern.compile("<script([^>]*)>").matcher(r.body());
+      while (script.find()) {
+        assertThat(script.group(1))
+            .as(r.uri().getPath())
+            .matches(" (src=\"/[^\"]+\"|type=\"application/json\" id=\"[a-z-]+\")");
+      }
+      assertThat(r.body()).as(r.uri().getPath()).doesNotContainPattern(" on[a-z]+=");
+      assertThat(r.body()).doesNotContain("style=");
+    }
+  }
+
+  @Test
+  void linksEncodeTheTaskId() throws Exception {
+    HttpResponse<String> fleet =
+        get("/dashboard", "Authorization", "Bearer " + TestFleet.API_TOKEN);
+    assertThat(fleet.body()).contains("href=\"/dashboard/tasks/leaky-1\"");
   }
 
   private HttpResponse<String> get(String path, String header, String value) throws Exception {

@@ -1,0 +1,325 @@
+package io.heapfleet.collector.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.heapfleet.analysis.hprof.Compression;
+import io.heapfleet.analysis.hprof.HprofBombs;
+import io.heapfleet.analysis.hprof.HprofWriter;
+import io.heapfleet.auth.HourlyToken;
+import io.heapfleet.auth.Secret;
+import io.heapfleet.auth.TaskCredentials;
+import io.heapfleet.collector.capture.CaptureLimits;
+import io.heapfleet.collector.capture.CaptureOutcome;
+import io.heapfleet.collector.capture.CaptureReport;
+import io.heapfleet.collector.capture.DumpCapture;
+import io.heapfleet.collector.discovery.Discovery;
+import io.heapfleet.collector.discovery.Target;
+import io.heapfleet.collector.metrics.CollectorMetrics;
+import io.heapfleet.collector.schedule.CaptureScheduler;
+import io.heapfleet.collector.state.FleetState;
+import io.heapfleet.collector.state.TaskStatus;
+import io.heapfleet.collector.testing.HostileTarget;
+import io.heapfleet.collector.testing.MutableClock;
+import io.heapfleet.collector.testing.TaskJvm;
+import io.heapfleet.endpoint.DumpFormat;
+import io.heapfleet.endpoint.client.HeapdumpClient;
+import io.heapfleet.storage.DumpStore;
+import io.heapfleet.storage.EmbeddedS3;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Targets that send what no honest task sends, against the real capture path and a real in-process
+ * S3: a trickle (cut at the deadline, and the next task of its service is captured straight after),
+ * an endless stream (cut at the byte cap), a dump that inflates past the size it announced, and the
+ * reader bombs. Each ends with its own outcome, in the metric and the task status, and leaves no
+ * object and no open multipart upload.
+ */
+class HostileTargetTest {
+  @TempDir static Path dir;
+  static EmbeddedS3 s3;
+  static S3Client client;
+  static DumpStore store;
+  static TaskJvm good;
+  static ExecutorService analysers = Executors.newCachedThreadPool();
+  static ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+
+  /** Short limits for tests: 3 s + 1 s per 4 MiB announced, cap 2 × size (at least 1 MiB). */
+  static final CaptureLimits LIMITS =
+      new CaptureLimits(
+          Duration.ofSeconds(3), 4L << 20, Duration.ofSeconds(60), 1L << 20, 2.0, 64L << 20, 0.05);
+
+  HostileTarget hostile;
+
+  @BeforeAll
+  static void start() throws Exception {
+    s3 = EmbeddedS3.filesystem(dir.resolve("s3"), "heapfleet");
+    client = new io.heapfleet.collector.testing.RefusingS3().client(s3);
+    store = new DumpStore(client, s3.settings().withPrefix("heapdumps").withPartSize(5 << 20));
+    good = TaskJvm.task("b-good").targetApp(1, 300).start();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (good != null) {
+      good.close();
+    }
+    analysers.shutdownNow();
+    timer.shutdownNow();
+    client.close();
+    s3.close();
+  }
+
+  @AfterEach
+  void closeTarget() throws IOException {
+    if (hostile != null) {
+      hostile.close();
+    }
+  }
+
+  final MutableClock clock = new MutableClock();
+  final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+  DumpCapture capture() {
+    TaskCredentials credentials =
+        TaskCredentials.of(Secret.of(TaskJvm.SECRET, false), HourlyToken.DEFAULT_SCOPE);
+    return new DumpCapture(
+        HeapdumpClient.create(Duration.ofSeconds(5)),
+        store,
+        () -> credentials,
+        new DumpCapture.Settings(
+                Duration.ofSeconds(30), Duration.ofSeconds(20), true, DumpFormat.GZIP, 1 << 20, 5)
+            .withLimits(LIMITS),
+        clock,
+        analysers,
+        timer);
+  }
+
+  CollectorEngine engine(List<Target> targets) {
+    Discovery fixed =
+        new Discovery() {
+          @Override
+          public List<Target> discover() {
+            return targets;
+          }
+
+          @Override
+          public String describe() {
+            return "fixed " + targets.size();
+          }
+        };
+    CaptureScheduler scheduler =
+        new CaptureScheduler(
+            new CaptureScheduler.Settings(
+                Duration.ofMinutes(30),
+                Duration.ZERO,
+                2,
+                1,
+                Duration.ofMinutes(1),
+                Duration.ofMinutes(10)),
+            clock,
+            new SplittableRandom(1));
+    return new CollectorEngine(
+        fixed,
+        scheduler,
+        capture(),
+        new SeriesAnalysis(store, 48),
+        new FleetState(),
+        new CollectorMetrics(registry),
+        new CollectorEngineTest.CallerRuns(),
+        clock,
+        Duration.ofMinutes(1));
+  }
+
+  static Target target(String taskId, java.net.URI base, String service) {
+    return new Target(taskId, "test", service, base, false);
+  }
+
+  double captures(String outcome) {
+    return registry.get("heapfleet.captures").tag("outcome", outcome).counter().count();
+  }
+
+  int openMultipartUploads() {
+    return client.listMultipartUploads(b -> b.bucket("heapfleet")).uploads().size();
+  }
+
+  int objects(String taskId) {
+    return client
+        .listObjectsV2(b -> b.bucket("heapfleet").prefix("heapdumps/test/"))
+        .contents()
+        .stream()
+        .filter(o -> o.key().contains("/" + taskId + "/"))
+        .toList()
+        .size();
+  }
+
+  @Test
+  void tricklingTargetIsCutAtTheDeadlineAndTheNextTaskOfItsServiceIsCapturedStraightAway()
+      throws Exception {
+    byte[] dump = Compression.gzip(smallDump());
+    hostile =
+        new HostileTarget(
+            "a-trickle",
+            "gzip",
+            "X-Heapdump-Hprof-Bytes: 1000\r\n",
+            out -> {
+              for (byte b : dump) { // one byte a second: never idle, never done
+                out.write(b);
+                out.flush();
+                Thread.sleep(1000);
+              }
+            });
+    CollectorEngine engine =
+        engine(
+            List.of(
+                target("a-trickle", hostile.base(), "svc-shared"),
+                target("b-good", good.base(), "svc-shared")));
+
+    long t0 = System.nanoTime();
+    engine.tick(); // a-trickle first (same due time, sorted by id); b-good waits for the slot
+    Duration took = Duration.ofNanos(System.nanoTime() - t0);
+
+    Map<String, TaskStatus> tasks =
+        engine.tasks().stream().collect(Collectors.toMap(TaskStatus::taskId, t -> t));
+    TaskStatus.Attempt cut = tasks.get("a-trickle").lastAttempt();
+    assertThat(cut.outcome()).as(cut.message()).isEqualTo("deadline");
+    assertThat(cut.message()).contains("deadline of PT3S");
+    assertThat(cut.durationMillis()).isBetween(2_900L, 8_000L);
+    TaskStatus.Attempt next = tasks.get("b-good").lastAttempt();
+    assertThat(next.outcome()).as(next.message()).isEqualTo("stored");
+    // b-good started as soon as the slot was free, not on a later round.
+    assertThat(took.toMillis()).isLessThan(cut.durationMillis() + next.durationMillis() + 10_000);
+    assertThat(captures("deadline")).isEqualTo(1);
+    assertThat(captures("stored")).isEqualTo(1);
+    assertThat(hostile.requests()).isEqualTo(1);
+    assertThat(objects("a-trickle")).isZero();
+    assertThat(openMultipartUploads()).isZero();
+  }
+
+  @Test
+  void endlessStreamIsCutAtTheByteCap() throws Exception {
+    // Raw HPROF that stays valid forever: a segment claiming 4 GiB of ROOT_UNKNOWN records.
+    hostile =
+        new HostileTarget(
+            "endless",
+            "raw",
+            "X-Heapdump-Heap-Used: 100000\r\n",
+            out -> {
+              DataOutputStream d = new DataOutputStream(out);
+              HprofWriter.writeHeader(d, 8, Instant.parse("2026-11-22T01:00:00Z"));
+              HprofWriter.writeRecordHead(d, 0x1C, 0xFFFF_FFFFL);
+              byte[] roots = new byte[9 * 4096];
+              for (int i = 0; i < roots.length; i += 9) {
+                roots[i] = (byte) 0xFF;
+              }
+              while (true) {
+                d.write(roots);
+              }
+            });
+    CaptureReport r = capture().capture(target("endless", hostile.base(), "svc-endless"));
+
+    assertThat(r.outcome()).as(r.message()).isEqualTo(CaptureOutcome.TOO_LARGE);
+    assertThat(r.message()).contains("byte cap of 1048576 bytes");
+    assertThat(r.bytes()).isLessThanOrEqualTo(1L << 20);
+    assertThat(objects("endless")).isZero();
+    assertThat(openMultipartUploads()).isZero();
+  }
+
+  @Test
+  void dumpInflatingPastItsAnnouncedSizeIsRefused() throws Exception {
+    // A valid header, a segment claiming 4 GiB, zeros: 10 GB inflated; the task announces 10 MB.
+    hostile =
+        new HostileTarget(
+            "liar",
+            "gzip",
+            "X-Heapdump-Hprof-Bytes: 10000000\r\n",
+            out -> {
+              try (InputStream bomb = HprofBombs.gzipZeroBomb(10L * 1000 * 1000 * 1000, true)) {
+                bomb.transferTo(out);
+              }
+            });
+    CaptureReport r = capture().capture(target("liar", hostile.base(), "svc-liar"));
+
+    assertThat(r.outcome()).as(r.message()).isEqualTo(CaptureOutcome.INFLATION);
+    assertThat(r.message())
+        .contains("X-Heapdump-Hprof-Bytes")
+        .contains("past the limit of 11548576 bytes");
+    // Refused at the first record: what was received is what the analyser pipe buffers (1 MiB
+    // here), not the 10 MB of the stream.
+    assertThat(r.bytes()).isLessThan(4L << 20);
+    assertThat(objects("liar")).isZero();
+    assertThat(openMultipartUploads()).isZero();
+  }
+
+  @Test
+  void readerBombsEndAsOutcomesAndTheCollectorCarriesOn(@TempDir Path tmp) throws Exception {
+    Path stringBomb = tmp.resolve("string-bomb.hprof.gz");
+    HprofBombs.gzipStringBomb(stringBomb, 40, 16 * 1024 * 1024);
+    hostile =
+        new HostileTarget(
+            "string-bomb",
+            "gzip",
+            "X-Heapdump-Hprof-Bytes: 671088640\r\n",
+            out -> Files.copy(stringBomb, out));
+    CollectorEngine engine =
+        engine(
+            List.of(
+                target("string-bomb", hostile.base(), "svc-bomb"),
+                target("b-good", good.base(), "svc-other")));
+    engine.tick();
+
+    Map<String, TaskStatus> tasks =
+        engine.tasks().stream().collect(Collectors.toMap(TaskStatus::taskId, t -> t));
+    TaskStatus.Attempt refused = tasks.get("string-bomb").lastAttempt();
+    assertThat(refused.outcome()).as(refused.message()).isEqualTo("bad_dump");
+    assertThat(refused.message()).contains("exceeds the limit of 65535 bytes");
+    assertThat(tasks.get("b-good").lastAttempt().outcome()).isEqualTo("stored");
+    assertThat(captures("bad_dump")).isEqualTo(1);
+    assertThat(objects("string-bomb")).isZero();
+    assertThat(openMultipartUploads()).isZero();
+
+    // The 10 GB zero bomb without a size to compare with: an invalid dump, refused early.
+    hostile.close();
+    hostile =
+        new HostileTarget(
+            "zero-bomb",
+            "gzip",
+            "",
+            out -> {
+              try (InputStream bomb = HprofBombs.gzipZeroBomb(10L * 1000 * 1000 * 1000, false)) {
+                bomb.transferTo(out);
+              }
+            });
+    CaptureReport r = capture().capture(target("zero-bomb", hostile.base(), "svc-bomb"));
+    assertThat(r.outcome()).as(r.message()).isEqualTo(CaptureOutcome.TRUNCATED);
+    assertThat(r.message()).contains("Unknown record tag 0x00");
+    assertThat(r.bytes()).isLessThan(8L << 20);
+    assertThat(openMultipartUploads()).isZero();
+  }
+
+  private static byte[] smallDump() {
+    HprofWriter w = new HprofWriter(8);
+    long object = w.defineClass("java/lang/Object", 0, 0);
+    w.instance(w.defineClass("com/acme/Trickle", object, 0));
+    return w.build();
+  }
+}

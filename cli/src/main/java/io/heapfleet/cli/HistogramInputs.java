@@ -4,6 +4,7 @@ import io.heapfleet.analysis.histogram.ClassHistogram;
 import io.heapfleet.analysis.histogram.ClassHistograms;
 import io.heapfleet.analysis.hprof.HprofFormatException;
 import io.heapfleet.analysis.json.AnalysisJson;
+import io.heapfleet.analysis.v8.HeapSnapshots;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -11,9 +12,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
- * Loads the class histogram of a command-line argument for histo/diff/trend: a heap dump (plain,
- * gzip, chunked gzip, zstd; detected by content) or a stored histogram summary JSON (what {@code
- * histo --format json} writes and the collector stores beside each dump).
+ * Loads the class histogram of a command-line argument for histo/diff/trend: a heap dump (HPROF:
+ * plain, gzip, chunked gzip, zstd; a V8 heap snapshot: plain or gzip; detected by content) or a
+ * stored histogram summary JSON (what {@code histo --format json} writes and the collector stores
+ * beside each dump).
  */
 final class HistogramInputs {
   private HistogramInputs() {}
@@ -23,7 +25,7 @@ final class HistogramInputs {
       throw UserException.badInput("No such file: " + path);
     }
     try {
-      if (isJson(path)) {
+      if (!HeapSnapshots.isHeapSnapshot(path) && isJson(path)) {
         try (InputStream in = Files.newInputStream(path)) {
           return AnalysisJson.readHistogram(in);
         }

@@ -6,6 +6,7 @@ import io.heapfleet.analysis.hprof.HprofInput;
 import io.heapfleet.analysis.hprof.HprofStreamReader;
 import io.heapfleet.analysis.hprof.InputFormat;
 import io.heapfleet.analysis.hprof.ParallelHprofReader;
+import io.heapfleet.analysis.v8.HeapSnapshots;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
@@ -29,9 +30,13 @@ public final class ClassHistograms {
    * The histogram of a dump file (plain, gzip, chunked gzip or zstd). An uncompressed file takes
    * the fast path ({@link FastHistogramScanner}); a large one is cut at heap dump segment
    * boundaries and scanned by one thread per core (up to 4). Compressed files are streamed by the
-   * general reader.
+   * general reader. A V8 heap snapshot (Node.js; plain or gzip, detected from the content) is read
+   * by {@link HeapSnapshots}.
    */
   public static ClassHistogram of(Path dump) throws IOException {
+    if (HeapSnapshots.isHeapSnapshot(dump)) {
+      return HeapSnapshots.histogram(dump);
+    }
     int threads = Math.min(4, Runtime.getRuntime().availableProcessors());
     HprofHeader header = HprofInput.plainHeader(dump);
     if (header == null) {

@@ -2,6 +2,7 @@ package io.heapfleet.cli;
 
 import io.heapfleet.analysis.histogram.ClassHistogram;
 import io.heapfleet.analysis.histogram.ClassHistograms;
+import io.heapfleet.analysis.histogram.HeapRuntime;
 import io.heapfleet.analysis.hprof.HprofFormatException;
 import io.heapfleet.analysis.json.AnalysisJson;
 import io.heapfleet.analysis.v8.HeapSnapshots;
@@ -10,6 +11,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Loads the class histogram of a command-line argument for histo/diff/trend: a heap dump (HPROF:
@@ -39,6 +41,30 @@ final class HistogramInputs {
       // AnalysisJsonException (bad summary) is also an IOException; its message names the problem.
       throw new UserException(ExitCode.BAD_INPUT, path + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Refuses to compare a JVM's histograms with a Node.js process's: their classes have nothing in
+   * common, and a trend over both would call the switch a leak.
+   */
+  static void requireOneRuntime(List<ClassHistogram> histograms, List<Path> paths) {
+    for (int i = 1; i < histograms.size(); i++) {
+      if (histograms.get(i).runtime() != histograms.get(0).runtime()) {
+        throw UserException.badInput(
+            paths.get(0)
+                + " is a "
+                + describe(histograms.get(0).runtime())
+                + " but "
+                + paths.get(i)
+                + " is a "
+                + describe(histograms.get(i).runtime())
+                + ": compare dumps of one process");
+      }
+    }
+  }
+
+  private static String describe(HeapRuntime r) {
+    return r == HeapRuntime.NODE ? "Node.js heap snapshot" : "JVM heap dump";
   }
 
   private static boolean isJson(Path path) throws IOException {

@@ -108,6 +108,7 @@ final class TrendCommand implements Callable<Integer> {
       histograms.add(h);
       byTime.add(dump);
     }
+    HistogramInputs.requireOneRuntime(histograms, byTime);
     TrendResult trend;
     try {
       trend = TrendAnalysis.of(histograms);

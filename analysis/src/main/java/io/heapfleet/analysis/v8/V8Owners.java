@@ -5,6 +5,7 @@ import io.heapfleet.analysis.retainer.OwnerReport;
 import io.heapfleet.analysis.retainer.SuspectReport;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,13 @@ final class V8Owners {
   private final V8Graph g;
   private final DominatorTree tree;
   private final int[] parentEdge; // edge by which BFS first reached the node, -1 for none
-  private final int[] edgeSource; // only for the edges in parentEdge: filled lazily by BFS
+  private final int[] edgeSource; // node -> its BFS parent node, -1 for none
+  private final Map<Integer, String> descriptions = new HashMap<>();
+  private final Map<String, Integer> classIds = new HashMap<>();
+  private final int[] nodeClass; // node -> index of its Summary group
+  private int[] incomingStart;
+  private int[] incoming;
+  private int[] incomingFrom;
 
   V8Owners(V8Graph g, DominatorTree tree) {
     this.g = g;
@@ -38,6 +45,10 @@ final class V8Owners {
     int n = g.nodeCount();
     parentEdge = new int[n];
     edgeSource = new int[n]; // node -> its BFS parent node
+    nodeClass = new int[n];
+    for (int v = 0; v < n; v++) {
+      nodeClass[v] = classIds.computeIfAbsent(g.className(v), k -> classIds.size());
+    }
     java.util.Arrays.fill(parentEdge, -1);
     java.util.Arrays.fill(edgeSource, -1);
     if (n == 0) {
@@ -78,8 +89,9 @@ final class V8Owners {
         new LinkedHashMap<>(); // owner node -> {instances, retained, biggest, biggestRetained}
     long instances = 0;
     long retained = 0;
+    int suspect = classIds.getOrDefault(className, -1);
     for (int n = 0; n < g.nodeCount(); n++) {
-      if (!tree.isReachable(n) || !g.className(n).equals(className)) {
+      if (nodeClass[n] != suspect || !tree.isReachable(n)) {
         continue;
       }
       instances++;
@@ -89,7 +101,7 @@ final class V8Owners {
       for (int d = tree.immediateDominator(n);
           d >= 0 && steps < 100_000;
           d = tree.immediateDominator(d), steps++) {
-        if (g.className(d).equals(className)) {
+        if (nodeClass[d] == suspect) {
           nested = true; // counted with the instance that dominates it
         } else if (owner == -1 && isOwner(d)) {
           owner = d;
@@ -119,7 +131,7 @@ final class V8Owners {
     for (Map.Entry<Integer, long[]> e : byOwner.entrySet()) {
       int owner = e.getKey();
       long[] acc = e.getValue();
-      String name = owner < 0 ? null : describe(owner);
+      String name = owner < 0 ? null : descriptions.computeIfAbsent(owner, this::describe);
       String key = String.valueOf(name);
       long[] line = lines.computeIfAbsent(key, k -> new long[] {0, 0, 0, 0, -1, -1});
       line[0]++;
@@ -166,6 +178,10 @@ final class V8Owners {
    * held by EventEmitter (property _events.config-changed)}.
    */
   String describe(int owner) {
+    String direct = describeByVariableOrProperty(owner);
+    if (direct != null) {
+      return direct;
+    }
     java.util.ArrayDeque<Integer> via = new java.util.ArrayDeque<>(); // holder first
     int holder = -1;
     int plainObjects = 0;
@@ -192,6 +208,89 @@ final class V8Owners {
       b.append(" (").append(references(new ArrayList<>(via))).append(')');
     }
     return b.toString();
+  }
+
+  /**
+   * The owner named by a reference a programmer wrote, whatever the shortest path: a property of a
+   * named, non-plain object ({@code held by global (property auditLog)}), else a closure's variable
+   * ({@code held by closure memoized (context variable cache)}); null when it has neither. A cache
+   * often has a shorter path through V8's stack roots (optimised code embeds it), which says
+   * nothing to a person.
+   */
+  private String describeByVariableOrProperty(int owner) {
+    int contextEdge = -1;
+    int contextNode = -1;
+    for (int i = incomingStart()[owner], end = incomingStart()[owner + 1]; i < end; i++) {
+      int e = incoming[i];
+      int v = incomingFrom[i];
+      String t = g.edgeType(e);
+      if (t.equals("property") && isOwner(v) && !g.nodeName(v).equals("Object")) {
+        return label(owner) + " held by " + label(v) + " (" + references(List.of(e)) + ")";
+      }
+      if (t.equals("context") && contextEdge < 0 && g.nodeName(v).startsWith("system / Context")) {
+        contextEdge = e;
+        contextNode = v;
+      }
+    }
+    if (contextEdge < 0) {
+      return null;
+    }
+    int closure = closureOf(contextNode);
+    return label(owner)
+        + " held by "
+        + (closure >= 0 ? label(closure) : "a function's scope")
+        + " ("
+        + references(List.of(contextEdge))
+        + ")";
+  }
+
+  /** A closure whose scope is {@code context} (its internal {@code context} edge), or -1. */
+  private int closureOf(int context) {
+    for (int i = incomingStart()[context], end = incomingStart()[context + 1]; i < end; i++) {
+      int v = incomingFrom[i];
+      if (g.nodeType(v).equals("closure") && g.edgeName(incoming[i]).equals("context")) {
+        return v;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * The essential edges into each node, in CSR form ({@code incoming[incomingStart[n] ..
+   * incomingStart[n + 1])}, with their sources), built on first use: 8 bytes per edge.
+   */
+  private int[] incomingStart() {
+    if (incomingStart != null) {
+      return incomingStart;
+    }
+    int weak = g.meta().edgeType("weak");
+    int shortcut = g.meta().edgeType("shortcut");
+    int n = g.nodeCount();
+    int[] start = new int[n + 1];
+    for (int v = 0; v < n; v++) {
+      for (int e = g.firstEdge(v), end = g.edgeEnd(v); e < end; e++) {
+        if (V8DeepAnalysis.essential(g, v, e, weak, shortcut)) {
+          start[g.edgeTarget(e) + 1]++;
+        }
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      start[i + 1] += start[i];
+    }
+    int[] cursor = java.util.Arrays.copyOf(start, n);
+    incoming = new int[start[n]];
+    incomingFrom = new int[start[n]];
+    for (int v = 0; v < n; v++) {
+      for (int e = g.firstEdge(v), end = g.edgeEnd(v); e < end; e++) {
+        if (V8DeepAnalysis.essential(g, v, e, weak, shortcut)) {
+          int at = cursor[g.edgeTarget(e)]++;
+          incoming[at] = e;
+          incomingFrom[at] = v;
+        }
+      }
+    }
+    incomingStart = start;
+    return start;
   }
 
   /**

@@ -132,7 +132,7 @@ final class HistoCommand implements Callable<Integer> {
           String.join(", ", h.duplicateClasses()));
     }
     out.printf(
-        "%nNext: heapfleet diff %s LATER_DUMP   (what grows between two dumps of this JVM)%n",
-        dump);
+        "%nNext: heapfleet diff %s LATER_DUMP   (what grows between two dumps of this %s)%n",
+        dump, h.runtime() == HeapRuntime.NODE ? "process" : "JVM");
   }
 }

@@ -125,6 +125,9 @@ class NodeSnapshotCommandsTest {
     CliRun run = CliRun.run("histo", cut.toString());
     assertThat(run.exitCode).as(run.toString()).isEqualTo(ExitCode.BAD_INPUT);
     assertThat(run.err).contains(cut.toString()).containsPattern("\\(at offset \\d+\\)");
+    CliRun deep = CliRun.run("retainers", cut.toString(), "--class", "Quote");
+    assertThat(deep.exitCode).as(deep.toString()).isEqualTo(ExitCode.BAD_INPUT);
+    assertThat(deep.err).contains("Unexpected end of input");
   }
 
   @Test

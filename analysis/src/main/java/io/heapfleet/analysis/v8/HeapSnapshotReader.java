@@ -2,6 +2,7 @@ package io.heapfleet.analysis.v8;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 
 /**
  * Streams one V8 heap snapshot ({@code v8.writeHeapSnapshot()}, Chrome DevTools' {@code
@@ -20,6 +21,9 @@ import java.io.InputStream;
  * <p>One instance reads one snapshot; not thread-safe.
  */
 public final class HeapSnapshotReader {
+  /** Arrays sized by a declared count start at most this big and grow as the data arrives. */
+  static final int INITIAL_CAPACITY = 1 << 16;
+
   private final JsonTokenizer in;
   private final SnapshotLimits limits;
 
@@ -95,7 +99,9 @@ public final class HeapSnapshotReader {
     int edgeCountField = meta.nodeField("edge_count");
     int types = meta.nodeTypes().size();
     int count = meta.nodeCount();
-    nodeEdgeCounts = new int[count];
+    // Grown as nodes arrive, not sized by the declared count: a tiny hostile file may claim
+    // millions of nodes.
+    nodeEdgeCounts = new int[Math.min(count, INITIAL_CAPACITY)];
     int[] fields = new int[nf];
     long edgeTotal = 0;
     int node = 0;
@@ -127,6 +133,9 @@ public final class HeapSnapshotReader {
                     + " (at node "
                     + node
                     + ")");
+          }
+          if (node == nodeEdgeCounts.length) {
+            nodeEdgeCounts = Arrays.copyOf(nodeEdgeCounts, grown(node, count));
           }
           nodeEdgeCounts[node] = (int) v;
         }
@@ -271,6 +280,11 @@ public final class HeapSnapshotReader {
           "An edge names string " + maxEdgeName + " but there are only " + n + " strings");
     }
     stringsRead = true;
+  }
+
+  /** The next capacity of an array that is full at {@code length}, at most {@code max}. */
+  static int grown(int length, int max) {
+    return (int) Math.min(max, Math.max(16L, length * 2L));
   }
 
   /** Entries of the {@code strings} section, once read. */

@@ -53,11 +53,11 @@ public final class V8Graph {
   }
 
   public int nodeCount() {
-    return nodeType.length;
+    return meta.nodeCount();
   }
 
   public int edgeCount() {
-    return edgeTo.length;
+    return meta.edgeCount();
   }
 
   /** Decompressed bytes of JSON read. */
@@ -146,14 +146,17 @@ public final class V8Graph {
     @Override
     public void meta(SnapshotMeta m) {
       meta = m;
-      int n = m.nodeCount();
+      // Grown as the data arrives (the reader checks the counts), not sized by the declared
+      // counts: a tiny hostile file may claim millions of nodes.
+      int n = Math.min(m.nodeCount(), HeapSnapshotReader.INITIAL_CAPACITY);
+      int e = Math.min(m.edgeCount(), HeapSnapshotReader.INITIAL_CAPACITY);
       nodeType = new int[n];
       nodeName = new int[n];
       selfSize = new int[n];
       firstEdge = new int[n + 1];
-      edgeType = new int[m.edgeCount()];
-      edgeName = new int[m.edgeCount()];
-      edgeTo = new int[m.edgeCount()];
+      edgeType = new int[e];
+      edgeName = new int[e];
+      edgeTo = new int[e];
       typeField = m.nodeField("type");
       nameField = m.nodeField("name");
       sizeField = m.nodeField("self_size");
@@ -173,6 +176,13 @@ public final class V8Graph {
 
     @Override
     public void node(int ordinal, int[] fields) {
+      if (ordinal == nodeType.length) {
+        int c = HeapSnapshotReader.grown(ordinal, meta.nodeCount());
+        nodeType = Arrays.copyOf(nodeType, c);
+        nodeName = Arrays.copyOf(nodeName, c);
+        selfSize = Arrays.copyOf(selfSize, c);
+        firstEdge = Arrays.copyOf(firstEdge, c + 1);
+      }
       nodeType[ordinal] = fields[typeField];
       nodeName[ordinal] = fields[nameField];
       selfSize[ordinal] = fields[sizeField];
@@ -189,6 +199,12 @@ public final class V8Graph {
 
     @Override
     public void edge(int ordinal, int fromNode, int[] fields) {
+      if (ordinal == edgeTo.length) {
+        int c = HeapSnapshotReader.grown(ordinal, meta.edgeCount());
+        edgeType = Arrays.copyOf(edgeType, c);
+        edgeName = Arrays.copyOf(edgeName, c);
+        edgeTo = Arrays.copyOf(edgeTo, c);
+      }
       int t = fields[edgeTypeField];
       edgeType[ordinal] = t;
       edgeName[ordinal] = fields[edgeNameField];

@@ -135,6 +135,24 @@ class HeapSnapshotBadInputTest {
     assertThat(catchNothing(() -> read(huge, new SnapshotLimits(10, 10, 10, 100)))).isTrue();
   }
 
+  @Test
+  void aTinyFileClaimingHugeCountsFailsWithoutAllocatingForThem() {
+    String liar =
+        VALID
+            .replace("\"node_count\":2", "\"node_count\":140000000")
+            .replace("\"edge_count\":1", "\"edge_count\":590000000");
+    assertThatThrownBy(() -> read(liar))
+        .isInstanceOf(HeapSnapshotFormatException.class)
+        .hasMessageContaining("\"nodes\" holds 10 values; snapshot.node_count 140000000");
+    assertThatThrownBy(
+            () ->
+                V8Graph.read(
+                    new ByteArrayInputStream(liar.getBytes(StandardCharsets.UTF_8)),
+                    SnapshotLimits.DEFAULT))
+        .isInstanceOf(HeapSnapshotFormatException.class)
+        .hasMessageContaining("snapshot.node_count 140000000");
+  }
+
   private static boolean catchNothing(IoAction a) {
     try {
       a.run();

@@ -12,7 +12,8 @@ import java.util.Map;
  * than its read buffer of the input, reads the huge flat integer arrays ({@code nodes}, {@code
  * edges}) one number at a time without allocating, and decodes only the strings a caller asks for
  * (the others are skipped). Every error is a {@link HeapSnapshotFormatException} naming the offset
- * reached. Not thread-safe.
+ * reached. Longer than most classes because JSON's lexical rules (strings with escapes and UTF-8,
+ * numbers, literals, skipping nested values) belong together. Not thread-safe.
  */
 final class JsonTokenizer {
   static final int BUFFER_SIZE = 1 << 20;

@@ -23,7 +23,8 @@ import java.util.Map;
  * <p>Retainer paths follow the same edges as the dominator tree (no weak edges; shortcuts only from
  * the root), found once by a breadth-first search from the root that visits the global objects
  * before V8's internal roots (as DevTools prefers paths from its "user roots"), so a path through
- * the program's own variables wins over an equally short one through handles. Not thread-safe.
+ * the program's own variables wins over an equally short one through handles. The attribution, the
+ * naming and the paths share the search and the reverse edges, hence one class. Not thread-safe.
  */
 final class V8Owners {
   private static final int MAX_PATH_STEPS = 40;

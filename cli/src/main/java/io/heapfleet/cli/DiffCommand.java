@@ -94,6 +94,7 @@ final class DiffCommand implements Callable<Integer> {
     }
     ClassHistogram b = HistogramInputs.load(base);
     ClassHistogram c = HistogramInputs.load(current);
+    HistogramInputs.requireOneRuntime(List.of(b, c), List.of(base, current));
     DiffResult diff = HistogramDiff.between(b, c);
     DiffResult shown = top == 0 ? diff : diff.top(top);
     List<RetainedDiff.Delta> retained =

@@ -2,6 +2,7 @@ package io.heapfleet.cli;
 
 import io.heapfleet.analysis.histogram.ClassHistogram;
 import io.heapfleet.analysis.histogram.ClassStats;
+import io.heapfleet.analysis.histogram.HeapRuntime;
 import io.heapfleet.analysis.json.AnalysisJson;
 import io.heapfleet.analysis.report.Format;
 import java.io.IOException;
@@ -25,6 +26,11 @@ import picocli.CommandLine.Parameters;
       "from the content) with memory bounded by the number of classes. Class names are written",
       "as in Java (byte[], java.lang.Object[], com.acme.Cache$Entry). Shallow sizes follow",
       "HotSpot's object layout (header + fields, 8-byte aligned, compressed oops detected).",
+      "",
+      "A Node.js V8 heap snapshot (.heapsnapshot, plain or gzip) works the same way: classes",
+      "are the constructor names of Chrome DevTools' Summary view (Foo, Map, Object) and V8's",
+      "own groups ((string), (closure), (array), (compiled code), (system)); sizes are V8's",
+      "self sizes.",
       "The JSON form is the summary the collector stores beside each dump; diff and trend",
       "accept it in place of the dump.",
       "",
@@ -38,6 +44,7 @@ import picocli.CommandLine.Parameters;
       "  heapfleet histo orders-1-20261122T013000Z.hprof.gz",
       "  heapfleet histo dump.hprof --top 50",
       "  heapfleet histo dump.hprof.zst --format json > dump.histo.json",
+      "  heapfleet histo web-1-20261122T013000Z.heapsnapshot.gz",
     })
 final class HistoCommand implements Callable<Integer> {
 
@@ -93,9 +100,15 @@ final class HistoCommand implements Callable<Integer> {
   }
 
   private void printText(PrintWriter out, ClassHistogram h) {
-    out.printf(
-        "%s  taken %s  (%d-byte ids, %s)%n",
-        dump.getFileName(), h.timestamp(), h.idSize(), h.sizeModel().label());
+    if (h.runtime() == HeapRuntime.NODE) {
+      out.printf(
+          "%s  taken %s  (V8 heap snapshot, Node.js; sizes are V8's self sizes)%n",
+          dump.getFileName(), h.timestamp());
+    } else {
+      out.printf(
+          "%s  taken %s  (%d-byte ids, %s)%n",
+          dump.getFileName(), h.timestamp(), h.idSize(), h.sizeModel().label());
+    }
     out.printf(
         "%s objects, %s shallow, %s classes%n%n",
         Format.count(h.instances()), Format.bytes(h.shallowBytes()), Format.count(h.classes()));
@@ -119,7 +132,7 @@ final class HistoCommand implements Callable<Integer> {
           String.join(", ", h.duplicateClasses()));
     }
     out.printf(
-        "%nNext: heapfleet diff %s LATER_DUMP   (what grows between two dumps of this JVM)%n",
-        dump);
+        "%nNext: heapfleet diff %s LATER_DUMP   (what grows between two dumps of this %s)%n",
+        dump, h.runtime() == HeapRuntime.NODE ? "process" : "JVM");
   }
 }

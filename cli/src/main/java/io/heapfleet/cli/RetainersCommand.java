@@ -7,6 +7,7 @@ import io.heapfleet.analysis.retainer.DeepJson;
 import io.heapfleet.analysis.retainer.DeepOptions;
 import io.heapfleet.analysis.retainer.DeepResult;
 import io.heapfleet.analysis.retainer.DeepText;
+import io.heapfleet.analysis.v8.HeapSnapshotFormatException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -35,6 +36,10 @@ import picocli.CommandLine.Parameters;
       "objects that retain the most. Large dumps spill to memory-mapped temp files beyond",
       "--heap-budget; a dump that cannot fit fails early naming the -Xmx it needs",
       "(set it with HEAPFLEET_JAVA_OPTS for the ./heapfleet launcher).",
+      "",
+      "A Node.js V8 heap snapshot (.heapsnapshot, plain or gzip) works too: classes are",
+      "DevTools' Summary groups (Foo, Map, (closure)), weak edges are ignored, and the owner",
+      "is named with what holds it: Map held by closure memoized (context variable cache).",
       ""
     },
     footer = {
@@ -43,12 +48,16 @@ import picocli.CommandLine.Parameters;
       "  heapfleet retainers orders-1a2b.hprof.gz --class byte[]",
       "  heapfleet retainers dump.hprof --class com.acme.cart.Cart --json",
       "  heapfleet retainers dump.hprof --top 30 --heap-budget 512",
+      "  heapfleet retainers web-1.heapsnapshot --class Quote",
     })
 final class RetainersCommand implements Callable<Integer> {
 
   @Mixin VerboseOption verbose;
 
-  @Parameters(index = "0", paramLabel = "DUMP", description = "HPROF dump (plain, .gz or .zst).")
+  @Parameters(
+      index = "0",
+      paramLabel = "DUMP",
+      description = "HPROF dump (plain, .gz or .zst) or V8 heap snapshot (plain or .gz).")
   Path dump;
 
   @Option(
@@ -116,7 +125,7 @@ final class RetainersCommand implements Callable<Integer> {
     DeepResult result;
     try {
       result = DeepAnalysis.of(dump, options, classes);
-    } catch (HprofFormatException e) {
+    } catch (HprofFormatException | HeapSnapshotFormatException e) {
       throw new UserException(ExitCode.BAD_INPUT, dump + ": " + e.getMessage(), e);
     } catch (NoSuchFileException e) {
       throw UserException.badInput("no such file: " + e.getFile());

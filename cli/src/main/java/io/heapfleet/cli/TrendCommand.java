@@ -108,6 +108,7 @@ final class TrendCommand implements Callable<Integer> {
       histograms.add(h);
       byTime.add(dump);
     }
+    HistogramInputs.requireOneRuntime(histograms, byTime);
     TrendResult trend;
     try {
       trend = TrendAnalysis.of(histograms);
@@ -230,7 +231,7 @@ final class TrendCommand implements Callable<Integer> {
     if (t.assessment() == Assessment.LEAKING && !ranked.isEmpty()) {
       out.printf(
           "%nNext: heapfleet retainers %s --class '%s'   (what holds the owner, in detail)%n",
-          latest, ranked.get(0).owner());
+          latest, ownerClass(ranked.get(0).owner()));
     } else if (t.assessment() == Assessment.LEAKING && !t.suspects().isEmpty()) {
       out.printf(
           "%nNext: heapfleet retainers %s --class '%s'   (who holds them)%n",
@@ -240,5 +241,11 @@ final class TrendCommand implements Callable<Integer> {
     } else {
       out.printf("%nNext: keep collecting; run trend again when more dumps arrive%n");
     }
+  }
+
+  /** The class of an owner: a V8 owner names its holder too ("Map held by closure memoized"). */
+  private static String ownerClass(String owner) {
+    int at = owner.indexOf(OwnerRanking.HELD_BY);
+    return at < 0 ? owner : owner.substring(0, at);
   }
 }

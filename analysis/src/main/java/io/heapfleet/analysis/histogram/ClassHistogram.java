@@ -20,7 +20,9 @@ import java.util.Optional;
  * @param entries per-class lines, biggest shallow bytes first
  * @param duplicateClasses class names defined by more than one class loader (a classloader leak
  *     sign), sorted
- * @param sizeModel the object size model used for shallow sizes
+ * @param sizeModel the object size model used for shallow sizes ({@link SizeModel#V8} for a V8
+ *     snapshot, whose sizes are V8's own)
+ * @param runtime what wrote the dump: a JVM (HPROF) or Node.js (V8 heap snapshot)
  */
 public record ClassHistogram(
     Instant timestamp,
@@ -30,7 +32,8 @@ public record ClassHistogram(
     int classes,
     List<ClassStats> entries,
     List<String> duplicateClasses,
-    SizeModel sizeModel) {
+    SizeModel sizeModel,
+    HeapRuntime runtime) {
 
   /** Biggest shallow bytes first, then most instances, then by name. */
   public static final Comparator<ClassStats> BIGGEST_FIRST =
@@ -42,8 +45,31 @@ public record ClassHistogram(
   public ClassHistogram {
     Objects.requireNonNull(timestamp, "timestamp");
     Objects.requireNonNull(sizeModel, "sizeModel");
+    Objects.requireNonNull(runtime, "runtime");
     entries = entries.stream().sorted(BIGGEST_FIRST).toList();
     duplicateClasses = List.copyOf(duplicateClasses);
+  }
+
+  /** A JVM histogram (from an HPROF dump). */
+  public ClassHistogram(
+      Instant timestamp,
+      int idSize,
+      long instances,
+      long shallowBytes,
+      int classes,
+      List<ClassStats> entries,
+      List<String> duplicateClasses,
+      SizeModel sizeModel) {
+    this(
+        timestamp,
+        idSize,
+        instances,
+        shallowBytes,
+        classes,
+        entries,
+        duplicateClasses,
+        sizeModel,
+        HeapRuntime.JVM);
   }
 
   /** The line for a class name, if the class has instances (and is among the stored entries). */
@@ -64,6 +90,7 @@ public record ClassHistogram(
         classes,
         entries.subList(0, n),
         duplicateClasses,
-        sizeModel);
+        sizeModel,
+        runtime);
   }
 }

@@ -8,6 +8,7 @@ import io.heapfleet.analysis.hprof.HprofLimits;
 import io.heapfleet.analysis.hprof.HprofStreamReader;
 import io.heapfleet.analysis.hprof.InputFormat;
 import io.heapfleet.analysis.hprof.ParallelHprofReader;
+import io.heapfleet.analysis.v8.HeapSnapshots;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -32,7 +33,8 @@ public final class ClassHistograms {
    * The histogram of a dump file (plain, gzip, chunked gzip or zstd). An uncompressed file takes
    * the fast path ({@link FastHistogramScanner}); a large one is cut at heap dump segment
    * boundaries and scanned by one thread per core (up to 4). Compressed files are streamed by the
-   * general reader. Within {@link HprofLimits#DEFAULT}.
+   * general reader. A V8 heap snapshot (Node.js; plain or gzip, detected from the content) is read
+   * by {@link HeapSnapshots}. Within {@link HprofLimits#DEFAULT}.
    */
   public static ClassHistogram of(Path dump) throws IOException {
     return of(dump, HprofLimits.DEFAULT);
@@ -43,6 +45,9 @@ public final class ClassHistograms {
    * with an {@link HprofLimitException}.
    */
   public static ClassHistogram of(Path dump, HprofLimits limits) throws IOException {
+    if (HeapSnapshots.isHeapSnapshot(dump)) {
+      return HeapSnapshots.histogram(dump);
+    }
     int threads = Math.min(4, Runtime.getRuntime().availableProcessors());
     HprofHeader header = HprofInput.plainHeader(dump);
     if (header == null) {

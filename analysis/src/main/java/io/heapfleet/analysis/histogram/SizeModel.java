@@ -20,7 +20,12 @@ public enum SizeModel {
   /** 64-bit with neither compression. */
   UNCOMPRESSED("uncompressed", 16, 24, 8),
   /** A 32-bit JVM (4-byte ids). */
-  BITS_32("32-bit", 8, 12, 4);
+  BITS_32("32-bit", 8, 12, 4),
+  /**
+   * Not a JVM layout: a V8 heap snapshot records every object's size ({@code self_size}), which is
+   * used as it is. The size methods do not apply to it.
+   */
+  V8("v8-self-size", 0, 0, 0);
 
   private final String label;
   private final int objectHeader;

@@ -4,6 +4,7 @@ import io.heapfleet.analysis.diff.ClassDelta;
 import io.heapfleet.analysis.diff.DiffResult;
 import io.heapfleet.analysis.histogram.ClassHistogram;
 import io.heapfleet.analysis.histogram.ClassStats;
+import io.heapfleet.analysis.histogram.HeapRuntime;
 import io.heapfleet.analysis.histogram.SizeModel;
 import io.heapfleet.analysis.retainer.GrowingOwner;
 import io.heapfleet.analysis.retainer.OwnerRanking;
@@ -46,6 +47,7 @@ public final class AnalysisJson {
     w.field("shallowBytes", h.shallowBytes());
     w.field("classes", h.classes());
     w.field("sizeModel", h.sizeModel().label());
+    w.field("runtime", h.runtime().json());
     w.name("duplicateClasses").beginArray();
     for (String d : h.duplicateClasses()) {
       w.string(d);
@@ -350,6 +352,7 @@ public final class AnalysisJson {
         }
       }
       Object model = dump.get("sizeModel");
+      Object runtime = dump.get("runtime");
       return new ClassHistogram(
           Instant.parse(text(dump.get("timestamp"), "dump.timestamp")),
           (int) number(dump.get("idSize"), "dump.idSize"),
@@ -358,7 +361,8 @@ public final class AnalysisJson {
           (int) number(dump.get("classes"), "dump.classes"),
           entries,
           duplicates,
-          model == null ? SizeModel.COMPRESSED_OOPS : SizeModel.ofLabel(text(model, "sizeModel")));
+          model == null ? SizeModel.COMPRESSED_OOPS : SizeModel.ofLabel(text(model, "sizeModel")),
+          runtime == null ? HeapRuntime.JVM : HeapRuntime.ofJson(text(runtime, "runtime")));
     } catch (IllegalArgumentException | DateTimeParseException e) {
       throw new AnalysisJsonException("Invalid histogram JSON: " + e.getMessage(), e);
     }

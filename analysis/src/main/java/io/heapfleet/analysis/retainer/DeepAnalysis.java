@@ -8,6 +8,8 @@ import io.heapfleet.analysis.graph.ArrayAllocator;
 import io.heapfleet.analysis.graph.HeapGraph;
 import io.heapfleet.analysis.graph.HprofGraphLoader;
 import io.heapfleet.analysis.graph.LoadedDump;
+import io.heapfleet.analysis.v8.HeapSnapshots;
+import io.heapfleet.analysis.v8.V8DeepAnalysis;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,11 +44,15 @@ public final class DeepAnalysis {
   }
 
   /**
-   * Analyses {@code dump} (plain, gzip or zstd HPROF) and attributes each of {@code suspectClasses}
-   * (Java names, e.g. {@code byte[]}, {@code com.acme.cart.Cart}) to its owners.
+   * Analyses {@code dump} (plain, gzip or zstd HPROF; or a V8 heap snapshot, see {@link
+   * V8DeepAnalysis}) and attributes each of {@code suspectClasses} (Java names, e.g. {@code
+   * byte[]}, {@code com.acme.cart.Cart}) to its owners.
    */
   public static DeepResult of(Path dump, DeepOptions options, Collection<String> suspectClasses)
       throws IOException {
+    if (HeapSnapshots.isHeapSnapshot(dump)) {
+      return V8DeepAnalysis.of(dump, options, suspectClasses);
+    }
     // The build buffers must fit the heap (they are not spillable); the arrays spill on their own
     // when the budget or the real free heap runs out (see ArrayAllocator).
     long heapLimit = Runtime.getRuntime().maxMemory() / 100 * 85 - (32L << 20);

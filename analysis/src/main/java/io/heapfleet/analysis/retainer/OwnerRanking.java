@@ -23,6 +23,9 @@ import java.util.Map;
 public final class OwnerRanking {
   private OwnerRanking() {}
 
+  /** What an owner name that already names its holder contains. */
+  public static final String HELD_BY = " held by ";
+
   /**
    * @param trend the trend whose suspects to group
    * @param owners suspect class → owner, from the deep analysis of the series' newest dump (see
@@ -101,8 +104,8 @@ public final class OwnerRanking {
    * the holder of {@code com.acme.cart.Cart} is {@code static com.acme.cart.CartStore.CARTS}.
    */
   public static String holder(String owner, List<String> path) {
-    if (path.isEmpty()) {
-      return null;
+    if (path.isEmpty() || owner.contains(HELD_BY)) {
+      return null; // a V8 owner already names what holds it
     }
     int at = -1;
     for (int i = path.size() - 2; i >= 0; i--) {

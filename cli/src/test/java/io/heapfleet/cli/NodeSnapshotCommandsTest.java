@@ -1,0 +1,145 @@
+package io.heapfleet.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * histo, diff, trend (with --deep) and retainers on V8 heap snapshots that a real Node.js process
+ * writes while a memoized function caches every key it is given (5,000 new {@code Quote}s before
+ * each of 4 snapshots). Skipped, saying why, where Node.js is not installed.
+ */
+class NodeSnapshotCommandsTest {
+  private static final String LEAK =
+      String.join(
+          "\n",
+          "const v8 = require('v8'); const dir = process.argv[1];",
+          "class Quote { constructor(key) { this.key = key; this.total = key.length; } }",
+          "function memoize(fn) { const cache = new Map();",
+          "  return function memoized(k) { if (!cache.has(k)) cache.set(k, fn(k));"
+              + " return cache.get(k); }; }",
+          "const quote = memoize((k) => new Quote(k));",
+          "for (let s = 0; s < 4; s++) {",
+          "  for (let i = 0; i < 5000; i++) quote('cart-' + s + '-' + i);",
+          "  v8.writeHeapSnapshot(dir + '/web-' + s + '.heapsnapshot');",
+          "}");
+
+  @TempDir static Path dir;
+  static Path[] snapshots = new Path[4];
+
+  static Optional<Path> node() {
+    return java.util.stream.Stream.concat(
+            java.util.stream.Stream.of("/usr/bin"),
+            Arrays.stream(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)))
+        .filter(d -> !d.isEmpty())
+        .map(d -> Path.of(d, "node"))
+        .filter(Files::isExecutable)
+        .findFirst();
+  }
+
+  @BeforeAll
+  static void takeSnapshots() throws Exception {
+    Optional<Path> node = node();
+    assumeTrue(
+        node.isPresent(),
+        "Node.js is not installed (no /usr/bin/node, no node on the PATH): these commands are"
+            + " tested on snapshots a real Node process writes");
+    Process p =
+        new ProcessBuilder(node.get().toString(), "-e", LEAK, dir.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("node.log").toFile())
+            .start();
+    assertThat(p.waitFor(180, TimeUnit.SECONDS)).as("node finished").isTrue();
+    assertThat(p.exitValue()).as(Files.readString(dir.resolve("node.log"))).isZero();
+    for (int i = 0; i < 4; i++) {
+      snapshots[i] = dir.resolve("web-" + i + ".heapsnapshot");
+    }
+  }
+
+  @Test
+  void histoShowsConstructorsAndV8Groups() throws Exception {
+    Path gz = dir.resolve("web-1.heapsnapshot.gz");
+    try (InputStream in = Files.newInputStream(snapshots[1]);
+        OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
+      in.transferTo(out);
+    }
+    CliRun run = CliRun.run("histo", gz.toString(), "--top", "0");
+    assertThat(run.exitCode).as(run.toString()).isZero();
+    assertThat(run.out)
+        .contains("V8 heap snapshot, Node.js")
+        .containsPattern("10,000 +\\S+ +\\S+ +\\S+ +Quote")
+        .contains("(string)")
+        .contains("(closure)");
+
+    CliRun json = CliRun.run("histo", snapshots[1].toString(), "--format", "json");
+    assertThat(json.out).contains("\"runtime\": \"node\"").contains("\"class\": \"Quote\"");
+  }
+
+  @Test
+  void diffAndTrendSeeTheMemoizeLeakAndItsOwner() {
+    CliRun diff = CliRun.run("diff", snapshots[0].toString(), snapshots[1].toString());
+    assertThat(diff.exitCode).as(diff.toString()).isZero();
+    assertThat(diff.out).containsPattern("\\+5,000 .*Quote");
+
+    String[] args = new String[] {"trend"};
+    for (Path s : snapshots) {
+      args = Arrays.copyOf(args, args.length + 1);
+      args[args.length - 1] = s.toString();
+    }
+    args = Arrays.copyOf(args, args.length + 1);
+    args[args.length - 1] = "--deep";
+    CliRun trend = CliRun.run(args);
+    assertThat(trend.exitCode).as(trend.toString()).isZero();
+    assertThat(trend.out)
+        .startsWith("LEAKING: Map held by closure memoized (context variable cache)")
+        .contains("Next: heapfleet retainers " + snapshots[3] + " --class 'Map'");
+  }
+
+  @Test
+  void retainersNameTheMapInTheMemoizedClosure() {
+    CliRun run = CliRun.run("retainers", snapshots[3].toString(), "--class", "Quote");
+    assertThat(run.exitCode).as(run.toString()).isZero();
+    assertThat(run.out)
+        .contains("Quote: 20000 instances")
+        .contains("held by Map held by closure memoized (context variable cache)")
+        .contains("→ Quote");
+  }
+
+  @Test
+  void truncatedSnapshotIsBadInputWithTheOffset() throws Exception {
+    byte[] bytes = Files.readAllBytes(snapshots[0]);
+    Path cut = dir.resolve("cut.heapsnapshot");
+    Files.write(cut, Arrays.copyOf(bytes, bytes.length / 2));
+    CliRun run = CliRun.run("histo", cut.toString());
+    assertThat(run.exitCode).as(run.toString()).isEqualTo(ExitCode.BAD_INPUT);
+    assertThat(run.err).contains(cut.toString()).containsPattern("\\(at offset \\d+\\)");
+    CliRun deep = CliRun.run("retainers", cut.toString(), "--class", "Quote");
+    assertThat(deep.exitCode).as(deep.toString()).isEqualTo(ExitCode.BAD_INPUT);
+    assertThat(deep.err).contains("Unexpected end of input");
+  }
+
+  @Test
+  void aNodeSnapshotAndAJvmHistogramAreNotTrendedTogether() throws Exception {
+    Path jvm = dir.resolve("jvm.json");
+    Files.writeString(
+        jvm,
+        "{\"dump\":{\"timestamp\":\"2026-11-22T03:17:17.238Z\",\"idSize\":8,\"instances\":1,"
+            + "\"shallowBytes\":16,\"classes\":1},"
+            + "\"classes\":[{\"class\":\"java.lang.Object\",\"instances\":1,\"shallowBytes\":16}]}");
+    CliRun run = CliRun.run("diff", jvm.toString(), snapshots[0].toString());
+    assertThat(run.exitCode).as(run.toString()).isEqualTo(ExitCode.BAD_INPUT);
+    assertThat(run.err).contains("is a JVM heap dump but").contains("Node.js heap snapshot");
+  }
+}

@@ -3,6 +3,7 @@ package io.heapfleet.infra;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.Annotations;
+import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.ec2.IConnectable;
 import software.amazon.awscdk.services.ec2.ISecurityGroup;
 import software.amazon.awscdk.services.ec2.Port;
@@ -178,27 +179,24 @@ public final class HeapfleetAgent extends Construct {
     }
   }
 
-  /** The value of one environment variable of {@code container} as rendered now, or null. */
-  @SuppressWarnings("unchecked")
+  /**
+   * The value of one environment variable of {@code container} as rendered now, or null. Read
+   * through the rendered container definition, resolved to plain data, because the container keeps
+   * its environment private.
+   */
   static String environment(ContainerDefinition container, String name) {
-    Object env = container.renderContainerDefinition().getEnvironment();
-    if (!(env instanceof List<?> list)) {
+    Object rendered =
+        Stack.of(container).resolve(container.renderContainerDefinition().getEnvironment());
+    if (!(rendered instanceof List<?> list)) {
       return null;
     }
     for (Object entry : list) {
-      String key;
-      Object value;
-      if (entry instanceof CfnTaskDefinition.KeyValuePairProperty kv) {
-        key = kv.getName();
-        value = kv.getValue();
-      } else if (entry instanceof Map<?, ?> m) {
-        key = (String) m.get("name");
-        value = m.get("value");
-      } else {
-        continue;
-      }
-      if (name.equals(key)) {
-        return value == null ? null : value.toString();
+      if (entry instanceof Map<?, ?> m) {
+        Object key = m.containsKey("name") ? m.get("name") : m.get("Name");
+        Object value = m.containsKey("value") ? m.get("value") : m.get("Value");
+        if (name.equals(key)) {
+          return value == null ? null : value.toString();
+        }
       }
     }
     return null;

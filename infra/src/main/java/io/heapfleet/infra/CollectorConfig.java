@@ -55,6 +55,9 @@ public final class CollectorConfig {
     p.put("heapfleet.collector.token.secrets-manager-id", secretArn);
     p.put("heapfleet.collector.deep.max-dump-bytes", Long.toString(settings.deepMaxDumpBytes()));
     p.put("heapfleet.collector.deep.temp-dir", TEMP_DIR);
+    // Fleet-level metrics for the CloudWatch alarms, as EMF lines in the collector's log.
+    p.put("heapfleet.collector.metrics.emf.enabled", "true");
+    p.put("heapfleet.collector.metrics.emf.namespace", CollectorAlarms.NAMESPACE);
     return p;
   }
 

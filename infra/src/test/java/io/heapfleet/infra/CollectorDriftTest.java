@@ -129,6 +129,17 @@ class CollectorDriftTest {
                       .build(),
                   HttpResponse.BodyHandlers.ofString());
       assertThat(fleet.statusCode()).isEqualTo(200);
+      // The alarms' metrics: EMF lines on stdout in the namespace the alarms watch.
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (!collector.output().contains("\"CloudWatchMetrics\"")
+          && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+      }
+      assertThat(collector.output())
+          .contains("\"Namespace\":\"" + CollectorAlarms.NAMESPACE + "\"")
+          .contains("\"CapturesStored\":")
+          .doesNotContain(apiToken)
+          .doesNotContain(hmacSecret);
     }
     assertThat(ecs.calls)
         .anyMatch(
@@ -204,6 +215,7 @@ class CollectorDriftTest {
     env.put("AWS_REGION", s3.region());
     env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
     env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+    env.put("HEAPFLEET_COLLECTOR_METRICS_EMF_INTERVAL", "1s"); // the task writes one a minute
 
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

@@ -116,6 +116,35 @@ class HeapfleetKmsAndAssetsTest {
   }
 
   @Test
+  void assetBuildContextsHoldTheBuiltArtifactsAndNoSources() throws java.io.IOException {
+    java.nio.file.Path out =
+        java.nio.file.Path.of(((software.amazon.awscdk.App) stack.getNode().getRoot()).getOutdir());
+    List<String> files;
+    try (var walk = java.nio.file.Files.walk(out)) {
+      files =
+          walk.filter(java.nio.file.Files::isRegularFile)
+              .map(p -> out.relativize(p).toString())
+              .filter(p -> p.startsWith("asset."))
+              .toList();
+    }
+    // What the two Dockerfiles COPY must be in the staged contexts ...
+    assertThat(files)
+        .anyMatch(f -> f.endsWith("/src/main/docker/Dockerfile.jvm"))
+        .anyMatch(f -> f.endsWith("/src/main/docker/ready.sh"))
+        .anyMatch(f -> f.endsWith("/target/quarkus-app/quarkus-run.jar"))
+        .anyMatch(f -> f.contains("/target/quarkus-app/lib/"))
+        .anyMatch(f -> f.contains("/target/quarkus-app/app/"))
+        .anyMatch(f -> f.contains("/target/quarkus-app/quarkus/"))
+        .anyMatch(f -> f.matches("asset\\.[0-9a-f]+/Dockerfile"))
+        .anyMatch(f -> f.endsWith("/target/heapfleet-agent.jar"));
+    // ... and nothing else of the modules (sources, classes, other jars).
+    assertThat(files)
+        .noneMatch(f -> f.contains("/src/main/java/") || f.contains("/src/test/"))
+        .noneMatch(f -> f.contains("/target/classes/"))
+        .noneMatch(f -> f.matches("asset\\.[0-9a-f]+/target/heapfleet-agent-endpoint-.*\\.jar"));
+  }
+
+  @Test
   void imagesAreDockerAssetsBuiltFromTheModulesAtDeployTime() {
     // The collector image comes from the CDK assets repository, not a public registry.
     template.hasResourceProperties(

@@ -129,6 +129,28 @@ class CollectorDriftTest {
                       .build(),
                   HttpResponse.BodyHandlers.ofString());
       assertThat(fleet.statusCode()).isEqualTo(200);
+      // The Prometheus rules shipped in infra/alerts name metrics this collector exports (the
+      // per-task gauges exist only while a task is live, and there is none here).
+      String metrics =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/metrics"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+      String rules =
+          Files.readString(Synth.projectRoot().resolve("infra/alerts/heapfleet-rules.yml"));
+      java.util.regex.Matcher names =
+          java.util.regex.Pattern.compile("heapfleet_[a-z_]+").matcher(rules);
+      int checked = 0;
+      while (names.find()) {
+        String name = names.group();
+        if (!name.startsWith("heapfleet_task_")) {
+          assertThat(metrics).as("metric %s of the alert rules", name).contains(name);
+          checked++;
+        }
+      }
+      assertThat(checked).isGreaterThan(3);
       // The alarms' metrics: EMF lines on stdout in the namespace the alarms watch.
       long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
       while (!collector.output().contains("\"CloudWatchMetrics\"")

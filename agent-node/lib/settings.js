@@ -146,6 +146,7 @@ function fromEnvironment(env = process.env, overrides = {}) {
     tempDir: undefined,
     diskReserve: 64 * 2 ** 20,
     memoryReserve: 64 * 2 ** 20,
+    memoryFactor: undefined,
     format: 'gzip',
     ecsTimeoutMs: 1000,
     stallTimeoutMs: 60_000,
@@ -167,6 +168,13 @@ function fromEnvironment(env = process.env, overrides = {}) {
   pick('tempDir', 'HEAPFLEET_TEMP_DIR');
   pick('diskReserve', 'HEAPFLEET_DISK_RESERVE', parseSize);
   pick('memoryReserve', 'HEAPFLEET_MEMORY_RESERVE', parseSize);
+  pick('memoryFactor', 'HEAPFLEET_MEMORY_FACTOR', (name, v) => {
+    const n = Number(String(v).trim());
+    if (!/^\d+(\.\d+)?$/.test(String(v).trim()) || n <= 0 || n > 100) {
+      throw new SettingsError(`${name}: '${v}' is not a factor between 0 and 100 (e.g. 9, 2.5)`);
+    }
+    return n;
+  });
   pick('format', 'HEAPFLEET_FORMAT', parseFormat);
   pick('ecsTimeoutMs', 'HEAPFLEET_ECS_TIMEOUT', parseDuration);
   pick('stallTimeoutMs', 'HEAPFLEET_STALL_TIMEOUT', parseDuration);

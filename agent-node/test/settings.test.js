@@ -35,6 +35,7 @@ test('every setting from its environment variable; overrides win', () => {
       HEAPFLEET_TEMP_DIR: '/data/tmp',
       HEAPFLEET_DISK_RESERVE: '1GB',
       HEAPFLEET_MEMORY_RESERVE: '32MB',
+      HEAPFLEET_MEMORY_FACTOR: '4.5',
       HEAPFLEET_FORMAT: 'raw',
       HEAPFLEET_ECS_TIMEOUT: '500ms',
       HEAPFLEET_STALL_TIMEOUT: 'PT2M',
@@ -50,6 +51,7 @@ test('every setting from its environment variable; overrides win', () => {
   assert.equal(s.tempDir, '/data/tmp');
   assert.equal(s.diskReserve, 2 ** 30);
   assert.equal(s.memoryReserve, 32 * 2 ** 20);
+  assert.equal(s.memoryFactor, 4.5);
   assert.equal(s.format, 'raw');
   assert.equal(s.ecsTimeoutMs, 500);
   assert.equal(s.stallTimeoutMs, 120_000);
@@ -71,6 +73,7 @@ test('bad values are refused naming the setting and the value', () => {
   const bad = {
     HEAPFLEET_PORT: ['70000', /HEAPFLEET_PORT: '70000' is not a port/],
     HEAPFLEET_FORMAT: ['brotli', /HEAPFLEET_FORMAT: 'brotli' is not gzip, zstd or raw/],
+    HEAPFLEET_MEMORY_FACTOR: ['lots', /HEAPFLEET_MEMORY_FACTOR: 'lots' is not a factor/],
     HEAPFLEET_HOURLY_TOKEN: ['maybe', /HEAPFLEET_HOURLY_TOKEN: 'maybe' is not accept or refuse/],
     HEAPFLEET_TASK_ID: ['bad id', /HEAPFLEET_TASK_ID: 'bad id' may only contain/],
     HEAPFLEET_ALLOW_WEAK_SECRET: ['perhaps', /HEAPFLEET_ALLOW_WEAK_SECRET: 'perhaps' is not true or false/],

@@ -165,7 +165,7 @@ test('507 when memory headroom is too small, naming the figures; no snapshot tak
       const r = await get(`${a.url}/heapdump`, { headers: auth() });
       assert.equal(r.status, 507);
       assert.equal(json(r).error, 'insufficient_storage');
-      assert.match(json(r).message, /not enough free memory .*heap in use 100 MB .*free 10 MB/);
+      assert.match(json(r).message, /not enough free memory .*heap in use 100 MB x 9 = 900 MB \+ reserve 64 MB > free 10 MB/);
       assert.equal(r.headers['x-heapdump-task'], TASK);
     }
   );
@@ -177,8 +177,8 @@ test('507 when the temp dir has too little disk; the memory rule then leaves out
     await withAgent(
       {
         env: { HEAPFLEET_TEMP_DIR: dir },
-        // Enough memory for the graph, not for the JSON too: fine with a temp file.
-        availableMemory: () => 200 * 2 ** 20,
+        // Enough memory for the graph (8x), not for the JSON too (9x): fine with a temp file.
+        availableMemory: () => 900 * 2 ** 20,
         availableDisk: () => 100 * 2 ** 20,
         heapUsed: () => 100 * 2 ** 20,
         takeSnapshot: () => assert.fail('no snapshot'),
@@ -186,12 +186,32 @@ test('507 when the temp dir has too little disk; the memory rule then leaves out
       async (a) => {
         const r = await get(`${a.url}/heapdump`, { headers: auth() });
         assert.equal(r.status, 507);
+        assert.match(json(r).message, /about 200 MB \+ reserve 64 MB > free 100 MB/);
         assert.match(json(r).message, new RegExp(`not enough free disk in ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
       }
     );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('HEAPFLEET_MEMORY_FACTOR sets the memory rule for heaps that differ from the measured shape', async () => {
+  let taken = 0;
+  await withAgent(
+    {
+      env: { HEAPFLEET_MEMORY_FACTOR: '2.5', HEAPFLEET_MEMORY_RESERVE: '0' },
+      availableMemory: () => 260 * 2 ** 20,
+      heapUsed: () => 100 * 2 ** 20,
+      takeSnapshot: () => {
+        taken++;
+        throw new Error('taken');
+      },
+    },
+    async (a) => {
+      assert.equal((await get(`${a.url}/heapdump`, { headers: auth() })).status, 500);
+      assert.equal(taken, 1);
+    }
+  );
 });
 
 test('503 when the runtime cannot take a snapshot; 500 when taking it fails; the lock is free after both', async () => {

@@ -50,6 +50,37 @@ test('the preload never keeps the app alive: a short app exits by itself, status
   assert.ok(!stderr.includes(SECRET));
 });
 
+test('installed as a package: NODE_OPTIONS="--require @heapfleet/agent/register" starts it', async () => {
+  const fs = require('fs');
+  const os = require('os');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heapfleet-install-'));
+  try {
+    fs.mkdirSync(path.join(dir, 'node_modules', '@heapfleet'), { recursive: true });
+    fs.symlinkSync(path.join(__dirname, '..'), path.join(dir, 'node_modules', '@heapfleet', 'agent'), 'dir');
+    const child = spawn(process.execPath, ['-e', "console.log(typeof require('@heapfleet/agent').middleware)"], {
+      cwd: dir,
+      env: {
+        PATH: process.env.PATH,
+        NODE_OPTIONS: '--require @heapfleet/agent/register',
+        HEAPFLEET_SECRET: SECRET,
+        HEAPFLEET_PORT: '0',
+        HEAPFLEET_BIND: '127.0.0.1',
+        HEAPFLEET_TASK_ID: 'installed',
+      },
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    const code = await new Promise((r) => child.on('exit', r));
+    assert.equal(code, 0, err);
+    assert.equal(out, 'function\n');
+    assert.match(err, /listening on 127\.0\.0\.1:\d+ as task installed/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('a misconfigured preload (no secret, taken port) logs one line and the app runs on', async () => {
   const blocker = http.createServer();
   await new Promise((r) => blocker.listen(0, '127.0.0.1', r));

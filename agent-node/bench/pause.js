@@ -3,7 +3,7 @@
 /**
  * How long a V8 heap snapshot pauses a Node.js process, and what it costs, per heap size.
  *
- *   node bench/pause.js [targetMB ...]        (default: 100 200 400)
+ *   node bench/pause.js [--shape=sessions|blobs] [targetMB ...]   (default: sessions 100 200 400)
  *
  * For each target, a child process builds a heap shaped like a service's (sessions with unique
  * strings, small objects, arrays and Maps) until the V8 heap holds about that many MB, runs the
@@ -13,6 +13,8 @@
  * X-Heapdump-Pause-Ms: getHeapSnapshot() plus serialisation, during which the event loop is
  * blocked), the pause per 100 MB of heap, the longest event-loop block the app saw, snapshot
  * size, time to last byte, bytes on the wire, and the child's peak RSS over its RSS before.
+ * `--shape=blobs` fills the heap with fewer, larger objects (a 4 KB unique string each) instead,
+ * to show how the memory a snapshot needs depends on the number of objects, not their bytes.
  */
 
 const { spawn } = require('child_process');
@@ -37,10 +39,17 @@ class Session {
     this.note = 'note for ' + i + ' ' + 'x'.repeat(64 + (i % 64));
   }
 }
+class Blob {
+  constructor(i) {
+    this.id = i;
+    this.body = ('blob ' + i + ' ').padEnd(4096, String.fromCharCode(97 + (i % 26)));
+  }
+}
+const Shape = process.env.BENCH_SHAPE === 'blobs' ? Blob : Session;
 globalThis.sessions = [];
 let i = 0;
 while (v8.getHeapStatistics().used_heap_size < target) {
-  for (let k = 0; k < 10000; k++) globalThis.sessions.push(new Session(i++));
+  for (let k = 0; k < 1000; k++) globalThis.sessions.push(new Shape(i++));
 }
 global.gc && global.gc();
 // The longest event-loop block, measured by the app itself.
@@ -103,11 +112,12 @@ function fetch(port, format) {
   });
 }
 
-async function run(targetMb, format, tempDir) {
+async function run(targetMb, format, tempDir, shape) {
   const child = spawn(process.execPath, ['--expose-gc', '--max-old-space-size=4096', '--require', REGISTER, '-e', CHILD], {
     env: {
       ...process.env,
       BENCH_TARGET_MB: String(targetMb),
+      BENCH_SHAPE: shape,
       HEAPFLEET_SECRET: SECRET,
       HEAPFLEET_PORT: '0',
       HEAPFLEET_BIND: '127.0.0.1',
@@ -145,15 +155,18 @@ const MB = 2 ** 20;
 const f1 = (x) => x.toFixed(1);
 
 async function main() {
-  const targets = process.argv.slice(2).map(Number).filter((n) => n > 0);
-  console.log(`Node ${process.version}, ${require('os').cpus().length} CPUs, load ${require('os').loadavg().map(f1).join(' ')}`);
+  const args = process.argv.slice(2);
+  const shapeArg = args.find((a) => a.startsWith('--shape='));
+  const shape = shapeArg ? shapeArg.slice('--shape='.length) : 'sessions';
+  const targets = args.map(Number).filter((n) => n > 0);
+  console.log(`heap shape: ${shape}; Node ${process.version}, ${require('os').cpus().length} CPUs, load ${require('os').loadavg().map(f1).join(' ')}`);
   console.log('');
   console.log('| heap used | format | JSON in | pause (V8) | pause per 100 MB heap | longest event-loop block | app CPU for the request | snapshot | time to last byte | bytes sent | ratio | peak RSS over RSS before |');
   console.log('| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   const tmp = require('fs').mkdtempSync(path.join(require('os').tmpdir(), 'heapfleet-bench-'));
   for (const t of targets.length ? targets : [100, 200, 400]) {
     for (const [format, tempDir] of [['raw', null], ['gzip', null], ['gzip', tmp]]) {
-      const { before, after, r } = await run(t, format, tempDir);
+      const { before, after, r } = await run(t, format, tempDir, shape);
       const heapMb = r.heapUsed / MB;
       console.log(
         `| ${f1(heapMb)} MB | ${format} | ${tempDir ? 'temp file' : 'memory'} | ${(r.pauseMs / 1000).toFixed(1)} s | ` +

@@ -19,6 +19,8 @@ const { NonceStore } = require('./nonces');
 const { GcWatch, stats } = require('./stats');
 const headroom = require('./headroom');
 const snapshot = require('./snapshot');
+const { Audit, printable } = require('./audit');
+const { authenticate } = require('./authenticate');
 
 const PATHS = new Set(['/heapdump', '/heapdump/identity', '/heapdump/proof', '/heapdump/stats']);
 const TARGET_TASK = 'x-heapdump-target-task';
@@ -55,66 +57,8 @@ function headerSafe(v) {
   return String(v).replace(/[^\x20-\x7e]/g, '?');
 }
 
-/** The raw query with `hash` and `token` values replaced by REDACTED. */
-function redact(rawQuery) {
-  if (!rawQuery) return '';
-  return rawQuery
-    .split('&')
-    .map((pair) => {
-      const eq = pair.indexOf('=');
-      const name = eq < 0 ? pair : pair.slice(0, eq);
-      let decoded = name;
-      try {
-        decoded = decodeURIComponent(name.replace(/\+/g, ' '));
-      } catch {
-        // keep the raw name
-      }
-      const lower = decoded.toLowerCase();
-      return lower === 'hash' || lower === 'token' ? `${name}=REDACTED` : pair;
-    })
-    .join('&');
-}
-
-/** Control characters written as \xNN, so a request cannot forge or split an audit line. */
-function printable(s) {
-  return String(s).replace(
-    /[\x00-\x1f\x7f"\\]/g,
-    (c) => '\\x' + c.charCodeAt(0).toString(16).padStart(2, '0')
-  );
-}
-
 function mb(bytes) {
   return `${Math.floor(bytes / 2 ** 20)} MB`;
-}
-
-/** One request's audit line; never a credential (headers are not logged, `hash` is redacted). */
-class Audit {
-  constructor(req, pathname, rawQuery) {
-    this.start = process.hrtime.bigint();
-    this.remote = (req.socket && req.socket.remoteAddress) || '-';
-    this.request = `${req.method} ${pathname}${rawQuery ? '?' + redact(rawQuery) : ''}`;
-    this.outcome = 'ok';
-    this.details = [];
-  }
-
-  set(outcome) {
-    this.outcome = outcome;
-    return this;
-  }
-
-  detail(key, value) {
-    this.details.push(`${key}=${value}`);
-    return this;
-  }
-
-  line(status, outcome, bytes) {
-    const ms = Math.round(Number(process.hrtime.bigint() - this.start) / 1e6);
-    return (
-      `heapdump audit remote=${this.remote} request="${printable(this.request)}" status=${status} ` +
-      `outcome=${outcome} bytes=${bytes} durationMs=${ms}` +
-      (this.details.length ? ' ' + this.details.join(' ') : '')
-    );
-  }
 }
 
 class HeapdumpEndpoint {
@@ -247,7 +191,12 @@ class HeapdumpEndpoint {
       this.proof(req, res, audit);
       return;
     }
-    const auth = this.authenticate(req, pathname, rawQuery);
+    const auth = authenticate(
+      { settings: this.settings, taskId: id.taskId, nonces: this.nonces, now: this.now() },
+      req,
+      pathname,
+      rawQuery
+    );
     if (!auth.ok) {
       // Nothing else is said: not which part was wrong, not which task this is.
       audit.set('unauthorized').detail('reason', auth.reason);
@@ -316,59 +265,6 @@ class HeapdumpEndpoint {
       proof: creds.proof(this.settings.secret, challenge, nonce, taskId),
     });
     this.json(res, 200, {}, body, audit.set('proof'));
-  }
-
-  /** Which credential opens this request: `{ok, kind, reason}` (reason only for the audit). */
-  authenticate(req, pathname, rawQuery) {
-    const { secret, scope } = this.settings;
-    const taskId = this.identity.taskId;
-    const now = this.now();
-    const header = req.headers.authorization;
-    let hourly;
-    if (header !== undefined) {
-      const h = String(header).trim();
-      const sp = h.indexOf(' ');
-      const scheme = (sp < 0 ? h : h.slice(0, sp)).toLowerCase();
-      const value = sp < 0 ? '' : h.slice(sp + 1).trim();
-      if (scheme === 'heapfleet-capture') {
-        const dot = value.indexOf('.');
-        const nonce = dot < 0 ? '' : value.slice(0, dot);
-        const mac = dot < 0 ? '' : value.slice(dot + 1);
-        if (!creds.isValidNonce(nonce) || !/^[0-9a-f]{64}$/.test(mac)) {
-          return { ok: false, reason: 'capture-malformed' };
-        }
-        const matches = creds.hexEquals(creds.capture(secret, scope, taskId, nonce), mac);
-        // Consumed by the first matching request, whatever its outcome.
-        if (matches && this.nonces.consume(nonce)) {
-          return { ok: true, kind: 'capture' };
-        }
-        return { ok: false, reason: 'capture-mismatch-or-used' };
-      }
-      if (scheme === 'heapfleet-task') {
-        const check = creds.verifyTaskToken(secret, scope, taskId, value, now);
-        if (pathname === '/heapdump') {
-          return { ok: false, reason: 'task-token-is-read-only' };
-        }
-        if (check === 'current' || check === 'previous' || check === 'next') {
-          return { ok: true, kind: 'task' };
-        }
-        return { ok: false, reason: 'task-mismatch' };
-      }
-      if (scheme !== 'heapdump') {
-        return { ok: false, reason: 'unknown-scheme' };
-      }
-      hourly = value;
-    } else {
-      hourly = new URLSearchParams(rawQuery).get('hash');
-    }
-    if (hourly !== null && hourly !== undefined && this.settings.hourlyToken === 'refuse') {
-      return { ok: false, reason: 'hourly-token-refused' };
-    }
-    const check = creds.verifyHourlyToken(secret, scope, hourly, now);
-    if (check === 'current' || check === 'previous' || check === 'next') {
-      return { ok: true, kind: 'hourly' };
-    }
-    return { ok: false, reason: check };
   }
 
   tooMany(res, code, message, seconds, audit) {
@@ -548,4 +444,4 @@ class HeapdumpEndpoint {
   }
 }
 
-module.exports = { HeapdumpEndpoint, fileName, redact, processLock, PATHS };
+module.exports = { HeapdumpEndpoint, fileName, processLock, PATHS };

@@ -10,7 +10,8 @@ const { Readable } = require('stream');
 const zlib = require('zlib');
 const c = require('../lib/credentials');
 const { processLock } = require('../lib/endpoint');
-const { SnapshotUnavailableError } = require('../lib/snapshot');
+const snapshot = require('../lib/snapshot');
+const { SnapshotUnavailableError } = snapshot;
 const { SECRET, TASK, clock, agent, get, json } = require('../testing/helpers');
 
 const KEY = Buffer.from(SECRET, 'utf8');
@@ -279,6 +280,38 @@ test('a client that stops reading is cut after HEAPFLEET_STALL_TIMEOUT, releasin
     while (processLock.held) await new Promise((r) => setTimeout(r, 10));
     assert.equal(held.cleaned(), 1);
   });
+});
+
+test('the in-memory JSON is released after a complete response and after an aborted one', async () => {
+  const taken = [];
+  const take = () => {
+    const snap = snapshot.inMemory();
+    taken.push(snap.stream);
+    return snap;
+  };
+  global.ballast = Array.from({ length: 50_000 }, (_, i) => ({ i, s: `value-${i}-${Math.random()}` }));
+  try {
+    await withAgent({ takeSnapshot: take }, async (a) => {
+      assert.equal((await get(`${a.url}/heapdump`, { headers: auth() })).status, 200);
+      await new Promise((resolve, reject) => {
+        const req = http.get(`${a.url}/heapdump?format=raw`, { headers: auth(), agent: false }, (res) => {
+          res.once('data', () => {
+            req.destroy();
+            resolve();
+          });
+        });
+        req.on('error', (e) => (e.code === 'ECONNRESET' ? resolve() : reject(e)));
+      });
+      while (processLock.held) await new Promise((r) => setTimeout(r, 10));
+      assert.equal(taken.length, 2);
+      for (const stream of taken) {
+        assert.equal(stream.destroyed, true);
+        assert.equal(stream.readableLength, 0, 'no buffered JSON is kept');
+      }
+    });
+  } finally {
+    delete global.ballast;
+  }
 });
 
 async function waitFor(fn) {

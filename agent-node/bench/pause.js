@@ -125,7 +125,7 @@ async function run(targetMb, format, tempDir, shape) {
       HEAPFLEET_MIN_INTERVAL: '0',
       // The bench measures the cost; the headroom rule is not under test here.
       HEAPFLEET_MEMORY_RESERVE: '0',
-      ...(tempDir ? { HEAPFLEET_TEMP_DIR: tempDir } : {}),
+      ...(tempDir ? { HEAPFLEET_TEMP_DIR: tempDir } : { HEAPFLEET_IN_MEMORY: 'true' }),
     },
     stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
   });

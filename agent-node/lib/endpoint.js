@@ -321,9 +321,9 @@ class HeapdumpEndpoint {
     try {
       const take =
         this.takeSnapshot ||
-        (this.settings.tempDir
-          ? () => snapshot.inFile(this.settings.tempDir, this.identity.taskId)
-          : () => snapshot.inMemory());
+        (this.settings.inMemory
+          ? () => snapshot.inMemory()
+          : () => snapshot.inFile(this.settings.tempDir, this.identity.taskId));
       snap = take();
     } catch (e) {
       release();
@@ -362,9 +362,9 @@ class HeapdumpEndpoint {
   /** Memory (and, with a temp dir, disk) the snapshot needs, or null when there is enough. */
   headroomRefusal(heapUsed) {
     // Measured (docs/node.md, bench/pause.js): at its peak a snapshot of a service-like heap
-    // costs about 8.5x the heap in use in memory (V8's graph of every object and edge, plus the
-    // JSON), 7.7x when the JSON goes to a temp file; the JSON itself is about 1.9x the heap.
-    const factor = this.settings.memoryFactor ?? (this.settings.tempDir ? 8 : 9);
+    // costs about 7.7x the heap in use in memory (V8's graph of every object and edge) when the
+    // JSON goes to a temp file, 8.5x when the JSON is held in memory; the JSON is ~1.9x the heap.
+    const factor = this.settings.memoryFactor ?? (this.settings.inMemory ? 9 : 8);
     const jsonBytes = Math.ceil(heapUsed * 2);
     const snapshotMemory = Math.ceil(heapUsed * factor);
     const memoryNeeded = snapshotMemory + this.settings.memoryReserve;
@@ -375,7 +375,7 @@ class HeapdumpEndpoint {
         `${mb(snapshotMemory)} + reserve ${mb(this.settings.memoryReserve)} > free ${mb(memory)}`
       );
     }
-    if (this.settings.tempDir) {
+    if (!this.settings.inMemory) {
       let disk;
       try {
         require('fs').mkdirSync(this.settings.tempDir, { recursive: true });

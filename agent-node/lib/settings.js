@@ -7,6 +7,7 @@
  */
 
 const fs = require('fs');
+const os = require('os');
 const { MIN_SECRET_BYTES, isValidTaskId } = require('./credentials');
 
 const DEFAULT_PORT = 9091;
@@ -143,7 +144,8 @@ function fromEnvironment(env = process.env, overrides = {}) {
     port: DEFAULT_PORT,
     bind: '0.0.0.0',
     minIntervalMs: 30_000,
-    tempDir: undefined,
+    tempDir: os.tmpdir(),
+    inMemory: false,
     diskReserve: 64 * 2 ** 20,
     memoryReserve: 64 * 2 ** 20,
     memoryFactor: undefined,
@@ -166,6 +168,7 @@ function fromEnvironment(env = process.env, overrides = {}) {
   pick('bind', 'HEAPFLEET_BIND');
   pick('minIntervalMs', 'HEAPFLEET_MIN_INTERVAL', parseDuration);
   pick('tempDir', 'HEAPFLEET_TEMP_DIR');
+  pick('inMemory', 'HEAPFLEET_IN_MEMORY', parseBoolean);
   pick('diskReserve', 'HEAPFLEET_DISK_RESERVE', parseSize);
   pick('memoryReserve', 'HEAPFLEET_MEMORY_RESERVE', parseSize);
   pick('memoryFactor', 'HEAPFLEET_MEMORY_FACTOR', (name, v) => {
@@ -200,7 +203,7 @@ function fromEnvironment(env = process.env, overrides = {}) {
 function describe(s) {
   return (
     `scope=${s.scope} taskId=${s.taskId || '-'} port=${s.port} bind=${s.bind} ` +
-    `minInterval=${s.minIntervalMs}ms tempDir=${s.tempDir || '-'} format=${s.format} ` +
+    `minInterval=${s.minIntervalMs}ms tempDir=${s.inMemory ? '(in memory)' : s.tempDir} format=${s.format} ` +
     `hourlyToken=${s.hourlyToken} secret=(${s.secret.length} bytes)`
   );
 }

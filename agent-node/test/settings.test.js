@@ -18,7 +18,8 @@ test('defaults match the JVM agent', () => {
   assert.equal(s.diskReserve, 64 * 2 ** 20);
   assert.equal(s.format, 'gzip');
   assert.equal(s.hourlyToken, 'accept');
-  assert.equal(s.tempDir, undefined);
+  assert.equal(s.tempDir, os.tmpdir());
+  assert.equal(s.inMemory, false);
   assert.equal(s.taskId, undefined);
   assert.deepEqual(s.secret, Buffer.from(SECRET));
 });
@@ -33,6 +34,7 @@ test('every setting from its environment variable; overrides win', () => {
       HEAPFLEET_TASK_ID: 'web-1',
       HEAPFLEET_MIN_INTERVAL: '5m',
       HEAPFLEET_TEMP_DIR: '/data/tmp',
+      HEAPFLEET_IN_MEMORY: 'yes',
       HEAPFLEET_DISK_RESERVE: '1GB',
       HEAPFLEET_MEMORY_RESERVE: '32MB',
       HEAPFLEET_MEMORY_FACTOR: '4.5',
@@ -49,6 +51,7 @@ test('every setting from its environment variable; overrides win', () => {
   assert.equal(s.taskId, 'override-1');
   assert.equal(s.minIntervalMs, 300_000);
   assert.equal(s.tempDir, '/data/tmp');
+  assert.equal(s.inMemory, true);
   assert.equal(s.diskReserve, 2 ** 30);
   assert.equal(s.memoryReserve, 32 * 2 ** 20);
   assert.equal(s.memoryFactor, 4.5);

@@ -95,7 +95,7 @@ test('200: format=raw has Content-Length; zstd is zstd where the runtime has it,
   });
 });
 
-test('HEAPFLEET_TEMP_DIR: the snapshot goes through a temp file there, deleted afterwards', async () => {
+test('by default the snapshot goes through a temp file in HEAPFLEET_TEMP_DIR, deleted afterwards', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heapfleet-test-'));
   try {
     await withAgent({ env: { HEAPFLEET_TEMP_DIR: dir } }, async (a) => {
@@ -166,10 +166,40 @@ test('507 when memory headroom is too small, naming the figures; no snapshot tak
       const r = await get(`${a.url}/heapdump`, { headers: auth() });
       assert.equal(r.status, 507);
       assert.equal(json(r).error, 'insufficient_storage');
-      assert.match(json(r).message, /not enough free memory .*heap in use 100 MB x 9 = 900 MB \+ reserve 64 MB > free 10 MB/);
+      assert.match(json(r).message, /not enough free memory .*heap in use 100 MB x 8 = 800 MB \+ reserve 64 MB > free 10 MB/);
       assert.equal(r.headers['x-heapdump-task'], TASK);
     }
   );
+});
+
+test('HEAPFLEET_IN_MEMORY=true: the JSON never touches the disk, and the memory rule counts it (9x)', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heapfleet-test-'));
+  try {
+    await withAgent({ env: { HEAPFLEET_TEMP_DIR: dir, HEAPFLEET_IN_MEMORY: 'true' } }, async (a) => {
+      const files = await new Promise((resolve, reject) => {
+        http.get(`${a.url}/heapdump`, { headers: auth(), agent: false }, (res) => {
+          const seen = fs.readdirSync(dir);
+          const chunks = [];
+          res.on('data', (ch) => chunks.push(ch));
+          res.on('end', () => {
+            checkSnapshot(zlib.gunzipSync(Buffer.concat(chunks)));
+            resolve(seen);
+          });
+        }).on('error', reject);
+      });
+      assert.deepEqual(files, []);
+    });
+    await withAgent(
+      { env: { HEAPFLEET_IN_MEMORY: 'true' }, availableMemory: () => 10 * 2 ** 20, heapUsed: () => 100 * 2 ** 20 },
+      async (a) => {
+        const r = await get(`${a.url}/heapdump`, { headers: auth() });
+        assert.equal(r.status, 507);
+        assert.match(json(r).message, /x 9 = 900 MB/);
+      }
+    );
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('507 when the temp dir has too little disk; the memory rule then leaves out the JSON', async () => {

@@ -361,10 +361,10 @@ class HeapdumpEndpoint {
 
   /** Memory (and, with a temp dir, disk) the snapshot needs, or null when there is enough. */
   headroomRefusal(heapUsed) {
-    // Measured (docs/node.md, bench/pause.js): at its peak a snapshot of a service-like heap
-    // costs about 7.7x the heap in use in memory (V8's graph of every object and edge) when the
-    // JSON goes to a temp file, 8.5x when the JSON is held in memory; the JSON is ~1.9x the heap.
-    const factor = this.settings.memoryFactor ?? (this.settings.inMemory ? 9 : 8);
+    // Measured (docs/node.md, bench/pause.js): at its peak a snapshot costs 7.7x (a heap of
+    // small objects) to 10.0x (a heap of 4 KB strings) the heap in use in memory when the JSON
+    // goes to a temp file, 8.5x to 10.6x when it is held in memory; the JSON is ~2x the heap.
+    const factor = this.settings.memoryFactor ?? (this.settings.inMemory ? 11 : 10);
     const jsonBytes = Math.ceil(heapUsed * 2);
     const snapshotMemory = Math.ceil(heapUsed * factor);
     const memoryNeeded = snapshotMemory + this.settings.memoryReserve;

@@ -166,13 +166,13 @@ test('507 when memory headroom is too small, naming the figures; no snapshot tak
       const r = await get(`${a.url}/heapdump`, { headers: auth() });
       assert.equal(r.status, 507);
       assert.equal(json(r).error, 'insufficient_storage');
-      assert.match(json(r).message, /not enough free memory .*heap in use 100 MB x 8 = 800 MB \+ reserve 64 MB > free 10 MB/);
+      assert.match(json(r).message, /not enough free memory .*heap in use 100 MB x 10 = 1000 MB \+ reserve 64 MB > free 10 MB/);
       assert.equal(r.headers['x-heapdump-task'], TASK);
     }
   );
 });
 
-test('HEAPFLEET_IN_MEMORY=true: the JSON never touches the disk, and the memory rule counts it (9x)', async () => {
+test('HEAPFLEET_IN_MEMORY=true: the JSON never touches the disk, and the memory rule counts it (11x)', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heapfleet-test-'));
   try {
     await withAgent({ env: { HEAPFLEET_TEMP_DIR: dir, HEAPFLEET_IN_MEMORY: 'true' } }, async (a) => {
@@ -194,7 +194,7 @@ test('HEAPFLEET_IN_MEMORY=true: the JSON never touches the disk, and the memory 
       async (a) => {
         const r = await get(`${a.url}/heapdump`, { headers: auth() });
         assert.equal(r.status, 507);
-        assert.match(json(r).message, /x 9 = 900 MB/);
+        assert.match(json(r).message, /x 11 = 1100 MB/);
       }
     );
   } finally {
@@ -208,8 +208,8 @@ test('507 when the temp dir has too little disk; the memory rule then leaves out
     await withAgent(
       {
         env: { HEAPFLEET_TEMP_DIR: dir },
-        // Enough memory for the graph (8x), not for the JSON too (9x): fine with a temp file.
-        availableMemory: () => 900 * 2 ** 20,
+        // Enough memory for a snapshot through a temp file (10x), not for one in memory (11x).
+        availableMemory: () => 1100 * 2 ** 20,
         availableDisk: () => 100 * 2 ** 20,
         heapUsed: () => 100 * 2 ** 20,
         takeSnapshot: () => assert.fail('no snapshot'),

@@ -222,7 +222,7 @@ class HeapdumpEndpoint {
     let format = params.get('format');
     if (format === null || format === '') {
       format = this.settings.format;
-    } else if (!FORMATS[format]) {
+    } else if (!Object.prototype.hasOwnProperty.call(FORMATS, format)) {
       this.badRequest(res, `format must be gzip, zstd or raw, was '${format}'`, audit);
       return;
     }

@@ -137,6 +137,10 @@ test('400 for an unknown format or live value, naming it', async () => {
     let r = await get(`${a.url}/heapdump?format=bzip2`, { headers: auth() });
     assert.equal(r.status, 400);
     assert.deepEqual(json(r), { error: 'bad_request', message: "format must be gzip, zstd or raw, was 'bzip2'" });
+    for (const f of ['constructor', '__proto__', 'toString', 'GZIP']) {
+      r = await get(`${a.url}/heapdump?format=${f}`, { headers: auth() });
+      assert.equal(r.status, 400, f);
+    }
     r = await get(`${a.url}/heapdump?live=maybe`, { headers: auth() });
     assert.equal(r.status, 400);
     assert.match(json(r).message, /live must be true or false, was 'maybe'/);

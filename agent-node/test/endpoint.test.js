@@ -106,7 +106,6 @@ test('identity: the task, its ECS parts and the runtime', async () => {
 
 test('stats: heap, old space, GC counts, RSS; without pausing anything', async () => {
   await withAgent({ now: clock(NOW) }, async (a) => {
-    global.gc ? global.gc() : require('v8').setFlagsFromString('--expose-gc');
     // Garbage until at least one GC has been reported.
     let junk = [];
     const first = json(await get(`${a.url}/heapdump/stats`, { headers: auth() }));
@@ -129,6 +128,19 @@ test('stats: heap, old space, GC counts, RSS; without pausing anything', async (
     assert.ok(s.rss > s.heapUsed);
     assert.ok(s.gcCount > first.gcCount, 'GCs are counted');
     assert.ok(junk.length > 0);
+    // A full GC: the old space's use after it is sampled when the observer reports it.
+    require('v8').setFlagsFromString('--expose-gc');
+    const fullGc = require('vm').runInNewContext('gc');
+    fullGc();
+    let after = null;
+    for (let i = 0; i < 100 && after === null; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      after = json(await get(`${a.url}/heapdump/stats`, { headers: auth() }));
+      if (after.oldGenUsedAfterGc === null) after = null;
+    }
+    assert.ok(after, 'oldGenUsedAfterGc is reported after a major GC');
+    assert.ok(after.oldGenUsedAfterGc > 0 && after.majorGcCount >= 1);
+    assert.match(after.lastMajorGcAt, /^\d{4}-\d\d-\d\dT/);
   });
 });
 

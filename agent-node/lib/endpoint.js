@@ -398,21 +398,34 @@ class HeapdumpEndpoint {
     return new Promise((resolve) => {
       let bytes = 0;
       let finished = false;
-      let cleaned = false;
-      const cleanup = () => {
-        if (cleaned) return;
-        cleaned = true;
+      let removed = false;
+      const guarded = (what) => {
         try {
-          snap.cleanup();
+          what();
         } catch (e) {
           // A failed delete must never fail the request; say so instead.
           this.warn(`could not release the snapshot (${snap.file || 'memory'}): ${e.code || e.message}`);
         }
+      };
+      // Once V8's JSON is all read, before the last bytes go out: the temp file goes and the lock
+      // is released, so a client that has seen the whole body may ask again at once without
+      // meeting "busy" (with a Content-Length it may see it before the stream's 'end').
+      const allRead = () => {
+        if (removed) return;
+        removed = true;
+        if (snap.remove) guarded(() => snap.remove());
         release();
       };
-      // Released once V8's JSON is all read, before the encoder's last bytes go out: a client
-      // that has seen the whole body may ask again at once without meeting "busy".
-      snap.stream.once('end', cleanup);
+      const cleanup = () => {
+        guarded(() => snap.cleanup());
+        allRead();
+      };
+      let read = 0;
+      snap.stream.on('data', (c) => {
+        read += c.length;
+        if (snap.bytes !== null && snap.bytes !== undefined && read >= snap.bytes) allRead();
+      });
+      snap.stream.once('end', allRead);
       const encoder =
         format === 'gzip'
           ? zlib.createGzip({ level: 1 })

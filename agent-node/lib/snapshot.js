@@ -27,7 +27,11 @@ function elapsedMs(t0) {
   return Number(process.hrtime.bigint() - t0) / 1e6;
 }
 
-/** A snapshot held in memory: `{stream, bytes, pauseMs, cleanup}`. */
+/**
+ * A snapshot held in memory: `{stream, bytes, pauseMs, remove, cleanup}`. `remove()` frees what
+ * outlives the stream (nothing here; the temp file below) and may run while the stream is still
+ * being read; `cleanup()` also destroys the stream.
+ */
 function inMemory() {
   if (!available()) {
     throw new SnapshotUnavailableError('this runtime has no v8.getHeapSnapshot()');
@@ -39,10 +43,10 @@ function inMemory() {
   const pauseMs = elapsedMs(t0);
   const state = stream._readableState;
   const bytes = state && state.ended ? stream.readableLength : null;
-  return { stream, bytes, pauseMs, cleanup: () => stream.destroy() };
+  return { stream, bytes, pauseMs, remove: () => {}, cleanup: () => stream.destroy() };
 }
 
-/** A snapshot written to a temp file in `dir` first: `{stream, bytes, pauseMs, cleanup}`. */
+/** A snapshot written to a temp file in `dir` first: `{stream, bytes, pauseMs, remove, cleanup}`. */
 function inFile(dir, taskId) {
   if (!available()) {
     throw new SnapshotUnavailableError('this runtime has no v8.writeHeapSnapshot()');
@@ -64,6 +68,8 @@ function inFile(dir, taskId) {
       bytes,
       pauseMs,
       file,
+      // The file may go while it is still read: the open descriptor keeps its bytes.
+      remove,
       cleanup: () => {
         stream.destroy();
         remove();

@@ -152,14 +152,17 @@ final class FetchCommand implements Callable<Integer> {
     try (response) {
       target = target(response.fileName());
       if (verbose.verbose) {
+        boolean node = response.runtime().equals("node");
         err.printf(
-            "task %s answered after %d attempt(s); JVM paused %s ms; %s of HPROF%n",
+            "task %s answered after %d attempt(s); %s paused %s ms; %s of %s%n",
             response.taskId(),
             response.attempts(),
+            node ? "Node.js" : "JVM",
             response.pauseMillis().isPresent() ? response.pauseMillis().getAsLong() : "?",
-            response.hprofBytes().isPresent()
-                ? FetchProgress.size(response.hprofBytes().getAsLong())
-                : "?");
+            response.uncompressedBytes().isPresent()
+                ? FetchProgress.size(response.uncompressedBytes().getAsLong())
+                : "?",
+            node ? "V8 heap snapshot" : "HPROF");
       }
       bytes = save(response, target, err);
     } catch (IOException e) {

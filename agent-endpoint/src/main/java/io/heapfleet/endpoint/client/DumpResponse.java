@@ -81,6 +81,23 @@ public final class DumpResponse implements Closeable {
     return longHeader("X-Heapdump-Hprof-Bytes");
   }
 
+  /**
+   * The runtime that took the dump, from {@code X-Heapdump-Runtime}: {@code node} for a V8 heap
+   * snapshot from the Node.js agent; {@code jvm} (an HPROF dump) when the header is absent.
+   */
+  public String runtime() {
+    return header("X-Heapdump-Runtime").map(String::trim).orElse("jvm");
+  }
+
+  /**
+   * The uncompressed size of the dump: {@code X-Heapdump-Hprof-Bytes} from a JVM, {@code
+   * X-Heapdump-Snapshot-Bytes} (the V8 snapshot's JSON) from Node.js.
+   */
+  public OptionalLong uncompressedBytes() {
+    OptionalLong hprof = hprofBytes();
+    return hprof.isPresent() ? hprof : longHeader("X-Heapdump-Snapshot-Bytes");
+  }
+
   /** How long the JVM was paused for the dump ({@code X-Heapdump-Pause-Ms}). */
   public OptionalLong pauseMillis() {
     return longHeader("X-Heapdump-Pause-Ms");

@@ -36,6 +36,7 @@ import java.util.Optional;
  *   <tr><td>HEAPFLEET_HOURLY_TOKEN</td><td>hourlyToken</td><td>accept (or refuse)</td></tr>
  *   <tr><td>HEAPFLEET_HEADER_TIMEOUT</td><td>headerTimeout</td><td>10s (javaagent only)</td></tr>
  *   <tr><td>HEAPFLEET_STALL_TIMEOUT</td><td>stallTimeout</td><td>60s (javaagent only)</td></tr>
+ *   <tr><td>HEAPFLEET_KEEPALIVE</td><td>keepalive</td><td>20s (0 = off)</td></tr>
  *   <tr><td>HEAPFLEET_HTTP_THREADS</td><td>httpThreads</td><td>8 (javaagent only)</td></tr>
  * </table>
  *
@@ -57,6 +58,12 @@ public final class EndpointSettings {
   /** How long a dump stream may make no progress (client not reading) before it is cut. */
   public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(60);
 
+  /**
+   * How often a started dump response sends keep-alive bytes, by default: a third of an ALB's
+   * default 60 s idle timeout.
+   */
+  public static final Duration DEFAULT_KEEPALIVE = Duration.ofSeconds(20);
+
   /** Request threads of the javaagent's HTTP server, by default. */
   public static final int DEFAULT_HTTP_THREADS = 8;
 
@@ -76,6 +83,7 @@ public final class EndpointSettings {
   private final boolean acceptHourlyToken;
   private final Duration headerTimeout;
   private final Duration stallTimeout;
+  private final Duration keepAlive;
   private final int httpThreads;
 
   private EndpointSettings(Builder b) {
@@ -92,6 +100,7 @@ public final class EndpointSettings {
     this.acceptHourlyToken = b.acceptHourlyToken;
     this.headerTimeout = b.headerTimeout;
     this.stallTimeout = b.stallTimeout;
+    this.keepAlive = b.keepAlive;
     this.httpThreads = b.httpThreads;
   }
 
@@ -134,6 +143,7 @@ public final class EndpointSettings {
         .ifPresent(v -> b.headerTimeout(parseDuration("HEAPFLEET_HEADER_TIMEOUT", v)));
     l.opt("stallTimeout")
         .ifPresent(v -> b.stallTimeout(parseDuration("HEAPFLEET_STALL_TIMEOUT", v)));
+    l.opt("keepalive").ifPresent(v -> b.keepAlive(parseDuration("HEAPFLEET_KEEPALIVE", v)));
     l.opt("httpThreads").ifPresent(v -> b.httpThreads(parseThreads("HEAPFLEET_HTTP_THREADS", v)));
     return b.build();
   }
@@ -200,6 +210,14 @@ public final class EndpointSettings {
     return stallTimeout;
   }
 
+  /**
+   * How often a gzip or zstd dump response sends keep-alive bytes while the dump is taken; zero
+   * when the response starts only after the dump (no keep-alive).
+   */
+  public Duration keepAlive() {
+    return keepAlive;
+  }
+
   /** The javaagent's request threads. */
   public int httpThreads() {
     return httpThreads;
@@ -230,6 +248,8 @@ public final class EndpointSettings {
         + headerTimeout
         + ", stallTimeout="
         + stallTimeout
+        + ", keepAlive="
+        + keepAlive
         + ", httpThreads="
         + httpThreads
         + ", secret="
@@ -432,6 +452,7 @@ public final class EndpointSettings {
     private boolean acceptHourlyToken = true;
     private Duration headerTimeout = DEFAULT_HEADER_TIMEOUT;
     private Duration stallTimeout = DEFAULT_STALL_TIMEOUT;
+    private Duration keepAlive = DEFAULT_KEEPALIVE;
     private int httpThreads = DEFAULT_HTTP_THREADS;
 
     private Builder(Secret secret) {
@@ -507,6 +528,15 @@ public final class EndpointSettings {
 
     public Builder headerTimeout(Duration timeout) {
       this.headerTimeout = positive("HEAPFLEET_HEADER_TIMEOUT", timeout);
+      return this;
+    }
+
+    /** Keep-alive interval of started dump responses; zero turns the early start off. */
+    public Builder keepAlive(Duration interval) {
+      if (interval.isNegative()) {
+        throw new IllegalArgumentException("HEAPFLEET_KEEPALIVE: must not be negative");
+      }
+      this.keepAlive = interval;
       return this;
     }
 

@@ -23,6 +23,8 @@ import java.util.Optional;
  *   <tr><th>env</th><th>agent arg</th><th>default</th></tr>
  *   <tr><td>HEAPFLEET_SECRET</td><td>(env only: never on a command line)</td><td>-</td></tr>
  *   <tr><td>HEAPFLEET_SECRET_FILE</td><td>secretFile</td><td>-</td></tr>
+ *   <tr><td>HEAPFLEET_SECRET_PREVIOUS</td><td>(env only)</td><td>-</td></tr>
+ *   <tr><td>HEAPFLEET_SECRET_PREVIOUS_FILE</td><td>secretPreviousFile</td><td>-</td></tr>
  *   <tr><td>HEAPFLEET_ALLOW_WEAK_SECRET</td><td>allowWeakSecret</td><td>false</td></tr>
  *   <tr><td>HEAPFLEET_SCOPE</td><td>scope</td><td>heapdump</td></tr>
  *   <tr><td>HEAPFLEET_TASK_ID</td><td>taskId</td><td>ECS metadata, then hostname</td></tr>
@@ -71,6 +73,7 @@ public final class EndpointSettings {
   public static final long DEFAULT_DISK_RESERVE = 64L << 20;
 
   private final Secret secret;
+  private final Secret previousSecret;
   private final String scope;
   private final String taskId;
   private final int port;
@@ -88,6 +91,7 @@ public final class EndpointSettings {
 
   private EndpointSettings(Builder b) {
     this.secret = b.secret;
+    this.previousSecret = b.previousSecret;
     this.scope = b.scope;
     this.taskId = b.taskId;
     this.port = b.port;
@@ -128,6 +132,13 @@ public final class EndpointSettings {
       secret = SecretSource.fromEnvironment(env, allowWeak);
     }
     Builder b = builder(secret);
+    String previousFile = l.get("secretPreviousFile");
+    if (previousFile != null) {
+      b.previousSecret(SecretSource.fromFile(Path.of(previousFile), allowWeak));
+    } else if (env.get("HEAPFLEET_SECRET_PREVIOUS") != null
+        && !env.get("HEAPFLEET_SECRET_PREVIOUS").isBlank()) {
+      b.previousSecret(SecretSource.fromEnv("HEAPFLEET_SECRET_PREVIOUS", env, allowWeak));
+    }
     l.opt("scope").ifPresent(b::scope);
     l.opt("taskId").ifPresent(b::taskId);
     l.opt("port").ifPresent(v -> b.port(parseInt("HEAPFLEET_PORT", v)));
@@ -155,6 +166,14 @@ public final class EndpointSettings {
 
   public Secret secret() {
     return secret;
+  }
+
+  /**
+   * The secret before the last rotation, still accepted for the hourly token and the task-bound
+   * credentials while callers move to the new one; proofs are made with {@link #secret()} only.
+   */
+  public Optional<Secret> previousSecret() {
+    return Optional.ofNullable(previousSecret);
   }
 
   public String scope() {
@@ -254,6 +273,7 @@ public final class EndpointSettings {
         + httpThreads
         + ", secret="
         + secret
+        + (previousSecret == null ? "" : ", previousSecret=" + previousSecret)
         + "]";
   }
 
@@ -451,6 +471,7 @@ public final class EndpointSettings {
     private Duration ecsTimeout = Duration.ofSeconds(1);
     private boolean acceptHourlyToken = true;
     private Duration headerTimeout = DEFAULT_HEADER_TIMEOUT;
+    private Secret previousSecret;
     private Duration stallTimeout = DEFAULT_STALL_TIMEOUT;
     private Duration keepAlive = DEFAULT_KEEPALIVE;
     private int httpThreads = DEFAULT_HTTP_THREADS;
@@ -537,6 +558,12 @@ public final class EndpointSettings {
         throw new IllegalArgumentException("HEAPFLEET_KEEPALIVE: must not be negative");
       }
       this.keepAlive = interval;
+      return this;
+    }
+
+    /** A previous secret, accepted alongside the current one (see {@link #previousSecret()}). */
+    public Builder previousSecret(Secret previous) {
+      this.previousSecret = previous;
       return this;
     }
 

@@ -167,7 +167,8 @@ public final class HeapdumpClient {
    */
   public TaskIdentity identity(ProvenTask proven, TaskCredentials credentials, int maxAttempts)
       throws IOException {
-    String token = credentials.taskToken(proven.taskId(), Instant.now());
+    // Made with the secret the task proved with (credentials' current or previous one).
+    String token = proven.credentials().taskToken(proven.taskId(), Instant.now());
     URI uri = URI.create(proven.heapdumpUri() + "/identity");
     HttpClient http = proven.connection();
     for (int attempt = 1; ; attempt++) {
@@ -240,7 +241,7 @@ public final class HeapdumpClient {
               + " "
               + proven.nonce()
               + "."
-              + credentials.capture(task, proven.nonce());
+              + proven.credentials().capture(task, proven.nonce());
       URI uri = dumpUri(heapdump, request);
       Instant useBy = proven.provenAt().plus(CREDENTIAL_USE_WINDOW);
       for (int captures = 1; ; captures++) {
@@ -318,7 +319,9 @@ public final class HeapdumpClient {
           uri + " answered a proof without our challenge or a well-formed nonce",
           attempt);
     }
-    if (!credentials.proofMatches((String) proof, challenge, (String) nonce, taskId)) {
+    Optional<TaskCredentials> provenWith =
+        credentials.proofMatchedBy((String) proof, challenge, (String) nonce, taskId);
+    if (provenWith.isEmpty()) {
       throw new ProofException(
           ProofException.Reason.BAD_PROOF,
           uri + " claims task " + taskId + " but cannot prove it (wrong secret, or not a task)",
@@ -330,7 +333,8 @@ public final class HeapdumpClient {
           uri + " proved task " + taskId + ", not the expected " + expected,
           attempt);
     }
-    return new ProvenTask(heapdump, taskId, (String) nonce, http, Instant.now(), attempt);
+    return new ProvenTask(
+        heapdump, taskId, (String) nonce, http, Instant.now(), attempt, provenWith.get());
   }
 
   private static HeapdumpClientException notLanded(

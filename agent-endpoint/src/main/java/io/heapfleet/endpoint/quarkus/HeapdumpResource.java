@@ -41,6 +41,8 @@ public class HeapdumpResource {
   private static final String[] SETTINGS = {
     "HEAPFLEET_SECRET",
     "HEAPFLEET_SECRET_FILE",
+    "HEAPFLEET_SECRET_PREVIOUS",
+    "HEAPFLEET_SECRET_PREVIOUS_FILE",
     "HEAPFLEET_ALLOW_WEAK_SECRET",
     "HEAPFLEET_SCOPE",
     "HEAPFLEET_TASK_ID",

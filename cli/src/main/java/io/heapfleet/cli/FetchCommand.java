@@ -151,6 +151,8 @@ final class FetchCommand implements Callable<Integer> {
     }
     try (response) {
       target = target(response.fileName());
+      bytes = save(response, target, err);
+      // After the body: a response that started before the dump has these only at its end.
       if (verbose.verbose) {
         err.printf(
             "task %s answered after %d attempt(s); JVM paused %s ms; %s of HPROF%n",
@@ -161,7 +163,6 @@ final class FetchCommand implements Callable<Integer> {
                 ? FetchProgress.size(response.hprofBytes().getAsLong())
                 : "?");
       }
-      bytes = save(response, target, err);
     } catch (IOException e) {
       throw UserException.failure("the download from " + base + " failed: " + e.getMessage(), e);
     }

@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -56,6 +57,30 @@ public final class EndpointResponse implements Closeable {
     return new EndpointResponse(200, headers, new DumpBody(file, format, size, release), audit);
   }
 
+  /**
+   * A dump response that starts before the dump is taken: the headers go out at once, then {@code
+   * job} writes the dump into {@code file} while a {@link KeepAliveEncoder} sends a few bytes every
+   * {@code interval} (so a load balancer's idle timeout never fires), then the file streams and a
+   * {@link StreamTrailer} carries the job's figures. A job that fails makes {@link #writeBody}
+   * throw: the front door must then abort the connection, never end the body cleanly.
+   */
+  static EndpointResponse keepAliveDump(
+      Map<String, String> headers,
+      Path file,
+      DumpFormat format,
+      Duration interval,
+      DumpJob job,
+      Runnable release,
+      Audit audit) {
+    return new EndpointResponse(
+        200, headers, new KeepAliveDumpBody(file, format, interval, job, release), audit);
+  }
+
+  /** Takes the dump inside a started response; returns the trailer's header values. */
+  interface DumpJob {
+    Map<String, String> dump() throws IOException;
+  }
+
   public int status() {
     return status;
   }
@@ -83,7 +108,11 @@ public final class EndpointResponse implements Closeable {
     try {
       body.write(counting);
     } catch (IOException | RuntimeException e) {
-      outcome = "aborted(" + e.getClass().getSimpleName() + ")";
+      // A dump that failed after the response started says so; anything else is a broken stream.
+      outcome =
+          "failed".equals(audit.outcome())
+              ? "failed"
+              : "aborted(" + e.getClass().getSimpleName() + ")";
       throw e;
     } finally {
       finish(outcome, counting.count);
@@ -138,6 +167,174 @@ public final class EndpointResponse implements Closeable {
     public void release() {}
   }
 
+  /** Deletes the temp file and releases the lock, once; a failed delete only warns. */
+  private static void releaseDump(Path file, Runnable release) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      // A failed delete must never fail the request; say so loudly instead.
+      LOG.log(
+          Level.WARNING, "heapfleet: could not delete temp dump {0}: {1}", new Object[] {file, e});
+    } finally {
+      release.run();
+    }
+  }
+
+  /**
+   * Copies {@code file} into {@code encoded}, running {@code beforeLast} before the last chunk: a
+   * client that has seen the whole body can ask again at once without meeting "busy".
+   */
+  private static void copyHoldingLast(Path file, OutputStream encoded, Runnable beforeLast)
+      throws IOException {
+    byte[] last;
+    int lastLength;
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] buf = new byte[64 * 1024];
+      byte[] next = new byte[64 * 1024];
+      int n = readFully(in, buf);
+      while (true) {
+        int m = n == buf.length ? readFully(in, next) : 0;
+        if (m <= 0) {
+          break;
+        }
+        encoded.write(buf, 0, n);
+        byte[] swap = buf;
+        buf = next;
+        next = swap;
+        n = m;
+      }
+      last = buf;
+      lastLength = n;
+    }
+    beforeLast.run();
+    encoded.write(last, 0, lastLength);
+  }
+
+  private static int readFully(InputStream in, byte[] buf) throws IOException {
+    int total = 0;
+    while (total < buf.length) {
+      int n = in.read(buf, total, buf.length - total);
+      if (n < 0) {
+        break;
+      }
+      total += n;
+    }
+    return total;
+  }
+
+  /**
+   * Takes the dump while keep-alive bytes flow, then streams it with its trailer. The keep-alive
+   * thread and the request thread never write at the same time: the request thread writes only
+   * after the keep-alive has stopped.
+   */
+  private static final class KeepAliveDumpBody implements Body {
+    private final Path file;
+    private final DumpFormat format;
+    private final Duration interval;
+    private final DumpJob job;
+    private final Runnable release;
+    private final AtomicBoolean released = new AtomicBoolean();
+
+    KeepAliveDumpBody(
+        Path file, DumpFormat format, Duration interval, DumpJob job, Runnable release) {
+      this.file = file;
+      this.format = format;
+      this.interval = interval;
+      this.job = job;
+      this.release = release;
+    }
+
+    @Override
+    public long length() {
+      return -1;
+    }
+
+    @Override
+    public void write(OutputStream out) throws IOException {
+      KeepAliveEncoder encoder = KeepAliveEncoder.start(format, out);
+      Map<String, String> trailer;
+      try (Heartbeat heartbeat = new Heartbeat(encoder, interval)) {
+        trailer = job.dump();
+        heartbeat.stop();
+      }
+      copyHoldingLast(file, encoder.data(trailer), this::release);
+      encoder.finish();
+    }
+
+    @Override
+    public void release() {
+      if (released.compareAndSet(false, true)) {
+        releaseDump(file, release);
+      }
+    }
+  }
+
+  /**
+   * A daemon thread that calls {@link KeepAliveEncoder#keepAlive()} every interval until stopped.
+   */
+  private static final class Heartbeat implements AutoCloseable {
+    private final KeepAliveEncoder encoder;
+    private final long intervalNanos;
+    private final Thread thread;
+    private boolean stopped; // guarded by this
+    private IOException failure; // guarded by this
+
+    Heartbeat(KeepAliveEncoder encoder, Duration interval) {
+      this.encoder = encoder;
+      this.intervalNanos = interval.toNanos();
+      this.thread = new Thread(this::run, "heapfleet-keepalive");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    private void run() {
+      synchronized (this) {
+        long next = System.nanoTime() + intervalNanos;
+        while (!stopped) {
+          long wait = next - System.nanoTime();
+          if (wait > 0) {
+            try {
+              java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, wait);
+            } catch (InterruptedException e) {
+              return;
+            }
+            continue;
+          }
+          try {
+            encoder.keepAlive();
+          } catch (IOException | RuntimeException e) {
+            failure = e instanceof IOException ? (IOException) e : new IOException(e);
+            return;
+          }
+          next = System.nanoTime() + intervalNanos;
+        }
+      }
+    }
+
+    /** Stops the keep-alive; throws if it failed (the client or the balancer went away). */
+    void stop() throws IOException {
+      close();
+      synchronized (this) {
+        if (failure != null) {
+          throw failure;
+        }
+      }
+    }
+
+    @Override
+    public void close() {
+      synchronized (this) {
+        stopped = true;
+        notifyAll();
+      }
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
   /** Streams the temp file through the encoder; deletes it and releases the lock afterwards. */
   private static final class DumpBody implements Body {
     private final Path file;
@@ -164,59 +361,15 @@ public final class EndpointResponse implements Closeable {
       // The last chunk is held back until the temp file is deleted and the lock released, so a
       // client that has seen the whole body can ask again at once without meeting "busy".
       try (OutputStream encoded = format.encode(new NonClosing(out))) {
-        byte[] last;
-        int lastLength;
-        try (InputStream in = Files.newInputStream(file)) {
-          byte[] buf = new byte[64 * 1024];
-          byte[] next = new byte[64 * 1024];
-          int n = readFully(in, buf);
-          while (true) {
-            int m = n == buf.length ? readFully(in, next) : 0;
-            if (m <= 0) {
-              break;
-            }
-            encoded.write(buf, 0, n);
-            byte[] swap = buf;
-            buf = next;
-            next = swap;
-            n = m;
-          }
-          last = buf;
-          lastLength = n;
-        }
-        release();
-        encoded.write(last, 0, lastLength);
+        copyHoldingLast(file, encoded, this::release);
       }
       out.flush();
     }
 
-    private static int readFully(InputStream in, byte[] buf) throws IOException {
-      int total = 0;
-      while (total < buf.length) {
-        int n = in.read(buf, total, buf.length - total);
-        if (n < 0) {
-          break;
-        }
-        total += n;
-      }
-      return total;
-    }
-
     @Override
     public void release() {
-      if (!released.compareAndSet(false, true)) {
-        return;
-      }
-      try {
-        Files.deleteIfExists(file);
-      } catch (IOException e) {
-        // A failed delete must never fail the request; say so loudly instead.
-        LOG.log(
-            Level.WARNING,
-            "heapfleet: could not delete temp dump {0}: {1}",
-            new Object[] {file, e});
-      } finally {
-        release.run();
+      if (released.compareAndSet(false, true)) {
+        releaseDump(file, release);
       }
     }
   }

@@ -23,6 +23,8 @@ import java.util.Optional;
  *   <tr><th>env</th><th>agent arg</th><th>default</th></tr>
  *   <tr><td>HEAPFLEET_SECRET</td><td>(env only: never on a command line)</td><td>-</td></tr>
  *   <tr><td>HEAPFLEET_SECRET_FILE</td><td>secretFile</td><td>-</td></tr>
+ *   <tr><td>HEAPFLEET_SECRET_PREVIOUS</td><td>(env only)</td><td>-</td></tr>
+ *   <tr><td>HEAPFLEET_SECRET_PREVIOUS_FILE</td><td>secretPreviousFile</td><td>-</td></tr>
  *   <tr><td>HEAPFLEET_ALLOW_WEAK_SECRET</td><td>allowWeakSecret</td><td>false</td></tr>
  *   <tr><td>HEAPFLEET_SCOPE</td><td>scope</td><td>heapdump</td></tr>
  *   <tr><td>HEAPFLEET_TASK_ID</td><td>taskId</td><td>ECS metadata, then hostname</td></tr>
@@ -36,6 +38,7 @@ import java.util.Optional;
  *   <tr><td>HEAPFLEET_HOURLY_TOKEN</td><td>hourlyToken</td><td>accept (or refuse)</td></tr>
  *   <tr><td>HEAPFLEET_HEADER_TIMEOUT</td><td>headerTimeout</td><td>10s (javaagent only)</td></tr>
  *   <tr><td>HEAPFLEET_STALL_TIMEOUT</td><td>stallTimeout</td><td>60s (javaagent only)</td></tr>
+ *   <tr><td>HEAPFLEET_KEEPALIVE</td><td>keepalive</td><td>20s (0 = off)</td></tr>
  *   <tr><td>HEAPFLEET_HTTP_THREADS</td><td>httpThreads</td><td>8 (javaagent only)</td></tr>
  * </table>
  *
@@ -57,6 +60,12 @@ public final class EndpointSettings {
   /** How long a dump stream may make no progress (client not reading) before it is cut. */
   public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(60);
 
+  /**
+   * How often a started dump response sends keep-alive bytes, by default: a third of an ALB's
+   * default 60 s idle timeout.
+   */
+  public static final Duration DEFAULT_KEEPALIVE = Duration.ofSeconds(20);
+
   /** Request threads of the javaagent's HTTP server, by default. */
   public static final int DEFAULT_HTTP_THREADS = 8;
 
@@ -64,6 +73,7 @@ public final class EndpointSettings {
   public static final long DEFAULT_DISK_RESERVE = 64L << 20;
 
   private final Secret secret;
+  private final Secret previousSecret;
   private final String scope;
   private final String taskId;
   private final int port;
@@ -76,10 +86,12 @@ public final class EndpointSettings {
   private final boolean acceptHourlyToken;
   private final Duration headerTimeout;
   private final Duration stallTimeout;
+  private final Duration keepAlive;
   private final int httpThreads;
 
   private EndpointSettings(Builder b) {
     this.secret = b.secret;
+    this.previousSecret = b.previousSecret;
     this.scope = b.scope;
     this.taskId = b.taskId;
     this.port = b.port;
@@ -92,6 +104,7 @@ public final class EndpointSettings {
     this.acceptHourlyToken = b.acceptHourlyToken;
     this.headerTimeout = b.headerTimeout;
     this.stallTimeout = b.stallTimeout;
+    this.keepAlive = b.keepAlive;
     this.httpThreads = b.httpThreads;
   }
 
@@ -119,6 +132,13 @@ public final class EndpointSettings {
       secret = SecretSource.fromEnvironment(env, allowWeak);
     }
     Builder b = builder(secret);
+    String previousFile = l.get("secretPreviousFile");
+    if (previousFile != null) {
+      b.previousSecret(SecretSource.fromFile(Path.of(previousFile), allowWeak));
+    } else if (env.get("HEAPFLEET_SECRET_PREVIOUS") != null
+        && !env.get("HEAPFLEET_SECRET_PREVIOUS").isBlank()) {
+      b.previousSecret(SecretSource.fromEnv("HEAPFLEET_SECRET_PREVIOUS", env, allowWeak));
+    }
     l.opt("scope").ifPresent(b::scope);
     l.opt("taskId").ifPresent(b::taskId);
     l.opt("port").ifPresent(v -> b.port(parseInt("HEAPFLEET_PORT", v)));
@@ -134,6 +154,7 @@ public final class EndpointSettings {
         .ifPresent(v -> b.headerTimeout(parseDuration("HEAPFLEET_HEADER_TIMEOUT", v)));
     l.opt("stallTimeout")
         .ifPresent(v -> b.stallTimeout(parseDuration("HEAPFLEET_STALL_TIMEOUT", v)));
+    l.opt("keepalive").ifPresent(v -> b.keepAlive(parseDuration("HEAPFLEET_KEEPALIVE", v)));
     l.opt("httpThreads").ifPresent(v -> b.httpThreads(parseThreads("HEAPFLEET_HTTP_THREADS", v)));
     return b.build();
   }
@@ -145,6 +166,14 @@ public final class EndpointSettings {
 
   public Secret secret() {
     return secret;
+  }
+
+  /**
+   * The secret before the last rotation, still accepted for the hourly token and the task-bound
+   * credentials while callers move to the new one; proofs are made with {@link #secret()} only.
+   */
+  public Optional<Secret> previousSecret() {
+    return Optional.ofNullable(previousSecret);
   }
 
   public String scope() {
@@ -200,6 +229,14 @@ public final class EndpointSettings {
     return stallTimeout;
   }
 
+  /**
+   * How often a gzip or zstd dump response sends keep-alive bytes while the dump is taken; zero
+   * when the response starts only after the dump (no keep-alive).
+   */
+  public Duration keepAlive() {
+    return keepAlive;
+  }
+
   /** The javaagent's request threads. */
   public int httpThreads() {
     return httpThreads;
@@ -230,10 +267,13 @@ public final class EndpointSettings {
         + headerTimeout
         + ", stallTimeout="
         + stallTimeout
+        + ", keepAlive="
+        + keepAlive
         + ", httpThreads="
         + httpThreads
         + ", secret="
         + secret
+        + (previousSecret == null ? "" : ", previousSecret=" + previousSecret)
         + "]";
   }
 
@@ -431,7 +471,9 @@ public final class EndpointSettings {
     private Duration ecsTimeout = Duration.ofSeconds(1);
     private boolean acceptHourlyToken = true;
     private Duration headerTimeout = DEFAULT_HEADER_TIMEOUT;
+    private Secret previousSecret;
     private Duration stallTimeout = DEFAULT_STALL_TIMEOUT;
+    private Duration keepAlive = DEFAULT_KEEPALIVE;
     private int httpThreads = DEFAULT_HTTP_THREADS;
 
     private Builder(Secret secret) {
@@ -507,6 +549,21 @@ public final class EndpointSettings {
 
     public Builder headerTimeout(Duration timeout) {
       this.headerTimeout = positive("HEAPFLEET_HEADER_TIMEOUT", timeout);
+      return this;
+    }
+
+    /** Keep-alive interval of started dump responses; zero turns the early start off. */
+    public Builder keepAlive(Duration interval) {
+      if (interval.isNegative()) {
+        throw new IllegalArgumentException("HEAPFLEET_KEEPALIVE: must not be negative");
+      }
+      this.keepAlive = interval;
+      return this;
+    }
+
+    /** A previous secret, accepted alongside the current one (see {@link #previousSecret()}). */
+    public Builder previousSecret(Secret previous) {
+      this.previousSecret = previous;
       return this;
     }
 

@@ -18,4 +18,11 @@ public interface HeapDumper {
    * @throws IOException the dump failed (answered with 500)
    */
   void dumpHeap(Path file, boolean live) throws IOException;
+
+  /**
+   * Throws when this JVM cannot dump at all, so the endpoint answers 503 before a response starts.
+   *
+   * @throws HeapDumpUnavailableException naming the reason
+   */
+  default void checkAvailable() {}
 }

@@ -236,6 +236,7 @@ public final class HeapdumpEndpoint {
               audit);
         }
       }
+      dumper.checkAvailable();
       long heapUsed = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
       Path dir = settings.tempDir();
       Files.createDirectories(dir);
@@ -258,6 +259,16 @@ public final class HeapdumpEndpoint {
       // HotSpot refuses to overwrite a file: reserve a unique name, then free it for the dump.
       file = Files.createTempFile(dir, "heapfleet-" + identity.taskId() + "-", ".hprof");
       Files.delete(file);
+      Runnable release =
+          () -> {
+            lastRequestMillis = Math.max(1000, (System.nanoTime() - requestStart) / 1_000_000);
+            dumping.release();
+          };
+      if (format != DumpFormat.RAW && !settings.keepAlive().isZero()) {
+        EndpointResponse started = startedDump(file, format, live, now, heapUsed, release, audit);
+        handedOver = true;
+        return started;
+      }
       long t0 = System.nanoTime();
       dumper.dumpHeap(file, live);
       long dumpMillis = (System.nanoTime() - t0) / 1_000_000;
@@ -284,15 +295,7 @@ public final class HeapdumpEndpoint {
           .detail("dumpMs", dumpMillis);
       Path dumped = file;
       EndpointResponse response =
-          EndpointResponse.dump(
-              h,
-              dumped,
-              format,
-              () -> {
-                lastRequestMillis = Math.max(1000, (System.nanoTime() - requestStart) / 1_000_000);
-                dumping.release();
-              },
-              audit.outcome("ok"));
+          EndpointResponse.dump(h, dumped, format, release, audit.outcome("ok"));
       handedOver = true;
       return response;
     } catch (HeapDumpUnavailableException e) {
@@ -310,6 +313,56 @@ public final class HeapdumpEndpoint {
         dumping.release();
       }
     }
+  }
+
+  /**
+   * A response that starts now and takes the dump while it keeps the connection busy (see {@link
+   * KeepAliveEncoder}): a load balancer's idle timeout never sees a silent connection, except
+   * during the JVM's own pause. Figures known only after the dump go in the stream's trailer.
+   */
+  private EndpointResponse startedDump(
+      Path file,
+      DumpFormat format,
+      boolean live,
+      Instant requestedAt,
+      long heapUsed,
+      Runnable release,
+      Audit audit) {
+    Map<String, String> h = taskHeaders();
+    h.put("Content-Type", format.contentType());
+    h.put(
+        "Content-Disposition",
+        "attachment; filename=\"" + fileName(identity.taskId(), requestedAt, format) + "\"");
+    h.put("Cache-Control", "no-store");
+    h.put("X-Heapdump-Format", format.id());
+    h.put("X-Heapdump-Live", Boolean.toString(live));
+    h.put("X-Heapdump-Heap-Used", Long.toString(heapUsed));
+    h.put(HeapfleetHeaders.STREAM, HeapfleetHeaders.STREAM_KEEPALIVE);
+    audit.detail("heapUsed", heapUsed);
+    EndpointResponse.DumpJob job =
+        () -> {
+          long t0 = System.nanoTime();
+          try {
+            dumper.dumpHeap(file, live);
+          } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "heapfleet: heap dump failed after the response started", e);
+            audit.outcome("failed");
+            throw new IOException("the heap dump failed: " + e, e);
+          }
+          long dumpMillis = (System.nanoTime() - t0) / 1_000_000;
+          Instant dumpedAt = clock.instant();
+          lastDump = dumpedAt;
+          long hprofBytes = Files.size(file);
+          audit.detail("hprofBytes", hprofBytes).detail("dumpMs", dumpMillis);
+          Map<String, String> trailer = new LinkedHashMap<>();
+          trailer.put("X-Heapdump-Time", dumpedAt.toString());
+          trailer.put("X-Heapdump-Hprof-Bytes", Long.toString(hprofBytes));
+          trailer.put("X-Heapdump-Duration-Ms", Long.toString(dumpMillis));
+          trailer.put("X-Heapdump-Pause-Ms", Long.toString(dumpMillis));
+          return trailer;
+        };
+    return EndpointResponse.keepAliveDump(
+        h, file, format, settings.keepAlive(), job, release, audit.outcome("ok"));
   }
 
   /** The dump's file name: {@code <taskId>-<yyyyMMdd'T'HHmmss'Z'>.hprof.gz} (per format). */
@@ -404,8 +457,16 @@ public final class HeapdumpEndpoint {
         return new HotSpotHeapDumper();
       } catch (HeapDumpUnavailableException e) {
         // Keep serving identity and pinning; every dump answers 503 with the reason.
-        return (file, live) -> {
-          throw e;
+        return new HeapDumper() {
+          @Override
+          public void checkAvailable() {
+            throw e;
+          }
+
+          @Override
+          public void dumpHeap(Path file, boolean live) {
+            throw e;
+          }
         };
       }
     }

@@ -41,4 +41,14 @@ public final class HeapfleetHeaders {
   public static final String HASH_PARAMETER = "hash";
 
   private HeapfleetHeaders() {}
+
+  /**
+   * On a dump response that started before the dump was taken: {@value #STREAM_KEEPALIVE}. The body
+   * then ends with a {@link io.heapfleet.endpoint.StreamTrailer} holding {@code X-Heapdump-Time},
+   * {@code -Hprof-Bytes}, {@code -Duration-Ms} and {@code -Pause-Ms}.
+   */
+  public static final String STREAM = "X-Heapdump-Stream";
+
+  /** The value of {@link #STREAM}: keep-alive bytes, then the dump, then the trailer. */
+  public static final String STREAM_KEEPALIVE = "keepalive-trailer";
 }

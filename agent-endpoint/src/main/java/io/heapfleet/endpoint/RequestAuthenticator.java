@@ -1,5 +1,6 @@
 package io.heapfleet.endpoint;
 
+import io.heapfleet.auth.Secret;
 import io.heapfleet.auth.TaskCredentials;
 import io.heapfleet.auth.TokenCheck;
 import io.heapfleet.auth.TokenVerifier;
@@ -43,6 +44,9 @@ final class RequestAuthenticator {
 
   private final TokenVerifier hourly;
   private final TokenVerifier taskTokens;
+  // The same checks with the previous secret, when one is configured; null otherwise.
+  private final TokenVerifier previousHourly;
+  private final TokenVerifier previousTaskTokens;
   private final TaskCredentials credentials;
   private final NonceStore nonces;
   private final String taskId;
@@ -52,10 +56,25 @@ final class RequestAuthenticator {
     this.taskId = taskId;
     this.nonces = nonces;
     this.acceptHourly = settings.acceptHourlyToken();
-    this.credentials = TaskCredentials.of(settings.secret(), settings.scope());
+    TaskCredentials current = TaskCredentials.of(settings.secret(), settings.scope());
     this.hourly =
         TokenVerifier.builder(settings.secret()).scope(settings.scope()).clock(clock).build();
-    this.taskTokens = credentials.taskTokenVerifier(taskId).clock(clock).build();
+    this.taskTokens = current.taskTokenVerifier(taskId).clock(clock).build();
+    if (settings.previousSecret().isPresent()) {
+      Secret previous = settings.previousSecret().get();
+      this.credentials = current.withPrevious(previous);
+      this.previousHourly =
+          TokenVerifier.builder(previous).scope(settings.scope()).clock(clock).build();
+      this.previousTaskTokens =
+          TaskCredentials.of(previous, settings.scope())
+              .taskTokenVerifier(taskId)
+              .clock(clock)
+              .build();
+    } else {
+      this.credentials = current;
+      this.previousHourly = null;
+      this.previousTaskTokens = null;
+    }
   }
 
   TaskCredentials credentials() {
@@ -82,7 +101,7 @@ final class RequestAuthenticator {
       if (path == EndpointPath.DUMP) {
         return Access.refused("task-token-is-read-only");
       }
-      TokenCheck check = taskTokens.verify(credential);
+      TokenCheck check = verify(taskTokens, previousTaskTokens, credential);
       return check.isValid() ? Access.granted("task") : Access.refused(reason("task", check));
     }
     return Access.refused("unknown-scheme");
@@ -92,7 +111,7 @@ final class RequestAuthenticator {
     if (!acceptHourly) {
       return Access.refused("hourly-token-refused");
     }
-    TokenCheck check = hourly.verify(token);
+    TokenCheck check = verify(hourly, previousHourly, token);
     // The bare reason (missing, malformed, mismatch) is what audit lines have always said.
     return check.isValid()
         ? Access.granted("hourly")
@@ -111,6 +130,16 @@ final class RequestAuthenticator {
     }
     boolean ok = nonces.consume(nonce, n -> credentials.captureMatches(mac, taskId, n));
     return ok ? Access.granted("capture") : Access.refused("capture-mismatch-or-used");
+  }
+
+  /** The current secret's check, or the previous secret's when only that one accepts. */
+  private static TokenCheck verify(TokenVerifier current, TokenVerifier previous, String token) {
+    TokenCheck check = current.verify(token);
+    if (check.isValid() || previous == null) {
+      return check;
+    }
+    TokenCheck before = previous.verify(token);
+    return before.isValid() ? before : check;
   }
 
   private static String reason(String kind, TokenCheck check) {

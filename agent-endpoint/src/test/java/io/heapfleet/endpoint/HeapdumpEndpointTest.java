@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
@@ -139,6 +140,38 @@ class HeapdumpEndpointTest {
     assertThat(r.headers().firstValue("X-Heapdump-Format")).contains("gzip");
     assertThat(r.headers().firstValue("Content-Disposition").orElseThrow())
         .matches("attachment; filename=\"task-a-\\d{8}T\\d{6}Z\\.hprof\\.gz\"");
+    // The response started before the dump: its size comes in the stream's trailer.
+    assertThat(r.headers().firstValue("X-Heapdump-Stream")).contains("keepalive-trailer");
+    assertThat(r.headers().firstValue("X-Heapdump-Hprof-Bytes")).isEmpty();
+    byte[] body = r.body().readAllBytes();
+    int tail = Math.min(body.length, StreamTrailer.MAX_BYTES);
+    Map<String, String> trailer =
+        StreamTrailer.parse(
+                DumpFormat.GZIP,
+                java.util.Arrays.copyOfRange(body, body.length - tail, body.length),
+                tail)
+            .orElseThrow();
+    long hprofBytes = Long.parseLong(trailer.get("X-Heapdump-Hprof-Bytes"));
+    try (InputStream in =
+        TestSupport.decode(new java.io.ByteArrayInputStream(body), DumpFormat.GZIP)) {
+      assertThat(TestSupport.assertHprof(in)).isEqualTo(hprofBytes);
+    }
+    awaitNoTempFiles();
+  }
+
+  @Test
+  void withoutKeepAliveTheFiguresAreHeadersAndTheResponseStartsAfterTheDump() throws Exception {
+    URI uri =
+        start(
+            HeapdumpEndpoint.builder(settings().keepAlive(Duration.ZERO).build(), identity())
+                .dumper(new HotSpotHeapDumper())
+                .build());
+    HttpResponse<InputStream> r =
+        http.send(
+            HttpRequest.newBuilder(uri).header("Authorization", "HeapDump " + token()).build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("X-Heapdump-Stream")).isEmpty();
     long hprofBytes =
         Long.parseLong(r.headers().firstValue("X-Heapdump-Hprof-Bytes").orElseThrow());
     try (InputStream in = TestSupport.decode(r.body(), DumpFormat.GZIP)) {
@@ -247,22 +280,36 @@ class HeapdumpEndpointTest {
 
   @Test
   void aJvmThatCannotDumpAnswers503AndAFailedDump500AsJson() throws Exception {
+    // A dumper that says it is unavailable is refused before the response starts.
     URI uri =
         start(
-            (file, live) -> {
-              throw new HeapDumpUnavailableException("no HotSpot here");
+            new HeapDumper() {
+              @Override
+              public void checkAvailable() {
+                throw new HeapDumpUnavailableException("no HotSpot here");
+              }
+
+              @Override
+              public void dumpHeap(Path file, boolean live) {
+                throw new AssertionError("never called");
+              }
             });
     HttpResponse<String> r = get(uri, token());
     assertThat(r.statusCode()).isEqualTo(503);
     assertThat(Json.parseObject(r.body())).containsEntry("error", "unavailable");
     server.close();
     server = null;
+    // A failed dump is a 500 when the response starts after the dump (no keep-alive); with
+    // keep-alive the stream breaks instead (AlbIdleTimeoutTest).
     uri =
         start(
-            (file, live) -> {
-              Files.write(file, new byte[] {1, 2, 3});
-              throw new IOException("disk on fire");
-            });
+            HeapdumpEndpoint.builder(settings().keepAlive(Duration.ZERO).build(), identity())
+                .dumper(
+                    (file, live) -> {
+                      Files.write(file, new byte[] {1, 2, 3});
+                      throw new IOException("disk on fire");
+                    })
+                .build());
     r = get(uri, token());
     assertThat(r.statusCode()).isEqualTo(500);
     assertThat(Json.parseObject(r.body())).containsEntry("error", "dump_failed");

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -41,10 +42,12 @@ public final class TaskCredentials {
 
   private final Secret secret;
   private final String scope;
+  private final TaskCredentials previous;
 
-  private TaskCredentials(Secret secret, String scope) {
+  private TaskCredentials(Secret secret, String scope, TaskCredentials previous) {
     this.secret = secret;
     this.scope = scope;
+    this.previous = previous;
   }
 
   /**
@@ -60,7 +63,39 @@ public final class TaskCredentials {
     if (scope.chars().anyMatch(Character::isISOControl)) {
       throw new IllegalArgumentException("scope must not contain control characters");
     }
-    return new TaskCredentials(secret, scope);
+    return new TaskCredentials(secret, scope, null);
+  }
+
+  /**
+   * These credentials, with {@code previous} also accepted: a secret rotated away from that tasks
+   * or callers may still hold. Checks ({@link #captureMatches}, {@link #proofMatchedBy}) accept
+   * either; everything made ({@link #proof}, {@link #capture}, {@link #taskToken}) uses the current
+   * secret.
+   */
+  public TaskCredentials withPrevious(Secret previous) {
+    Objects.requireNonNull(previous, "previous");
+    return new TaskCredentials(secret, scope, new TaskCredentials(previous, scope, null));
+  }
+
+  /** The credentials of the previous secret, when one is accepted. */
+  public Optional<TaskCredentials> previous() {
+    return Optional.ofNullable(previous);
+  }
+
+  /**
+   * The credentials whose secret made {@code presented} as the proof for these values: these
+   * (current secret) or the previous ones; empty when neither did. A caller then makes the task's
+   * credentials with the returned ones, so a task still on the previous secret can use them.
+   */
+  public Optional<TaskCredentials> proofMatchedBy(
+      String presented, String challenge, String nonce, String taskId) {
+    if (proofMatches(presented, challenge, nonce, taskId)) {
+      return Optional.of(previous == null ? this : new TaskCredentials(secret, scope, null));
+    }
+    if (previous != null && previous.proofMatches(presented, challenge, nonce, taskId)) {
+      return Optional.of(previous);
+    }
+    return Optional.empty();
   }
 
   public String scope() {
@@ -139,7 +174,8 @@ public final class TaskCredentials {
     if (!isValidMac(presented) || !isValidNonce(nonce) || !isValidTaskId(taskId)) {
       return false;
     }
-    return Hmacs.equal(capture(taskId, nonce), presented);
+    return Hmacs.equal(capture(taskId, nonce), presented)
+        || (previous != null && previous.captureMatches(presented, taskId, nonce));
   }
 
   /**
@@ -167,6 +203,11 @@ public final class TaskCredentials {
 
   @Override
   public String toString() {
-    return "TaskCredentials[scope=" + scope + ", secret=" + secret + "]";
+    return "TaskCredentials[scope="
+        + scope
+        + ", secret="
+        + secret
+        + (previous == null ? "" : ", previous=" + previous.secret)
+        + "]";
   }
 }

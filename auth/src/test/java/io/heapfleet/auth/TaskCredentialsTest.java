@@ -19,6 +19,29 @@ class TaskCredentialsTest {
   private static final Instant HOUR = Instant.parse("2026-11-22T01:00:00.000Z");
 
   @Test
+  void withAPreviousSecretAProofByEitherIsAcceptedAndNamesTheSecretThatMadeIt() {
+    TaskCredentials rotated =
+        TaskCredentials.of(Secret.of("the-new-secret-after-rotation-0123456789", false), "heapdump")
+            .withPrevious(SECRET);
+    String oldProof = CREDS.proof(CHALLENGE, NONCE, TASK);
+    String newProof = rotated.proof(CHALLENGE, NONCE, TASK);
+    assertThat(newProof).isNotEqualTo(oldProof); // made with the current secret
+
+    TaskCredentials byOld = rotated.proofMatchedBy(oldProof, CHALLENGE, NONCE, TASK).orElseThrow();
+    assertThat(byOld.capture(TASK, NONCE)).isEqualTo(CREDS.capture(TASK, NONCE));
+    TaskCredentials byNew = rotated.proofMatchedBy(newProof, CHALLENGE, NONCE, TASK).orElseThrow();
+    assertThat(byNew.capture(TASK, NONCE)).isEqualTo(rotated.capture(TASK, NONCE));
+    assertThat(byNew.previous()).isEmpty();
+    assertThat(CREDS.proofMatchedBy(newProof, CHALLENGE, NONCE, TASK)).isEmpty();
+
+    // The endpoint side: a capture credential made with either secret opens it.
+    assertThat(rotated.captureMatches(CREDS.capture(TASK, NONCE), TASK, NONCE)).isTrue();
+    assertThat(rotated.captureMatches(rotated.capture(TASK, NONCE), TASK, NONCE)).isTrue();
+    assertThat(CREDS.captureMatches(rotated.capture(TASK, NONCE), TASK, NONCE)).isFalse();
+    assertThat(rotated.toString()).doesNotContain("correct-horse").contains("previous=");
+  }
+
+  @Test
   void proofMatchesTheDocumentedVector() {
     assertThat(CREDS.proof(CHALLENGE, NONCE, TASK))
         .isEqualTo("1e86f748c95cb12e94f0e82bf2b8cab174f3734e8d5b7f02c0399490544522a1");

@@ -151,6 +151,8 @@ final class FetchCommand implements Callable<Integer> {
     }
     try (response) {
       target = target(response.fileName());
+      bytes = save(response, target, err);
+      // After the body: a response that started before the dump has these only at its end.
       if (verbose.verbose) {
         boolean node = response.runtime().equals("node");
         err.printf(
@@ -164,7 +166,6 @@ final class FetchCommand implements Callable<Integer> {
                 : "?",
             node ? "V8 heap snapshot" : "HPROF");
       }
-      bytes = save(response, target, err);
     } catch (IOException e) {
       throw UserException.failure("the download from " + base + " failed: " + e.getMessage(), e);
     }

@@ -75,11 +75,18 @@ public final class AgentServer implements AutoCloseable {
     return guard.cuts();
   }
 
-  private static void serve(HeapdumpEndpoint endpoint, RequestGuard guard, HttpExchange exchange) {
+  /**
+   * Serves one exchange. A body that fails once started (the client left, or the dump failed after
+   * the response began) is rethrown without closing the exchange: the JDK server then closes the
+   * connection without the last chunk, so the client sees a broken stream, never a complete one.
+   */
+  private static void serve(HeapdumpEndpoint endpoint, RequestGuard guard, HttpExchange exchange)
+      throws IOException {
     if (!guard.handling()) {
       exchange.close(); // cut by the watchdog while its headers were read
       return;
     }
+    boolean aborted = false;
     try {
       EndpointResponse response;
       try {
@@ -98,16 +105,27 @@ public final class AgentServer implements AutoCloseable {
         exchange.sendResponseHeaders(
             response.status(), length < 0 ? 0 : (length == 0 ? -1 : length));
         if (length != 0) {
-          try (OutputStream out = guard.watch(exchange.getResponseBody())) {
+          OutputStream out = guard.watch(exchange.getResponseBody());
+          try {
             response.writeBody(out);
+          } catch (IOException e) {
+            // Cleaned up and audited already; the server drops the connection mid-body.
+            aborted = true;
+            throw e;
           }
+          out.close();
         }
       }
     } catch (IOException e) {
-      // The client went away mid-response; the response has cleaned up and audited already.
+      if (aborted) {
+        throw e;
+      }
+      // The client went away before the body; the response has cleaned up already.
       LOG.log(Level.FINE, "heapfleet: client connection failed", e);
     } finally {
-      exchange.close();
+      if (!aborted) {
+        exchange.close();
+      }
     }
   }
 

@@ -1,6 +1,8 @@
 package io.heapfleet.endpoint.client;
 
 import io.heapfleet.endpoint.DumpFormat;
+import io.heapfleet.endpoint.HeapfleetHeaders;
+import io.heapfleet.endpoint.StreamTrailer;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,6 +24,7 @@ public final class DumpResponse implements Closeable {
   private final Map<String, List<String>> headers;
   private final int attempts;
   private final InputStream body;
+  private final StartedDumpStream started;
 
   DumpResponse(
       String taskId,
@@ -35,7 +38,11 @@ public final class DumpResponse implements Closeable {
     this.contentLength = contentLength;
     this.headers = headers;
     this.attempts = attempts;
-    this.body = body;
+    boolean trailed =
+        HeapfleetHeaders.STREAM_KEEPALIVE.equals(
+            header(HeapfleetHeaders.STREAM).map(String::trim).orElse(null));
+    this.started = trailed ? StartedDumpStream.of(format(), body) : null;
+    this.body = trailed ? started : body;
   }
 
   /** The task that took the dump ({@code X-Heapdump-Task}). */
@@ -58,15 +65,50 @@ public final class DumpResponse implements Closeable {
     return headers;
   }
 
-  /** The first value of a response header (case-insensitive). */
+  /**
+   * The first value of a response header (case-insensitive); for a stream that started before the
+   * dump, the figures known only afterwards ({@code X-Heapdump-Hprof-Bytes}, {@code -Time}, {@code
+   * -Duration-Ms}, {@code -Pause-Ms}) once {@link #body()} has been read far enough (see {@link
+   * #trailer()}).
+   */
   public Optional<String> header(String name) {
     List<String> values = headers.get(name.toLowerCase(java.util.Locale.ROOT));
-    return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
+    if (values != null && !values.isEmpty()) {
+      return Optional.of(values.get(0));
+    }
+    return trailer()
+        .flatMap(
+            t ->
+                t.entrySet().stream()
+                    .filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .map(Map.Entry::getValue)
+                    .findFirst());
+  }
+
+  /**
+   * Whether the endpoint started this response before taking the dump (keep-alive bytes, then the
+   * dump, then a trailer): the dump's size and pause are then known only at the end.
+   */
+  public boolean startedBeforeDump() {
+    return started != null;
+  }
+
+  /**
+   * The figures sent after the dump ({@link StreamTrailer}): for gzip once the body has been read
+   * to its end, for zstd once its first dump byte has been read; empty before, and for responses
+   * that had them in the headers.
+   */
+  public Optional<Map<String, String>> trailer() {
+    return started == null ? Optional.empty() : started.record();
   }
 
   /** The encoding of {@link #body()}, from {@code X-Heapdump-Format} or the file name. */
   public DumpFormat format() {
-    Optional<DumpFormat> f = header("X-Heapdump-Format").flatMap(DumpFormat::fromId);
+    List<String> declared = headers.get("x-heapdump-format");
+    Optional<DumpFormat> f =
+        declared == null || declared.isEmpty()
+            ? Optional.empty()
+            : DumpFormat.fromId(declared.get(0));
     if (f.isPresent()) {
       return f.get();
     }

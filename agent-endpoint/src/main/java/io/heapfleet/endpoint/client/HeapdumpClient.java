@@ -39,8 +39,15 @@ import java.util.regex.Pattern;
  *
  * <p>Pinning: with {@link DumpRequest#withTargetTask}, every attempt is sent on a <em>new</em>
  * connection (a fresh {@link HttpClient}), so a load balancer can route it to another task; a 421
- * from the wrong task is retried up to {@link DumpRequest#maxAttempts()} times. Stateless and
- * thread-safe.
+ * from the wrong task is retried up to {@link DumpRequest#maxAttempts()} times.
+ *
+ * <p>Load balancers that route each request on its own (an ALB) keep a client on one target only
+ * through their stickiness cookie ({@code AWSALB}, {@code AWSALBAPP}, or the application's). Every
+ * attempt has its own cookie jar: the cookies set with the response of the wanted task go with
+ * every following request of that capture (proof, then capture or identity), and are kept for the
+ * next capture of that task through the same base URI. Without such cookies a capture after a proof
+ * can land on another task; the first time that happens per base URI it is logged once ({@link
+ * #perRequestRoutingSeen}). Thread-safe.
  */
 public final class HeapdumpClient {
 
@@ -49,10 +56,32 @@ public final class HeapdumpClient {
   // The endpoint keeps a nonce 120 s; stop retrying a capture credential well before that.
   private static final Duration CREDENTIAL_USE_WINDOW = Duration.ofSeconds(90);
 
+  private static final java.util.logging.Logger LOG =
+      java.util.logging.Logger.getLogger(HeapdumpClient.class.getName());
+  private static final int MAX_REMEMBERED_JARS = 1024;
+
   private final Duration connectTimeout;
+  // Stickiness cookies per (base URI, task), least recently used dropped first.
+  private final Map<String, java.net.CookieManager> jars =
+      new java.util.LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, java.net.CookieManager> eldest) {
+          return size() > MAX_REMEMBERED_JARS;
+        }
+      };
+  private final Set<String> perRequestRouting = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private HeapdumpClient(Duration connectTimeout) {
     this.connectTimeout = connectTimeout;
+  }
+
+  /**
+   * Whether a capture through {@code base} was seen to land on another task than its proof with no
+   * stickiness cookie to prevent it: the balancer routes each request on its own (an ALB without
+   * stickiness), so pinning there lands with probability about 1/N per attempt over N tasks.
+   */
+  public boolean perRequestRoutingSeen(URI base) {
+    return perRequestRouting.contains(heapdumpUri(base).toString());
   }
 
   /** A client with a 10 s connect timeout. */
@@ -167,7 +196,8 @@ public final class HeapdumpClient {
    */
   public TaskIdentity identity(ProvenTask proven, TaskCredentials credentials, int maxAttempts)
       throws IOException {
-    String token = credentials.taskToken(proven.taskId(), Instant.now());
+    // Made with the secret the task proved with (credentials' current or previous one).
+    String token = proven.credentials().taskToken(proven.taskId(), Instant.now());
     URI uri = URI.create(proven.heapdumpUri() + "/identity");
     HttpClient http = proven.connection();
     for (int attempt = 1; ; attempt++) {
@@ -220,14 +250,26 @@ public final class HeapdumpClient {
     URI heapdump = heapdumpUri(base);
     Set<String> seen = new LinkedHashSet<>();
     int requests = 0;
+    String jarKey = heapdump + " " + task;
     for (int proofs = 1; ; proofs++) {
-      HttpClient http = newHttpClient();
+      java.net.CookieManager remembered;
+      synchronized (jars) {
+        remembered = jars.get(jarKey);
+      }
+      java.net.CookieManager jar = remembered != null ? remembered : new java.net.CookieManager();
+      HttpClient http = newHttpClient(jar);
       ProvenTask proven;
       try {
         proven = prove(http, heapdump, credentials, task, ++requests);
       } catch (HeapdumpClientException e) {
         if (e.status() != 421) {
           throw e;
+        }
+        if (remembered != null) {
+          // The cookie no longer leads to the task (it moved, or the balancer forgot it).
+          synchronized (jars) {
+            jars.remove(jarKey, remembered);
+          }
         }
         e.taskId().ifPresent(seen::add);
         if (proofs < request.maxAttempts()) {
@@ -240,7 +282,7 @@ public final class HeapdumpClient {
               + " "
               + proven.nonce()
               + "."
-              + credentials.capture(task, proven.nonce());
+              + proven.credentials().capture(task, proven.nonce());
       URI uri = dumpUri(heapdump, request);
       Instant useBy = proven.provenAt().plus(CREDENTIAL_USE_WINDOW);
       for (int captures = 1; ; captures++) {
@@ -254,10 +296,21 @@ public final class HeapdumpClient {
         HttpResponse<InputStream> response = send(http, r);
         requests++;
         if (response.statusCode() == 200) {
+          rememberCookies(jarKey, jar);
           return response(response, requests);
         }
         if (response.statusCode() != 421) {
           throw failure(response, requests);
+        }
+        if (jar.getCookieStore().getCookies().isEmpty()
+            && perRequestRouting.add(heapdump.toString())) {
+          LOG.warning(
+              "heapfleet: "
+                  + base
+                  + " routed a capture to another task than its proof and set no stickiness"
+                  + " cookie: it routes each request on its own (an ALB without stickiness)."
+                  + " Pinned captures land with probability about 1/N per attempt over N tasks;"
+                  + " turn stickiness on for the target group, or use ECS discovery.");
         }
         response.headers().firstValue(HeapfleetHeaders.TASK).ifPresent(seen::add);
         drain(response.body());
@@ -318,7 +371,9 @@ public final class HeapdumpClient {
           uri + " answered a proof without our challenge or a well-formed nonce",
           attempt);
     }
-    if (!credentials.proofMatches((String) proof, challenge, (String) nonce, taskId)) {
+    Optional<TaskCredentials> provenWith =
+        credentials.proofMatchedBy((String) proof, challenge, (String) nonce, taskId);
+    if (provenWith.isEmpty()) {
       throw new ProofException(
           ProofException.Reason.BAD_PROOF,
           uri + " claims task " + taskId + " but cannot prove it (wrong secret, or not a task)",
@@ -330,7 +385,8 @@ public final class HeapdumpClient {
           uri + " proved task " + taskId + ", not the expected " + expected,
           attempt);
     }
-    return new ProvenTask(heapdump, taskId, (String) nonce, http, Instant.now(), attempt);
+    return new ProvenTask(
+        heapdump, taskId, (String) nonce, http, Instant.now(), attempt, provenWith.get());
   }
 
   private static HeapdumpClientException notLanded(
@@ -365,8 +421,22 @@ public final class HeapdumpClient {
     }
   }
 
+  private void rememberCookies(String jarKey, java.net.CookieManager jar) {
+    if (!jar.getCookieStore().getCookies().isEmpty()) {
+      synchronized (jars) {
+        jars.put(jarKey, jar);
+      }
+    }
+  }
+
   private HttpClient newHttpClient() {
+    return newHttpClient(new java.net.CookieManager());
+  }
+
+  /** A new connection (HTTP/1.1) whose cookies (a balancer's stickiness) live in {@code jar}. */
+  private HttpClient newHttpClient(java.net.CookieManager jar) {
     return HttpClient.newBuilder()
+        .cookieHandler(jar)
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(connectTimeout)
         .followRedirects(HttpClient.Redirect.NEVER)

@@ -1,5 +1,6 @@
 package io.heapfleet.endpoint.client;
 
+import io.heapfleet.auth.TaskCredentials;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Instant;
@@ -18,6 +19,7 @@ public final class ProvenTask {
   private final HttpClient connection;
   private final Instant provenAt;
   private final int requests;
+  private final TaskCredentials credentials;
 
   ProvenTask(
       URI heapdump,
@@ -25,13 +27,23 @@ public final class ProvenTask {
       String nonce,
       HttpClient connection,
       Instant provenAt,
-      int requests) {
+      int requests,
+      TaskCredentials credentials) {
+    this.credentials = credentials;
     this.heapdump = heapdump;
     this.taskId = taskId;
     this.nonce = nonce;
     this.connection = connection;
     this.provenAt = provenAt;
     this.requests = requests;
+  }
+
+  /**
+   * The credentials whose secret the task proved with (the current one, or the previous one for a
+   * task not yet redeployed after a rotation): its credentials must be made with them.
+   */
+  TaskCredentials credentials() {
+    return credentials;
   }
 
   /** The {@code /heapdump} URI the proof came from. */

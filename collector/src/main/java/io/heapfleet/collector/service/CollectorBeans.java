@@ -72,11 +72,9 @@ public class CollectorBeans {
   @Produces
   @Singleton
   TokenSource tokenSource(TokenConfig config, Clock clock) {
+    SecretLoader loader = new SecretLoader(config, System.getenv());
     return new TokenSource(
-        new SecretLoader(config, System.getenv()),
-        config.scope(),
-        clock,
-        config.secretsManagerRefresh());
+        loader, loader::previous, config.scope(), clock, config.secretsManagerRefresh());
   }
 
   @Produces

@@ -1,0 +1,236 @@
+package io.heapfleet.collector.token;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpServer;
+import io.heapfleet.auth.HourlyToken;
+import io.heapfleet.auth.Secret;
+import io.heapfleet.collector.config.TokenConfig;
+import io.heapfleet.collector.testing.MutableClock;
+import io.heapfleet.endpoint.DumpFormat;
+import io.heapfleet.endpoint.EndpointSettings;
+import io.heapfleet.endpoint.HeapdumpEndpoint;
+import io.heapfleet.endpoint.TaskIdentity;
+import io.heapfleet.endpoint.agent.AgentServer;
+import io.heapfleet.endpoint.client.DumpRequest;
+import io.heapfleet.endpoint.client.DumpResponse;
+import io.heapfleet.endpoint.client.HeapdumpClient;
+import io.heapfleet.endpoint.client.ProofException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A secret rotated in Secrets Manager while tasks keep the one ECS injected at their start: the
+ * collector's {@link SecretLoader} (the real SDK client against a local server speaking the Secrets
+ * Manager JSON protocol, with {@code AWSCURRENT} and {@code AWSPREVIOUS} versions and a JSON
+ * key/value secret read as {@code id#key}) and {@link TokenSource}, capturing through the real
+ * {@link HeapdumpClient} from javaagent servers on 127.0.0.1 that hold the old or the new secret.
+ */
+class SecretRotationTest {
+  static final String OLD = "rotation-old-secret-0123456789abcdef0123456789abcdef";
+  static final String NEW = "rotation-new-secret-0123456789abcdef0123456789abcdef";
+
+  @TempDir Path tmp;
+  HttpServer sm;
+  volatile String current = OLD;
+  volatile String previous;
+  final List<String> stagesAsked = new ArrayList<>();
+  final List<AgentServer> tasks = new ArrayList<>();
+
+  @BeforeEach
+  void startSecretsManager() throws IOException {
+    System.setProperty("aws.accessKeyId", "AKIDTEST");
+    System.setProperty("aws.secretAccessKey", "test");
+    sm = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    sm.createContext(
+        "/",
+        ex -> {
+          try (ex) {
+            String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            boolean wantsPrevious = body.contains("\"AWSPREVIOUS\"");
+            synchronized (stagesAsked) {
+              stagesAsked.add(wantsPrevious ? "AWSPREVIOUS" : "AWSCURRENT");
+            }
+            String value = wantsPrevious ? previous : current;
+            int status;
+            byte[] out;
+            if (body.contains("\"heapfleet/fleet\"") && value != null) {
+              status = 200;
+              // Stored as JSON key/value, as the console's "key/value" secrets are.
+              String secretString = "{\"hmac\":\"" + value + "\",\"other\":\"x\"}";
+              out =
+                  ("{\"ARN\":\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:heapfleet/fleet-AbCdEf\","
+                          + "\"Name\":\"heapfleet/fleet\",\"VersionId\":\"v-"
+                          + (wantsPrevious ? "1" : "2")
+                          + "\",\"SecretString\":"
+                          + io.heapfleet.auth.JsonStrings.quote(secretString)
+                          + ",\"VersionStages\":[\""
+                          + (wantsPrevious ? "AWSPREVIOUS" : "AWSCURRENT")
+                          + "\"],\"CreatedDate\":1.7638E9}")
+                      .getBytes(StandardCharsets.UTF_8);
+            } else {
+              status = 400;
+              out =
+                  "{\"__type\":\"ResourceNotFoundException\",\"message\":\"Secrets Manager can't find the specified secret value for staging label: AWSPREVIOUS\"}"
+                      .getBytes(StandardCharsets.UTF_8);
+            }
+            ex.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.1");
+            ex.sendResponseHeaders(status, out.length);
+            ex.getResponseBody().write(out);
+          }
+        });
+    sm.start();
+  }
+
+  @AfterEach
+  void stop() {
+    sm.stop(0);
+    tasks.forEach(AgentServer::close);
+  }
+
+  @Test
+  void capturesKeepWorkingThroughARotationForTasksOnTheOldAndTheNewSecret() throws Exception {
+    MutableClock clock = new MutableClock();
+    SecretLoader loader = new SecretLoader(config("heapfleet/fleet#hmac"), Map.of());
+    TokenSource tokens =
+        new TokenSource(loader, loader::previous, "heapdump", clock, Duration.ofMinutes(15));
+    URI oldTask = startTask("old-1", OLD, null);
+
+    assertThat(capture(oldTask, "old-1", tokens)).isPositive();
+    assertThat(tokens.previous()).isEmpty(); // no AWSPREVIOUS before the first rotation
+
+    // Rotation: Secrets Manager moves AWSCURRENT to the new value; running tasks keep theirs.
+    previous = OLD;
+    current = NEW;
+    URI newTask = startTask("new-1", NEW, null);
+    // Until the collector reloads, it cannot verify a task started with the new secret, and
+    // sends it nothing; the old task still works.
+    assertThat(capture(oldTask, "old-1", tokens)).isPositive();
+    assertThatThrownBy(() -> capture(newTask, "new-1", tokens))
+        .isInstanceOf(ProofException.class)
+        .hasMessageContaining("cannot prove");
+
+    clock.advance(Duration.ofMinutes(15));
+    assertThat(capture(newTask, "new-1", tokens)).isPositive();
+    assertThat(capture(oldTask, "old-1", tokens)).isPositive(); // proved with AWSPREVIOUS
+    assertThat(tokens.previous()).isPresent();
+    synchronized (stagesAsked) {
+      assertThat(stagesAsked).contains("AWSCURRENT", "AWSPREVIOUS");
+    }
+  }
+
+  @Test
+  void anEndpointWithAPreviousSecretStillAcceptsTheOldHourlyToken() throws Exception {
+    URI task = startTask("new-2", NEW, OLD);
+    String oldToken =
+        HourlyToken.compute(Secret.of(OLD, false), HourlyToken.DEFAULT_SCOPE, Instant.now());
+    try (DumpResponse r =
+        HeapdumpClient.create()
+            .open(task, oldToken, DumpRequest.defaults().withFormat(DumpFormat.RAW))) {
+      assertThat(r.taskId()).isEqualTo("new-2");
+      r.body().readAllBytes();
+    }
+    // A task without a previous secret refuses it.
+    URI strict = startTask("new-3", NEW, null);
+    assertThatThrownBy(
+            () ->
+                HeapdumpClient.create()
+                    .open(strict, oldToken, DumpRequest.defaults().withFormat(DumpFormat.RAW)))
+        .hasMessageContaining("401");
+  }
+
+  @Test
+  void aMissingJsonKeyNamesTheKeyNotTheValue() {
+    SecretLoader loader = new SecretLoader(config("heapfleet/fleet#nope"), Map.of());
+    assertThatThrownBy(loader::get).hasMessageContaining("'nope'").hasMessageNotContaining(OLD);
+  }
+
+  private long capture(URI task, String taskId, TokenSource tokens) throws IOException {
+    try (DumpResponse r =
+            HeapdumpClient.create()
+                .open(
+                    task,
+                    tokens.credentials(),
+                    DumpRequest.defaults().withTargetTask(taskId).withFormat(DumpFormat.ZSTD));
+        InputStream in = r.body()) {
+      assertThat(r.taskId()).isEqualTo(taskId);
+      return in.readAllBytes().length;
+    }
+  }
+
+  private URI startTask(String taskId, String secret, String previousSecret) throws IOException {
+    EndpointSettings.Builder settings =
+        EndpointSettings.builder(Secret.of(secret, false))
+            .tempDir(Files.createDirectories(tmp.resolve(taskId)))
+            .minInterval(Duration.ZERO)
+            .diskReserve(0)
+            .acceptHourlyToken(true);
+    if (previousSecret != null) {
+      settings.previousSecret(Secret.of(previousSecret, false));
+    }
+    AgentServer server =
+        AgentServer.start(
+            HeapdumpEndpoint.builder(
+                    settings.build(),
+                    new TaskIdentity(taskId, null, "prod", "orders", null, null, null, "JVM"))
+                .dumper((file, live) -> Files.write(file, new byte[] {1, 2, 3, 4}))
+                .build(),
+            "127.0.0.1",
+            0);
+    tasks.add(server);
+    return URI.create("http://127.0.0.1:" + server.port());
+  }
+
+  private TokenConfig config(String secretId) {
+    URI endpoint = URI.create("http://127.0.0.1:" + sm.getAddress().getPort());
+    return new TokenConfig() {
+      public String secretEnv() {
+        return "HEAPFLEET_SECRET";
+      }
+
+      public Optional<Path> secretFile() {
+        return Optional.empty();
+      }
+
+      public Optional<String> secretsManagerId() {
+        return Optional.of(secretId);
+      }
+
+      public Optional<String> secretsManagerRegion() {
+        return Optional.of("eu-west-1");
+      }
+
+      public Optional<URI> secretsManagerEndpointOverride() {
+        return Optional.of(endpoint);
+      }
+
+      public Duration secretsManagerRefresh() {
+        return Duration.ofMinutes(15);
+      }
+
+      public String scope() {
+        return "heapdump";
+      }
+
+      public boolean allowWeakSecret() {
+        return false;
+      }
+    };
+  }
+}

@@ -19,7 +19,11 @@ import java.util.OptionalLong;
  *   <li>byte cap on the wire = {@code min(maxBytesCeiling, max(maxBytesFloor, maxBytesFactor ×
  *       S))}; {@code maxBytesCeiling} when no size is announced.
  *   <li>inflated HPROF bytes = at most {@code X-Heapdump-Hprof-Bytes × (1 + inflationMargin) + 1
- *       MiB}; unchecked when the header is missing (the byte cap still holds).
+ *       MiB}. A streaming endpoint sends that figure only after the dump (keep-alive responses
+ *       start before it), so without it the bound is {@code 4 × X-Heapdump-Heap-Used + 64 MiB}: an
+ *       HPROF record is at most about 2.5 times the object it describes (8-byte ids for 4-byte
+ *       compressed references, a 25-byte record head for a 16-byte object). Unchecked when neither
+ *       header is there (the byte cap still holds).
  * </ul>
  *
  * @param deadlineBase time every body gets, whatever its size
@@ -40,6 +44,9 @@ public record CaptureLimits(
     double inflationMargin) {
 
   private static final long MIB = 1024 * 1024;
+
+  /** HPROF bytes allowed per byte of heap in use when the HPROF size is not announced. */
+  private static final double HPROF_PER_HEAP_BYTE = 4.0;
 
   /** The collector's defaults (see docs/collector.md): 5 min + 1 s per MiB, up to 2 h; 2 × size. */
   public static final CaptureLimits DEFAULT =
@@ -109,10 +116,22 @@ public record CaptureLimits(
 
   /** The most HPROF bytes the body may inflate to, when {@code X-Heapdump-Hprof-Bytes} is known. */
   public OptionalLong maxInflatedBytes(OptionalLong hprofBytes) {
-    if (hprofBytes.isEmpty() || hprofBytes.getAsLong() <= 0) {
+    return maxInflatedBytes(hprofBytes, OptionalLong.empty());
+  }
+
+  /**
+   * The most HPROF bytes the body may inflate to: from {@code X-Heapdump-Hprof-Bytes} when known,
+   * else from the heap in use; empty when neither is known.
+   */
+  public OptionalLong maxInflatedBytes(OptionalLong hprofBytes, OptionalLong heapUsed) {
+    double allowed;
+    if (hprofBytes.isPresent() && hprofBytes.getAsLong() > 0) {
+      allowed = hprofBytes.getAsLong() * (1.0 + inflationMargin) + MIB;
+    } else if (heapUsed.isPresent() && heapUsed.getAsLong() > 0) {
+      allowed = HPROF_PER_HEAP_BYTE * (double) heapUsed.getAsLong() + 64 * MIB;
+    } else {
       return OptionalLong.empty();
     }
-    double allowed = hprofBytes.getAsLong() * (1.0 + inflationMargin) + MIB;
     return OptionalLong.of(allowed >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) allowed);
   }
 }

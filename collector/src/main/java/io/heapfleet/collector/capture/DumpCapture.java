@@ -309,7 +309,7 @@ public final class DumpCapture {
             .map(OptionalLong::of)
             .orElse(OptionalLong.empty());
     OptionalLong announced = CaptureLimits.announced(response.hprofBytes(), heapUsed);
-    OptionalLong inflated = limits.maxInflatedBytes(response.hprofBytes());
+    OptionalLong inflated = limits.maxInflatedBytes(response.hprofBytes(), heapUsed);
     HprofLimits reader =
         inflated.isPresent()
             ? HprofLimits.DEFAULT.withMaxHprofBytes(inflated.getAsLong())

@@ -39,6 +39,17 @@ class CaptureLimitsTest {
   }
 
   @Test
+  void inflationIsBoundedByTheHeapInUseWhenTheHprofSizeComesOnlyAfterTheDump() {
+    // A keep-alive response starts before the dump exists: only the heap in use is known.
+    assertThat(LIMITS.maxInflatedBytes(OptionalLong.empty(), OptionalLong.of(100 * MIB)))
+        .hasValue(464 * MIB);
+    assertThat(
+            LIMITS.maxInflatedBytes(OptionalLong.of(10_000_000), OptionalLong.of(100 * MIB)))
+        .hasValue(10_500_000 + MIB);
+    assertThat(LIMITS.maxInflatedBytes(OptionalLong.empty(), OptionalLong.empty())).isEmpty();
+  }
+
+  @Test
   void heapUsedStandsInWhenNoHprofSizeIsAnnounced() {
     assertThat(CaptureLimits.announced(OptionalLong.of(5), OptionalLong.of(7))).hasValue(5);
     assertThat(CaptureLimits.announced(OptionalLong.empty(), OptionalLong.of(7))).hasValue(7);

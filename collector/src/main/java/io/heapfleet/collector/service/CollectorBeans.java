@@ -4,6 +4,7 @@ import io.heapfleet.collector.capture.DumpCapture;
 import io.heapfleet.collector.config.CaptureConfig;
 import io.heapfleet.collector.config.DeepConfig;
 import io.heapfleet.collector.config.DiscoveryConfig;
+import io.heapfleet.collector.config.RetentionConfig;
 import io.heapfleet.collector.config.S3Config;
 import io.heapfleet.collector.config.ScheduleConfig;
 import io.heapfleet.collector.config.TokenConfig;
@@ -25,6 +26,7 @@ import io.heapfleet.endpoint.DumpFormat;
 import io.heapfleet.endpoint.TaskIdentity;
 import io.heapfleet.endpoint.client.HeapdumpClient;
 import io.heapfleet.storage.DumpStore;
+import io.heapfleet.storage.RetentionPolicy;
 import io.heapfleet.storage.S3Settings;
 import io.heapfleet.storage.ServerSideEncryption;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -210,6 +212,30 @@ public class CollectorBeans {
               skips));
     }
     return parts.size() == 1 ? parts.get(0) : new MultiClusterDiscovery(parts);
+  }
+
+  /** The background restore of the fleet state from S3 after a start. */
+  @Produces
+  @Singleton
+  StateRestore stateRestore(CollectorEngine engine, DumpStore store, Clock clock) {
+    return new StateRestore(store, engine.analysis(), engine.state(), clock);
+  }
+
+  /** Retention over the whole bucket (run by {@link CollectorLifecycle} in the background). */
+  @Produces
+  @Singleton
+  RetentionRun retention(
+      RetentionConfig retention, CaptureConfig capture, DumpStore store, Clock clock) {
+    if (retention.keepDumps() > 0 && retention.keepDumps() < capture.trendWindow()) {
+      throw new IllegalArgumentException(
+          "heapfleet.collector.retention.keep-dumps ("
+              + retention.keepDumps()
+              + ") must be 0 or at least heapfleet.collector.capture.trend-window ("
+              + capture.trendWindow()
+              + "): the trend reads one summary per kept dump");
+    }
+    return new RetentionRun(
+        store, new RetentionPolicy(retention.maxAge().orElse(null), retention.keepDumps()), clock);
   }
 
   /** The deep analysis step, or {@code null} when disabled. */

@@ -30,6 +30,11 @@ public final class EcsStubAccess implements AutoCloseable {
             .build();
   }
 
+  /** The stub's endpoint, for a collector in another process. */
+  public java.net.URI endpoint() {
+    return stub.endpoint();
+  }
+
   public EcsClient client() {
     return client;
   }

@@ -47,6 +47,27 @@ public final class EcsStubAccess implements AutoCloseable {
     stub.setTasks(cluster, tasks);
   }
 
+  /**
+   * Sets one RUNNING awsvpc task of {@code cluster} on 127.0.0.1 whose task definition declares a
+   * heapdump port (a port mapping named {@code heapdump}) in each of {@code portOfContainer}'s
+   * containers.
+   */
+  public void taskWithContainers(
+      String cluster, String taskId, String service, Map<String, Integer> portOfContainer) {
+    String familyRevision = service + ":1";
+    List<EcsStub.StubContainer> containers = new ArrayList<>();
+    portOfContainer.forEach(
+        (name, port) ->
+            containers.add(
+                new EcsStub.StubContainer(name, Map.of(port, "heapdump"), Map.of(), false)));
+    stub.taskDefinition(familyRevision, "awsvpc", containers.toArray(EcsStub.StubContainer[]::new));
+    stub.setTasks(
+        cluster,
+        List.of(
+            new EcsStub.StubTask(service, taskId, "RUNNING", "127.0.0.1")
+                .withTaskDefinition(familyRevision)));
+  }
+
   @Override
   public void close() {
     client.close();

@@ -43,8 +43,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * A restart at scale: a bucket holding 20,000 ended tasks (index marker and dump each) and three
  * live ones, and the packaged collector ({@code quarkus-run.jar}) started in a child JVM with
  * {@code -Xmx256m}, discovering the live tasks through the ECS stub. It must be ready long before
- * its background restore has gone through the markers, restore the live tasks first (in full,
- * with their heap figures), then every ended one, without running out of memory.
+ * its background restore has gone through the markers, restore the live tasks first (in full, with
+ * their heap figures), then every ended one, without running out of memory.
  */
 class RestartAtScaleIT {
   private static final int STALE_TASKS = 20_000;
@@ -56,7 +56,9 @@ class RestartAtScaleIT {
 
   @Test
   void readyAtOnceLiveTasksFirstThenTwentyThousandEndedOnesAtXmx256m() throws Exception {
-    Path jar = Path.of(System.getProperty("heapfleet.collector.jar", "target/quarkus-app/quarkus-run.jar"));
+    Path jar =
+        Path.of(
+            System.getProperty("heapfleet.collector.jar", "target/quarkus-app/quarkus-run.jar"));
     assertThat(jar).as("the packaged collector (mvn package)").exists();
     try (EmbeddedS3 s3 = EmbeddedS3.filesystem(dir.resolve("s3"), "heapfleet");
         DumpStore store = DumpStore.create(s3.settings().withPrefix(PREFIX));
@@ -182,7 +184,8 @@ class RestartAtScaleIT {
       List<Future<?>> done = new ArrayList<>();
       for (int i = 0; i < STALE_TASKS; i++) {
         String id = String.format("stale-%05d", i);
-        DumpKey key = new DumpKey(new TaskRef("prod", "orders", id), at.plusSeconds(i), DumpFormat.GZIP);
+        DumpKey key =
+            new DumpKey(new TaskRef("prod", "orders", id), at.plusSeconds(i), DumpFormat.GZIP);
         done.add(
             pool.submit(
                 () -> {
@@ -192,9 +195,16 @@ class RestartAtScaleIT {
                       RequestBody.fromBytes(dump));
                   // The marker as DumpStore writes it: the task path, then one line per dump.
                   String marker =
-                      key.task().path() + "\n" + key.fileName() + " heapfleet-size=" + dump.length + "\n";
+                      key.task().path()
+                          + "\n"
+                          + key.fileName()
+                          + " heapfleet-size="
+                          + dump.length
+                          + "\n";
                   client.putObject(
-                      b -> b.bucket(s3.bucket()).key(PREFIX + "/" + DumpStore.TASKS_INDEX + "/" + id),
+                      b ->
+                          b.bucket(s3.bucket())
+                              .key(PREFIX + "/" + DumpStore.TASKS_INDEX + "/" + id),
                       RequestBody.fromString(marker));
                 }));
       }
@@ -206,7 +216,8 @@ class RestartAtScaleIT {
     }
   }
 
-  private static void storeDump(DumpStore store, TaskRef task, Instant at, long heap) throws Exception {
+  private static void storeDump(DumpStore store, TaskRef task, Instant at, long heap)
+      throws Exception {
     DumpKey key = new DumpKey(task, at, DumpFormat.GZIP);
     store.upload(
         key,

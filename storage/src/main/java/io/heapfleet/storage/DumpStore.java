@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -243,6 +244,72 @@ public final class DumpStore implements AutoCloseable {
     }
     result.sort(Comparator.comparing(t -> t.task().path()));
     return result;
+  }
+
+  /**
+   * Calls {@code action} for every task that has an index marker, one listing page (up to 1,000
+   * markers) at a time: pages are fetched as they are consumed and not kept, so memory does not
+   * grow with the number of tasks the bucket has ever seen. Markers whose name is not an encoded
+   * task id are skipped.
+   */
+  public void forEachIndexedTask(Consumer<IndexedTask> action) {
+    String folder = DumpKey.join(settings.prefix(), TASKS_INDEX) + "/";
+    call(
+        "list",
+        folder,
+        () -> {
+          for (S3Object o :
+              s3.listObjectsV2Paginator(b -> b.bucket(settings.bucket()).prefix(folder))
+                  .contents()) {
+            String name = o.key().substring(folder.length());
+            String taskId;
+            try {
+              taskId = KeySegment.decode(name);
+            } catch (IllegalArgumentException e) {
+              continue; // not a marker of ours
+            }
+            if (taskId != null && !name.contains("/")) {
+              action.accept(new IndexedTask(taskId, o.lastModified()));
+            }
+          }
+          return null;
+        });
+  }
+
+  /**
+   * What the task's index marker records, without listing or reading anything else (one GET): the
+   * task's place and the dumps uploaded through this library, oldest first, with their metadata.
+   * The marker is a hint (a dump deleted by an S3 lifecycle rule stays in it until retention here
+   * prunes it); {@link #series(String)} is the authoritative view. Summary count and artifacts are
+   * not known from the marker (0 and none).
+   */
+  public Optional<TaskState> indexedState(String taskId) {
+    Optional<TaskIndex> index = readIndex(taskId);
+    if (index.isEmpty()) {
+      return Optional.empty();
+    }
+    TaskRef task = index.get().task();
+    String folder = DumpKey.join(settings.prefix(), task.path()) + "/";
+    List<StoredDump> dumps = new ArrayList<>();
+    for (var e : index.get().dumps().entrySet()) {
+      try {
+        DumpKey key = DumpKey.parse(settings.prefix(), folder + e.getKey());
+        Map<String, String> meta = e.getValue();
+        long size = Long.parseLong(meta.getOrDefault(DumpMetadata.SIZE, "-1"));
+        dumps.add(
+            new StoredDump(
+                key,
+                folder + e.getKey(),
+                size,
+                meta.get(DumpMetadata.SHA256),
+                key.time(),
+                DumpMetadata.fromUserMetadata(meta)));
+      } catch (IllegalArgumentException e2) {
+        // a damaged entry: only a hint, leave it out
+      }
+    }
+    dumps.sort(Comparator.comparing(StoredDump::key, DumpKey.SERIES_ORDER));
+    return Optional.of(new TaskState(task, dumps, 0, List.of()));
   }
 
   // ---------------------------------------------------------------- read

@@ -169,16 +169,20 @@ public final class DumpCapture {
               .withLive(settings.live())
               .withFormat(settings.format())
               .withTimeout(settings.firstByteTimeout())
-              .withTargetTask(target.taskId())
+              .withTargetTask(target.agentTaskId())
               .withMaxAttempts(target.pinned() ? settings.pinnedMaxAttempts() : 1);
       response = open(target, request);
       requests = response.attempts();
-      if (!response.taskId().equals(target.taskId())) {
+      if (!response.taskId().equals(target.agentTaskId())) {
         // A static URL now serves another task (the old one was replaced): that is a new series,
         // which discovery will find; this task is not reachable here any more.
         throw new Failure(
             CaptureOutcome.FAILED,
-            target.baseUri() + " is now task " + response.taskId() + ", not " + target.taskId(),
+            target.baseUri()
+                + " is now task "
+                + response.taskId()
+                + ", not "
+                + target.agentTaskId(),
             null);
       }
       DumpKey key =

@@ -45,27 +45,76 @@ public interface DiscoveryConfig {
 
   /** ECS discovery settings. */
   interface Ecs {
-    /** The ECS cluster (name or ARN). Required for {@code mode=ecs}. */
+    /** The ECS cluster (name or ARN). {@code mode=ecs} needs this or {@code clusters}. */
     Optional<String> cluster();
 
     /**
-     * The ECS services whose tasks are captured (names). Empty: every task of the cluster (then the
-     * service is taken from the task's {@code group}).
+     * Several clusters, each {@code <cluster name or ARN>[@<role ARN>]}: a cluster ARN carries its
+     * region (and account); the role, if given, is assumed with {@code sts:AssumeRole} for that
+     * cluster's ECS and EC2 calls. Used together with {@code cluster}, if both are set.
+     */
+    Optional<List<String>> clusters();
+
+    /**
+     * The ECS services whose tasks are captured (names, applied to every cluster). Empty: the tasks
+     * that opted in with {@code opt-in-tag} on themselves or on their service.
      */
     Optional<List<String>> services();
 
-    /** The agent's port on each task when the service has no entry in {@code ports}. */
+    /**
+     * The tag {@code key=value} that opts a service or task in when no service list is given. ECS
+     * copies service tags to its tasks only with {@code propagateTags=SERVICE}; both are read.
+     */
+    @WithDefault("heapfleet:enabled=true")
+    String optInTag();
+
+    /**
+     * The cluster-wide agent port, for task definitions in which no container declares one (with a
+     * port mapping named {@code port-name} or the docker label {@code port-label}).
+     */
     @WithDefault("9091")
     int port();
 
-    /** The agent port per service name, e.g. {@code ports.checkout=9191}. */
+    /**
+     * The agent port per service name, e.g. {@code ports.checkout=9191}. Only for service names
+     * that an environment variable can spell (lower case, no {@code -}): SmallRye reads {@code
+     * ..._PORTS_ORDERS_API} as {@code ports.orders.api}. Prefer the task definition's port mapping
+     * named {@code heapdump}.
+     */
     Map<String, Integer> ports();
 
-    /** The AWS region of the cluster; default: the SDK's region chain. */
+    /**
+     * The name of the port mapping that declares the heapdump port ({@code portMappings[].name}).
+     */
+    @WithDefault("heapdump")
+    String portName();
+
+    /** The docker label whose value declares the heapdump port of its container. */
+    @WithDefault("io.heapfleet.port")
+    String portLabel();
+
+    /** Tasks started less than this ago are not captured yet (their heap is still warming up). */
+    @WithDefault("2m")
+    Duration warmUp();
+
+    /**
+     * Whether a task whose definition has a container health check must be {@code HEALTHY} to be
+     * captured (a task that is starting or failing is not worth a stop-the-world pause).
+     */
+    @WithDefault("true")
+    boolean requireHealthy();
+
+    /** The AWS region of clusters given by name; default: the SDK's region chain. */
     Optional<String> region();
 
     /** Endpoint override for the ECS API (tests, VPC endpoints). */
     Optional<URI> endpointOverride();
+
+    /** Endpoint override for the EC2 API (bridge/host tasks' instance addresses). */
+    Optional<URI> ec2EndpointOverride();
+
+    /** Endpoint override for STS (assumed roles). */
+    Optional<URI> stsEndpointOverride();
   }
 
   /** Static discovery settings. */

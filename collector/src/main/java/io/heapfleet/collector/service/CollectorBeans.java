@@ -5,15 +5,20 @@ import io.heapfleet.collector.capture.DumpCapture;
 import io.heapfleet.collector.config.CaptureConfig;
 import io.heapfleet.collector.config.DeepConfig;
 import io.heapfleet.collector.config.DiscoveryConfig;
+import io.heapfleet.collector.config.RetentionConfig;
 import io.heapfleet.collector.config.S3Config;
 import io.heapfleet.collector.config.ScheduleConfig;
 import io.heapfleet.collector.config.TokenConfig;
 import io.heapfleet.collector.discovery.Discovery;
+import io.heapfleet.collector.discovery.EcsClients;
+import io.heapfleet.collector.discovery.EcsClusterRef;
 import io.heapfleet.collector.discovery.EcsDiscovery;
 import io.heapfleet.collector.discovery.IdentityProbe;
 import io.heapfleet.collector.discovery.IdentityRefusals;
 import io.heapfleet.collector.discovery.LoadBalancerDiscovery;
+import io.heapfleet.collector.discovery.MultiClusterDiscovery;
 import io.heapfleet.collector.discovery.ProvingIdentityProbe;
+import io.heapfleet.collector.discovery.SkipReason;
 import io.heapfleet.collector.discovery.StaticDiscovery;
 import io.heapfleet.collector.metrics.CollectorMetrics;
 import io.heapfleet.collector.schedule.CaptureScheduler;
@@ -23,6 +28,7 @@ import io.heapfleet.collector.token.TokenSource;
 import io.heapfleet.endpoint.DumpFormat;
 import io.heapfleet.endpoint.client.HeapdumpClient;
 import io.heapfleet.storage.DumpStore;
+import io.heapfleet.storage.RetentionPolicy;
 import io.heapfleet.storage.S3Settings;
 import io.heapfleet.storage.ServerSideEncryption;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -32,6 +38,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.net.URI;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,9 +49,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.ecs.EcsClient;
-import software.amazon.awssdk.services.ecs.EcsClientBuilder;
 
 /**
  * Builds the framework-free collector parts from the configuration. Everything below this class is
@@ -130,23 +134,13 @@ public class CollectorBeans {
       HeapdumpClient client,
       TokenSource tokens,
       IdentityRefusals refusals,
-      Clock clock) {
+      Clock clock,
+      MeterRegistry registry) {
     // Proof first; the hourly token is never sent (docs/proof.md).
     IdentityProbe probe =
         new ProvingIdentityProbe(client, tokens::credentials, config.lb().maxAttempts());
     return switch (config.mode()) {
-      case ECS -> {
-        DiscoveryConfig.Ecs ecs = config.ecs();
-        EcsClientBuilder b = EcsClient.builder().httpClient(UrlConnectionHttpClient.create());
-        ecs.region().map(Region::of).ifPresent(b::region);
-        ecs.endpointOverride().ifPresent(b::endpointOverride);
-        Map<String, Integer> ports = ecs.ports();
-        yield new EcsDiscovery(
-            b.build(),
-            ecs.cluster().orElse(null),
-            ecs.services().orElse(List.of()),
-            service -> ports.getOrDefault(service, ecs.port()));
-      }
+      case ECS -> ecsDiscovery(config.ecs(), clock, registry);
       case STATIC -> {
         Map<URI, String> serviceOfUrl = new LinkedHashMap<>();
         config.staticTargets().urls().orElse(List.of()).forEach(u -> serviceOfUrl.put(u, null));
@@ -178,6 +172,84 @@ public class CollectorBeans {
               config.lb().service(),
               refusals);
     };
+  }
+
+  /**
+   * One {@link EcsDiscovery} per configured cluster ({@code cluster} and {@code clusters}), each
+   * with its own clients (region, assumed role); several are combined so that one failing cluster
+   * does not stop the others.
+   */
+  static Discovery ecsDiscovery(DiscoveryConfig.Ecs ecs, Clock clock, MeterRegistry registry) {
+    List<EcsClusterRef> refs = new ArrayList<>();
+    ecs.cluster().filter(c -> !c.isBlank()).map(EcsClusterRef::parse).ifPresent(refs::add);
+    ecs.clusters().orElse(List.of()).stream()
+        .filter(c -> !c.isBlank())
+        .map(EcsClusterRef::parse)
+        .forEach(refs::add);
+    if (refs.isEmpty()) {
+      throw new IllegalArgumentException(
+          "ECS discovery needs a cluster: set heapfleet.collector.discovery.ecs.cluster"
+              + " (or ecs.clusters)");
+    }
+    EcsClients.Options options =
+        new EcsClients.Options(
+            ecs.region(),
+            null,
+            ecs.endpointOverride(),
+            ecs.ec2EndpointOverride(),
+            ecs.stsEndpointOverride(),
+            UrlConnectionHttpClient.create());
+    Map<String, Integer> ports = ecs.ports();
+    EcsDiscovery.OptInTag optIn = EcsDiscovery.OptInTag.parse(ecs.optInTag());
+    SkipReason.Listener skips =
+        (cluster, reason) ->
+            registry
+                .counter("heapfleet.discovery.skipped", "cluster", cluster, "reason", reason.tag())
+                .increment();
+    List<Discovery> parts = new ArrayList<>();
+    for (EcsClusterRef ref : refs) {
+      EcsClients clients = EcsClients.of(ref, options);
+      parts.add(
+          new EcsDiscovery(
+              clients.ecs(),
+              clients.ec2(),
+              new EcsDiscovery.Settings(
+                  ref.cluster(),
+                  ecs.services().orElse(List.of()),
+                  optIn,
+                  service -> ports.getOrDefault(service, ecs.port()),
+                  ecs.portName(),
+                  ecs.portLabel(),
+                  ecs.warmUp(),
+                  ecs.requireHealthy()),
+              clock,
+              skips));
+    }
+    return parts.size() == 1 ? parts.get(0) : new MultiClusterDiscovery(parts);
+  }
+
+  /** The background restore of the fleet state from S3 after a start. */
+  @Produces
+  @Singleton
+  StateRestore stateRestore(CollectorEngine engine, DumpStore store, Clock clock) {
+    return new StateRestore(store, engine.analysis(), engine.state(), clock);
+  }
+
+  /** Retention over the whole bucket (run by {@link CollectorLifecycle} in the background). */
+  @Produces
+  @Singleton
+  RetentionRun retention(
+      RetentionConfig retention, CaptureConfig capture, DumpStore store, Clock clock) {
+    if (retention.keepDumps() > 0 && retention.keepDumps() < capture.trendWindow()) {
+      throw new IllegalArgumentException(
+          "heapfleet.collector.retention.keep-dumps ("
+              + retention.keepDumps()
+              + ") must be 0 or at least heapfleet.collector.capture.trend-window ("
+              + capture.trendWindow()
+              + "): the trend reads one summary per kept dump");
+    }
+    return new RetentionRun(
+        store, new RetentionPolicy(retention.maxAge().orElse(null), retention.keepDumps()), clock);
   }
 
   /** The deep analysis step, or {@code null} when disabled. */

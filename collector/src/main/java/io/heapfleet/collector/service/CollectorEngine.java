@@ -82,7 +82,11 @@ public final class CollectorEngine {
         new AtomicReference<>(new DiscoveryStatus(discovery.describe(), null, null, null, 0));
   }
 
-  /** Rebuilds the fleet state from S3 (call once on start, before the first tick). */
+  /**
+   * Rebuilds the fleet state from S3 from one listing of the whole bucket, synchronously. The
+   * collector itself restores lazily in the background ({@link StateRestore}); this is for tests
+   * and small buckets.
+   */
   public void restore() {
     analysis.restoreInto(state);
   }
@@ -269,8 +273,18 @@ public final class CollectorEngine {
     return state.tasks(this::nextCapture);
   }
 
-  /** One task. */
+  /**
+   * One task. An ended task restored from its index marker only gets its series and trend read from
+   * S3 now (once).
+   */
   public Optional<TaskStatus> task(String taskId) {
+    if (state.isShallow(taskId)) {
+      try {
+        analysis.restoreTask(taskId, state);
+      } catch (RuntimeException e) {
+        LOG.warnf("series of task %s could not be read from S3: %s", taskId, e.getMessage());
+      }
+    }
     return state.task(taskId, this::nextCapture);
   }
 

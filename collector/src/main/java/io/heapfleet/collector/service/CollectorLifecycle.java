@@ -1,7 +1,9 @@
 package io.heapfleet.collector.service;
 
 import io.heapfleet.collector.config.ApiConfig;
+import io.heapfleet.collector.config.RetentionConfig;
 import io.heapfleet.collector.config.ScheduleConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,16 +12,23 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 /**
- * Starts the collector: checks the API security setting, rebuilds the state from S3, and drives
- * {@link CollectorEngine#tick()} every {@code heapfleet.collector.schedule.tick}.
+ * Starts the collector: checks the API security setting, runs the first discovery, serves at once
+ * while {@link StateRestore} rebuilds the state from S3 in the background (live tasks first),
+ * drives {@link CollectorEngine#tick()} every {@code heapfleet.collector.schedule.tick}, and
+ * applies retention every {@code heapfleet.collector.retention.interval} on the scheduler's worker
+ * thread (never on a capture thread).
  */
 @ApplicationScoped
 public class CollectorLifecycle {
   private static final Logger LOG = Logger.getLogger(CollectorLifecycle.class);
 
   @Inject CollectorEngine engine;
+  @Inject StateRestore restore;
+  @Inject RetentionRun retention;
+  @Inject RetentionConfig retentionConfig;
   @Inject ApiConfig api;
   @Inject ScheduleConfig schedule;
+  @Inject MeterRegistry registry;
 
   private volatile boolean started;
 
@@ -33,12 +42,6 @@ public class CollectorLifecycle {
     if (!api.authEnabled()) {
       LOG.warn("the collector API is open to anyone (heapfleet.collector.api.auth-enabled=false)");
     }
-    try {
-      engine.restore();
-    } catch (RuntimeException e) {
-      // S3 unreachable at start: run anyway (health says DOWN); the series resume from S3 later.
-      LOG.errorf("could not rebuild the state from S3: %s", e.getMessage());
-    }
     LOG.infof(
         "collector started: discovery %s, interval %s%s, parallelism %d, %d per service",
         engine.discoveryStatus().source(),
@@ -47,7 +50,11 @@ public class CollectorLifecycle {
         schedule.parallelism(),
         schedule.perService());
     started = true;
-    engine.tick();
+    engine.tick(); // the first discovery: the live tasks are restored first
+    Thread restorer =
+        new Thread(() -> restore.run(engine.state().liveTaskIds()), "heapfleet-restore");
+    restorer.setDaemon(true);
+    restorer.start();
   }
 
   @Scheduled(
@@ -56,6 +63,23 @@ public class CollectorLifecycle {
   void tick() {
     if (started) {
       engine.tick();
+    }
+  }
+
+  @Scheduled(
+      every = "${heapfleet.collector.retention.interval:1h}",
+      delayed = "${heapfleet.collector.retention.initial-delay:5m}",
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  void applyRetention() {
+    if (!started || !retentionConfig.enabled()) {
+      return;
+    }
+    try {
+      RetentionRun.Result r = retention.runOnce();
+      registry.counter("heapfleet.retention.deleted.dumps").increment(r.deletedDumps());
+      registry.counter("heapfleet.retention.deleted.bytes").increment(r.deletedBytes());
+    } catch (RuntimeException e) {
+      LOG.warnf("retention could not list the bucket, retried next run: %s", e.getMessage());
     }
   }
 }

@@ -42,7 +42,7 @@ import org.jboss.logging.Logger;
  * deep.json} and the trend is rewritten with each suspect's {@code owner}, {@code retainedBytes}
  * and {@code path}. Later trends of the task keep the last known owners until the next deep
  * analysis replaces them; {@link #growingOwners} ranks them owner first ({@link OwnerRanking}). On
- * start, {@link #restoreInto} reads the owners back from the stored {@code deep.json} of every task
+ * start, {@link #restoreTask} reads the owners back from the stored {@code deep.json} of every task
  * whose rebuilt trend is leaking, so a restarted collector still names them. Thread-safe (per-task
  * work runs on one capture thread at a time; trend writes are serialised with the deep analysis'
  * rewrite).
@@ -215,44 +215,80 @@ public final class SeriesAnalysis {
   }
 
   /**
-   * Rebuilds every task's series and trend from S3 (summaries only). Tasks are marked not live
-   * until discovery sees them.
+   * Rebuilds every task's series and trend from S3 (summaries only), from one listing of the whole
+   * bucket. Tasks are marked not live until discovery sees them. For small buckets and tools: the
+   * collector restores lazily through {@link StateRestore}.
    */
   public void restoreInto(FleetState state) {
     List<TaskState> tasks = store.tasks();
     for (TaskState ts : tasks) {
-      TaskRef task = ts.task();
-      List<StoredDump> dumps = ts.dumps();
-      List<Snapshot> snaps = new ArrayList<>();
-      List<ClassHistogram> window = new ArrayList<>();
-      int from = Math.max(0, dumps.size() - this.window);
-      for (int i = 0; i < dumps.size(); i++) {
-        StoredDump d = dumps.get(i);
-        Optional<ClassHistogram> h = i >= from ? readSummary(d) : Optional.empty();
-        if (h.isPresent()) {
-          window.add(h.get());
-          snaps.add(snapshot(d, h.get()));
-          if (i == dumps.size() - 1) {
-            latest.put(task.taskId(), new Latest(d, h.get()));
-          }
-        } else {
-          snaps.add(new Snapshot(d.time(), d.objectKey(), d.sizeBytes(), d.sha256(), -1, -1));
-        }
-      }
-      TrendSummary trend = TrendSummary.UNKNOWN;
-      if (window.size() >= 2) {
-        try {
-          TrendResult result = TrendAnalysis.of(window);
-          trend = summarize(result);
-          restoreOwners(task, result);
-        } catch (RuntimeException e) {
-          LOG.warnf("trend of task %s could not be rebuilt: %s", task.taskId(), e.getMessage());
-          trend = TrendSummary.UNKNOWN;
-        }
-      }
-      state.restore(task.taskId(), task.cluster(), task.service(), snaps, trend);
+      restoreSeries(ts.task(), ts.dumps(), state);
     }
     LOG.infof("restored %d task series from S3", tasks.size());
+  }
+
+  /**
+   * Rebuilds one task's series and trend from S3: its index marker, one listing of its folder and
+   * the summaries of the trend window.
+   *
+   * @return whether the task has a series in S3
+   */
+  public boolean restoreTask(String taskId, FleetState state) {
+    Optional<TaskRef> task = store.findTask(taskId);
+    if (task.isEmpty()) {
+      return false;
+    }
+    restoreSeries(task.get(), store.listSeries(task.get()), state);
+    return true;
+  }
+
+  /**
+   * Adds an ended task from its index marker alone (no listing, no summaries): its dumps are listed
+   * with unknown heap figures and its trend is read when the task is opened ({@link #restoreTask}).
+   * Nothing happens when the task is known already.
+   */
+  public boolean restoreEnded(TaskState indexed, FleetState state) {
+    List<Snapshot> snaps = new ArrayList<>();
+    for (StoredDump d : indexed.dumps()) {
+      snaps.add(new Snapshot(d.time(), d.objectKey(), d.sizeBytes(), d.sha256(), -1, -1));
+    }
+    TaskRef task = indexed.task();
+    return state.restoreShallow(task.taskId(), task.cluster(), task.service(), snaps);
+  }
+
+  private void restoreSeries(TaskRef task, List<StoredDump> dumps, FleetState state) {
+    List<Snapshot> snaps = new ArrayList<>();
+    List<ClassHistogram> window = new ArrayList<>();
+    int from = Math.max(0, dumps.size() - this.window);
+    for (int i = 0; i < dumps.size(); i++) {
+      StoredDump d = dumps.get(i);
+      Optional<ClassHistogram> h = i >= from ? readSummary(d) : Optional.empty();
+      if (h.isPresent()) {
+        window.add(h.get());
+        snaps.add(snapshot(d, h.get()));
+        if (i == dumps.size() - 1) {
+          // A capture may have stored a newer dump while this restore ran: keep the newer one.
+          latest.merge(
+              task.taskId(),
+              new Latest(d, h.get()),
+              (old, restored) -> old.dump().time().isAfter(d.time()) ? old : restored);
+        }
+      } else {
+        snaps.add(new Snapshot(d.time(), d.objectKey(), d.sizeBytes(), d.sha256(), -1, -1));
+      }
+    }
+    TrendSummary trend = TrendSummary.UNKNOWN;
+    if (window.size() >= 2) {
+      try {
+        TrendResult result = TrendAnalysis.of(window);
+        trend = summarize(result);
+        restoreOwners(task, result);
+      } catch (RuntimeException e) {
+        LOG.warnf("trend of task %s could not be rebuilt: %s", task.taskId(), e.getMessage());
+        trend = TrendSummary.UNKNOWN;
+      }
+    }
+    state.restore(task.taskId(), task.cluster(), task.service(), snaps, trend);
   }
 
   /**

@@ -34,6 +34,16 @@ public final class FleetState {
       Instant flatSince) {
     public static final TrendSummary UNKNOWN =
         new TrendSummary("unknown", "fewer than two snapshots", 0, List.of(), 0, null);
+
+    /** The trend of an ended task restored from its index marker only (not read yet). */
+    public static final TrendSummary NOT_LOADED =
+        new TrendSummary(
+            "unknown",
+            "ended before the collector started; its trend is read from S3 when the task is opened",
+            0,
+            List.of(),
+            0,
+            null);
   }
 
   private static final class Entry {
@@ -44,6 +54,9 @@ public final class FleetState {
     final List<Snapshot> snapshots = new ArrayList<>();
     TrendSummary trend = TrendSummary.UNKNOWN;
     Attempt lastAttempt;
+
+    /** Restored from the index marker only: series without summaries, trend not read. */
+    boolean shallow;
 
     Entry(String taskId, String cluster, String service) {
       this.taskId = taskId;
@@ -81,6 +94,48 @@ public final class FleetState {
     e.snapshots.addAll(series);
     e.snapshots.sort(Comparator.comparing(Snapshot::time));
     e.trend = trend;
+    e.shallow = false;
+  }
+
+  /**
+   * Adds an ended task known only from its index marker ({@link TrendSummary#NOT_LOADED}), unless
+   * the task is known already (live, captured or fully restored meanwhile).
+   *
+   * @return whether it was added
+   */
+  public synchronized boolean restoreShallow(
+      String taskId, String cluster, String service, List<Snapshot> series) {
+    if (tasks.containsKey(taskId)) {
+      return false;
+    }
+    Entry e = entry(taskId, cluster, service);
+    e.snapshots.addAll(series);
+    e.snapshots.sort(Comparator.comparing(Snapshot::time));
+    e.trend = TrendSummary.NOT_LOADED;
+    e.shallow = true;
+    return true;
+  }
+
+  /** Whether the task was restored from its marker only and its trend is not loaded yet. */
+  public synchronized boolean isShallow(String taskId) {
+    Entry e = tasks.get(taskId);
+    return e != null && e.shallow;
+  }
+
+  /** The ids of the tasks discovery sees now. */
+  public synchronized List<String> liveTaskIds() {
+    List<String> ids = new ArrayList<>();
+    for (Entry e : tasks.values()) {
+      if (e.live) {
+        ids.add(e.taskId);
+      }
+    }
+    return ids;
+  }
+
+  /** How many tasks are known (live and ended). */
+  public synchronized int size() {
+    return tasks.size();
   }
 
   /** Records a stored capture and the task's updated trend. */
@@ -90,6 +145,7 @@ public final class FleetState {
     e.snapshots.add(snapshot);
     e.snapshots.sort(Comparator.comparing(Snapshot::time));
     e.trend = trend;
+    e.shallow = false;
   }
 
   /** Records the last capture attempt (stored or failed). */

@@ -43,8 +43,7 @@ class CaptureLimitsTest {
     // A keep-alive response starts before the dump exists: only the heap in use is known.
     assertThat(LIMITS.maxInflatedBytes(OptionalLong.empty(), OptionalLong.of(100 * MIB)))
         .hasValue(464 * MIB);
-    assertThat(
-            LIMITS.maxInflatedBytes(OptionalLong.of(10_000_000), OptionalLong.of(100 * MIB)))
+    assertThat(LIMITS.maxInflatedBytes(OptionalLong.of(10_000_000), OptionalLong.of(100 * MIB)))
         .hasValue(10_500_000 + MIB);
     assertThat(LIMITS.maxInflatedBytes(OptionalLong.empty(), OptionalLong.empty())).isEmpty();
   }

@@ -71,7 +71,7 @@ class EcsDiscoveryTest {
             new Target(
                 "t4", "prod", "catalog", java.net.URI.create("http://10.0.2.14:9091"), false));
     // checkout: 2 pages, catalog: 1 page (t4, t5), then one DescribeTasks for the 5 ARNs.
-    assertThat(stub.calls).containsExactly("ListTasks", "ListTasks", "ListTasks", "DescribeTasks");
+    assertThat(taskCalls()).containsExactly("ListTasks", "ListTasks", "ListTasks", "DescribeTasks");
   }
 
   @Test
@@ -148,6 +148,12 @@ class EcsDiscoveryTest {
     assertThat(discovery(List.of("checkout")).discover())
         .extracting(Target::taskId)
         .containsExactly("t1");
-    assertThat(stub.calls).containsExactly("ListTasks", "ListTasks", "ListTasks", "DescribeTasks");
+    assertThat(taskCalls()).containsExactly("ListTasks", "ListTasks", "ListTasks", "DescribeTasks");
+  }
+
+  private List<String> taskCalls() {
+    return stub.calls.stream()
+        .filter(c -> c.equals("ListTasks") || c.equals("DescribeTasks"))
+        .toList();
   }
 }

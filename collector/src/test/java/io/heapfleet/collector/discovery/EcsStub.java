@@ -11,29 +11,171 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A local HTTP server on 127.0.0.1 speaking the ECS JSON 1.1 protocol for {@code ListTasks} and
- * {@code DescribeTasks}, with responses shaped like the real service: pages of {@code pageSize}
- * ARNs with a {@code nextToken}, {@code failures} with reason {@code MISSING} for tasks that went
- * away between the calls, {@code ClusterNotFoundException} for an unknown cluster, and {@code
- * ThrottlingException} for the next {@code throttleNext} calls.
+ * A local HTTP server on 127.0.0.1 speaking the ECS JSON 1.1 protocol for {@code ListTasks}, {@code
+ * DescribeTasks}, {@code DescribeTaskDefinition}, {@code DescribeContainerInstances}, {@code
+ * ListServices} and {@code DescribeServices}, with responses shaped like the real service: pages of
+ * {@code pageSize} ARNs with a {@code nextToken}, {@code failures} with reason {@code MISSING} for
+ * tasks that went away between the calls, {@code ClusterNotFoundException} for an unknown cluster,
+ * {@code ServiceNotFoundException} for a deleted service, tags only with {@code include=TAGS},
+ * {@code networkBindings} for bridge/host tasks, and {@code ThrottlingException} for the next
+ * {@code throttleNext} calls. Task definitions not registered with {@link #taskDefinition} are
+ * {@code awsvpc} with one container named after the service and no port declaration.
  */
 final class EcsStub implements AutoCloseable {
   static final String REGION = "eu-west-1";
   static final String ACCOUNT = "123456789012";
 
-  record StubTask(String service, String id, String lastStatus, String ip) {}
+  /**
+   * One task. {@code taskDefinition} is {@code family:revision} (null: {@code <service>:7}); {@code
+   * bindings} maps container name to container port to host port ({@code networkBindings}); {@code
+   * health} is the task's {@code healthStatus} (null: none reported).
+   */
+  record StubTask(
+      String service,
+      String id,
+      String lastStatus,
+      String ip,
+      String taskDefinition,
+      String containerInstance,
+      Map<String, Map<Integer, Integer>> bindings,
+      String health,
+      Instant startedAt,
+      Map<String, String> tags,
+      String ipv6) {
+
+    StubTask(String service, String id, String lastStatus, String ip) {
+      this(service, id, lastStatus, ip, null, null, Map.of(), null, null, Map.of(), null);
+    }
+
+    StubTask withTaskDefinition(String familyRevision) {
+      return new StubTask(
+          service,
+          id,
+          lastStatus,
+          ip,
+          familyRevision,
+          containerInstance,
+          bindings,
+          health,
+          startedAt,
+          tags,
+          ipv6);
+    }
+
+    /** A bridge/host task on {@code containerInstance} with these host port bindings. */
+    StubTask onInstance(String instance, Map<String, Map<Integer, Integer>> portBindings) {
+      return new StubTask(
+          service,
+          id,
+          lastStatus,
+          null,
+          taskDefinition,
+          instance,
+          portBindings,
+          health,
+          startedAt,
+          tags,
+          ipv6);
+    }
+
+    StubTask withHealth(String status) {
+      return new StubTask(
+          service,
+          id,
+          lastStatus,
+          ip,
+          taskDefinition,
+          containerInstance,
+          bindings,
+          status,
+          startedAt,
+          tags,
+          ipv6);
+    }
+
+    StubTask startedAt(Instant at) {
+      return new StubTask(
+          service,
+          id,
+          lastStatus,
+          ip,
+          taskDefinition,
+          containerInstance,
+          bindings,
+          health,
+          at,
+          tags,
+          ipv6);
+    }
+
+    StubTask withTags(Map<String, String> t) {
+      return new StubTask(
+          service,
+          id,
+          lastStatus,
+          ip,
+          taskDefinition,
+          containerInstance,
+          bindings,
+          health,
+          startedAt,
+          t,
+          ipv6);
+    }
+
+    StubTask withIpv6Only(String address) {
+      return new StubTask(
+          service,
+          id,
+          lastStatus,
+          null,
+          taskDefinition,
+          containerInstance,
+          bindings,
+          health,
+          startedAt,
+          tags,
+          address);
+    }
+
+    String taskDefinitionOrDefault() {
+      return taskDefinition != null ? taskDefinition : service + ":7";
+    }
+  }
+
+  /**
+   * One container definition: port mappings (container port → mapping name, name may be null),
+   * docker labels, and whether it has a health check.
+   */
+  record StubContainer(
+      String name, Map<Integer, String> ports, Map<String, String> labels, boolean healthCheck) {}
 
   private final ObjectMapper json = new ObjectMapper();
   private final HttpServer server;
   private final Map<String, List<StubTask>> clusters = new LinkedHashMap<>();
+  private final Map<String, ObjectNode> taskDefinitions = new ConcurrentHashMap<>();
+  private final Map<String, String> ec2InstanceOf = new ConcurrentHashMap<>();
+
+  /** Per cluster: service name → tags; when a cluster has an entry, ListServices lists them. */
+  private final Map<String, Map<String, Map<String, String>>> services = new ConcurrentHashMap<>();
+
+  /** Services ListTasks answers with ServiceNotFoundException (deleted). */
+  final Set<String> deletedServices = ConcurrentHashMap.newKeySet();
+
+  /** The access key id each request was signed with (SigV4 {@code Credential=}). */
+  final List<String> accessKeys = new CopyOnWriteArrayList<>();
+
   final List<String> calls = new CopyOnWriteArrayList<>();
   final AtomicInteger throttleNext = new AtomicInteger();
 
@@ -56,6 +198,69 @@ final class EcsStub implements AutoCloseable {
     clusters.put(cluster, new ArrayList<>(tasks));
   }
 
+  synchronized void removeCluster(String cluster) {
+    clusters.remove(cluster);
+  }
+
+  /** Registers {@code family:revision} with its network mode and containers. */
+  void taskDefinition(String familyRevision, String networkMode, StubContainer... containers) {
+    ObjectNode td = json.createObjectNode();
+    td.put("taskDefinitionArn", taskDefinitionArn(familyRevision));
+    td.put("family", familyRevision.substring(0, familyRevision.indexOf(':')));
+    td.put("revision", Integer.parseInt(familyRevision.substring(familyRevision.indexOf(':') + 1)));
+    td.put("networkMode", networkMode);
+    td.put("status", "ACTIVE");
+    ArrayNode defs = td.putArray("containerDefinitions");
+    for (StubContainer c : containers) {
+      ObjectNode d = defs.addObject();
+      d.put("name", c.name());
+      d.put("image", "example/" + c.name() + ":1");
+      d.put("essential", true);
+      ArrayNode mappings = d.putArray("portMappings");
+      c.ports()
+          .forEach(
+              (port, name) -> {
+                ObjectNode m = mappings.addObject();
+                m.put("containerPort", port);
+                if (!"awsvpc".equals(networkMode) && !"host".equals(networkMode)) {
+                  m.put("hostPort", 0); // dynamic host port
+                } else {
+                  m.put("hostPort", port);
+                }
+                m.put("protocol", "tcp");
+                if (name != null) {
+                  m.put("name", name);
+                }
+              });
+      ObjectNode labels = d.putObject("dockerLabels");
+      c.labels().forEach(labels::put);
+      if (c.healthCheck()) {
+        ObjectNode hc = d.putObject("healthCheck");
+        hc.putArray("command").add("CMD-SHELL").add("curl -f http://localhost/ || exit 1");
+        hc.put("interval", 30);
+      }
+    }
+    taskDefinitions.put(familyRevision, td);
+  }
+
+  /** Registers a container instance (by its id, the last ARN segment) on an EC2 instance. */
+  void containerInstance(String id, String ec2InstanceId) {
+    ec2InstanceOf.put(id, ec2InstanceId);
+  }
+
+  /** Declares the services of {@code cluster} with their tags (for ListServices). */
+  void services(String cluster, Map<String, Map<String, String>> tagsOfService) {
+    services.put(cluster, new LinkedHashMap<>(tagsOfService));
+  }
+
+  static String taskDefinitionArn(String familyRevision) {
+    return "arn:aws:ecs:" + REGION + ":" + ACCOUNT + ":task-definition/" + familyRevision;
+  }
+
+  static String containerInstanceArn(String cluster, String id) {
+    return "arn:aws:ecs:" + REGION + ":" + ACCOUNT + ":container-instance/" + cluster + "/" + id;
+  }
+
   static String arn(String cluster, String id) {
     return "arn:aws:ecs:" + REGION + ":" + ACCOUNT + ":task/" + cluster + "/" + id;
   }
@@ -66,8 +271,17 @@ final class EcsStub implements AutoCloseable {
       JsonNode body = json.readTree(ex.getRequestBody());
       String op = target == null ? "" : target.substring(target.indexOf('.') + 1);
       calls.add(op);
+      String auth = ex.getRequestHeaders().getFirst("Authorization");
+      if (auth != null && auth.contains("Credential=")) {
+        String cred = auth.substring(auth.indexOf("Credential=") + "Credential=".length());
+        accessKeys.add(cred.substring(0, cred.indexOf('/')));
+      }
       if (throttleNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
         error(ex, "ThrottlingException", "Rate exceeded");
+        return;
+      }
+      if (op.equals("DescribeTaskDefinition")) {
+        describeTaskDefinition(ex, body); // not per cluster
         return;
       }
       String cluster = clusterName(body.path("cluster").asText("default"));
@@ -82,6 +296,9 @@ final class EcsStub implements AutoCloseable {
       switch (op) {
         case "ListTasks" -> listTasks(ex, cluster, tasks, body);
         case "DescribeTasks" -> describeTasks(ex, cluster, tasks, body);
+        case "DescribeContainerInstances" -> describeContainerInstances(ex, cluster, body);
+        case "ListServices" -> listServices(ex, cluster);
+        case "DescribeServices" -> describeServices(ex, cluster, body);
         default -> error(ex, "InvalidParameterException", "unsupported operation " + op);
       }
     }
@@ -94,6 +311,10 @@ final class EcsStub implements AutoCloseable {
   private void listTasks(HttpExchange ex, String cluster, List<StubTask> tasks, JsonNode body)
       throws IOException {
     String service = body.path("serviceName").asText(null);
+    if (service != null && deletedServices.contains(service)) {
+      error(ex, "ServiceNotFoundException", "Service not found.");
+      return;
+    }
     List<String> arns = new ArrayList<>();
     for (StubTask t : tasks) {
       // desiredStatus=RUNNING also lists tasks still PROVISIONING/PENDING, like the real API.
@@ -138,17 +359,63 @@ final class EcsStub implements AutoCloseable {
       ObjectNode t = described.addObject();
       t.put("taskArn", arn);
       t.put("clusterArn", "arn:aws:ecs:" + REGION + ":" + ACCOUNT + ":cluster/" + cluster);
-      t.put(
-          "taskDefinitionArn",
-          "arn:aws:ecs:" + REGION + ":" + ACCOUNT + ":task-definition/" + task.service() + ":7");
-      t.put("group", "service:" + task.service());
+      t.put("taskDefinitionArn", taskDefinitionArn(task.taskDefinitionOrDefault()));
+      if (task.service() != null) {
+        t.put("group", "service:" + task.service());
+      } else {
+        String family = task.taskDefinitionOrDefault();
+        t.put("group", "family:" + family.substring(0, family.indexOf(':')));
+      }
+      if (task.containerInstance() != null) {
+        t.put("containerInstanceArn", containerInstanceArn(cluster, task.containerInstance()));
+        t.put("launchType", "EC2");
+      } else {
+        t.put("launchType", "FARGATE");
+      }
+      if (task.health() != null) {
+        t.put("healthStatus", task.health());
+      }
+      if (task.startedAt() != null) {
+        t.put("startedAt", task.startedAt().toEpochMilli() / 1000.0);
+      }
+      if (includes(body, "TAGS")) {
+        ArrayNode tags = t.putArray("tags");
+        task.tags()
+            .forEach(
+                (k, v) -> {
+                  ObjectNode tag = tags.addObject();
+                  tag.put("key", k);
+                  tag.put("value", v);
+                });
+      }
       t.put("lastStatus", task.lastStatus());
       t.put("desiredStatus", "RUNNING");
-      t.put("launchType", "FARGATE");
       t.put("cpu", "512");
       t.put("memory", "1024");
       t.put("createdAt", 1.7638e9);
       ArrayNode attachments = t.putArray("attachments");
+      ArrayNode containers = t.putArray("containers");
+      if (task.containerInstance() != null) {
+        // bridge/host mode: no ENI; each container's port bindings on the instance.
+        task.bindings()
+            .forEach(
+                (name, ports) -> {
+                  ObjectNode c = containers.addObject();
+                  c.put("name", name);
+                  c.put("lastStatus", task.lastStatus());
+                  c.put("taskArn", arn);
+                  ArrayNode nb = c.putArray("networkBindings");
+                  ports.forEach(
+                      (containerPort, hostPort) -> {
+                        ObjectNode b = nb.addObject();
+                        b.put("bindIP", "0.0.0.0");
+                        b.put("containerPort", containerPort);
+                        b.put("hostPort", hostPort);
+                        b.put("protocol", "tcp");
+                      });
+                });
+        continue;
+      }
       ObjectNode eni = attachments.addObject();
       eni.put("id", "a1b2c3d4-" + id);
       eni.put("type", "ElasticNetworkInterface");
@@ -160,11 +427,109 @@ final class EcsStub implements AutoCloseable {
       if (task.ip() != null) {
         detail(details, "privateIPv4Address", task.ip());
       }
-      ArrayNode containers = t.putArray("containers");
+      if (task.ipv6() != null) {
+        detail(details, "ipv6Address", task.ipv6());
+      }
       ObjectNode c = containers.addObject();
-      c.put("name", task.service());
+      c.put("name", task.service() != null ? task.service() : "app");
       c.put("lastStatus", task.lastStatus());
       c.put("taskArn", arn);
+    }
+    ok(ex, out);
+  }
+
+  private static boolean includes(JsonNode body, String field) {
+    for (JsonNode n : body.path("include")) {
+      if (field.equals(n.asText())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void describeTaskDefinition(HttpExchange ex, JsonNode body) throws IOException {
+    String requested = body.path("taskDefinition").asText();
+    String familyRevision = requested.substring(requested.lastIndexOf('/') + 1);
+    ObjectNode td = taskDefinitions.get(familyRevision);
+    if (td == null) {
+      String family = familyRevision.substring(0, familyRevision.indexOf(':'));
+      taskDefinition(
+          familyRevision, "awsvpc", new StubContainer(family, Map.of(), Map.of(), false));
+      td = taskDefinitions.get(familyRevision);
+    }
+    ObjectNode out = json.createObjectNode();
+    out.set("taskDefinition", td);
+    ok(ex, out);
+  }
+
+  private void describeContainerInstances(HttpExchange ex, String cluster, JsonNode body)
+      throws IOException {
+    if (body.path("containerInstances").size() > 100) {
+      error(ex, "InvalidParameterException", "containerInstances cannot be longer than 100.");
+      return;
+    }
+    ObjectNode out = json.createObjectNode();
+    ArrayNode found = out.putArray("containerInstances");
+    ArrayNode failures = out.putArray("failures");
+    for (JsonNode requested : body.path("containerInstances")) {
+      String arn = requested.asText();
+      String id = arn.substring(arn.lastIndexOf('/') + 1);
+      String ec2 = ec2InstanceOf.get(id);
+      if (ec2 == null) {
+        ObjectNode f = failures.addObject();
+        f.put("arn", arn);
+        f.put("reason", "MISSING");
+        continue;
+      }
+      ObjectNode ci = found.addObject();
+      ci.put("containerInstanceArn", containerInstanceArn(cluster, id));
+      ci.put("ec2InstanceId", ec2);
+      ci.put("status", "ACTIVE");
+      ci.put("agentConnected", true);
+    }
+    ok(ex, out);
+  }
+
+  private void listServices(HttpExchange ex, String cluster) throws IOException {
+    ObjectNode out = json.createObjectNode();
+    ArrayNode arns = out.putArray("serviceArns");
+    services
+        .getOrDefault(cluster, Map.of())
+        .keySet()
+        .forEach(
+            s ->
+                arns.add(
+                    "arn:aws:ecs:" + REGION + ":" + ACCOUNT + ":service/" + cluster + "/" + s));
+    ok(ex, out);
+  }
+
+  private void describeServices(HttpExchange ex, String cluster, JsonNode body) throws IOException {
+    if (body.path("services").size() > 10) {
+      error(ex, "InvalidParameterException", "services cannot be longer than 10.");
+      return;
+    }
+    ObjectNode out = json.createObjectNode();
+    ArrayNode found = out.putArray("services");
+    out.putArray("failures");
+    Map<String, Map<String, String>> known = services.getOrDefault(cluster, Map.of());
+    for (JsonNode requested : body.path("services")) {
+      String name = requested.asText().substring(requested.asText().lastIndexOf('/') + 1);
+      Map<String, String> tags = known.get(name);
+      if (tags == null) {
+        continue;
+      }
+      ObjectNode s = found.addObject();
+      s.put("serviceName", name);
+      s.put("status", "ACTIVE");
+      if (includes(body, "TAGS")) {
+        ArrayNode t = s.putArray("tags");
+        tags.forEach(
+            (k, v) -> {
+              ObjectNode tag = t.addObject();
+              tag.put("key", k);
+              tag.put("value", v);
+            });
+      }
     }
     ok(ex, out);
   }

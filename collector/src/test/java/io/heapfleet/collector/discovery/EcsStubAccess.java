@@ -30,6 +30,11 @@ public final class EcsStubAccess implements AutoCloseable {
             .build();
   }
 
+  /** The stub's endpoint, for a collector in another process. */
+  public java.net.URI endpoint() {
+    return stub.endpoint();
+  }
+
   public EcsClient client() {
     return client;
   }
@@ -40,6 +45,27 @@ public final class EcsStubAccess implements AutoCloseable {
     serviceOfTask.forEach(
         (id, svc) -> tasks.add(new EcsStub.StubTask(svc, id, "RUNNING", "127.0.0.1")));
     stub.setTasks(cluster, tasks);
+  }
+
+  /**
+   * Sets one RUNNING awsvpc task of {@code cluster} on 127.0.0.1 whose task definition declares a
+   * heapdump port (a port mapping named {@code heapdump}) in each of {@code portOfContainer}'s
+   * containers.
+   */
+  public void taskWithContainers(
+      String cluster, String taskId, String service, Map<String, Integer> portOfContainer) {
+    String familyRevision = service + ":1";
+    List<EcsStub.StubContainer> containers = new ArrayList<>();
+    portOfContainer.forEach(
+        (name, port) ->
+            containers.add(
+                new EcsStub.StubContainer(name, Map.of(port, "heapdump"), Map.of(), false)));
+    stub.taskDefinition(familyRevision, "awsvpc", containers.toArray(EcsStub.StubContainer[]::new));
+    stub.setTasks(
+        cluster,
+        List.of(
+            new EcsStub.StubTask(service, taskId, "RUNNING", "127.0.0.1")
+                .withTaskDefinition(familyRevision)));
   }
 
   @Override

@@ -209,6 +209,32 @@ class CollectorEngineTest {
   }
 
   @Test
+  void twoJvmsOfOneEcsTaskAreCapturedAsTwoSeriesNamedByContainer() throws Exception {
+    try (EcsStubAccess ecs = new EcsStubAccess();
+        TaskJvm api = TaskJvm.task("shop1").targetApp(1, 100).start();
+        TaskJvm worker = TaskJvm.task("shop1").targetApp(1, 100).start()) {
+      Map<String, Integer> containers = new java.util.LinkedHashMap<>();
+      containers.put("api", api.base().getPort());
+      containers.put("worker", worker.base().getPort());
+      ecs.taskWithContainers("prod", "shop1", "shop", containers);
+      CollectorEngine engine =
+          engine(
+              new EcsDiscovery(ecs.client(), "prod", List.of("shop"), s -> 9091), TaskJvm.SECRET);
+
+      engine.tick();
+
+      Map<String, TaskStatus> t = tasks(engine);
+      assertThat(t.keySet()).containsExactlyInAnyOrder("shop1.api", "shop1.worker");
+      for (String id : List.of("shop1.api", "shop1.worker")) {
+        assertThat(t.get(id).lastAttempt().outcome())
+            .as(t.get(id).lastAttempt().message())
+            .isEqualTo("stored");
+        assertThat(t.get(id).lastCapture().key()).startsWith("heapdumps/prod/shop/" + id + "/");
+      }
+    }
+  }
+
+  @Test
   void s3RefusingWritesFailsTheRoundAndTheNextRoundStores() throws Exception {
     Discovery one = staticDiscovery(a1);
     CollectorEngine engine = engine(one, TaskJvm.SECRET);

@@ -217,7 +217,8 @@ class HostileTargetTest {
 
   @Test
   void endlessStreamIsCutAtTheByteCap() throws Exception {
-    // Raw HPROF that stays valid forever: a segment claiming 4 GiB of ROOT_UNKNOWN records.
+    // Raw HPROF that never ends: a segment claiming 32 MiB of ROOT_UNKNOWN records (within the
+    // inflation bound for the heap it announces, so only the byte cap can stop it), then more.
     hostile =
         new HostileTarget(
             "endless",
@@ -226,7 +227,7 @@ class HostileTargetTest {
             out -> {
               DataOutputStream d = new DataOutputStream(out);
               HprofWriter.writeHeader(d, 8, Instant.parse("2026-11-22T01:00:00Z"));
-              HprofWriter.writeRecordHead(d, 0x1C, 0xFFFF_FFFFL);
+              HprofWriter.writeRecordHead(d, 0x1C, 32L << 20);
               byte[] roots = new byte[9 * 4096];
               for (int i = 0; i < roots.length; i += 9) {
                 roots[i] = (byte) 0xFF;

@@ -56,10 +56,56 @@ class TrendAnalysisTest {
   }
 
   @Test
-  void twoDumpsAreNotEnoughToCallALeak() {
+  void twoDumpsAreInconclusiveAndSayHowManyMoreWillTell() {
     TrendResult t = TrendAnalysis.of(List.of(histogram(0, 1_000_000), histogram(30, 9_000_000)));
-    assertThat(t.assessment()).isEqualTo(Assessment.STABLE);
-    assertThat(t.reason()).contains("at least 3");
+    assertThat(t.assessment()).isEqualTo(Assessment.INCONCLUSIVE);
+    assertThat(t.reason()).contains("at least 3").contains("1 more dump at this interval (30 min)");
+    assertThat(AnalysisJson.trendToString(t)).contains("\"assessment\": \"inconclusive\"");
+  }
+
+  @Test
+  void aCacheStillFillingIsInconclusiveNotStable() {
+    // The demo's orders-2 shape: the heap grows in every interval, more slowly each time. The leak
+    // rule rejects it (the later half grows at under half the overall rate), but it is not flat.
+    long mb = 1_048_576;
+    long[] heap = {100 * mb, 250 * mb, 340 * mb, 390 * mb, 415 * mb, 430 * mb};
+    List<ClassHistogram> dumps = new ArrayList<>();
+    for (int i = 0; i < heap.length; i++) {
+      dumps.add(histogram(10 * i, heap[i]));
+    }
+    TrendResult t = TrendAnalysis.of(dumps);
+    assertThat(t.assessment()).as(t.reason()).isEqualTo(Assessment.INCONCLUSIVE);
+    assertThat(t.suspects()).noneMatch(Suspect::steady);
+    assertThat(t.reason())
+        .startsWith(
+            "Not flat yet: +"
+                + io.heapfleet.analysis.report.Format.bytes(t.recentHeapBytesPerHour())
+                + "/hour over the last 3 dumps, down from +")
+        .contains("2 more dumps at this interval (10 min) will tell");
+    assertThat(t.flatSince()).isEmpty();
+
+    // The same cache once it stopped growing: three dumps with no new high make it stable.
+    long[] filled = {100 * mb, 200 * mb, 280 * mb, 300 * mb, 299 * mb, 300 * mb};
+    List<ClassHistogram> later = new ArrayList<>();
+    for (int i = 0; i < filled.length; i++) {
+      later.add(histogram(10 * i, filled[i]));
+    }
+    TrendResult done = TrendAnalysis.of(later);
+    assertThat(done.assessment()).as(done.reason()).isEqualTo(Assessment.STABLE);
+    assertThat(done.flatSince()).isPresent();
+  }
+
+  @Test
+  void aRiseWithinTheHeapsOwnSwingIsStable() {
+    // Up, down by 25 MB, then up twice by less than that: within the noise the heap has shown.
+    long mb = 1_048_576;
+    long[] heap = {100 * mb, 120 * mb, 95 * mb, 105 * mb, 118 * mb};
+    List<ClassHistogram> dumps = new ArrayList<>();
+    for (int i = 0; i < heap.length; i++) {
+      dumps.add(histogram(10 * i, heap[i]));
+    }
+    TrendResult t = TrendAnalysis.of(dumps);
+    assertThat(t.assessment()).as(t.reason()).isEqualTo(Assessment.STABLE);
   }
 
   @Test

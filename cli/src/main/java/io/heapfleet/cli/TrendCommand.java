@@ -210,6 +210,9 @@ final class TrendCommand implements Callable<Integer> {
       }
       out.println("     (grew = intervals in which it grew, then R² of the linear fit)");
     }
+    for (String line : VerdictText.lockstep(t.lockstep())) {
+      out.println("  " + line);
+    }
     if (!owners.isEmpty()) {
       out.printf("%nWho holds them (newest dump):%n");
       for (SuspectOwner o : owners.values()) {

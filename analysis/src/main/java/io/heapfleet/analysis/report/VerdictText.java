@@ -2,6 +2,7 @@ package io.heapfleet.analysis.report;
 
 import io.heapfleet.analysis.retainer.GrowingOwner;
 import io.heapfleet.analysis.trend.Assessment;
+import io.heapfleet.analysis.trend.LockstepGroup;
 import io.heapfleet.analysis.trend.RecentGrowthText;
 import java.time.Instant;
 import java.util.List;
@@ -108,6 +109,24 @@ public final class VerdictText {
       return Optional.empty();
     }
     return Optional.ofNullable(owners.get(0).holder());
+  }
+
+  /**
+   * One line per lockstep group: {@code "Growing in lockstep (+2,000 instances per dump):
+   * com.acme.Memoizer$Entry, with long[], byte[], java.util.HashMap$Node"}.
+   */
+  public static List<String> lockstep(List<LockstepGroup> groups) {
+    return groups.stream()
+        .map(
+            g ->
+                "Growing in lockstep ("
+                    + Format.signedCount(g.instancesPerDump())
+                    + " instances per dump): "
+                    + String.join(", ", g.applicationClasses())
+                    + (g.platformClasses().isEmpty()
+                        ? ""
+                        : ", with " + String.join(", ", g.platformClasses())))
+        .toList();
   }
 
   /**

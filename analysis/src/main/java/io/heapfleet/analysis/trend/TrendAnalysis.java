@@ -146,6 +146,9 @@ public final class TrendAnalysis {
                 (Suspect s) -> s.steady() ? s.bytesPerHour() : s.bytesPerHour() * s.steadiness(),
                 Comparator.reverseOrder())
             .thenComparing(Suspect::className));
+    // Classes growing in lockstep are one growth: its application class ranks with it.
+    List<LockstepGroup> lockstep = Lockstep.groups(suspects, perClass, n);
+    suspects = Lockstep.rank(suspects, lockstep);
     if (suspects.size() > MAX_SUSPECTS) {
       suspects = suspects.subList(0, MAX_SUSPECTS);
     }
@@ -240,17 +243,19 @@ public final class TrendAnalysis {
         n > 1 ? heapSeries.slope() : 0,
         heapSeries.steadiness(),
         snapshots,
-        suspects);
+        suspects,
+        lockstep);
   }
 
   /**
    * Whether the heap still rises beyond its noise lately: it grew in each interval of the recent
-   * window ({@link RecentGrowth#laterHalf}), by more than {@link RecentGrowth#noiseBytes}, and has
-   * not levelled off on a plateau.
+   * window ({@link RecentGrowth#laterHalf}), by more than {@link RecentGrowth#noiseBytes} in all.
    */
   static boolean stillRising(double[] heap, List<Snapshot> snapshots) {
     int n = heap.length;
-    if (n < MIN_DUMPS || RecentGrowth.plateauStart(Assessment.STABLE, snapshots) >= 0) {
+    // A plateau's band (10% of the range) can hide a tail that still rises in every interval: the
+    // rise itself decides, not whether it stayed under the band.
+    if (n < MIN_DUMPS) {
       return false;
     }
     int from = RecentGrowth.laterHalf(n);

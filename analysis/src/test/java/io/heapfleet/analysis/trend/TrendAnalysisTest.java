@@ -96,6 +96,50 @@ class TrendAnalysisTest {
   }
 
   @Test
+  void classesGrowingInLockstepAreOneGroupNamedByTheApplicationClass() {
+    // A memoizer fed unique keys: every call adds one Entry, one HashMap$Node, one long[] and one
+    // byte[]; by bytes the JDK classes lead and the application classes would rank 4th and 5th.
+    List<ClassHistogram> dumps = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      long k = 2_000L * i;
+      dumps.add(
+          new ClassHistogram(
+              T0.plusSeconds(60L * i),
+              8,
+              0,
+              0,
+              6,
+              List.of(
+                  new ClassStats("long[]", 100 + k, 1_000 + k * 1_040),
+                  new ClassStats("byte[]", 900 + k + (i % 2), 50_000 + k * 1_000),
+                  new ClassStats("java.util.HashMap$Node", 300 + k, 9_600 + k * 32),
+                  new ClassStats("com.acme.memo.Memoizer$Entry", k, k * 24),
+                  new ClassStats("com.acme.memo.Quote", k, k * 16),
+                  new ClassStats("java.lang.String", 5_000 + 10L * i, 120_000 + 240L * i)),
+              List.of(),
+              SizeModel.COMPRESSED_OOPS));
+    }
+    TrendResult t = TrendAnalysis.of(dumps);
+    assertThat(t.lockstep()).hasSize(1);
+    LockstepGroup g = t.lockstep().get(0);
+    assertThat(g.name()).isEqualTo("com.acme.memo.Memoizer$Entry");
+    assertThat(g.applicationClasses())
+        .containsExactly("com.acme.memo.Memoizer$Entry", "com.acme.memo.Quote");
+    assertThat(g.platformClasses()).containsExactly("long[]", "byte[]", "java.util.HashMap$Node");
+    assertThat(g.instancesPerDump()).isEqualTo(2_000.0, org.assertj.core.data.Offset.offset(0.1));
+    assertThat(t.suspects().subList(0, 3))
+        .extracting(Suspect::className)
+        .containsExactly("com.acme.memo.Memoizer$Entry", "com.acme.memo.Quote", "long[]");
+    assertThat(t.reason()).startsWith("com.acme.memo.Memoizer$Entry grew in 4 of 4 intervals");
+    assertThat(AnalysisJson.trendToString(t))
+        .contains("\"lockstep\": \"com.acme.memo.Memoizer$Entry\"")
+        .contains("\"platformClasses\": [")
+        .contains("\"name\": \"com.acme.memo.Memoizer$Entry\"");
+    // String grew by 10 per dump: not in lockstep, and left where it ranked.
+    assertThat(t.lockstepGroupOf("java.lang.String")).isEmpty();
+  }
+
+  @Test
   void aRiseWithinTheHeapsOwnSwingIsStable() {
     // Up, down by 25 MB, then up twice by less than that: within the noise the heap has shown.
     long mb = 1_048_576;

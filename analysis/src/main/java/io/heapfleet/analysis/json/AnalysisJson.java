@@ -153,7 +153,8 @@ public final class AnalysisJson {
   }
 
   /**
-   * Writes the trend JSON: {@code {"assessment":"leaking"|"stable","reason","heapBytesPerHour",
+   * Writes the trend JSON: {@code
+   * {"assessment":"leaking"|"stable"|"inconclusive","reason","heapBytesPerHour",
    * "recentHeapBytesPerHour","flatSince"?,"warmUpBytes"?,"heapSteadiness",
    * "snapshots":[{"timestamp","shallowBytes","instances"}],"suspects":[{"class","bytesPerHour",
    * "instancesPerHour","steadiness",...}]}}, suspects best first.

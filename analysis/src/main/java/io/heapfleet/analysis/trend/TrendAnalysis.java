@@ -232,7 +232,7 @@ public final class TrendAnalysis {
       // growth slows (a cache still filling, or a leak that only looks like it slows). Saying
       // "stable" next to that rise is a contradiction; say what the next dumps will decide.
       assessment = Assessment.INCONCLUSIVE;
-      reason = notFlatYetReason(hours, judgedHeap, heapSeries, levelledOff, snapshots);
+      reason = notFlatYetReason(judgedHeap, heapSeries, levelledOff, snapshots);
     } else {
       assessment = Assessment.STABLE;
       reason = stableReason(heap, heapSeries, levelledOff, span, snapshots);
@@ -268,14 +268,11 @@ public final class TrendAnalysis {
   }
 
   private static String notFlatYetReason(
-      double[] hours,
-      double[] heap,
-      Series heapSeries,
-      List<Suspect> levelledOff,
-      List<Snapshot> snapshots) {
+      double[] heap, Series heapSeries, List<Suspect> levelledOff, List<Snapshot> snapshots) {
     int n = heap.length;
     int from = RecentGrowth.laterHalf(n);
-    double recent = Series.slope(hours, heap, from, n);
+    // The figures people also see beside the verdict (recentHeapBytesPerHour, heapBytesPerHour).
+    double recent = RecentGrowth.slopeFrom(snapshots, from);
     double overall = heapSeries.slope();
     String what =
         levelledOff.isEmpty()

@@ -235,7 +235,9 @@ public final class TrendAnalysis {
       reason = notFlatYetReason(judgedHeap, heapSeries, levelledOff, snapshots);
     } else {
       assessment = Assessment.STABLE;
-      reason = stableReason(heap, heapSeries, levelledOff, span, snapshots);
+      reason =
+          stableReason(
+              heap, heapSeries, judgedSeries, fewerButBiggerClasses, levelledOff, span, snapshots);
     }
     return new TrendResult(
         assessment,
@@ -355,6 +357,8 @@ public final class TrendAnalysis {
   private static String stableReason(
       double[] heap,
       Series heapSeries,
+      Series judgedSeries,
+      Set<String> fewerButBigger,
       List<Suspect> levelledOff,
       double span,
       List<Snapshot> snapshots) {
@@ -378,7 +382,16 @@ public final class TrendAnalysis {
               ? "The heap has made no new high since "
                   + RecentGrowthText.time(snapshots.get(flat).timestamp())
                   + "."
-              : "The heap now changes by " + Format.signedBytes(heapSeries.lateSlope()) + "/hour.");
+              : fewerButBigger.isEmpty()
+                  ? "The heap now changes by "
+                      + Format.signedBytes(heapSeries.lateSlope())
+                      + "/hour."
+                  // The rest is fewer, bigger arrays (GC filler): judge, and say, without them.
+                  : "Without "
+                      + String.join(", ", fewerButBigger.stream().sorted().toList())
+                      + " (fewer, bigger arrays: not objects piling up), the heap now changes by "
+                      + Format.signedBytes(judgedSeries.lateSlope())
+                      + "/hour.");
     }
     if (heapSeries.steps() > 0 && heapSeries.growingSteps() < heapSeries.steps()) {
       return "No class grows steadily: the heap went up in "

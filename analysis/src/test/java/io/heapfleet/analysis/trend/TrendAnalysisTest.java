@@ -140,6 +140,40 @@ class TrendAnalysisTest {
   }
 
   @Test
+  void aFilledCacheBesideGrowingGcFillerIsStableAndSaysSoWithoutTheFiller() {
+    // A demo run's cache task: byte[] filled to 17.6 MB and stayed there, while int[] (GC filler,
+    // fewer and bigger arrays) grew the total heap by 5 MB over the last dumps.
+    long[][] bytesAndCounts = {
+      {7_651_888, 13_820, 82_392, 733},
+      {17_094_384, 13_982, 118_952, 807},
+      {17_619_448, 14_001, 33_768, 444},
+      {17_620_168, 14_014, 3_706_528, 446},
+      {17_620_672, 14_029, 5_543_496, 450}
+    };
+    List<ClassHistogram> dumps = new ArrayList<>();
+    for (int i = 0; i < bytesAndCounts.length; i++) {
+      long[] r = bytesAndCounts[i];
+      dumps.add(
+          new ClassHistogram(
+              T0.plusSeconds(11L * i),
+              8,
+              r[1] + r[3],
+              r[0] + r[2],
+              2,
+              List.of(new ClassStats("byte[]", r[1], r[0]), new ClassStats("int[]", r[3], r[2])),
+              List.of(),
+              SizeModel.COMPRESSED_OOPS));
+    }
+    TrendResult t = TrendAnalysis.of(dumps);
+    assertThat(t.assessment()).as(t.reason()).isEqualTo(Assessment.STABLE);
+    assertThat(t.reason())
+        .contains("byte[] grew early and then levelled off")
+        .contains("Without int[] (fewer, bigger arrays: not objects piling up), the heap now")
+        .doesNotContain(
+            io.heapfleet.analysis.report.Format.signedBytes(t.recentHeapBytesPerHour()));
+  }
+
+  @Test
   void aRiseWithinTheHeapsOwnSwingIsStable() {
     // Up, down by 25 MB, then up twice by less than that: within the noise the heap has shown.
     long mb = 1_048_576;

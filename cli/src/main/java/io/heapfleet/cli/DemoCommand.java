@@ -1,7 +1,9 @@
 package io.heapfleet.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.heapfleet.analysis.report.VerdictText;
 import io.heapfleet.analysis.retainer.GrowingOwner;
+import io.heapfleet.analysis.trend.Assessment;
 import io.heapfleet.cli.demo.CollectorApi;
 import io.heapfleet.cli.demo.DemoFleet;
 import io.heapfleet.cli.demo.DemoTask;
@@ -302,7 +304,12 @@ final class DemoCommand implements Callable<Integer> {
       if (trend == null) {
         verdicts.add(
             new FleetVerdict.TaskVerdict(
-                t.taskId(), t.assessment(), 0, null, List.of(), t.snapshots()));
+                t.taskId(),
+                Assessment.fromJson(t.assessment()).orElse(null),
+                0,
+                null,
+                List.of(),
+                t.snapshots()));
         continue;
       }
       List<String> growing = new ArrayList<>();
@@ -321,14 +328,15 @@ final class DemoCommand implements Callable<Integer> {
       if (!steady.isEmpty()) {
         growing = steady;
       }
-      String assessment = trend.path("assessment").asText(t.assessment()).toLowerCase(Locale.ROOT);
+      Assessment assessment =
+          Assessment.fromJson(trend.path("assessment").asText(t.assessment())).orElse(null);
       double heapRate = trend.path("heapBytesPerHour").asDouble(0);
       verdicts.add(
           new FleetVerdict.TaskVerdict(
               t.taskId(),
               assessment,
               heapRate,
-              growing.isEmpty() ? null : growing.get(0),
+              VerdictText.topSuspect(assessment, List.of(), growing).orElse(null),
               growing,
               t.snapshots(),
               trend.path("recentHeapBytesPerHour").asDouble(heapRate),

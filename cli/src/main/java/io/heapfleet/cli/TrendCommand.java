@@ -6,6 +6,7 @@ import io.heapfleet.analysis.hprof.HprofFormatException;
 import io.heapfleet.analysis.json.AnalysisJson;
 import io.heapfleet.analysis.report.Format;
 import io.heapfleet.analysis.report.Markdown;
+import io.heapfleet.analysis.report.VerdictText;
 import io.heapfleet.analysis.retainer.DeepOptions;
 import io.heapfleet.analysis.retainer.GrowingOwner;
 import io.heapfleet.analysis.retainer.OwnerRanking;
@@ -23,7 +24,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -153,13 +153,10 @@ final class TrendCommand implements Callable<Integer> {
   private static void printText(
       PrintWriter out, TrendResult t, Path latest, Map<String, SuspectOwner> owners) {
     List<GrowingOwner> ranked = OwnerRanking.rank(t, owners);
-    String verdict = t.assessment().json().toUpperCase(Locale.ROOT) + ": ";
+    // Owner first: what to fix is the class that holds the growing objects, and its holder.
+    out.println(VerdictText.line(t.assessment(), t.reason(), ranked));
     if (t.assessment() == Assessment.LEAKING && !ranked.isEmpty()) {
-      // Owner first: what to fix is the class that holds the growing objects, and its holder.
-      out.println(verdict + ranked.get(0).headline());
       out.println("  " + t.reason());
-    } else {
-      out.println(verdict + t.reason());
     }
     int n = t.snapshots().size();
     Duration span =
@@ -213,6 +210,9 @@ final class TrendCommand implements Callable<Integer> {
             s.className());
       }
       out.println("     (grew = intervals in which it grew, then R² of the linear fit)");
+    }
+    for (String line : VerdictText.lockstep(t.lockstep())) {
+      out.println("  " + line);
     }
     if (!owners.isEmpty()) {
       out.printf("%nWho holds them (newest dump):%n");

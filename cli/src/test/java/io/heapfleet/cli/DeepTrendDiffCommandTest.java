@@ -78,8 +78,10 @@ class DeepTrendDiffCommandTest {
     CliRun text = CliRun.run(args("trend", "--deep"));
     assertThat(text.exitCode).as(text.toString()).isZero();
     assertThat(text.out.lines().findFirst().orElseThrow())
-        .startsWith("LEAKING: " + ORDER + " held by " + holder + ": +")
-        .endsWith("(byte[], " + ORDER.substring(ORDER.lastIndexOf('.') + 1) + ")");
+        // The accumulation point: the static list the Orders pile up in.
+        .startsWith("LEAKING: " + holder + " (java.util.ArrayList, +1,000 entries/dump): +")
+        // What accumulates: the Orders (in lockstep with their byte[]s, so ranked with them).
+        .contains("(" + ORDER.substring(ORDER.lastIndexOf('.') + 1) + ", byte[]");
     assertThat(text.out)
         .contains("Growth by owner (newest dump analysed deeply):")
         .contains("Who holds them (newest dump):")
@@ -91,7 +93,7 @@ class DeepTrendDiffCommandTest {
     assertThat(md.out)
         .contains("### Who holds them")
         .contains("held by `" + ORDER + "`")
-        .contains("**`" + ORDER + "` held by `" + holder + "`: +")
+        .contains("**`" + holder + "` (java.util.ArrayList, +1,000 entries/dump): +")
         .contains("### Growth by owner");
 
     // Without --deep: no owner fields at all.

@@ -78,9 +78,12 @@ class DemoEndToEndTest {
     assertThat(leak.path("topSuspect").asText()).startsWith(LEAKING_CLASS_PREFIX);
     // Owner first: byte[] grows fastest, but the class named is the Cart that holds it.
     assertThat(leak.path("topSuspect").asText()).as(verdict.toString()).isEqualTo(LEAKING_OWNER);
-    assertThat(byTask.get("orders-2").path("assessment").asText())
+    // The cache task: stable once its heap has levelled off, inconclusive while it still fills
+    // (a short demo may end before the cache is full); never leaking, never stable while rising.
+    JsonNode cache = byTask.get("orders-2");
+    assertThat(cache.path("assessment").asText())
         .as(verdict.toString())
-        .isEqualTo("stable");
+        .isIn("stable", "inconclusive");
     assertThat(byTask.get("orders-3").path("assessment").asText())
         .as(verdict.toString())
         .isEqualTo("stable");

@@ -10,6 +10,7 @@ import io.heapfleet.analysis.retainer.GrowingOwner;
 import io.heapfleet.analysis.retainer.OwnerRanking;
 import io.heapfleet.analysis.retainer.RetainedDiff;
 import io.heapfleet.analysis.retainer.SuspectOwner;
+import io.heapfleet.analysis.trend.LockstepGroup;
 import io.heapfleet.analysis.trend.Snapshot;
 import io.heapfleet.analysis.trend.Suspect;
 import io.heapfleet.analysis.trend.TrendResult;
@@ -154,7 +155,8 @@ public final class AnalysisJson {
   }
 
   /**
-   * Writes the trend JSON: {@code {"assessment":"leaking"|"stable","reason","heapBytesPerHour",
+   * Writes the trend JSON: {@code
+   * {"assessment":"leaking"|"stable"|"inconclusive","reason","heapBytesPerHour",
    * "recentHeapBytesPerHour","flatSince"?,"warmUpBytes"?,"heapSteadiness",
    * "snapshots":[{"timestamp","shallowBytes","instances"}],"suspects":[{"class","bytesPerHour",
    * "instancesPerHour","steadiness",...}]}}, suspects best first.
@@ -231,9 +233,25 @@ public final class AnalysisJson {
         w.field("retainedBytes", o.retainedBytes());
         names(w, "path", o.path());
       }
+      var group = t.lockstepGroupOf(s.className());
+      if (group.isPresent()) {
+        w.field("lockstep", group.get().name());
+      }
       w.endObject();
     }
     w.endArray();
+    if (!t.lockstep().isEmpty()) {
+      w.name("lockstep").beginArray();
+      for (LockstepGroup g : t.lockstep()) {
+        w.beginObject();
+        w.field("name", g.name());
+        w.field("instancesPerDump", g.instancesPerDump());
+        names(w, "applicationClasses", g.applicationClasses());
+        names(w, "platformClasses", g.platformClasses());
+        w.endObject();
+      }
+      w.endArray();
+    }
     w.endObject();
     out.write('\n');
     out.flush();

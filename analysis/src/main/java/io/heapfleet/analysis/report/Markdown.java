@@ -2,6 +2,7 @@ package io.heapfleet.analysis.report;
 
 import io.heapfleet.analysis.diff.ClassDelta;
 import io.heapfleet.analysis.diff.DiffResult;
+import io.heapfleet.analysis.histogram.ClassKind;
 import io.heapfleet.analysis.retainer.GrowingOwner;
 import io.heapfleet.analysis.retainer.OwnerRanking;
 import io.heapfleet.analysis.retainer.RetainedDiff;
@@ -89,10 +90,20 @@ public final class Markdown {
     List<GrowingOwner> ranked = OwnerRanking.rank(t, owners);
     if (!ranked.isEmpty() && t.assessment() == Assessment.LEAKING) {
       GrowingOwner top = ranked.get(0);
-      md.append("**")
-          .append(code(top.owner()))
-          .append(top.holder() == null ? "" : " held by " + code(top.holder()))
-          .append(": ")
+      md.append("**");
+      if (top.accumulation() != null) {
+        // The accumulation point: the collection where the growth piles up and what holds it.
+        String collection =
+            top.accumulation().describe().substring(top.accumulation().holder().length());
+        md.append(code(top.accumulation().holder())).append(collection);
+      } else {
+        md.append(code(ClassKind.readable(top.owner())))
+            .append(
+                top.holder() == null
+                    ? ""
+                    : " held by " + code(ClassKind.readableStep(top.holder())));
+      }
+      md.append(": ")
           .append(Format.signedBytes(top.bytesPerHour()))
           .append("/hour** (")
           .append(String.join(", ", top.classes().stream().map(Markdown::code).toList()))
@@ -152,6 +163,9 @@ public final class Markdown {
             .append(" |\n");
       }
       md.append('\n');
+      for (String line : VerdictText.lockstep(t.lockstep())) {
+        md.append(line).append("\n\n");
+      }
     }
     appendOwners(md, t, owners);
     md.append("### Dumps\n\n| Taken | Shallow heap | Objects |\n|---|---:|---:|\n");

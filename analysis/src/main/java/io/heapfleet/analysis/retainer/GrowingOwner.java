@@ -1,5 +1,6 @@
 package io.heapfleet.analysis.retainer;
 
+import io.heapfleet.analysis.histogram.ClassKind;
 import io.heapfleet.analysis.report.Format;
 import java.util.List;
 
@@ -19,6 +20,9 @@ import java.util.List;
  *     holds and, when it grows too, the owner class itself
  * @param steady whether at least one of {@link #classes} meets the trend's leak rule
  * @param path the retainer path through the owner to its fastest-growing held class, GC root first
+ * @param accumulation the collection on {@code path} where the growth piles up and the static or
+ *     field holding it, or {@code null} when the path shows none (then the owner and its holder are
+ *     the headline)
  */
 public record GrowingOwner(
     String owner,
@@ -27,10 +31,23 @@ public record GrowingOwner(
     long retainedBytes,
     List<String> classes,
     boolean steady,
-    List<String> path) {
+    List<String> path,
+    AccumulationPoint accumulation) {
   public GrowingOwner {
     classes = List.copyOf(classes);
     path = List.copyOf(path);
+  }
+
+  /** An owner whose accumulation point is not known. */
+  public GrowingOwner(
+      String owner,
+      String holder,
+      double bytesPerHour,
+      long retainedBytes,
+      List<String> classes,
+      boolean steady,
+      List<String> path) {
+    this(owner, holder, bytesPerHour, retainedBytes, classes, steady, path, null);
   }
 
   /**
@@ -47,15 +64,30 @@ public record GrowingOwner(
   }
 
   /**
-   * {@code com.acme.cart.Cart held by static com.acme.cart.CartStore.CARTS}, or the owner alone.
+   * The accumulation point when known ({@code static com.acme.orders.OrderEvents.BUS → listeners
+   * (java.util.ArrayList, +2,000 entries/dump)}), else {@code com.acme.cart.Cart held by static
+   * com.acme.cart.CartStore.CARTS}, or the owner alone.
    */
   public String heldBy() {
-    return holder == null ? owner : owner + " held by " + holder;
+    if (accumulation != null) {
+      // The collection where the growth piles up and what holds it: what a person fixes.
+      return accumulation.describe();
+    }
+    String o = ClassKind.readable(owner);
+    return holder == null ? o : o + " held by " + ClassKind.readableStep(holder);
   }
 
-  /** The class name without its package: {@code Cart}, {@code HashMap$Node[]}, {@code byte[]}. */
+  /**
+   * The class name without its package: {@code Cart}, {@code HashMap$Node[]}, {@code byte[]}; a
+   * lambda as {@code lambda in CheckoutFlow}.
+   */
   public static String shortName(String className) {
-    int dot = className.lastIndexOf('.');
-    return dot < 0 ? className : className.substring(dot + 1);
+    int lambda = className.indexOf("$$Lambda");
+    if (lambda > 0) {
+      return "lambda in " + shortName(className.substring(0, lambda));
+    }
+    String readable = ClassKind.readable(className);
+    int dot = readable.lastIndexOf('.');
+    return dot < 0 ? readable : readable.substring(dot + 1);
   }
 }

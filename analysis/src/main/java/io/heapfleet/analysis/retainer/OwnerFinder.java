@@ -3,6 +3,7 @@ package io.heapfleet.analysis.retainer;
 import io.heapfleet.analysis.dominator.DominatorTree;
 import io.heapfleet.analysis.graph.HeapGraph;
 import io.heapfleet.analysis.graph.IntArray;
+import io.heapfleet.analysis.histogram.ClassKind;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -21,9 +22,6 @@ import java.util.Map;
  * <p>Dominator chains are walked once per object: results are memoised per node. Not thread-safe.
  */
 final class OwnerFinder {
-  private static final String[] PLATFORM_PREFIXES = {
-    "java.", "javax.", "jdk.", "sun.", "com.sun.", "kotlin.", "scala."
-  };
   private static final int NONE = -1;
 
   private final HeapGraph graph;
@@ -142,12 +140,7 @@ final class OwnerFinder {
   }
 
   static boolean isApplicationClass(String name) {
-    for (String p : PLATFORM_PREFIXES) {
-      if (name.startsWith(p)) {
-        return false;
-      }
-    }
-    return !name.endsWith("[]");
+    return ClassKind.isApplicationClass(name);
   }
 
   void close() {

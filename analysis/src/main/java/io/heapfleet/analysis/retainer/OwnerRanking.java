@@ -51,13 +51,58 @@ public final class OwnerRanking {
       }
       g.add(s, o, g.owner.equals(s.className()));
     }
-    return groups.values().stream()
-        .filter(g -> !g.classes.isEmpty())
-        .map(Group::toGrowingOwner)
+    return merged(
+            groups.values().stream()
+                .filter(g -> !g.classes.isEmpty())
+                .map(Group::toGrowingOwner)
+                .toList())
+        .stream()
         .sorted(
             Comparator.comparing((GrowingOwner g) -> !g.steady())
                 .thenComparing(g -> -g.bytesPerHour()))
         .toList();
+  }
+
+  /**
+   * Owners whose growth piles up in the same collection are one finding (listeners registered
+   * through a lambda and through an anonymous class on one bus): the one growing fastest keeps its
+   * owner and path (what accumulates); growth and classes add up.
+   */
+  private static List<GrowingOwner> merged(List<GrowingOwner> owners) {
+    Map<String, GrowingOwner> byPoint = new LinkedHashMap<>();
+    List<GrowingOwner> out = new ArrayList<>();
+    for (GrowingOwner g : owners) {
+      if (g.accumulation() == null) {
+        out.add(g);
+        continue;
+      }
+      String key = g.accumulation().holder() + " " + g.accumulation().collection();
+      GrowingOwner seen = byPoint.get(key);
+      if (seen == null) {
+        byPoint.put(key, g);
+        continue;
+      }
+      GrowingOwner base = g.bytesPerHour() > seen.bytesPerHour() ? g : seen;
+      GrowingOwner other = base == g ? seen : g;
+      List<String> classes = new ArrayList<>(base.classes());
+      other.classes().stream().filter(c -> !classes.contains(c)).forEach(classes::add);
+      byPoint.put(
+          key,
+          new GrowingOwner(
+              base.owner(),
+              base.holder(),
+              base.bytesPerHour() + other.bytesPerHour(),
+              Math.max(base.retainedBytes(), other.retainedBytes()),
+              classes,
+              base.steady() || other.steady(),
+              base.path(),
+              new AccumulationPoint(
+                  base.accumulation().holder(),
+                  base.accumulation().collection(),
+                  base.accumulation().entriesPerDump() + other.accumulation().entriesPerDump())));
+    }
+    out.addAll(byPoint.values());
+    return out;
   }
 
   /** One owner while grouping. */
@@ -69,6 +114,7 @@ public final class OwnerRanking {
     boolean steady;
     List<String> path = List.of();
     double pathRate = Double.NEGATIVE_INFINITY;
+    double entriesPerDump;
 
     Group(String owner) {
       this.owner = owner;
@@ -77,6 +123,10 @@ public final class OwnerRanking {
     void add(Suspect s, SuspectOwner o, boolean isOwner) {
       classes.add(s.className());
       bytesPerHour += s.bytesPerHour();
+      if (OwnerFinder.isApplicationClass(s.className())) {
+        // Entries of the collection: the application objects that pile up in it.
+        entriesPerDump = Math.max(entriesPerDump, s.instancesPerStep());
+      }
       steady |= s.steady();
       if (o == null || isOwner) {
         return; // the owner's own path ends at the owner; the held classes' paths go through it
@@ -90,7 +140,14 @@ public final class OwnerRanking {
 
     GrowingOwner toGrowingOwner() {
       return new GrowingOwner(
-          owner, holder(owner, path), bytesPerHour, retainedBytes, classes, steady, path);
+          owner,
+          holder(owner, path),
+          bytesPerHour,
+          retainedBytes,
+          classes,
+          steady,
+          path,
+          AccumulationPoint.of(path, entriesPerDump).orElse(null));
     }
   }
 

@@ -30,7 +30,32 @@ final class RecentGrowth {
   /** ...and by at least 5% of the mean heap (a quiet heap's 85 KB in 2.6 MB is not warm-up). */
   static final double MIN_RISE_SHARE = 0.05;
 
+  /**
+   * Dumps needed after an inconclusive one to decide: a plateau is {@value #MIN_FLAT_DUMPS} dumps
+   * with no new high, the newest one included.
+   */
+  static final int MORE_DUMPS_TO_DECIDE = MIN_FLAT_DUMPS - 1;
+
+  /** Share of the mean heap a rise must exceed before it is more than noise. */
+  static final double NOISE_SHARE = 0.02;
+
   private RecentGrowth() {}
+
+  /**
+   * How much a heap may rise and still be within noise: {@code max(64 KB, 2% of the mean heap, the
+   * largest drop between two consecutive dumps)} (a drop shows how far GC and eviction move it).
+   */
+  static double noiseBytes(double[] heap) {
+    double mean = 0;
+    double drop = 0;
+    for (int i = 0; i < heap.length; i++) {
+      mean += heap[i] / heap.length;
+      if (i > 0) {
+        drop = Math.max(drop, heap[i - 1] - heap[i]);
+      }
+    }
+    return Math.max(Math.max(TrendAnalysis.MIN_GROWTH_BYTES, NOISE_SHARE * mean), drop);
+  }
 
   /** Index of the first dump of the plateau, or -1 when the heap did not level off after a rise. */
   static int plateauStart(Assessment assessment, List<Snapshot> snapshots) {

@@ -3,7 +3,9 @@ package io.heapfleet.analysis.trend;
 import io.heapfleet.analysis.histogram.ClassHistogram;
 import io.heapfleet.analysis.histogram.ClassStats;
 import io.heapfleet.analysis.report.Format;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -24,9 +26,11 @@ import java.util.Set;
  * #MIN_GROWTH_BYTES} bytes (so tiny JVM-internal drift does not count), and its instance count does
  * not clearly fall (see {@link #MAX_INSTANCE_DROP_SHARE}: fewer, bigger arrays, such as the GC's
  * filler arrays, are not objects piling up). The verdict is {@code leaking} when a class grows
- * steadily, or when the total heap does by the same rule (growth spread over many classes);
- * otherwise {@code stable}. Judging per class is what finds a small steady leak inside a large,
- * noisy heap whose total wobbles. Stateless and thread-safe.
+ * steadily, or when the total heap does by the same rule (growth spread over many classes); {@code
+ * inconclusive} with fewer than {@value #MIN_DUMPS} dumps, or when the heap still rose in every
+ * recent interval by more than its noise without meeting the leak rule (growth slowing but not
+ * flat); otherwise {@code stable}. Judging per class is what finds a small steady leak inside a
+ * large, noisy heap whose total wobbles. Stateless and thread-safe.
  */
 public final class TrendAnalysis {
   /** Fewer dumps cannot tell steady growth from a single jump. */
@@ -142,6 +146,9 @@ public final class TrendAnalysis {
                 (Suspect s) -> s.steady() ? s.bytesPerHour() : s.bytesPerHour() * s.steadiness(),
                 Comparator.reverseOrder())
             .thenComparing(Suspect::className));
+    // Classes growing in lockstep are one growth: its application class ranks with it.
+    List<LockstepGroup> lockstep = Lockstep.groups(suspects, perClass, n);
+    suspects = Lockstep.rank(suspects, lockstep);
     if (suspects.size() > MAX_SUSPECTS) {
       suspects = suspects.subList(0, MAX_SUSPECTS);
     }
@@ -169,7 +176,8 @@ public final class TrendAnalysis {
     String reason;
     List<Suspect> steadyOnes = suspects.stream().filter(Suspect::steady).toList();
     if (n < MIN_DUMPS) {
-      assessment = Assessment.STABLE;
+      assessment = Assessment.INCONCLUSIVE;
+      int more = MIN_DUMPS - n;
       reason =
           "Only "
               + n
@@ -177,9 +185,12 @@ public final class TrendAnalysis {
               + ": at least "
               + MIN_DUMPS
               + " are needed to tell steady growth from a one-off change"
-              + (n == 2
-                  ? "; the heap changed by " + Format.signedBytes(heap[1] - heap[0]) + "."
-                  : ".");
+              + (n == 2 ? "; the heap changed by " + Format.signedBytes(heap[1] - heap[0]) : "")
+              + "; "
+              + more
+              + (more == 1 ? " more dump" : " more dumps")
+              + (n == 2 ? " at this interval (" + Format.duration(interval(snapshots)) + ")" : "")
+              + " will tell.";
     } else if (!steadyOnes.isEmpty()) {
       assessment = Assessment.LEAKING;
       Suspect top = steadyOnes.get(0);
@@ -216,9 +227,17 @@ public final class TrendAnalysis {
               + "), "
               + Format.signedBytes(judgedSeries.slope())
               + "/hour, spread over many classes with no single class growing steadily.";
+    } else if (stillRising(judgedHeap, snapshots)) {
+      // Not a steady leak, but not flat either: the heap still rises beyond its noise while its
+      // growth slows (a cache still filling, or a leak that only looks like it slows). Saying
+      // "stable" next to that rise is a contradiction; say what the next dumps will decide.
+      assessment = Assessment.INCONCLUSIVE;
+      reason = notFlatYetReason(judgedHeap, heapSeries, levelledOff, snapshots);
     } else {
       assessment = Assessment.STABLE;
-      reason = stableReason(heap, heapSeries, levelledOff, span, snapshots);
+      reason =
+          stableReason(
+              heap, heapSeries, judgedSeries, fewerButBiggerClasses, levelledOff, span, snapshots);
     }
     return new TrendResult(
         assessment,
@@ -226,7 +245,80 @@ public final class TrendAnalysis {
         n > 1 ? heapSeries.slope() : 0,
         heapSeries.steadiness(),
         snapshots,
-        suspects);
+        suspects,
+        lockstep);
+  }
+
+  /**
+   * Whether the heap still rises beyond its noise lately: it grew in each interval of the recent
+   * window ({@link RecentGrowth#laterHalf}), by more than {@link RecentGrowth#noiseBytes} in all.
+   */
+  static boolean stillRising(double[] heap, List<Snapshot> snapshots) {
+    int n = heap.length;
+    // A plateau's band (10% of the range) can hide a tail that still rises in every interval: the
+    // rise itself decides, not whether it stayed under the band.
+    if (n < MIN_DUMPS) {
+      return false;
+    }
+    int from = RecentGrowth.laterHalf(n);
+    for (int i = from + 1; i < n; i++) {
+      if (heap[i] <= heap[i - 1]) {
+        return false;
+      }
+    }
+    return heap[n - 1] - heap[from] > RecentGrowth.noiseBytes(heap);
+  }
+
+  private static String notFlatYetReason(
+      double[] heap, Series heapSeries, List<Suspect> levelledOff, List<Snapshot> snapshots) {
+    int n = heap.length;
+    int from = RecentGrowth.laterHalf(n);
+    // The figures people also see beside the verdict (recentHeapBytesPerHour, heapBytesPerHour).
+    double recent = RecentGrowth.slopeFrom(snapshots, from);
+    double overall = heapSeries.slope();
+    String what =
+        levelledOff.isEmpty()
+            ? ""
+            : " "
+                + levelledOff.stream()
+                    .max(Comparator.comparingDouble(Suspect::bytesPerHour))
+                    .get()
+                    .className()
+                + " still grows, more slowly than before.";
+    return "Not flat yet: "
+        + Format.signedBytes(recent)
+        + "/hour over the last "
+        + (n - from)
+        + " dumps"
+        + (recent < overall ? ", down from " : ", against ")
+        + Format.signedBytes(overall)
+        + "/hour over all "
+        + n
+        + ", more than the heap's noise of "
+        + Format.bytes(RecentGrowth.noiseBytes(heap))
+        + "."
+        + what
+        + " "
+        + RecentGrowth.MORE_DUMPS_TO_DECIDE
+        + " more dumps at this interval ("
+        + Format.duration(interval(snapshots))
+        + ") will tell: no new high means warm-up, the same rise means a leak.";
+  }
+
+  /** The median interval between consecutive dumps (zero with fewer than two). */
+  static Duration interval(List<Snapshot> snapshots) {
+    int n = snapshots.size();
+    if (n < 2) {
+      return Duration.ZERO;
+    }
+    long[] gaps = new long[n - 1];
+    for (int i = 1; i < n; i++) {
+      gaps[i - 1] =
+          snapshots.get(i).timestamp().toEpochMilli()
+              - snapshots.get(i - 1).timestamp().toEpochMilli();
+    }
+    Arrays.sort(gaps);
+    return Duration.ofMillis(gaps[gaps.length / 2]);
   }
 
   private static boolean steady(Series s, int n, double span, long minGrowth) {
@@ -265,6 +357,8 @@ public final class TrendAnalysis {
   private static String stableReason(
       double[] heap,
       Series heapSeries,
+      Series judgedSeries,
+      Set<String> fewerButBigger,
       List<Suspect> levelledOff,
       double span,
       List<Snapshot> snapshots) {
@@ -288,7 +382,16 @@ public final class TrendAnalysis {
               ? "The heap has made no new high since "
                   + RecentGrowthText.time(snapshots.get(flat).timestamp())
                   + "."
-              : "The heap now changes by " + Format.signedBytes(heapSeries.lateSlope()) + "/hour.");
+              : fewerButBigger.isEmpty()
+                  ? "The heap now changes by "
+                      + Format.signedBytes(heapSeries.lateSlope())
+                      + "/hour."
+                  // The rest is fewer, bigger arrays (GC filler): judge, and say, without them.
+                  : "Without "
+                      + String.join(", ", fewerButBigger.stream().sorted().toList())
+                      + " (fewer, bigger arrays: not objects piling up), the heap now changes by "
+                      + Format.signedBytes(judgedSeries.lateSlope())
+                      + "/hour.");
     }
     if (heapSeries.steps() > 0 && heapSeries.growingSteps() < heapSeries.steps()) {
       return "No class grows steadily: the heap went up in "

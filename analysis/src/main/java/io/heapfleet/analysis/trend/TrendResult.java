@@ -8,7 +8,7 @@ import java.util.Optional;
  * The trend of one JVM over a series of dumps: the verdict with its reason in words, the heap's
  * growth rate, the dumps, and the growing classes best suspect first. Immutable.
  *
- * @param assessment leaking or stable
+ * @param assessment leaking, stable or inconclusive
  * @param reason why, in a sentence or two a person can act on
  * @param heapBytesPerHour least-squares slope of the total shallow heap over all the dumps (for a
  *     cache that filled during warm-up this includes the filling: see {@link
@@ -16,7 +16,9 @@ import java.util.Optional;
  * @param heapSteadiness steadiness of the total heap's growth (same measure as for a class)
  * @param snapshots the dumps in time order
  * @param suspects growing classes: those meeting the leak rule first (by bytes/hour), then the rest
- *     by bytes/hour × steadiness
+ *     by bytes/hour × steadiness; the application classes of a {@link LockstepGroup} move up to the
+ *     place of their group's best-ranked class
+ * @param lockstep classes growing in lockstep, grouped and named by their application class
  */
 public record TrendResult(
     Assessment assessment,
@@ -24,11 +26,29 @@ public record TrendResult(
     double heapBytesPerHour,
     double heapSteadiness,
     List<Snapshot> snapshots,
-    List<Suspect> suspects) {
+    List<Suspect> suspects,
+    List<LockstepGroup> lockstep) {
 
   public TrendResult {
     snapshots = List.copyOf(snapshots);
     suspects = List.copyOf(suspects);
+    lockstep = List.copyOf(lockstep);
+  }
+
+  /** A trend without lockstep groups. */
+  public TrendResult(
+      Assessment assessment,
+      String reason,
+      double heapBytesPerHour,
+      double heapSteadiness,
+      List<Snapshot> snapshots,
+      List<Suspect> suspects) {
+    this(assessment, reason, heapBytesPerHour, heapSteadiness, snapshots, suspects, List.of());
+  }
+
+  /** The lockstep group {@code className} belongs to, if any. */
+  public Optional<LockstepGroup> lockstepGroupOf(String className) {
+    return lockstep.stream().filter(g -> g.classes().contains(className)).findFirst();
   }
 
   /**

@@ -65,24 +65,32 @@ class OwnerRankingTest {
 
     List<GrowingOwner> ranked = OwnerRanking.rank(t, owners);
 
-    assertThat(ranked)
-        .extracting(GrowingOwner::owner)
-        .containsExactly("com.acme.cart.Cart", "com.acme.cart.CartStore");
+    // Cart's group (byte[] + Cart + String: the Cart moves into its own group, out of
+    // CartStore's) and CartStore's (the map's nodes) pile up in the same map: one finding, named by
+    // that map and the static holding it.
+    assertThat(ranked).extracting(GrowingOwner::owner).containsExactly("com.acme.cart.Cart");
     GrowingOwner cart = ranked.get(0);
-    // byte[] + Cart + String: the Cart moves into its own group, out of CartStore's.
-    assertThat(cart.classes()).containsExactly("byte[]", "com.acme.cart.Cart", "java.lang.String");
-    assertThat(cart.bytesPerHour()).isEqualTo(800e6 + 98e6 + 40e6);
-    assertThat(cart.retainedBytes()).isEqualTo(900_000_000);
+    assertThat(cart.classes())
+        .containsExactly(
+            "byte[]",
+            "com.acme.cart.Cart",
+            "java.lang.String",
+            "java.util.concurrent.ConcurrentHashMap$Node");
+    assertThat(cart.bytesPerHour()).isEqualTo(800e6 + 98e6 + 40e6 + 30e6);
+    assertThat(cart.retainedBytes()).isEqualTo(950_000_000);
     assertThat(cart.steady()).isTrue();
     assertThat(cart.path()).isEqualTo(CART_PATH); // the fastest held class's path
     assertThat(cart.holder()).isEqualTo("static com.acme.cart.CartStore.CARTS");
+    assertThat(cart.accumulation())
+        .isEqualTo(
+            new AccumulationPoint(
+                "static com.acme.cart.CartStore.CARTS",
+                "java.util.concurrent.ConcurrentHashMap",
+                3));
     assertThat(cart.headline())
         .isEqualTo(
-            "com.acme.cart.Cart held by static com.acme.cart.CartStore.CARTS: +894.5 MB/hour"
-                + " (byte[], Cart, String)");
-    GrowingOwner store = ranked.get(1);
-    assertThat(store.classes()).containsExactly("java.util.concurrent.ConcurrentHashMap$Node");
-    assertThat(store.holder()).isEqualTo("static com.acme.cart.CartStore.CARTS");
+            "static com.acme.cart.CartStore.CARTS (java.util.concurrent.ConcurrentHashMap, +3"
+                + " entries/dump): +923.2 MB/hour (byte[], Cart, String, ConcurrentHashMap$Node)");
     // Object[] (no owner) is in no group.
     assertThat(ranked).noneMatch(g -> g.classes().contains("java.lang.Object[]"));
   }
@@ -154,7 +162,7 @@ class OwnerRankingTest {
     assertThat(top.bytesPerHour()).isGreaterThanOrEqualTo(9e6);
     assertThat(top.retainedBytes()).isGreaterThan(2000L * 4096);
     assertThat(top.headline())
-        .startsWith(FIX + "$Cart held by static " + FIX + "$CartStore.CARTS: +");
+        .startsWith("static " + FIX + "$CartStore.CARTS (java.util.HashMap, +3 entries/dump): +");
   }
 
   @Test
@@ -168,5 +176,50 @@ class OwnerRankingTest {
     assertThat(top.owner()).as(owners.toString()).isEqualTo(FIX + "$Listener");
     assertThat(top.holder()).as(top.path().toString()).startsWith(FIX + "$EventBus.listeners");
     assertThat(top.classes()).containsExactly("byte[]", FIX + "$Listener");
+    assertThat(top.headline())
+        .startsWith(
+            "static "
+                + FIX
+                + "$EventBus.INSTANCE → listeners (java.util.ArrayList, +3 entries/dump)");
+  }
+
+  @Test
+  void theAccumulationPointIsTheFirstCollectionAndTheApplicationStepHoldingIt() {
+    // A memoizer: the static holds the memoizer, whose field holds the map that grows.
+    List<String> memo =
+        List.of(
+            "static a.Prices.QUOTES",
+            "a.Memoizer.cache",
+            "java.util.HashMap.table",
+            "java.util.HashMap$Node[][3]",
+            "java.util.HashMap$Node.value",
+            "a.Memoizer$Entry.value",
+            "a.Quote.history",
+            "long[]");
+    assertThat(AccumulationPoint.of(memo, 2_000).orElseThrow().describe())
+        .isEqualTo("static a.Prices.QUOTES → cache (java.util.HashMap, +2,000 entries/dump)");
+    // A lambda on the way is named by the class that made it.
+    List<String> lambda =
+        List.of(
+            "static a.Bus.BUS",
+            "a.Bus.listeners",
+            "java.util.ArrayList.elementData",
+            "java.lang.Object[][0]",
+            "a.Flow$$Lambda$70/0x0000000800c0b230.arg$1",
+            "byte[]");
+    assertThat(AccumulationPoint.of(lambda, 0).orElseThrow().describe())
+        .isEqualTo("static a.Bus.BUS → listeners (java.util.ArrayList)");
+    assertThat(GrowingOwner.shortName("a.Flow$$Lambda$70/0x0000000800c0b230"))
+        .isEqualTo("lambda in Flow");
+    // Only JDK objects before the collection (a thread's locals): no accumulation point.
+    assertThat(
+            AccumulationPoint.of(
+                List.of(
+                    "(thread) java.lang.Thread \"w\".threadLocals",
+                    "java.lang.ThreadLocal$ThreadLocalMap.table",
+                    "a.Session.chunks",
+                    "byte[]"),
+                5))
+        .isEmpty();
   }
 }

@@ -56,10 +56,134 @@ class TrendAnalysisTest {
   }
 
   @Test
-  void twoDumpsAreNotEnoughToCallALeak() {
+  void twoDumpsAreInconclusiveAndSayHowManyMoreWillTell() {
     TrendResult t = TrendAnalysis.of(List.of(histogram(0, 1_000_000), histogram(30, 9_000_000)));
-    assertThat(t.assessment()).isEqualTo(Assessment.STABLE);
-    assertThat(t.reason()).contains("at least 3");
+    assertThat(t.assessment()).isEqualTo(Assessment.INCONCLUSIVE);
+    assertThat(t.reason()).contains("at least 3").contains("1 more dump at this interval (30 min)");
+    assertThat(AnalysisJson.trendToString(t)).contains("\"assessment\": \"inconclusive\"");
+  }
+
+  @Test
+  void aCacheStillFillingIsInconclusiveNotStable() {
+    // The demo's orders-2 shape: the heap grows in every interval, more slowly each time. The leak
+    // rule rejects it (the later half grows at under half the overall rate), but it is not flat.
+    long mb = 1_048_576;
+    long[] heap = {100 * mb, 250 * mb, 340 * mb, 390 * mb, 415 * mb, 430 * mb};
+    List<ClassHistogram> dumps = new ArrayList<>();
+    for (int i = 0; i < heap.length; i++) {
+      dumps.add(histogram(10 * i, heap[i]));
+    }
+    TrendResult t = TrendAnalysis.of(dumps);
+    assertThat(t.assessment()).as(t.reason()).isEqualTo(Assessment.INCONCLUSIVE);
+    assertThat(t.suspects()).noneMatch(Suspect::steady);
+    assertThat(t.reason())
+        .startsWith(
+            "Not flat yet: +"
+                + io.heapfleet.analysis.report.Format.bytes(t.recentHeapBytesPerHour())
+                + "/hour over the last 3 dumps, down from +")
+        .contains("2 more dumps at this interval (10 min) will tell");
+    assertThat(t.flatSince()).isEmpty();
+
+    // The same cache once it stopped growing: three dumps with no new high make it stable.
+    long[] filled = {100 * mb, 200 * mb, 280 * mb, 300 * mb, 299 * mb, 300 * mb};
+    List<ClassHistogram> later = new ArrayList<>();
+    for (int i = 0; i < filled.length; i++) {
+      later.add(histogram(10 * i, filled[i]));
+    }
+    TrendResult done = TrendAnalysis.of(later);
+    assertThat(done.assessment()).as(done.reason()).isEqualTo(Assessment.STABLE);
+    assertThat(done.flatSince()).isPresent();
+  }
+
+  @Test
+  void classesGrowingInLockstepAreOneGroupNamedByTheApplicationClass() {
+    // A memoizer fed unique keys: every call adds one Entry, one HashMap$Node, one long[] and one
+    // byte[]; by bytes the JDK classes lead and the application classes would rank 4th and 5th.
+    List<ClassHistogram> dumps = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      long k = 2_000L * i;
+      dumps.add(
+          new ClassHistogram(
+              T0.plusSeconds(60L * i),
+              8,
+              0,
+              0,
+              6,
+              List.of(
+                  new ClassStats("long[]", 100 + k, 1_000 + k * 1_040),
+                  new ClassStats("byte[]", 900 + k + (i % 2), 50_000 + k * 1_000),
+                  new ClassStats("java.util.HashMap$Node", 300 + k, 9_600 + k * 32),
+                  new ClassStats("com.acme.memo.Memoizer$Entry", k, k * 24),
+                  new ClassStats("com.acme.memo.Quote", k, k * 16),
+                  new ClassStats("java.lang.String", 5_000 + 10L * i, 120_000 + 240L * i)),
+              List.of(),
+              SizeModel.COMPRESSED_OOPS));
+    }
+    TrendResult t = TrendAnalysis.of(dumps);
+    assertThat(t.lockstep()).hasSize(1);
+    LockstepGroup g = t.lockstep().get(0);
+    assertThat(g.name()).isEqualTo("com.acme.memo.Memoizer$Entry");
+    assertThat(g.applicationClasses())
+        .containsExactly("com.acme.memo.Memoizer$Entry", "com.acme.memo.Quote");
+    assertThat(g.platformClasses()).containsExactly("long[]", "byte[]", "java.util.HashMap$Node");
+    assertThat(g.instancesPerDump()).isEqualTo(2_000.0, org.assertj.core.data.Offset.offset(0.1));
+    assertThat(t.suspects().subList(0, 3))
+        .extracting(Suspect::className)
+        .containsExactly("com.acme.memo.Memoizer$Entry", "com.acme.memo.Quote", "long[]");
+    assertThat(t.reason()).startsWith("com.acme.memo.Memoizer$Entry grew in 4 of 4 intervals");
+    assertThat(AnalysisJson.trendToString(t))
+        .contains("\"lockstep\": \"com.acme.memo.Memoizer$Entry\"")
+        .contains("\"platformClasses\": [")
+        .contains("\"name\": \"com.acme.memo.Memoizer$Entry\"");
+    // String grew by 10 per dump: not in lockstep, and left where it ranked.
+    assertThat(t.lockstepGroupOf("java.lang.String")).isEmpty();
+  }
+
+  @Test
+  void aFilledCacheBesideGrowingGcFillerIsStableAndSaysSoWithoutTheFiller() {
+    // A demo run's cache task: byte[] filled to 17.6 MB and stayed there, while int[] (GC filler,
+    // fewer and bigger arrays) grew the total heap by 5 MB over the last dumps.
+    long[][] bytesAndCounts = {
+      {7_651_888, 13_820, 82_392, 733},
+      {17_094_384, 13_982, 118_952, 807},
+      {17_619_448, 14_001, 33_768, 444},
+      {17_620_168, 14_014, 3_706_528, 446},
+      {17_620_672, 14_029, 5_543_496, 450}
+    };
+    List<ClassHistogram> dumps = new ArrayList<>();
+    for (int i = 0; i < bytesAndCounts.length; i++) {
+      long[] r = bytesAndCounts[i];
+      dumps.add(
+          new ClassHistogram(
+              T0.plusSeconds(11L * i),
+              8,
+              r[1] + r[3],
+              r[0] + r[2],
+              2,
+              List.of(new ClassStats("byte[]", r[1], r[0]), new ClassStats("int[]", r[3], r[2])),
+              List.of(),
+              SizeModel.COMPRESSED_OOPS));
+    }
+    TrendResult t = TrendAnalysis.of(dumps);
+    assertThat(t.assessment()).as(t.reason()).isEqualTo(Assessment.STABLE);
+    assertThat(t.reason())
+        .contains("byte[] grew early and then levelled off")
+        .contains("Without int[] (fewer, bigger arrays: not objects piling up), the heap now")
+        .doesNotContain(
+            io.heapfleet.analysis.report.Format.signedBytes(t.recentHeapBytesPerHour()));
+  }
+
+  @Test
+  void aRiseWithinTheHeapsOwnSwingIsStable() {
+    // Up, down by 25 MB, then up twice by less than that: within the noise the heap has shown.
+    long mb = 1_048_576;
+    long[] heap = {100 * mb, 120 * mb, 95 * mb, 105 * mb, 118 * mb};
+    List<ClassHistogram> dumps = new ArrayList<>();
+    for (int i = 0; i < heap.length; i++) {
+      dumps.add(histogram(10 * i, heap[i]));
+    }
+    TrendResult t = TrendAnalysis.of(dumps);
+    assertThat(t.assessment()).as(t.reason()).isEqualTo(Assessment.STABLE);
   }
 
   @Test

@@ -3,9 +3,10 @@ package io.heapfleet.cli.demo;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.heapfleet.analysis.report.VerdictText;
+import io.heapfleet.analysis.trend.Assessment;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -24,6 +25,7 @@ public record FleetVerdict(List<TaskVerdict> tasks, Path report) {
   /**
    * One task's verdict.
    *
+   * @param assessment the trend's verdict, or {@code null} while the task has too few dumps
    * @param topSuspect the class to look at first: for a leaking task whose owners are known, the
    *     owner of what grows (e.g. {@code com.acme.cart.Cart}, not {@code byte[]}); else the trend's
    *     first suspect class; {@code null} when nothing grows
@@ -33,7 +35,7 @@ public record FleetVerdict(List<TaskVerdict> tasks, Path report) {
    */
   public record TaskVerdict(
       String task,
-      String assessment,
+      Assessment assessment,
       double heapBytesPerHour,
       String topSuspect,
       List<String> growing,
@@ -44,7 +46,7 @@ public record FleetVerdict(List<TaskVerdict> tasks, Path report) {
     /** A verdict whose recent growth is its overall growth, with no plateau. */
     public TaskVerdict(
         String task,
-        String assessment,
+        Assessment assessment,
         double heapBytesPerHour,
         String topSuspect,
         List<String> growing,
@@ -61,15 +63,28 @@ public record FleetVerdict(List<TaskVerdict> tasks, Path report) {
     }
 
     public boolean leaking() {
-      return "leaking".equals(assessment);
+      return assessment == Assessment.LEAKING;
     }
 
-    /**
-     * The growth people see: the whole series' slope for a leaking task; for a stable one the slope
-     * over the latest dumps, so a cache that filled during warm-up does not read as growth.
-     */
+    /** The JSON form of the assessment; {@code unknown} while the task has too few dumps. */
+    public String assessmentJson() {
+      return assessment == null ? "unknown" : assessment.json();
+    }
+
+    /** The growth that goes with the verdict ({@link VerdictText#shownBytesPerHour}). */
     public double shownBytesPerHour() {
-      return leaking() ? heapBytesPerHour : recentHeapBytesPerHour;
+      return assessment == null
+          ? 0
+          : VerdictText.shownBytesPerHour(assessment, heapBytesPerHour, recentHeapBytesPerHour);
+    }
+
+    /** The growth column ({@link VerdictText#growth}). */
+    public String growth() {
+      return VerdictText.growth(
+          assessment,
+          heapBytesPerHour,
+          recentHeapBytesPerHour,
+          plateau == null ? null : plateau.since());
     }
 
     /**
@@ -127,9 +142,20 @@ public record FleetVerdict(List<TaskVerdict> tasks, Path report) {
     tasks =
         tasks.stream()
             .sorted(
-                Comparator.comparing((TaskVerdict t) -> !t.leaking())
+                Comparator.comparingInt((TaskVerdict t) -> rank(t.assessment()))
                     .thenComparing(t -> -t.shownBytesPerHour()))
             .toList();
+  }
+
+  /** Leaking first, then inconclusive (what may be a leak), stable, and not yet assessed. */
+  private static int rank(Assessment a) {
+    return a == null
+        ? 3
+        : switch (a) {
+          case LEAKING -> 0;
+          case INCONCLUSIVE -> 1;
+          case STABLE -> 2;
+        };
   }
 
   /** The contract JSON (one line). */
@@ -140,7 +166,7 @@ public record FleetVerdict(List<TaskVerdict> tasks, Path report) {
     for (TaskVerdict t : tasks) {
       ObjectNode n = arr.addObject();
       n.put("task", t.task());
-      n.put("assessment", t.assessment());
+      n.put("assessment", t.assessmentJson());
       n.put("heapBytesPerHour", Math.round(t.heapBytesPerHour()));
       n.put("recentHeapBytesPerHour", Math.round(t.recentHeapBytesPerHour()));
       if (t.plateau() != null) {
@@ -163,51 +189,37 @@ public record FleetVerdict(List<TaskVerdict> tasks, Path report) {
   /** The verdict for people. */
   public String toText() {
     StringBuilder sb = new StringBuilder();
-    List<TaskVerdict> leaking = tasks.stream().filter(TaskVerdict::leaking).toList();
-    if (leaking.isEmpty()) {
-      sb.append("Fleet verdict: no task is leaking.\n");
-    } else {
-      sb.append("Fleet verdict: ")
-          .append(leaking.size() == 1 ? "1 task is" : leaking.size() + " tasks are")
-          .append(" leaking.\n");
-    }
-    sb.append('\n');
+    int leaking = (int) tasks.stream().filter(TaskVerdict::leaking).count();
+    int inconclusive =
+        (int) tasks.stream().filter(t -> t.assessment() == Assessment.INCONCLUSIVE).count();
+    sb.append(VerdictText.fleet(leaking, inconclusive)).append("\n\n");
+    int growthWidth =
+        Math.max(
+            "GROWTH".length(), tasks.stream().mapToInt(t -> t.growth().length()).max().orElse(0));
+    String row = "  %-16s %-12s %" + growthWidth + "s  %s%n";
     sb.append(
         String.format(
-            Locale.ROOT,
-            "  %-16s %-9s %13s  %s%n",
-            "TASK",
-            "VERDICT",
-            "GROWTH",
-            "TOP SUSPECT (OWNER FIRST WHEN KNOWN)"));
+            Locale.ROOT, row, "TASK", "VERDICT", "GROWTH", "TOP SUSPECT (OWNER FIRST WHEN KNOWN)"));
     for (TaskVerdict t : tasks) {
       String classes =
-          t.leaking() && !t.growing().isEmpty()
+          t.topSuspect() != null && !t.growing().isEmpty()
               ? String.join(", ", t.growing().subList(0, Math.min(3, t.growing().size())))
-              : "-";
-      if (!t.leaking() && t.plateau() != null) {
-        classes +=
-            String.format(
-                Locale.ROOT,
-                " (warm-up: grew %.1f MB, flat since %s)",
-                t.plateau().warmUpBytes() / 1_048_576.0,
-                t.plateau().since().truncatedTo(ChronoUnit.SECONDS));
-      }
+              : t.topSuspect() != null ? t.topSuspect() : "-";
+      String warmUp =
+          VerdictText.warmUp(
+                  t.assessment(),
+                  t.plateau() == null ? null : t.plateau().since(),
+                  t.plateau() == null ? 0 : t.plateau().warmUpBytes())
+              .map(w -> " (" + w + ")")
+              .orElse("");
       sb.append(
           String.format(
-              Locale.ROOT,
-              "  %-16s %-9s %13s  %s%n",
-              t.task(),
-              t.assessment(),
-              t.plateau() != null
-                  ? "flat" // the slope of a few wobbling dumps after warm-up is noise
-                  : String.format(Locale.ROOT, "%+.1f MB/h", t.shownBytesPerHour() / 1_048_576.0),
-              classes));
+              Locale.ROOT, row, t.task(), t.assessmentJson(), t.growth(), classes + warmUp));
     }
     if (tasks.stream().anyMatch(t -> !t.leaking())) {
       sb.append(
-          "\n  GROWTH: heap slope over all dumps for a leaking task, over the latest dumps for a"
-              + " stable one; flat: no new high since the warm-up.\n");
+          "\n  GROWTH: heap slope over all dumps for a leaking task, over the latest dumps for an"
+              + " inconclusive one; flat: a stable task's recent growth is within noise.\n");
     }
     if (report != null) {
       sb.append('\n').append("Report: ").append(report).append('\n');

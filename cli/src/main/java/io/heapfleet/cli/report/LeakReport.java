@@ -1,5 +1,6 @@
 package io.heapfleet.cli.report;
 
+import io.heapfleet.analysis.trend.Assessment;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -18,13 +19,15 @@ import java.util.OptionalLong;
  * @param cluster the task's cluster when known
  * @param generatedAt when the report was written
  * @param snapshots the dumps analysed, oldest first
- * @param assessment {@code leaking} / {@code stable} when a trend over ≥ 2 snapshots exists
+ * @param assessment the trend's verdict when a trend over enough snapshots exists
  * @param assessmentReason the trend analysis' one-line reason, when given
  * @param heapBytesPerHour the heap's slope over the snapshots, when measured
  * @param growing classes that grew between the first and the last snapshot, biggest first
  * @param topConsumers the biggest classes in the last snapshot
  * @param retainerPaths paths from a GC root to instances of growing classes, when computed
  * @param reproduce commands that produce the same analysis again
+ * @param growthShown the growth that goes with the verdict, as every front end writes it ({@code
+ *     VerdictText.growth}: {@code +900.0 MB/h}, {@code flat since …}), when assessed
  */
 public record LeakReport(
     String subject,
@@ -32,13 +35,14 @@ public record LeakReport(
     Optional<String> cluster,
     Instant generatedAt,
     List<Snapshot> snapshots,
-    Optional<String> assessment,
+    Optional<Assessment> assessment,
     Optional<String> assessmentReason,
     OptionalDouble heapBytesPerHour,
     List<Growth> growing,
     List<Consumer> topConsumers,
     List<RetainerPath> retainerPaths,
-    List<String> reproduce) {
+    List<String> reproduce,
+    Optional<String> growthShown) {
 
   /** The same report with {@code paths} as its retainer paths. */
   public LeakReport withRetainerPaths(List<RetainerPath> paths) {
@@ -54,7 +58,8 @@ public record LeakReport(
         growing,
         topConsumers,
         paths,
-        reproduce);
+        reproduce,
+        growthShown);
   }
 
   /** The first {@code n} classes the trend found growing steadily (the leak suspects). */

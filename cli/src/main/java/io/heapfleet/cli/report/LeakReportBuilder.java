@@ -2,6 +2,8 @@ package io.heapfleet.cli.report;
 
 import io.heapfleet.analysis.histogram.ClassHistogram;
 import io.heapfleet.analysis.histogram.ClassStats;
+import io.heapfleet.analysis.report.VerdictText;
+import io.heapfleet.analysis.trend.Assessment;
 import io.heapfleet.analysis.trend.TrendAnalysis;
 import io.heapfleet.analysis.trend.TrendResult;
 import java.time.Instant;
@@ -62,7 +64,8 @@ public final class LeakReportBuilder {
     ClassHistogram first = sorted.get(0).histogram();
     ClassHistogram last = sorted.get(sorted.size() - 1).histogram();
 
-    Optional<String> assessment = Optional.empty();
+    Optional<Assessment> assessment = Optional.empty();
+    Optional<String> growthShown = Optional.empty();
     Optional<String> reason = Optional.empty();
     OptionalDouble heapRate = OptionalDouble.empty();
     Map<String, Double> classRates = new HashMap<>();
@@ -80,7 +83,14 @@ public final class LeakReportBuilder {
       }
       // The trend's verdict needs enough dumps to tell steady growth from one jump.
       if (sorted.size() >= TrendAnalysis.MIN_DUMPS) {
-        assessment = Optional.of(trend.assessment().json());
+        assessment = Optional.of(trend.assessment());
+        growthShown =
+            Optional.of(
+                VerdictText.growth(
+                    trend.assessment(),
+                    trend.heapBytesPerHour(),
+                    trend.recentHeapBytesPerHour(),
+                    trend.flatSince().orElse(null)));
         reason = Optional.ofNullable(trend.reason());
       }
     }
@@ -139,6 +149,7 @@ public final class LeakReportBuilder {
         growing,
         top,
         retainerPaths,
-        reproduce);
+        reproduce,
+        growthShown);
   }
 }

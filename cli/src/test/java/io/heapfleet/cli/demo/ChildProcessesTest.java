@@ -3,6 +3,7 @@ package io.heapfleet.cli.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.heapfleet.analysis.trend.Assessment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -81,9 +82,9 @@ class ChildProcessesTest {
     FleetVerdict v =
         new FleetVerdict(
             List.of(
-                new FleetVerdict.TaskVerdict("b", "stable", 10.4, null, List.of(), 4),
+                new FleetVerdict.TaskVerdict("b", Assessment.STABLE, 10.4, null, List.of(), 4),
                 new FleetVerdict.TaskVerdict(
-                    "a", "leaking", 5.6, "com.acme.Cart", List.of("byte[]"), 4)),
+                    "a", Assessment.LEAKING, 5.6, "com.acme.Cart", List.of("byte[]"), 4)),
             Path.of("/tmp/r.md"));
     assertThat(v.toJson())
         .isEqualTo(

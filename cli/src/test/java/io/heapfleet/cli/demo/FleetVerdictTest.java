@@ -2,6 +2,7 @@ package io.heapfleet.cli.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.heapfleet.analysis.trend.Assessment;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -19,7 +20,7 @@ class FleetVerdictTest {
         List.of(
             new FleetVerdict.TaskVerdict(
                 "orders-2",
-                "stable",
+                Assessment.STABLE,
                 690 * MB,
                 null,
                 List.of(),
@@ -27,10 +28,19 @@ class FleetVerdictTest {
                 0.3 * MB,
                 new FleetVerdict.Plateau(
                     Instant.parse("2026-11-22T03:35:40.123Z"), 16 * 1_048_576L)),
-            new FleetVerdict.TaskVerdict("orders-3", "stable", 2 * MB, null, List.of(), 6),
+            new FleetVerdict.TaskVerdict("orders-3", Assessment.STABLE, 2 * MB, null, List.of(), 6),
+            new FleetVerdict.TaskVerdict(
+                "orders-4",
+                Assessment.INCONCLUSIVE,
+                903 * MB,
+                "byte[]",
+                List.of("byte[]"),
+                6,
+                452 * MB,
+                null),
             new FleetVerdict.TaskVerdict(
                 "orders-1",
-                "leaking",
+                Assessment.LEAKING,
                 900 * MB,
                 "com.acme.cart.Cart",
                 List.of("byte[] held by com.acme.cart.Cart"),
@@ -45,17 +55,25 @@ class FleetVerdictTest {
     String text = fleet().toText();
     assertThat(line(text, "orders-2"))
         .contains("stable")
-        .contains(" flat ")
+        .contains(" flat since 2026-11-22T03:35:40Z ")
         .doesNotContain("690")
         .contains("(warm-up: grew 16.0 MB, flat since 2026-11-22T03:35:40Z)");
     // A leaking task shows its growth over the whole series.
     assertThat(line(text, "orders-1")).contains("+900.0 MB/h").contains("held by");
-    assertThat(line(text, "orders-3")).contains("+2.0 MB/h").doesNotContain("warm-up");
+    // A stable task never shows a rate: its recent growth is within noise.
+    assertThat(line(text, "orders-3")).contains(" flat ").doesNotContain("MB/h");
+    // An inconclusive one shows its recent rise and what grows.
+    assertThat(line(text, "orders-4"))
+        .contains("inconclusive")
+        .contains("+452.0 MB/h")
+        .doesNotContain("903")
+        .contains("byte[]");
+    assertThat(text).startsWith("Fleet verdict: 1 task is leaking; 1 is inconclusive");
     assertThat(text).contains("GROWTH: heap slope over all dumps for a leaking task");
-    // Leaking first, then the stable ones by the growth shown.
+    // Leaking first, then inconclusive, then the stable ones by the growth shown.
     assertThat(fleet().tasks())
         .extracting(FleetVerdict.TaskVerdict::task)
-        .containsExactly("orders-1", "orders-3", "orders-2");
+        .containsExactly("orders-1", "orders-4", "orders-3", "orders-2");
   }
 
   @Test
@@ -95,7 +113,7 @@ class FleetVerdictTest {
         new FleetVerdict(
             List.of(
                 new FleetVerdict.TaskVerdict(
-                        "orders-1", "leaking", 900 * MB, "byte[]", List.of("byte[]"), 6)
+                        "orders-1", Assessment.LEAKING, 900 * MB, "byte[]", List.of("byte[]"), 6)
                     .withOwner(owners.get(0).owner(), line)),
             null);
     assertThat(v.toJson()).contains("\"topSuspect\":\"com.acme.cart.Cart\"");

@@ -2,6 +2,7 @@ package io.heapfleet.cli.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.heapfleet.analysis.trend.Assessment;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -31,7 +32,7 @@ class LeakReportMarkdownTest {
             Optional.of("prod"),
             T0.plusSeconds(7200),
             List.of(snap(0, 100L << 20), snap(30, 110L << 20), snap(60, 120L << 20)),
-            Optional.of("leaking"),
+            Optional.of(Assessment.LEAKING),
             Optional.of("heap grows steadily"),
             OptionalDouble.of(20.0 * (1 << 20)),
             List.of(
@@ -45,7 +46,8 @@ class LeakReportMarkdownTest {
                     List.of(
                         "com.acme.CartStore.carts (static)", "java.util.HashMap", "com.acme.Cart"),
                     OptionalLong.of(30L << 20))),
-            List.of("heapfleet report --task orders-1"));
+            List.of("heapfleet report --task orders-1"),
+            Optional.empty());
     String md = LeakReportMarkdown.render(r);
     assertThat(md)
         .contains("**Service**: orders")
@@ -80,7 +82,7 @@ class LeakReportMarkdownTest {
             Optional.empty(),
             T0.plusSeconds(7200),
             List.of(snap(0, 100L << 20), snap(30, 110L << 20), snap(60, 120L << 20)),
-            Optional.of("leaking"),
+            Optional.of(Assessment.LEAKING),
             Optional.of("byte[] grew in 2 of 2 intervals"),
             OptionalDouble.of(900 * mbh),
             List.of(
@@ -97,7 +99,8 @@ class LeakReportMarkdownTest {
                     Optional.of("com.acme.cart.CartStore"),
                     path.subList(0, 4),
                     OptionalLong.of(31L << 20))),
-            List.of());
+            List.of(),
+            Optional.empty());
     String md = LeakReportMarkdown.render(r);
     String owner =
         "`com.acme.cart.Cart` held by `static com.acme.cart.CartStore.CARTS` grows"
@@ -127,7 +130,8 @@ class LeakReportMarkdownTest {
             List.of(),
             List.of(),
             List.of(),
-            List.of());
+            List.of(),
+            Optional.empty());
     String md = LeakReportMarkdown.render(r);
     assertThat(md)
         .contains("### 1. Heap Snapshots Collected")

@@ -1,5 +1,6 @@
 package io.heapfleet.collector.api;
 
+import io.heapfleet.analysis.trend.Assessment;
 import io.heapfleet.collector.service.CollectorEngine;
 import io.heapfleet.collector.state.TaskStatus;
 import jakarta.inject.Inject;
@@ -28,13 +29,15 @@ public class FleetResource {
    * @param stable number of live tasks assessed {@code stable}
    * @param unknown number of live tasks with fewer than two snapshots
    * @param discovery where tasks come from and when that last worked
+   * @param inconclusive number of live tasks whose dumps cannot tell a leak from a warm-up yet
    */
   public record Fleet(
       int liveTasks,
       List<TaskSummary> leaking,
       int stable,
       int unknown,
-      CollectorEngine.DiscoveryStatus discovery) {}
+      CollectorEngine.DiscoveryStatus discovery,
+      int inconclusive) {}
 
   @GET
   @Operation(summary = "Which live tasks are leaking, worst (fastest growing) first")
@@ -42,16 +45,22 @@ public class FleetResource {
     List<TaskStatus> live = engine.tasks().stream().filter(TaskStatus::live).toList();
     List<TaskSummary> leaking =
         live.stream()
-            .filter(t -> "leaking".equals(t.assessment()))
+            .filter(t -> t.verdict().orElse(null) == Assessment.LEAKING)
             .sorted(Comparator.comparingDouble(TaskStatus::growthMbPerHour).reversed())
             .map(t -> TaskSummary.of(t, engine.analysis().growingOwners(t.taskId())))
             .toList();
-    int stable = (int) live.stream().filter(t -> "stable".equals(t.assessment())).count();
+    int stable = count(live, Assessment.STABLE);
+    int inconclusive = count(live, Assessment.INCONCLUSIVE);
     return new Fleet(
         live.size(),
         leaking,
         stable,
-        live.size() - leaking.size() - stable,
-        engine.discoveryStatus());
+        live.size() - leaking.size() - stable - inconclusive,
+        engine.discoveryStatus(),
+        inconclusive);
+  }
+
+  private static int count(List<TaskStatus> tasks, Assessment a) {
+    return (int) tasks.stream().filter(t -> t.verdict().orElse(null) == a).count();
   }
 }

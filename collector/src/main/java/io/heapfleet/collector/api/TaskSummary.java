@@ -1,7 +1,9 @@
 package io.heapfleet.collector.api;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import io.heapfleet.analysis.report.VerdictText;
 import io.heapfleet.analysis.retainer.GrowingOwner;
+import io.heapfleet.analysis.trend.Assessment;
 import io.heapfleet.collector.state.TaskStatus;
 import java.util.List;
 
@@ -14,8 +16,9 @@ import java.util.List;
  * Immutable.
  *
  * @param status the task's state, serialized flat (its fields are this object's fields)
- * @param topSuspect the owner class of the best-ranked owner when known, else the trend's first
- *     growing class, else {@code null}
+ * @param topSuspect for a leaking or inconclusive task, the owner class of the best-ranked owner
+ *     when known, else the trend's first growing class; {@code null} for a stable task or when
+ *     nothing grows ({@link VerdictText#topSuspect})
  * @param topSuspectHolder what keeps {@code topSuspect}'s objects alive (a static field, the
  *     application object on the retainer path, or the GC root), or {@code null} when not known
  * @param topSuspectHeadline one line for people, e.g. {@code com.acme.cart.Cart held by static
@@ -70,17 +73,15 @@ public record TaskSummary(
 
   /** The summary of {@code status} with the owners the collector knows for it (best first). */
   public static TaskSummary of(TaskStatus status, List<GrowingOwner> owners) {
-    if (!owners.isEmpty()) {
-      GrowingOwner top = owners.get(0);
-      return new TaskSummary(
-          status,
-          top.owner(),
-          top.holder(),
-          top.headline(),
-          owners.stream().map(Owner::of).toList());
-    }
+    Assessment a = status.verdict().orElse(null);
     List<String> growing = status.growing() == null ? List.of() : status.growing();
+    boolean ownerFirst =
+        !owners.isEmpty() && VerdictText.topSuspect(a, owners, growing).isPresent();
     return new TaskSummary(
-        status, growing.isEmpty() ? null : growing.get(0), null, null, List.of());
+        status,
+        VerdictText.topSuspect(a, owners, growing).orElse(null),
+        VerdictText.topSuspectHolder(a, owners).orElse(null),
+        ownerFirst ? owners.get(0).headline() : null,
+        owners.stream().map(Owner::of).toList());
   }
 }

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.heapfleet.analysis.histogram.ClassHistogram;
 import io.heapfleet.analysis.histogram.ClassStats;
 import io.heapfleet.analysis.json.AnalysisJson;
+import io.heapfleet.analysis.report.VerdictText;
 import io.heapfleet.analysis.retainer.GrowingOwner;
+import io.heapfleet.analysis.trend.Assessment;
 import io.heapfleet.collector.service.CollectorEngine;
 import io.heapfleet.collector.state.TaskStatus;
 import io.heapfleet.storage.DumpStore;
@@ -139,8 +141,7 @@ public class CollectorDashboardData implements DashboardData {
    * analysis found one, else the trend's first growing class.
    */
   static FleetRow row(TaskStatus t, List<GrowingOwner> owners) {
-    String assessment =
-        "leaking".equals(t.assessment()) || "stable".equals(t.assessment()) ? t.assessment() : null;
+    Assessment assessment = t.verdict().orElse(null);
     return new FleetRow(
         t.taskId(),
         t.service(),
@@ -149,22 +150,18 @@ public class CollectorDashboardData implements DashboardData {
         t.heapUsedBytes(),
         assessment,
         // The state keeps MB (10^6 bytes) per hour; the dashboard shows MiB like every heap tool.
-        // A stable task shows its recent growth: the whole-series slope includes its warm-up.
         assessment == null
             ? Double.NaN
-            : ("stable".equals(assessment) ? t.recentGrowthMbPerHour() : t.growthMbPerHour())
+            : VerdictText.shownBytesPerHour(
+                    assessment, t.growthMbPerHour(), t.recentGrowthMbPerHour())
                 * 1_000_000.0,
         t.snapshots(),
-        !"leaking".equals(assessment)
-            ? null
-            : !owners.isEmpty()
-                ? owners.get(0).owner()
-                : t.growing().isEmpty() ? null : t.growing().get(0),
+        VerdictText.topSuspect(assessment, owners, t.growing()).orElse(null),
         t.lastAttempt() != null && !"stored".equalsIgnoreCase(t.lastAttempt().outcome())
             ? t.lastAttempt().message()
             : null,
-        "leaking".equals(assessment) && !owners.isEmpty() ? owners.get(0).holder() : null,
-        "stable".equals(assessment) ? t.flatSince() : null);
+        VerdictText.topSuspectHolder(assessment, owners).orElse(null),
+        assessment == Assessment.STABLE ? t.flatSince() : null);
   }
 
   private Optional<HeapChart.Point> point(StoredDump d) {

@@ -1,5 +1,6 @@
 package io.heapfleet.collector.dashboard;
 
+import io.heapfleet.analysis.trend.Assessment;
 import io.heapfleet.storage.DumpStore;
 import io.heapfleet.storage.StoredDump;
 import io.quarkus.qute.CheckedTemplate;
@@ -35,7 +36,7 @@ public class DashboardResource {
   }
 
   /** The counts above the fleet table. */
-  public record Summary(int tasks, int leaking, int stable, int collecting) {}
+  public record Summary(int tasks, int leaking, int stable, int collecting, int inconclusive) {}
 
   @Inject DashboardData data;
   @Inject DumpStore store;
@@ -45,8 +46,16 @@ public class DashboardResource {
     List<FleetRow> rows = new ArrayList<>(data.fleet());
     rows.sort(FleetRow.LEAKING_FIRST);
     int leaking = (int) rows.stream().filter(FleetRow::leaking).count();
-    int stable = (int) rows.stream().filter(r -> "stable".equals(r.assessment())).count();
-    Summary s = new Summary(rows.size(), leaking, stable, rows.size() - leaking - stable);
+    int stable = (int) rows.stream().filter(r -> r.assessment() == Assessment.STABLE).count();
+    int inconclusive =
+        (int) rows.stream().filter(r -> r.assessment() == Assessment.INCONCLUSIVE).count();
+    Summary s =
+        new Summary(
+            rows.size(),
+            leaking,
+            stable,
+            rows.size() - leaking - stable - inconclusive,
+            inconclusive);
     return Templates.fleet(rows, s, Format.time(Instant.now())).render();
   }
 

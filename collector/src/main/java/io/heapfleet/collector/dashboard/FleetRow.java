@@ -1,5 +1,7 @@
 package io.heapfleet.collector.dashboard;
 
+import io.heapfleet.analysis.report.VerdictText;
+import io.heapfleet.analysis.trend.Assessment;
 import java.time.Instant;
 import java.util.Comparator;
 
@@ -12,9 +14,10 @@ import java.util.Comparator;
  * @param cluster the task's cluster, or {@code null}
  * @param lastCapture when its newest dump was taken, or {@code null} when none yet
  * @param heapUsedBytes heap in the newest dump (shallow bytes of all objects), or -1
- * @param assessment {@code leaking}, {@code stable}, or {@code null} while too few dumps exist
- * @param heapBytesPerHour the heap growth to show: the trend's slope for a leaking task, the recent
- *     slope for a stable one, or {@code NaN} when there is no trend yet
+ * @param assessment the verdict, or {@code null} while too few dumps exist
+ * @param heapBytesPerHour the heap growth that goes with the verdict ({@link
+ *     VerdictText#shownBytesPerHour}): the trend's slope for a leaking task, the recent slope
+ *     otherwise, or {@code NaN} when there is no trend yet
  * @param captures dumps stored for the task
  * @param topSuspect the class to look at first: the owner of the growing objects when the deep
  *     analysis found it (e.g. {@code com.acme.cart.Cart}), else the trend's first suspect class, or
@@ -31,7 +34,7 @@ public record FleetRow(
     String cluster,
     Instant lastCapture,
     long heapUsedBytes,
-    String assessment,
+    Assessment assessment,
     double heapBytesPerHour,
     int captures,
     String topSuspect,
@@ -41,7 +44,7 @@ public record FleetRow(
 
   /** Leaking tasks first, fastest growth first, then by id. */
   public static final Comparator<FleetRow> LEAKING_FIRST =
-      Comparator.comparing((FleetRow r) -> !"leaking".equals(r.assessment()))
+      Comparator.comparing((FleetRow r) -> !r.leaking())
           .thenComparing(
               r -> Double.isNaN(r.heapBytesPerHour()) ? Double.MAX_VALUE : -r.heapBytesPerHour())
           .thenComparing(FleetRow::taskId);
@@ -52,25 +55,21 @@ public record FleetRow(
   }
 
   public boolean leaking() {
-    return "leaking".equals(assessment);
+    return assessment == Assessment.LEAKING;
   }
 
-  /** "leaking", "stable" or "collecting" (fewer dumps than a trend needs). */
+  /** "leaking", "stable", "inconclusive" or "collecting" (fewer dumps than a trend needs). */
   public String status() {
-    return assessment == null ? "collecting" : assessment;
+    return assessment == null ? "collecting" : assessment.json();
   }
 
   public String heapUsed() {
     return heapUsedBytes < 0 ? "–" : Format.mb(heapUsedBytes);
   }
 
+  /** The growth column, as every front end writes it ({@link VerdictText#growth}). */
   public String growth() {
-    if (!leaking() && flatSince != null) {
-      // A cache that filled and then stayed flat: its slope over a few flat dumps is noise, and the
-      // whole-series slope is the warm-up; neither is a growth rate worth showing.
-      return "flat since " + Format.time(flatSince);
-    }
-    return Double.isNaN(heapBytesPerHour) ? "–" : Format.mbPerHour(heapBytesPerHour);
+    return VerdictText.growth(assessment, heapBytesPerHour, heapBytesPerHour, flatSince);
   }
 
   public String lastCaptureText() {

@@ -1,5 +1,6 @@
 package io.heapfleet.collector.metrics;
 
+import io.heapfleet.analysis.trend.Assessment;
 import io.heapfleet.collector.capture.CaptureOutcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -48,6 +49,7 @@ public final class CollectorMetrics {
     volatile double heapUsed = Double.NaN;
     volatile double leaking = Double.NaN;
     volatile double growth = Double.NaN;
+    volatile Assessment assessment;
     final List<Meter> meters = new ArrayList<>();
   }
 
@@ -138,25 +140,27 @@ public final class CollectorMetrics {
     }
   }
 
-  /** Updates one live task's gauges. */
+  /**
+   * Updates one live task's gauges.
+   *
+   * @param assessment the task's verdict, or {@code null} while it has too few dumps
+   */
   public void task(
       String cluster,
       String service,
       String taskId,
       long heapUsed,
-      String assessment,
+      Assessment assessment,
       double growthMbPerHour) {
     TaskGauges g =
         perTask.computeIfAbsent(
             taskId, id -> register(Tags.of("cluster", cluster, "service", service, "task", id)));
     g.heapUsed = heapUsed < 0 ? Double.NaN : heapUsed;
-    g.leaking =
-        switch (assessment) {
-          case "leaking" -> 1;
-          case "stable" -> 0;
-          default -> Double.NaN;
-        };
-    g.growth = "unknown".equals(assessment) ? Double.NaN : growthMbPerHour;
+    // heapfleet_task_leaking keeps its meaning for alert rules: 1 only for a leak. An
+    // inconclusive task is not (yet) a leak, so 0; heapfleet_task_assessment tells it apart.
+    g.leaking = assessment == null ? Double.NaN : assessment == Assessment.LEAKING ? 1 : 0;
+    g.assessment = assessment;
+    g.growth = assessment == null ? Double.NaN : growthMbPerHour;
   }
 
   private TaskGauges register(Tags tags) {
@@ -169,9 +173,20 @@ public final class CollectorMetrics {
             .register(registry));
     g.meters.add(
         Gauge.builder("heapfleet.task.leaking", g, x -> x.leaking)
-            .description("1 when the task's trend is leaking, 0 when stable")
+            .description("1 when the task's trend is leaking, 0 when stable or inconclusive")
             .tags(tags)
             .register(registry));
+    for (Assessment a : Assessment.values()) {
+      g.meters.add(
+          Gauge.builder(
+                  "heapfleet.task.assessment",
+                  g,
+                  x -> x.assessment == null ? Double.NaN : x.assessment == a ? 1 : 0)
+              .description(
+                  "1 for the task's current assessment (leaking, stable, inconclusive), else 0")
+              .tags(tags.and("assessment", a.json()))
+              .register(registry));
+    }
     g.meters.add(
         Gauge.builder("heapfleet.task.heap.growth.mb.per.hour", g, x -> x.growth)
             .description("Heap growth over the task's series, MB per hour")

@@ -1,5 +1,6 @@
 package io.heapfleet.collector.service;
 
+import io.heapfleet.analysis.trend.Assessment;
 import io.heapfleet.collector.capture.CaptureOutcome;
 import io.heapfleet.collector.capture.CaptureReport;
 import io.heapfleet.collector.capture.DumpCapture;
@@ -186,7 +187,7 @@ public final class CollectorEngine {
             t.service(),
             t.taskId(),
             snap.heapUsedBytes(),
-            trend.assessment(),
+            Assessment.fromJson(trend.assessment()).orElse(null),
             trend.growthMbPerHour());
       } catch (RuntimeException e) {
         outcome = CaptureOutcome.STORAGE_ERROR;

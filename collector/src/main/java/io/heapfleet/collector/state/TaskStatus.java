@@ -1,7 +1,10 @@
 package io.heapfleet.collector.state;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.heapfleet.analysis.trend.Assessment;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What the collector knows about one task, as served by {@code GET /api/tasks}. Immutable.
@@ -13,7 +16,8 @@ import java.util.List;
  * @param snapshots number of stored dumps
  * @param lastCapture the newest stored dump, or null
  * @param heapUsedBytes shallow size of all objects in the newest dump (-1 if none)
- * @param assessment {@code leaking}, {@code stable}, or {@code unknown} (fewer than two dumps)
+ * @param assessment {@code leaking}, {@code stable}, {@code inconclusive}, or {@code unknown}
+ *     (fewer than two dumps); {@link #verdict()} is the same as an {@link Assessment}
  * @param reason why the trend says so
  * @param growthMbPerHour heap growth over the series in MB (10^6 bytes) per hour
  * @param growing classes that grow, biggest growth first (at most 5)
@@ -40,6 +44,12 @@ public record TaskStatus(
     Instant nextCapture,
     double recentGrowthMbPerHour,
     Instant flatSince) {
+
+  /** The {@link #assessment()} as the enum; empty while the task has too few dumps. */
+  @JsonIgnore
+  public Optional<Assessment> verdict() {
+    return Assessment.fromJson(assessment);
+  }
 
   /** One stored dump. */
   public record Snapshot(

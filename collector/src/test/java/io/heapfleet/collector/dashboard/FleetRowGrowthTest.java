@@ -35,21 +35,32 @@ class FleetRowGrowthTest {
   @Test
   void aCacheThatFilledAndStayedFlatShowsSinceWhenNotItsWarmUpSlope() {
     FleetRow row = CollectorDashboardData.row(status("stable", 464.0, -198.0, FLAT), List.of());
-    assertThat(row.growth()).isEqualTo("flat since " + Format.time(FLAT)).doesNotContain("464");
+    assertThat(row.growth()).isEqualTo("flat since 2026-11-22T06:10:00Z").doesNotContain("464");
+    assertThat(row.topSuspect()).isNull();
   }
 
   @Test
-  void aStableTaskWithoutPlateauShowsItsRecentGrowth() {
+  void aStableTaskWithoutPlateauReadsFlatNotARate() {
     FleetRow row = CollectorDashboardData.row(status("stable", 464.0, 2.0, null), List.of());
     assertThat(row.heapBytesPerHour()).isEqualTo(2_000_000.0);
-    assertThat(row.growth()).isEqualTo(Format.mbPerHour(2_000_000.0));
+    assertThat(row.growth()).isEqualTo("flat");
+  }
+
+  @Test
+  void anInconclusiveTaskShowsItsRecentRiseAndNamesWhatGrows() {
+    FleetRow row =
+        CollectorDashboardData.row(status("inconclusive", 900.0, 452.0, null), List.of());
+    assertThat(row.status()).isEqualTo("inconclusive");
+    assertThat(row.heapBytesPerHour()).isEqualTo(452_000_000.0);
+    assertThat(row.growth()).isEqualTo("+431.1 MB/h");
+    assertThat(row.topSuspect()).isEqualTo("byte[]");
   }
 
   @Test
   void aLeakingTaskShowsTheWholeSeriesSlopeEvenIfItHadAFlatStretch() {
     FleetRow row = CollectorDashboardData.row(status("leaking", 900.0, 880.0, FLAT), List.of());
     assertThat(row.heapBytesPerHour()).isEqualTo(900_000_000.0);
-    assertThat(row.growth()).isEqualTo(Format.mbPerHour(900_000_000.0));
+    assertThat(row.growth()).isEqualTo("+858.3 MB/h");
     assertThat(row.topSuspect()).isEqualTo("byte[]");
   }
 }

@@ -2,6 +2,7 @@ package io.heapfleet.collector.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.heapfleet.analysis.trend.Assessment;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -42,12 +43,13 @@ class HeapChartTest {
   @Test
   void fleetRowsPutLeakingFirstThenFastestGrowth() {
     FleetRow quiet =
-        new FleetRow("c", null, null, null, -1, "stable", 10, 3, null, null, null, null);
-    FleetRow leak = new FleetRow("b", null, null, null, -1, "leaking", 5, 3, "A", null, null, null);
+        new FleetRow("c", null, null, null, -1, Assessment.STABLE, 10, 3, null, null, null, null);
+    FleetRow leak =
+        new FleetRow("b", null, null, null, -1, Assessment.LEAKING, 5, 3, "A", null, null, null);
     FleetRow fresh =
         new FleetRow("a", null, null, null, -1, null, Double.NaN, 1, null, null, null, null);
     FleetRow cache =
-        new FleetRow("d", null, null, null, -1, "stable", 50, 3, null, null, null, null);
+        new FleetRow("d", null, null, null, -1, Assessment.STABLE, 50, 3, null, null, null, null);
     assertThat(
             List.of(quiet, leak, fresh, cache).stream()
                 .sorted(FleetRow.LEAKING_FIRST)

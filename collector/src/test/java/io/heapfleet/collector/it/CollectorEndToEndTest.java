@@ -177,7 +177,7 @@ class CollectorEndToEndTest {
         .statusCode(200)
         .body(
             containsString(
-                "**`com.acme.cart.Cart` held by `static com.acme.cart.CartStore.CARTS`:"));
+                "**`static com.acme.cart.CartStore.CARTS` (java.util.concurrent.ConcurrentHashMap,"));
     // A task without owners keeps its growing class as topSuspect (and says nothing of holders).
     api()
         .get("/api/tasks/quiet-1")
@@ -189,7 +189,8 @@ class CollectorEndToEndTest {
         api().get("/dashboard/tasks/leaky-1").then().statusCode(200).extract().asString();
     assertThat(taskPage)
         .contains(
-            "id=\"headline\">com.acme.cart.Cart held by static com.acme.cart.CartStore.CARTS:")
+            "id=\"headline\">static com.acme.cart.CartStore.CARTS"
+                + " (java.util.concurrent.ConcurrentHashMap, +")
         .contains("id=\"owners\"");
     api()
         .get("/api/tasks/leaky-1/trend.md")
@@ -281,9 +282,13 @@ class CollectorEndToEndTest {
         .isEqualTo("com.acme.cart.Cart");
     assertThat(json.getString(at + "topSuspectHolder"))
         .isEqualTo("static com.acme.cart.CartStore.CARTS");
+    // The headline is the accumulation point: the map the carts pile up in, and its static.
     assertThat(json.getString(at + "topSuspectHeadline"))
-        .startsWith("com.acme.cart.Cart held by static com.acme.cart.CartStore.CARTS: +")
-        .contains("byte[]");
+        .startsWith(
+            "static com.acme.cart.CartStore.CARTS (java.util.concurrent.ConcurrentHashMap, +")
+        .contains("entries/dump): +")
+        .contains("byte[]")
+        .contains("Cart");
     assertThat(json.getString(at + "owners[0].owner")).isEqualTo("com.acme.cart.Cart");
     // The TaskStatus fields are still there, flat, under their names.
     assertThat(json.getString(at + "assessment")).isEqualTo("leaking");

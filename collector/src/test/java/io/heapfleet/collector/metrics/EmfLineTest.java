@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.heapfleet.analysis.trend.Assessment;
 import io.heapfleet.collector.capture.CaptureOutcome;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -23,8 +24,8 @@ class EmfLineTest {
     metrics.captured(CaptureOutcome.UNAUTHORIZED, 0, Duration.ofSeconds(1));
     metrics.discovery(false, 0);
     metrics.discovery(true, 3);
-    metrics.task("prod", "orders", "t1", 1000, "leaking", 50);
-    metrics.task("prod", "orders", "t2", 1000, "stable", 0);
+    metrics.task("prod", "orders", "t1", 1000, Assessment.LEAKING, 50);
+    metrics.task("prod", "orders", "t2", 1000, Assessment.STABLE, 0);
 
     JsonNode first = json.readTree(emf.next(1_700_000_000_000L));
     JsonNode cw = first.path("_aws").path("CloudWatchMetrics").get(0);

@@ -88,6 +88,11 @@ class RestartAtScaleIT {
       Map<String, String> props = new LinkedHashMap<>();
       props.put("quarkus.http.host", "127.0.0.1");
       props.put("quarkus.http.port", Integer.toString(port));
+      int managementPort = freePort();
+      props.put("quarkus.management.host", "127.0.0.1");
+      props.put("quarkus.management.port", Integer.toString(managementPort));
+      // The restore's progress is a health detail.
+      props.put("heapfleet.collector.health.details", "true");
       props.put("heapfleet.collector.api.auth-enabled", "false");
       props.put("heapfleet.collector.discovery.mode", "ecs");
       props.put("heapfleet.collector.discovery.ecs.cluster", "prod");
@@ -116,12 +121,13 @@ class RestartAtScaleIT {
       try {
         HttpClient http = HttpClient.newHttpClient();
         URI base = URI.create("http://127.0.0.1:" + port);
+        URI management = URI.create("http://127.0.0.1:" + managementPort);
 
         JsonNode restoreAtReady = null;
         while (restoreAtReady == null) {
           assertThat(collector.isAlive()).as("collector running (see %s)", log).isTrue();
           assertThat(millisSince(t0)).as("ready within 60 s").isLessThan(60_000);
-          HttpResponse<String> r = get(http, base.resolve("/q/health/ready"));
+          HttpResponse<String> r = get(http, management.resolve("/q/health/ready"));
           if (r != null && r.statusCode() == 200) {
             restoreAtReady = restoreCheck(JSON.readTree(r.body()));
           } else {
@@ -151,7 +157,7 @@ class RestartAtScaleIT {
             checkedLiveFirst = true;
           }
           Thread.sleep(200);
-          HttpResponse<String> r = get(http, base.resolve("/q/health/ready"));
+          HttpResponse<String> r = get(http, management.resolve("/q/health/ready"));
           status = restoreCheck(JSON.readTree(r.body()));
         }
         long doneMillis = millisSince(t0);

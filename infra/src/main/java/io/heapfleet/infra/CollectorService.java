@@ -211,6 +211,21 @@ public final class CollectorService extends Construct {
             .build();
   }
 
+  /** {@code arn:…:ecs:<region>:<account>:<type>/<cluster>/*}: every such resource of the cluster. */
+  private static String clusterScoped(String type, HeapfleetSettings settings) {
+    return "arn:"
+        + Aws.PARTITION
+        + ":ecs:"
+        + Aws.REGION
+        + ":"
+        + Aws.ACCOUNT_ID
+        + ":"
+        + type
+        + "/"
+        + settings.cluster()
+        + "/*";
+  }
+
   private static void grantCollector(
       Role role, HeapfleetSettings settings, String clusterArn, Parts parts) {
     // ListTasks cannot name a task resource; the ecs:cluster condition limits it to one cluster.
@@ -240,6 +255,51 @@ public final class CollectorService extends Construct {
                         + "/*"))
             .conditions(Map.of("ArnEquals", Map.of("ecs:cluster", clusterArn)))
             .build());
+    // Discovery reads each task's definition for the heapdump port and container.
+    // DescribeTaskDefinition supports no resource-level permission: AWS accepts only "*".
+    role.addToPolicy(
+        PolicyStatement.Builder.create()
+            .sid("ReadTaskDefinitions")
+            .effect(Effect.ALLOW)
+            .actions(List.of("ecs:DescribeTaskDefinition"))
+            .resources(List.of("*"))
+            .build());
+    // bridge/host tasks (EC2 launch type) are reached at their container instance's address.
+    role.addToPolicy(
+        PolicyStatement.Builder.create()
+            .sid("DescribeContainerInstancesOfTheCluster")
+            .effect(Effect.ALLOW)
+            .actions(List.of("ecs:DescribeContainerInstances"))
+            .resources(List.of(clusterScoped("container-instance", settings)))
+            .conditions(Map.of("ArnEquals", Map.of("ecs:cluster", clusterArn)))
+            .build());
+    // EC2 Describe* actions support no resource-level permission: AWS accepts only "*".
+    role.addToPolicy(
+        PolicyStatement.Builder.create()
+            .sid("AddressesOfContainerInstances")
+            .effect(Effect.ALLOW)
+            .actions(List.of("ec2:DescribeInstances"))
+            .resources(List.of("*"))
+            .build());
+    if (settings.services().isEmpty()) {
+      // No service list: the collector finds the services tagged heapfleet:enabled=true.
+      role.addToPolicy(
+          PolicyStatement.Builder.create()
+              .sid("ListServicesOfTheCluster")
+              .effect(Effect.ALLOW)
+              .actions(List.of("ecs:ListServices"))
+              .resources(List.of("*"))
+              .conditions(Map.of("ArnEquals", Map.of("ecs:cluster", clusterArn)))
+              .build());
+      role.addToPolicy(
+          PolicyStatement.Builder.create()
+              .sid("DescribeServicesOfTheCluster")
+              .effect(Effect.ALLOW)
+              .actions(List.of("ecs:DescribeServices"))
+              .resources(List.of(clusterScoped("service", settings)))
+              .conditions(Map.of("ArnEquals", Map.of("ecs:cluster", clusterArn)))
+              .build());
+    }
     // HeadBucket (readiness) and ListObjectsV2 (series, restart) both need s3:ListBucket.
     role.addToPolicy(
         PolicyStatement.Builder.create()

@@ -16,7 +16,8 @@ import software.constructs.Node;
  * <p>Immutable and thread-safe.
  *
  * @param cluster name of the existing ECS cluster whose services are captured
- * @param services service names to capture; empty: every task of the cluster
+ * @param services service names to capture; empty: the tasks opted in with the tag {@code
+ *     heapfleet:enabled=true} on the task or its service
  * @param vpcId the VPC the collector runs in (the cluster's)
  * @param subnetIds subnets for the collector; empty: the VPC's private subnets, looked up
  * @param availabilityZones the zones of {@code subnetIds}, in the same order (no lookup then)

@@ -17,6 +17,13 @@ final class IamStatements {
           "ecs:ListTasks",
           "ListTasks has no task resource to name; the statement's ecs:cluster condition limits it"
               + " to the one cluster",
+          "ecs:DescribeTaskDefinition",
+          "DescribeTaskDefinition supports no resource-level permission; AWS accepts only \"*\"",
+          "ec2:DescribeInstances",
+          "EC2 Describe actions support no resource-level permission; AWS accepts only \"*\"",
+          "ecs:ListServices",
+          "ListServices has no service resource to name; the statement's ecs:cluster condition"
+              + " limits it to the one cluster",
           "ecr:GetAuthorizationToken",
           "the registry login token is account-wide; AWS accepts only \"*\" for it",
           "kms:*key-policy*",

@@ -211,7 +211,9 @@ public final class CollectorService extends Construct {
             .build();
   }
 
-  /** {@code arn:…:ecs:<region>:<account>:<type>/<cluster>/*}: every such resource of the cluster. */
+  /**
+   * {@code arn:…:ecs:<region>:<account>:<type>/<cluster>/*}: every such resource of the cluster.
+   */
   private static String clusterScoped(String type, HeapfleetSettings settings) {
     return "arn:"
         + Aws.PARTITION
@@ -242,17 +244,7 @@ public final class CollectorService extends Construct {
             .sid("DescribeTasksOfTheCluster")
             .effect(Effect.ALLOW)
             .actions(List.of("ecs:DescribeTasks"))
-            .resources(
-                List.of(
-                    "arn:"
-                        + Aws.PARTITION
-                        + ":ecs:"
-                        + Aws.REGION
-                        + ":"
-                        + Aws.ACCOUNT_ID
-                        + ":task/"
-                        + settings.cluster()
-                        + "/*"))
+            .resources(List.of(clusterScoped("task", settings)))
             .conditions(Map.of("ArnEquals", Map.of("ecs:cluster", clusterArn)))
             .build());
     // Discovery reads each task's definition for the heapdump port and container.

@@ -385,11 +385,16 @@ class HeapfleetStackTest {
                                             "s3:DeleteObject"))))))))));
     // What ECS discovery calls besides ListTasks/DescribeTasks: the task definition (port and
     // container) and, for bridge/host tasks, the container instance and its EC2 address.
-    List<String> actions = IamStatements.of(json).stream().flatMap(st -> st.actions().stream())
-        .map(String::valueOf).toList();
+    List<String> actions =
+        IamStatements.of(json).stream()
+            .flatMap(st -> st.actions().stream())
+            .map(String::valueOf)
+            .toList();
     assertThat(actions)
         .contains(
-            "ecs:DescribeTaskDefinition", "ecs:DescribeContainerInstances", "ec2:DescribeInstances");
+            "ecs:DescribeTaskDefinition",
+            "ecs:DescribeContainerInstances",
+            "ec2:DescribeInstances");
     // No AWS managed policy: their wildcards would escape the check below.
     template
         .findResources("AWS::IAM::Role")

@@ -30,10 +30,10 @@ public class RestoreHealthCheck implements HealthCheck {
     }
     Status s = restore.status();
     b.withData("phase", s.phase().name().toLowerCase(java.util.Locale.ROOT))
-            .withData("liveTotal", s.liveTotal())
-            .withData("liveRestored", s.liveRestored())
-            .withData("markersSeen", s.markersSeen())
-            .withData("endedRestored", s.endedRestored());
+        .withData("liveTotal", s.liveTotal())
+        .withData("liveRestored", s.liveRestored())
+        .withData("markersSeen", s.markersSeen())
+        .withData("endedRestored", s.endedRestored());
     if (s.startedAt() != null) {
       b.withData("startedAt", s.startedAt().toString());
     }

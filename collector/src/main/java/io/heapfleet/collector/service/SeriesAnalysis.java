@@ -98,13 +98,14 @@ public final class SeriesAnalysis {
     store.putSummary(stored.key(), AnalysisJson.histogramToString(histogram));
     TaskRef task = stored.key().task();
     Latest previous = latest.get(target.taskId());
-    ClassHistogram base = null;
-    if (previous != null && previous.dump().time().isBefore(stored.time())) {
-      base = previous.histogram();
-    }
     List<ClassHistogram> series = loadWindow(task, stored, histogram);
-    if (base == null && series.size() >= 2) {
+    ClassHistogram base = null;
+    if (series.size() >= 2) {
+      // The series in S3 is the truth: with several workers, the dump this process remembers may
+      // not be the task's last one.
       base = series.get(series.size() - 2);
+    } else if (previous != null && previous.dump().time().isBefore(stored.time())) {
+      base = previous.histogram();
     }
     latest.put(target.taskId(), new Latest(stored, histogram));
     if (base != null) {

@@ -198,10 +198,13 @@ public final class QueueWorker implements AutoCloseable {
     TaskRef task = new TaskRef(t.cluster(), t.service(), t.taskId());
     if (r.receiveCount() > 1) {
       abortUnfinishedUploads(task);
-      if (storedInSlot(task, r.message().slot())) {
-        queue.delete(r.receiptHandle());
-        return Handled.ALREADY_STORED;
-      }
+    }
+    // One listing per capture keeps a slot from being captured twice even past SQS's five-minute
+    // deduplication window (a planner restarted later in the slot, a worker that stored the dump
+    // but died before deleting the message).
+    if (storedInSlot(task, r.message().slot())) {
+      queue.delete(r.receiptHandle());
+      return Handled.ALREADY_STORED;
     }
     Instant at = clock.instant();
     CaptureReport report;

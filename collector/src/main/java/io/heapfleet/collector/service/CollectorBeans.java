@@ -5,6 +5,7 @@ import io.heapfleet.collector.capture.DumpCapture;
 import io.heapfleet.collector.config.CaptureConfig;
 import io.heapfleet.collector.config.DeepConfig;
 import io.heapfleet.collector.config.DiscoveryConfig;
+import io.heapfleet.collector.config.QueueConfig;
 import io.heapfleet.collector.config.RetentionConfig;
 import io.heapfleet.collector.config.S3Config;
 import io.heapfleet.collector.config.ScheduleConfig;
@@ -21,6 +22,7 @@ import io.heapfleet.collector.discovery.ProvingIdentityProbe;
 import io.heapfleet.collector.discovery.SkipReason;
 import io.heapfleet.collector.discovery.StaticDiscovery;
 import io.heapfleet.collector.metrics.CollectorMetrics;
+import io.heapfleet.collector.queue.QueueRoles;
 import io.heapfleet.collector.schedule.CaptureScheduler;
 import io.heapfleet.collector.state.FleetState;
 import io.heapfleet.collector.token.SecretLoader;
@@ -281,6 +283,7 @@ public class CollectorBeans {
       DumpStore store,
       TokenSource tokens,
       CollectorMetrics metrics,
+      QueueConfig queue,
       Clock clock) {
     CaptureScheduler scheduler =
         new CaptureScheduler(
@@ -293,7 +296,8 @@ public class CollectorBeans {
                 schedule.backoffMax()),
             clock,
             new SplittableRandom());
-    scheduler.setScheduled(schedule.enabled());
+    // With a queue, the planner schedules and the workers capture: this engine captures on demand.
+    scheduler.setScheduled(schedule.enabled() && !QueueRoles.queued(queue.role()));
     ExecutorService analysers = Executors.newCachedThreadPool(named("heapfleet-analyse"));
     ScheduledExecutorService timer =
         Executors.newSingleThreadScheduledExecutor(named("heapfleet-timer"));

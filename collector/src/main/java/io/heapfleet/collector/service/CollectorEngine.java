@@ -305,4 +305,9 @@ public final class CollectorEngine {
   public SeriesAnalysis analysis() {
     return analysis;
   }
+
+  /** The capture pipeline, shared with the queue worker of this process. */
+  public DumpCapture capture() {
+    return capture;
+  }
 }

@@ -121,6 +121,10 @@ public final class HeapfleetStack extends Stack {
         .albCertificateArn()
         .ifPresent(arn -> new CollectorLoadBalancer(this, "Api", vpc, subnets, collector, arn));
     CollectorAlarms alarms = new CollectorAlarms(this, "Alarms", settings, collector);
+    ScaleOutSettings scaleOut = ScaleOutSettings.fromContext(getNode());
+    if (scaleOut.enabled()) {
+      new ScaleOut(this, "ScaleOut", settings, scaleOut, collector);
+    }
 
     CfnOutput.Builder.create(this, "BucketName").value(bucket.bucket().getBucketName()).build();
     CfnOutput.Builder.create(this, "HmacSecretArn")

@@ -39,12 +39,13 @@ import software.amazon.awssdk.services.s3.model.MultipartUpload;
  * that dies stops doing that, and the message comes back for another worker.
  *
  * <p>A message received again (its receive count above one) may belong to a capture that a dead
- * worker left half-done: the task's unfinished multipart uploads are aborted before it starts, and
- * a slot whose dump is already stored (the dead worker stored it but did not delete the message) is
- * not captured twice. A failed capture is left on the queue for a retry after {@code retryDelay};
- * SQS moves it to the dead-letter queue after the queue's maximum receives. A refused credential
- * (401, or a task that cannot prove its identity) is not retried before the next interval. A
- * message that does not parse is deleted with a warning. Thread-safe.
+ * worker left half-done: the task's unfinished multipart uploads are aborted before it starts. A
+ * slot whose dump is already stored (a worker stored it but died before deleting the message, or
+ * the slot was planned again after SQS's deduplication window) is not captured twice. A failed
+ * capture is left on the queue for a retry after {@code retryDelay}; SQS moves it to the
+ * dead-letter queue after the queue's maximum receives. A refused credential (401, or a task that
+ * cannot prove its identity) is not retried before the next interval. A message that does not parse
+ * is deleted with a warning. Thread-safe.
  */
 public final class QueueWorker implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(QueueWorker.class);

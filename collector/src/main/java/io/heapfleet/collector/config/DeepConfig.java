@@ -5,15 +5,16 @@ import io.smallrye.config.WithDefault;
 import java.util.Optional;
 
 /**
- * The deep analysis (who holds the leak, issue 7) the collector runs on a task's newest dump when
- * its trend turns {@code leaking}: downloaded from S3 to a temp file, analysed on one background
- * thread (at most one analysis at a time, never on a capture thread), stored as {@code deep.json}
- * beside the trend, and the trend rewritten with each suspect's owner, retained bytes and path.
+ * The deep analysis (who holds the leak, or what grows) the collector runs on a task's newest dump
+ * when its trend is {@code leaking} or {@code inconclusive}: downloaded from S3 to a temp file,
+ * analysed on one background thread (at most one analysis at a time, never on a capture thread),
+ * stored as {@code deep.json} beside the trend, and the trend rewritten with each suspect's owner,
+ * retained bytes and path.
  */
 @ConfigMapping(prefix = "heapfleet.collector.deep")
 public interface DeepConfig {
 
-  /** Run the deep analysis when a task's trend is {@code leaking}. */
+  /** Run the deep analysis when a task's trend is {@code leaking} or {@code inconclusive}. */
   @WithDefault("true")
   boolean enabled();
 

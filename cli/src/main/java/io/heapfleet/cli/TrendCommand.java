@@ -158,6 +158,7 @@ final class TrendCommand implements Callable<Integer> {
     if (t.assessment() == Assessment.LEAKING && !ranked.isEmpty()) {
       out.println("  " + t.reason());
     }
+    VerdictText.whatGrows(t.assessment(), ranked).ifPresent(w -> out.println("  " + w));
     int n = t.snapshots().size();
     Duration span =
         n > 1

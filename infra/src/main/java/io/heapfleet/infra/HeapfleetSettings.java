@@ -256,7 +256,7 @@ public record HeapfleetSettings(
     private int cpu = 512;
     private int memoryMiB = 1024;
     private int heapMiB = 512;
-    private long deepMaxDumpBytes = 536_870_912L;
+    private long deepMaxDumpBytes = 1_073_741_824L;
     private String scheduleInterval = "30m";
     private int dumpRetentionDays = 14;
     private int summaryRetentionDays = 365;

@@ -11,11 +11,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Hands out the big primitive arrays of the object graph and the dominator tree: on the heap while
- * the bytes handed out stay within {@code heapBudgetBytes}, otherwise as memory-mapped temp files
- * under {@code spillDirectory} (the OS page cache then holds what fits and pages the rest). {@link
- * #close()} unmaps nothing explicitly (the JDK has no public unmap) but deletes every temp file; on
- * Linux the space is freed once the mappings are collected.
+ * Hands out the big primitive arrays of the object graph and the dominator tree, and the chunks of
+ * the buffers that collect a dump while it streams: on the heap while the bytes handed out stay
+ * within {@code heapBudgetBytes}, otherwise as memory-mapped temp files under {@code
+ * spillDirectory} (the OS page cache then holds what fits and pages the rest). Before it spills it
+ * checks that the directory's file system has the room: a mapping written past a full disk would
+ * crash the JVM, so it fails with a {@link GraphTooLargeException} instead. {@link #close()} unmaps
+ * nothing explicitly (the JDK has no public unmap) but deletes every temp file; on Linux the space
+ * is freed once the mappings are collected.
  *
  * <p>Not thread-safe: one analysis uses one allocator from one thread.
  */
@@ -67,6 +70,79 @@ public final class ArrayAllocator implements AutoCloseable {
     return new MappedLongArray(map(bytes), length);
   }
 
+  /**
+   * Accounts {@code bytes} of heap for a caller that allocates them itself (a chunk of a streaming
+   * buffer) if they fit the budget and the free heap; false means: spill them instead.
+   */
+  boolean reserveHeap(long bytes) {
+    if (!fitsOnHeap(bytes)) {
+      return false;
+    }
+    heapBytes += bytes;
+    return true;
+  }
+
+  /** Gives back bytes accounted by {@link #reserveHeap(long)}. */
+  void releaseHeap(long bytes) {
+    heapBytes -= bytes;
+  }
+
+  /** A new temp file that grows by mapped regions (for a buffer whose final size is unknown). */
+  SpillFile spillFile() {
+    try {
+      Files.createDirectories(spillDirectory);
+      Path file = Files.createTempFile(spillDirectory, "heapfleet-load-", ".bin");
+      tempFiles.add(file);
+      return new SpillFile(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a spill file in " + spillDirectory, e);
+    }
+  }
+
+  /**
+   * A temp file mapped region by region, owned by this allocator (deleted by {@link #close()} at
+   * the latest). Not thread-safe.
+   */
+  final class SpillFile {
+    private final Path file;
+    private boolean deleted;
+
+    private SpillFile(Path file) {
+      this.file = file;
+    }
+
+    /** Maps {@code [offset, offset + bytes)}, growing the file as needed. */
+    MappedByteBuffer map(long offset, long bytes) {
+      checkDiskRoom(bytes);
+      try (FileChannel channel =
+          FileChannel.open(
+              file, StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.SPARSE)) {
+        MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, offset, bytes);
+        spilledBytes += bytes;
+        return mapped;
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot spill " + bytes + " bytes to " + file, e);
+      }
+    }
+
+    /**
+     * Deletes the file now (its mappings stay valid until they are collected; the callers drop
+     * them). Where a mapped file cannot be deleted, {@link ArrayAllocator#close()} tries again.
+     */
+    void delete() {
+      if (deleted) {
+        return;
+      }
+      try {
+        Files.deleteIfExists(file);
+        tempFiles.remove(file);
+        deleted = true;
+      } catch (IOException e) {
+        // Left for close(), which deletes every remaining temp file.
+      }
+    }
+  }
+
   /** Tells the allocator an on-heap array is no longer referenced, so its bytes count again. */
   public void release(IntArray array) {
     if (array instanceof IntArray.OnHeap) {
@@ -116,7 +192,34 @@ public final class ArrayAllocator implements AutoCloseable {
     }
   }
 
+  /**
+   * Fails before a spill the disk cannot hold: writing to a mapping past the end of the disk's
+   * space is a fatal signal for the JVM, not an exception.
+   */
+  private void checkDiskRoom(long bytes) {
+    try {
+      Files.createDirectories(spillDirectory);
+      long usable = Files.getFileStore(spillDirectory).getUsableSpace();
+      // Keep some room for everything else on that disk.
+      long reserve = Math.min(1L << 30, usable / 20);
+      if (bytes > usable - reserve) {
+        throw new GraphTooLargeException(
+            "not enough disk to spill the dump's graph: "
+                + MemoryEstimate.human(bytes)
+                + " more are needed in "
+                + spillDirectory
+                + " but only "
+                + MemoryEstimate.human(Math.max(0, usable))
+                + " are free; free some space, point the spill directory elsewhere, or give the"
+                + " analysis more heap (-Xmx)");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot check free space in " + spillDirectory, e);
+    }
+  }
+
   private MappedByteBuffer[] map(long bytes) {
+    checkDiskRoom(bytes);
     try {
       Files.createDirectories(spillDirectory);
       Path file = Files.createTempFile(spillDirectory, "heapfleet-graph-", ".bin");

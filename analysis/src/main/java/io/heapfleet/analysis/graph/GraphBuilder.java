@@ -1,7 +1,7 @@
 package io.heapfleet.analysis.graph;
 
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +11,12 @@ import java.util.Map;
  * point forward), then {@link #build() builds} the compact {@link HeapGraph}: sorts the ids,
  * resolves every reference to a node index (dangling references, to objects the dump does not hold,
  * are dropped) and lays edges out in CSR form.
+ *
+ * <p>Memory: the stream buffers (id, class, size and edge count per object, target id per
+ * reference) and every array of the build come from the {@link ArrayAllocator}, so they stay on the
+ * heap within its budget and spill to memory-mapped temp files beyond it; the build reads the
+ * buffers in stream order and overwrites the target ids with node indices in place. What stays on
+ * the heap regardless is per class, per root, one bit per object and the id bucket table.
  *
  * <p>Usage: {@link #addClass} for each class first (classes are few), then per object {@link
  * #addObject} or {@link #addClassObject} followed by its {@link #addReference}s, and {@link
@@ -24,11 +30,11 @@ public final class GraphBuilder {
   private final List<Long> classIds = new ArrayList<>();
   private final List<Long> superIds = new ArrayList<>();
 
-  private final LongChunks objectIds = new LongChunks();
-  private final IntChunks objectClass = new IntChunks();
-  private final IntChunks objectShallow = new IntChunks();
-  private final IntChunks objectEdgeCount = new IntChunks();
-  private final LongChunks targetIds = new LongChunks();
+  private final LongChunks objectIds;
+  private final IntChunks objectClass;
+  private final IntChunks objectShallow;
+  private final IntChunks objectEdgeCount;
+  private final LongChunks targetIds;
   private int currentEdges = -1;
 
   private final LongChunks rootIds = new LongChunks();
@@ -40,6 +46,11 @@ public final class GraphBuilder {
     }
     this.idSize = idSize;
     this.allocator = allocator;
+    this.objectIds = new LongChunks(allocator);
+    this.objectClass = new IntChunks(allocator);
+    this.objectShallow = new IntChunks(allocator);
+    this.objectEdgeCount = new IntChunks(allocator);
+    this.targetIds = new LongChunks(allocator);
   }
 
   /**
@@ -130,6 +141,15 @@ public final class GraphBuilder {
     return targetIds.size();
   }
 
+  /** Heap bytes the stream buffers hold so far (the rest, if any, is spilled). */
+  public long bufferHeapBytes() {
+    return objectIds.heapBytes()
+        + objectClass.heapBytes()
+        + objectShallow.heapBytes()
+        + objectEdgeCount.heapBytes()
+        + targetIds.heapBytes();
+  }
+
   /** Builds the graph; the builder must not be used afterwards. */
   public HeapGraph build() {
     finishObject();
@@ -138,47 +158,27 @@ public final class GraphBuilder {
       throw new GraphTooLargeException(
           "the dump holds " + n + " objects; at most " + (Integer.MAX_VALUE - 16) + " supported");
     }
-    // 1. Sorted ids. HotSpot writes objects in address order, so usually they are sorted already.
-    long[] sorted = new long[(int) n];
-    boolean ascending = true;
-    for (int i = 0; i < n; i++) {
-      sorted[i] = objectIds.get(i);
-      if (i > 0 && sorted[i] <= sorted[i - 1]) {
-        ascending = false;
-      }
-    }
-    int unique = (int) n;
-    if (!ascending) {
-      Arrays.sort(sorted);
-      unique = 0;
-      for (int i = 0; i < n; i++) {
-        if (i == 0 || sorted[i] != sorted[unique - 1]) {
-          sorted[unique++] = sorted[i];
-        }
-      }
-    }
-    LongArray idArray = allocator.longs(unique);
-    for (int i = 0; i < unique; i++) {
-      idArray.set(i, sorted[i]);
-    }
-    sorted = null;
-    ObjectIdIndex index = new ObjectIdIndex(idArray, unique);
+    // 1. Sorted ids. HotSpot writes objects in address order after the class objects.
+    SortedIds sorted = SortedIds.of(objectIds, allocator);
+    int unique = sorted.count();
+    boolean ascending = sorted.streamOrder();
+    ObjectIdIndex index = new ObjectIdIndex(sorted.ids(), unique);
 
     // 2. Per node: class and shallow size; stream position -> node (identity when ascending).
     IntArray classOf = allocator.ints(unique);
     IntArray shallow = allocator.ints(unique);
     IntArray degree = allocator.ints(unique + 1L);
-    int[] position = ascending ? null : new int[(int) n];
-    boolean[] seen = ascending ? null : new boolean[unique];
-    for (int i = 0; i < n; i++) {
-      int node = ascending ? i : index.indexOf(objectIds.get(i));
+    IntArray position = ascending ? null : allocator.ints(n);
+    BitSet seen = ascending ? null : new BitSet(unique);
+    for (long i = 0; i < n; i++) {
+      int node = ascending ? (int) i : index.indexOf(objectIds.get(i));
       if (!ascending) {
-        if (seen[node]) {
+        if (seen.get(node)) {
           node = -1; // a duplicate id: the first record wins
         } else {
-          seen[node] = true;
+          seen.set(node);
         }
-        position[i] = node;
+        position.set(i, node);
       }
       if (node >= 0) {
         classOf.set(node, objectClass.get(i));
@@ -186,57 +186,65 @@ public final class GraphBuilder {
       }
     }
     seen = null;
+    objectIds.discard();
+    objectClass.discard();
+    objectShallow.discard();
 
-    // 3. Resolve references (dropping dangling ones) and count them per node.
-    IntChunks resolved = new IntChunks();
-    IntChunks resolvedCount = new IntChunks();
+    // 3. Resolve references in place (target id -> node, -1 when dangling); count them per node.
     long t = 0;
-    for (int i = 0; i < n; i++) {
+    for (long i = 0; i < n; i++) {
       int count = objectEdgeCount.get(i);
       int kept = 0;
-      for (int k = 0; k < count; k++) {
-        int target = index.indexOf(targetIds.get(t++));
+      for (int k = 0; k < count; k++, t++) {
+        int target = index.indexOf(targetIds.get(t));
+        targetIds.set(t, target);
         if (target >= 0) {
-          resolved.add(target);
           kept++;
         }
       }
-      resolvedCount.add(kept);
-      int node = ascending ? i : position[i];
+      int node = ascending ? (int) i : position.get(i);
       if (node >= 0) {
         degree.set(node, kept);
       }
-      if ((i & 0xFFFF) == 0) {
-        targetIds.releaseBefore(t);
-      }
-    }
-    long edges = resolved.size();
-    if (edges > Integer.MAX_VALUE - 16) {
-      throw new GraphTooLargeException(
-          "the dump holds " + edges + " references; at most " + (Integer.MAX_VALUE - 16));
     }
 
     // 4. CSR: offsets by prefix sum (reusing the degree array), then copy each row into place.
     IntArray offsets = degree;
-    int sum = 0;
+    long sum = 0;
     for (long i = 0; i < unique; i++) {
       int d = offsets.get(i);
-      offsets.set(i, sum);
+      offsets.set(i, (int) sum);
       sum += d;
+      if (sum > Integer.MAX_VALUE - 16) {
+        throw new GraphTooLargeException(
+            "the dump holds more than "
+                + (Integer.MAX_VALUE - 16)
+                + " references; at most "
+                + (Integer.MAX_VALUE - 16)
+                + " supported");
+      }
     }
-    offsets.set(unique, sum);
+    offsets.set(unique, (int) sum);
     IntArray targets = allocator.ints(sum);
-    long r = 0;
-    for (int i = 0; i < n; i++) {
-      int count = resolvedCount.get(i);
-      int node = ascending ? i : position[i];
+    t = 0;
+    for (long i = 0; i < n; i++) {
+      int count = objectEdgeCount.get(i);
+      int node = ascending ? (int) i : position.get(i);
       if (node >= 0) {
         int dst = offsets.get(node);
         for (int k = 0; k < count; k++) {
-          targets.set(dst + k, resolved.get(r + k));
+          int target = (int) targetIds.get(t + k);
+          if (target >= 0) {
+            targets.set(dst++, target);
+          }
         }
       }
-      r += count;
+      t += count;
+    }
+    objectEdgeCount.discard();
+    targetIds.discard();
+    if (position != null) {
+      allocator.release(position);
     }
 
     // 5. Roots: unique nodes, ascending; every class object is a root too.

@@ -26,9 +26,11 @@ import java.util.List;
  * arrays give their elements; GC root sub-records give the roots. Shallow sizes follow the
  * histogram's {@link SizeModel}, detected from the distances between consecutive object ids.
  *
- * <p>The heap the build needs is watched while streaming: once it would exceed the allowed heap,
- * the load stops with a {@link GraphTooLargeException} naming the {@code -Xmx} needed, instead of
- * an {@code OutOfMemoryError}. Not thread-safe; one loader per load.
+ * <p>The stream buffers take their memory from the {@link ArrayAllocator}: within its heap budget
+ * on the heap, beyond it in memory-mapped temp files, so a dump bigger than the heap loads. With an
+ * allocator that never spills, the heap they hold is watched while streaming: once it would exceed
+ * the allowed heap, the load stops with a {@link GraphTooLargeException} naming the {@code -Xmx}
+ * needed, instead of an {@code OutOfMemoryError}. Not thread-safe; one loader per load.
  */
 public final class HprofGraphLoader implements HprofListener {
   private static final int CHECK_EVERY = 1 << 16;
@@ -85,7 +87,7 @@ public final class HprofGraphLoader implements HprofListener {
    * Loads the graph of {@code dump} (plain, gzip or zstd).
    *
    * @param allocator where the graph's arrays go (on heap within its budget, else spilled)
-   * @param heapLimitBytes heap the build buffers may use before the load gives up
+   * @param heapLimitBytes heap the stream buffers may hold before the load gives up
    */
   public static LoadedDump load(Path dump, ArrayAllocator allocator, long heapLimitBytes)
       throws IOException {
@@ -437,10 +439,13 @@ public final class HprofGraphLoader implements HprofListener {
     }
   }
 
-  /** Fails early, naming the heap needed, when the build buffers would outgrow the limit. */
+  /**
+   * Fails early, naming the heap needed, when the stream buffers held on the heap would outgrow the
+   * limit (with a spilling allocator they stay within its budget; an on-heap one cannot spill).
+   */
   private void checkMemory() {
-    MemoryEstimate now = new MemoryEstimate(builder.objectCount(), builder.referenceCount());
-    if (now.buildHeapBytes() > heapLimitBytes) {
+    long held = builder.bufferHeapBytes();
+    if (held > heapLimitBytes) {
       String needed = "";
       if (inputBytes > 0 && lastPosition > 0) {
         double f = (double) inputBytes / lastPosition;
@@ -461,8 +466,8 @@ public final class HprofGraphLoader implements HprofListener {
               + builder.objectCount()
               + " objects and "
               + builder.referenceCount()
-              + " references the build already needs "
-              + MemoryEstimate.human(now.buildHeapBytes())
+              + " references the build already holds "
+              + MemoryEstimate.human(held)
               + " of heap, over the limit of "
               + MemoryEstimate.human(heapLimitBytes)
               + (inputBytes > 0 ? "" : " (compressed input: total unknown)")

@@ -109,6 +109,15 @@ public final class Markdown {
           .append(String.join(", ", top.classes().stream().map(Markdown::code).toList()))
           .append(")\n\n");
     }
+    if (!ranked.isEmpty() && t.assessment() == Assessment.INCONCLUSIVE) {
+      // What still grows, named like a leak's owner but not called one: the verdict is open.
+      GrowingOwner top = ranked.get(0);
+      md.append(VerdictText.WHAT_GROWS)
+          .append(code(top.heldBy()))
+          .append(": ")
+          .append(Format.signedBytes(top.bytesPerHour()))
+          .append("/hour\n\n");
+    }
     md.append(t.reason()).append("\n\n");
     md.append("Heap growth: ")
         .append(Format.signedBytes(t.heapBytesPerHour()))

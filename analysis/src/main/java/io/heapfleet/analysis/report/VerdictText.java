@@ -38,12 +38,45 @@ public final class VerdictText {
   }
 
   /**
+   * For an inconclusive trend with known owners, what grows and where it piles up, worded as an
+   * observation rather than a leak verdict: {@code "What grows (not a leak verdict yet): static
+   * com.acme.PriceCache.CACHE (java.util.HashMap, +2,000 entries/dump): +452.1 MB/hour
+   * (PriceCache$Entry, byte[])"}. Empty for other verdicts (a leak's owner is its first line) or
+   * without owners.
+   */
+  public static Optional<String> whatGrows(Assessment a, List<GrowingOwner> owners) {
+    if (a != Assessment.INCONCLUSIVE || owners.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(WHAT_GROWS + owners.get(0).headline());
+  }
+
+  /** How {@link #whatGrows} opens. */
+  public static final String WHAT_GROWS = "What grows (not a leak verdict yet): ";
+
+  /**
    * The heap growth that goes with the verdict, bytes/hour: the whole series' slope when leaking,
    * otherwise the slope over the latest dumps. Used to sort; see {@link #growth} for the text.
    */
   public static double shownBytesPerHour(
       Assessment a, double heapBytesPerHour, double recentHeapBytesPerHour) {
     return a == Assessment.LEAKING ? heapBytesPerHour : recentHeapBytesPerHour;
+  }
+
+  /**
+   * The recent heap slope to publish beside a verdict (bytes/hour), or empty when no figure backs
+   * it: a leaking or inconclusive task's slope over its latest dumps; for a stable task only the
+   * slope over its plateau (the flat stretch since {@code flatSince}, which is what makes it
+   * stable). A stable task without a plateau gets none: its later-half slope may hold growth the
+   * verdict set aside as noise or as fewer-but-bigger arrays (GC filler), so printing it would
+   * contradict the verdict.
+   */
+  public static java.util.OptionalDouble recentRate(
+      Assessment a, double recentHeapBytesPerHour, Instant flatSince) {
+    if (a == Assessment.STABLE && flatSince == null) {
+      return java.util.OptionalDouble.empty();
+    }
+    return java.util.OptionalDouble.of(recentHeapBytesPerHour);
   }
 
   /**

@@ -53,8 +53,8 @@ public final class DeepAnalysis {
     if (HeapSnapshots.isHeapSnapshot(dump)) {
       return V8DeepAnalysis.of(dump, options, suspectClasses);
     }
-    // The build buffers must fit the heap (they are not spillable); the arrays spill on their own
-    // when the budget or the real free heap runs out (see ArrayAllocator).
+    // Every big array, the load's stream buffers included, spills on its own when the budget or
+    // the real free heap runs out (see ArrayAllocator); the limit is a last line of defence.
     long heapLimit = Runtime.getRuntime().maxMemory() / 100 * 85 - (32L << 20);
     try (ArrayAllocator allocator =
         new ArrayAllocator(options.arrayHeapBudgetBytes(), options.spillDirectory())) {

@@ -20,6 +20,15 @@ public enum Assessment {
    */
   INCONCLUSIVE;
 
+  /**
+   * Whether the deep analysis should name what grows and who holds it: for a leak (the owner to
+   * fix) and for an inconclusive trend (what is still filling, shown as what grows, not as a leak);
+   * a stable heap has no growth beyond noise to explain.
+   */
+  public boolean hasGrowthToExplain() {
+    return this != STABLE;
+  }
+
   /** The JSON form: {@code leaking}, {@code stable} or {@code inconclusive}. */
   public String json() {
     return name().toLowerCase(Locale.ROOT);

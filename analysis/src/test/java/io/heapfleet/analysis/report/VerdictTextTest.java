@@ -57,6 +57,22 @@ class VerdictTextTest {
   }
 
   @Test
+  void anInconclusiveTaskNamesWhatGrowsWithoutCallingItALeak() {
+    assertThat(VerdictText.line(Assessment.INCONCLUSIVE, "Not flat yet", List.of(OWNER)))
+        .isEqualTo("INCONCLUSIVE: Not flat yet");
+    assertThat(VerdictText.whatGrows(Assessment.INCONCLUSIVE, List.of(OWNER)))
+        .contains(
+            "What grows (not a leak verdict yet): com.acme.cart.Cart held by static"
+                + " com.acme.cart.CartStore.CARTS: +900.0 MB/hour (byte[], Cart)");
+    assertThat(VerdictText.whatGrows(Assessment.LEAKING, List.of(OWNER))).isEmpty();
+    assertThat(VerdictText.whatGrows(Assessment.STABLE, List.of(OWNER))).isEmpty();
+    assertThat(VerdictText.whatGrows(Assessment.INCONCLUSIVE, List.of())).isEmpty();
+    assertThat(Assessment.INCONCLUSIVE.hasGrowthToExplain()).isTrue();
+    assertThat(Assessment.LEAKING.hasGrowthToExplain()).isTrue();
+    assertThat(Assessment.STABLE.hasGrowthToExplain()).isFalse();
+  }
+
+  @Test
   void theFleetLineCountsInconclusiveTasks() {
     assertThat(VerdictText.fleet(0, 0)).isEqualTo("Fleet verdict: no task is leaking.");
     assertThat(VerdictText.fleet(2, 1))

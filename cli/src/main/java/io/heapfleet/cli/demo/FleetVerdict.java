@@ -16,9 +16,10 @@ import java.util.Locale;
  * The demo's final answer: each task's assessment, growth and top suspect, and where the Markdown
  * report is. Printed for people by {@link #toText()} and for machines by {@link #toJson()}, whose
  * shape is a fixed contract: {@code {"tasks":[{"task","assessment","heapBytesPerHour",
- * "topSuspect"}],"report":"<path>"}}, plus {@code "recentHeapBytesPerHour"} and, for a heap that
- * levelled off after warm-up, {@code "flatSince"} (fields added later; readers of the contract
- * ignore them). Immutable.
+ * "topSuspect"}],"report":"<path>"}}, plus {@code "recentHeapBytesPerHour"} (only where it backs
+ * the verdict: not for a stable task without a plateau, see {@link VerdictText#recentRate}) and,
+ * for a heap that levelled off after warm-up, {@code "flatSince"} (fields added later; readers of
+ * the contract ignore them). Immutable.
  */
 public record FleetVerdict(List<TaskVerdict> tasks, Path report) {
 
@@ -168,7 +169,12 @@ public record FleetVerdict(List<TaskVerdict> tasks, Path report) {
       n.put("task", t.task());
       n.put("assessment", t.assessmentJson());
       n.put("heapBytesPerHour", Math.round(t.heapBytesPerHour()));
-      n.put("recentHeapBytesPerHour", Math.round(t.recentHeapBytesPerHour()));
+      // Only a figure that backs the verdict (absent for a stable task without a plateau).
+      VerdictText.recentRate(
+              t.assessment(),
+              t.recentHeapBytesPerHour(),
+              t.plateau() == null ? null : t.plateau().since())
+          .ifPresent(r -> n.put("recentHeapBytesPerHour", Math.round(r)));
       if (t.plateau() != null) {
         n.put("flatSince", t.plateau().since().toString());
       }

@@ -90,7 +90,7 @@ class ChildProcessesTest {
         .isEqualTo(
             "{\"tasks\":[{\"task\":\"a\",\"assessment\":\"leaking\",\"heapBytesPerHour\":6,"
                 + "\"recentHeapBytesPerHour\":6,\"topSuspect\":\"com.acme.Cart\"},{\"task\":\"b\","
-                + "\"assessment\":\"stable\",\"heapBytesPerHour\":10,\"recentHeapBytesPerHour\":10,"
+                + "\"assessment\":\"stable\",\"heapBytesPerHour\":10,"
                 + "\"topSuspect\":null}],\"report\":\"/tmp/r.md\"}");
   }
 }

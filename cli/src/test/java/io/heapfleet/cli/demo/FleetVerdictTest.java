@@ -89,6 +89,36 @@ class FleetVerdictTest {
   }
 
   @Test
+  void aStableTaskWithoutAPlateauPublishesNoRecentGrowthThatContradictsIt() {
+    // A demo cache task judged stable without its GC filler arrays: the whole heap's later-half
+    // slope (+852 MB/h) is not the figure the verdict rests on, so it is not printed anywhere.
+    FleetVerdict v =
+        new FleetVerdict(
+            List.of(
+                new FleetVerdict.TaskVerdict(
+                    "orders-2", Assessment.STABLE, 903 * MB, null, List.of(), 5, 852 * MB, null),
+                new FleetVerdict.TaskVerdict(
+                    "orders-3",
+                    Assessment.INCONCLUSIVE,
+                    903 * MB,
+                    "byte[]",
+                    List.of("byte[]"),
+                    5,
+                    452 * MB,
+                    null)),
+            null);
+    String json = v.toJson();
+    assertThat(json)
+        .contains(
+            "{\"task\":\"orders-2\",\"assessment\":\"stable\",\"heapBytesPerHour\":"
+                + Math.round(903 * MB)
+                + ",\"topSuspect\":null}")
+        .contains("\"recentHeapBytesPerHour\":" + Math.round(452 * MB))
+        .doesNotContain(Long.toString(Math.round(852 * MB)));
+    assertThat(v.toText()).doesNotContain("852").contains("flat");
+  }
+
+  @Test
   void aLeakingTaskWithAKnownOwnerNamesTheOwnerAndItsHolderFirst() throws Exception {
     var trend =
         new com.fasterxml.jackson.databind.ObjectMapper()

@@ -22,11 +22,12 @@ import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
- * Runs the deep analysis of a leaking task's newest dump in the background: downloads the dump from
- * S3 into a temp directory (deleted afterwards, also on failure), runs {@link DeepAnalysis} for the
- * trend's top suspects within the heap budget, and hands the result to a callback. At most one
- * analysis runs at a time; offers made meanwhile wait, at most one per task (a newer dump of the
- * same task replaces the waiting one), so one task's analysis cannot starve another's. Thread-safe.
+ * Runs the deep analysis of a leaking (or inconclusive) task's newest dump in the background:
+ * downloads the dump from S3 into a temp directory (deleted afterwards, also on failure), runs
+ * {@link DeepAnalysis} for the trend's top suspects within the heap budget, and hands the result to
+ * a callback. At most one analysis runs at a time; offers made meanwhile wait, at most one per task
+ * (a newer dump of the same task replaces the waiting one), so one task's analysis cannot starve
+ * another's. Thread-safe.
  */
 public final class DeepAnalyser {
   private static final Logger LOG = Logger.getLogger(DeepAnalyser.class);

@@ -10,7 +10,6 @@ import io.heapfleet.analysis.retainer.DeepResult;
 import io.heapfleet.analysis.retainer.GrowingOwner;
 import io.heapfleet.analysis.retainer.OwnerRanking;
 import io.heapfleet.analysis.retainer.SuspectOwner;
-import io.heapfleet.analysis.trend.Assessment;
 import io.heapfleet.analysis.trend.TrendAnalysis;
 import io.heapfleet.analysis.trend.TrendResult;
 import io.heapfleet.collector.discovery.Target;
@@ -37,7 +36,8 @@ import org.jboss.logging.Logger;
  * the trend over the newest {@code window} summaries, writing {@code diff.json/md} and {@code
  * trend.json/md} to S3. Keeps only the newest histogram (and trend) per task in memory.
  *
- * <p>When a trend is {@code leaking} and a {@link DeepAnalyser} is configured, the newest dump is
+ * <p>When a trend is {@code leaking} or {@code inconclusive} (what still grows is worth naming, as
+ * what grows rather than as a leak) and a {@link DeepAnalyser} is configured, the newest dump is
  * downloaded once more and analysed deeply in the background; its result is stored as {@code
  * deep.json} and the trend is rewritten with each suspect's {@code owner}, {@code retainedBytes}
  * and {@code path}. Later trends of the task keep the last known owners until the next deep
@@ -76,7 +76,8 @@ public final class SeriesAnalysis {
   }
 
   /**
-   * @param deep runs the deep analysis when a trend is leaking; {@code null} = never
+   * @param deep runs the deep analysis when a trend is leaking or inconclusive; {@code null} =
+   *     never
    */
   public SeriesAnalysis(DumpStore store, int window, DeepAnalyser deep) {
     if (window < 2) {
@@ -119,12 +120,12 @@ public final class SeriesAnalysis {
     TrendResult trend = TrendAnalysis.of(series);
     synchronized (trendWrites) {
       trends.put(task.taskId(), trend);
-      if (trend.assessment() != Assessment.LEAKING) {
-        owners.remove(task.taskId()); // owners explain a leak; a stable trend has none to explain
+      if (!trend.assessment().hasGrowthToExplain()) {
+        owners.remove(task.taskId()); // owners explain growth; a stable trend has none to explain
       }
       writeTrend(task, trend);
     }
-    if (deep != null && trend.assessment() == Assessment.LEAKING) {
+    if (deep != null && trend.assessment().hasGrowthToExplain()) {
       deep.offer(stored, trend, result -> ownersFound(task, stored, result));
     }
     return summarize(trend);
@@ -146,7 +147,7 @@ public final class SeriesAnalysis {
     result.suspectOwners().forEach(o -> found.put(o.className(), o));
     synchronized (trendWrites) {
       TrendResult trend = trends.get(task.taskId());
-      if (trend != null && trend.assessment() == Assessment.LEAKING) {
+      if (trend != null && trend.assessment().hasGrowthToExplain()) {
         owners.put(task.taskId(), java.util.Collections.unmodifiableMap(found));
         writeTrend(task, trend);
       }
@@ -161,14 +162,14 @@ public final class SeriesAnalysis {
 
   /**
    * The task's latest trend attributed to owners, best first: what to name first when the task
-   * leaks. Empty when no deep analysis has named an owner for its suspects (yet), or the trend is
-   * not leaking.
+   * leaks, or what grows while its trend is inconclusive. Empty when no deep analysis has named an
+   * owner for its suspects (yet), or the trend is stable.
    */
   public List<GrowingOwner> growingOwners(String taskId) {
     synchronized (trendWrites) {
       TrendResult trend = trends.get(taskId);
       Map<String, SuspectOwner> known = owners.get(taskId);
-      if (trend == null || known == null || trend.assessment() != Assessment.LEAKING) {
+      if (trend == null || known == null || !trend.assessment().hasGrowthToExplain()) {
         return List.of();
       }
       return OwnerRanking.rank(trend, known);
@@ -293,15 +294,16 @@ public final class SeriesAnalysis {
   }
 
   /**
-   * Keeps the rebuilt trend and, when it is leaking, the owners of the stored {@code deep.json}
-   * (the deep analysis is not run again on start; the next leaking capture refreshes it).
+   * Keeps the rebuilt trend and, when it is leaking or inconclusive, the owners of the stored
+   * {@code deep.json} (the deep analysis is not run again on start; the next such capture refreshes
+   * it).
    */
   private void restoreOwners(TaskRef task, TrendResult trend) {
     synchronized (trendWrites) {
       trends.put(task.taskId(), trend);
     }
-    if (trend.assessment() != Assessment.LEAKING) {
-      return; // owners explain a leak; the stored deep.json may be from an earlier, leaking trend
+    if (!trend.assessment().hasGrowthToExplain()) {
+      return; // owners explain growth; the stored deep.json may be from an earlier, growing trend
     }
     Optional<String> deepJson = store.readArtifact(task, TaskArtifact.DEEP_JSON);
     if (deepJson.isEmpty()) {

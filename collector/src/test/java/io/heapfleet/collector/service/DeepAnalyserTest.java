@@ -3,11 +3,17 @@ package io.heapfleet.collector.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
+import io.heapfleet.analysis.histogram.ClassHistogram;
+import io.heapfleet.analysis.histogram.ClassStats;
+import io.heapfleet.analysis.histogram.SizeModel;
+import io.heapfleet.analysis.json.AnalysisJson;
 import io.heapfleet.analysis.retainer.DeepResult;
 import io.heapfleet.analysis.retainer.SuspectOwner;
 import io.heapfleet.analysis.trend.Assessment;
 import io.heapfleet.analysis.trend.Suspect;
 import io.heapfleet.analysis.trend.TrendResult;
+import io.heapfleet.collector.discovery.Target;
+import io.heapfleet.collector.state.FleetState.TrendSummary;
 import io.heapfleet.collector.testing.RefusingS3;
 import io.heapfleet.storage.DumpFormat;
 import io.heapfleet.storage.DumpKey;
@@ -15,9 +21,11 @@ import io.heapfleet.storage.DumpMetadata;
 import io.heapfleet.storage.DumpStore;
 import io.heapfleet.storage.EmbeddedS3;
 import io.heapfleet.storage.StoredDump;
+import io.heapfleet.storage.TaskArtifact;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The collector's deep step against an in-process S3 holding a real dump of this JVM, taken while
  * {@link Basket}s with 8 KB payloads sit in the static list {@link #BASKETS}: the owner and path
  * are found, oversized dumps are skipped, offers of two tasks both run (one at a time), a corrupt
- * dump fails without a callback, and no temp file is left behind.
+ * dump fails without a callback, an inconclusive trend gets its owners too (what grows), and no
+ * temp file is left behind.
  */
 class DeepAnalyserTest {
   /** The domain class the dump is full of. */
@@ -54,6 +63,11 @@ class DeepAnalyserTest {
   static StoredDump dump;
   static StoredDump sameDumpOtherTask;
   static StoredDump corrupt;
+
+  /** Two dumps of one task, half an hour apart: too few for a verdict, so inconclusive. */
+  static StoredDump earlier;
+
+  static StoredDump later;
   static final ExecutorService executor = Executors.newSingleThreadExecutor();
 
   @BeforeAll
@@ -77,6 +91,17 @@ class DeepAnalyserTest {
     try (InputStream in = Files.newInputStream(file)) {
       sameDumpOtherTask =
           store.upload(DumpKey.of("c", "svc", "t2", t, DumpFormat.RAW), in, DumpMetadata.unknown());
+    }
+    try (InputStream in = Files.newInputStream(file)) {
+      earlier =
+          store.upload(
+              DumpKey.of("c", "svc", "t4", t.minusSeconds(1800), DumpFormat.RAW),
+              in,
+              DumpMetadata.unknown());
+    }
+    try (InputStream in = Files.newInputStream(file)) {
+      later =
+          store.upload(DumpKey.of("c", "svc", "t4", t, DumpFormat.RAW), in, DumpMetadata.unknown());
     }
     Files.delete(file);
     corrupt =
@@ -143,6 +168,43 @@ class DeepAnalyserTest {
     awaitIdle(deep);
     assertThat(done).isNotDone();
     assertThat(filesUnder(temp)).isEmpty();
+  }
+
+  @Test
+  void anInconclusiveTrendGetsItsOwnersAsWhatGrows() throws Exception {
+    Path temp = dir.resolve("deep-d");
+    DeepAnalyser deep = analyser(temp, Long.MAX_VALUE);
+    SeriesAnalysis series = new SeriesAnalysis(store, 48, deep);
+    String basket = Basket.class.getName();
+    store.putSummary(earlier.key(), AnalysisJson.histogramToString(histogram(earlier, 1_000)));
+    TrendSummary trend =
+        series.afterCapture(
+            new Target("t4", "c", "svc", URI.create("http://127.0.0.1:1"), false),
+            later,
+            histogram(later, 3_000));
+    assertThat(trend.assessment()).as(trend.reason()).isEqualTo("inconclusive");
+    awaitIdle(deep);
+    var owners = series.growingOwners("t4");
+    assertThat(owners).as("owners of an inconclusive trend").isNotEmpty();
+    assertThat(owners.get(0).owner()).isEqualTo(DeepAnalyserTest.class.getName());
+    assertThat(owners.get(0).classes()).contains(basket);
+    String md = series.artifact("t4", TaskArtifact.TREND_MD).orElseThrow();
+    assertThat(md).contains("What grows (not a leak verdict yet): ").doesNotContain("LEAKING");
+    assertThat(filesUnder(temp)).isEmpty();
+  }
+
+  /** A histogram of {@code dump} whose only class is {@code baskets} Baskets (8 KB each). */
+  private static ClassHistogram histogram(StoredDump dump, long baskets) {
+    long bytes = baskets * 8208;
+    return new ClassHistogram(
+        dump.time(),
+        8,
+        baskets,
+        bytes,
+        1,
+        List.of(new ClassStats(Basket.class.getName(), baskets, bytes)),
+        List.of(),
+        SizeModel.COMPRESSED_OOPS);
   }
 
   private static void awaitIdle(DeepAnalyser deep) throws InterruptedException {

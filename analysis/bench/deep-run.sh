@@ -24,7 +24,7 @@ dir="${BENCH_DIR:-/tmp/heapfleet-bench}/${size_mb}mb"
 mkdir -p "$dir"
 
 echo "== building analysis and the benchmark (profile 'bench' adds shark)" >&2
-(cd "$root" && mvn -B -q install -pl analysis -DskipTests)
+(cd "$root" && mvn -B -q package -pl analysis -DskipTests)
 (cd "$module" && mvn -B -q -Pbench generate-sources)
 classes="$module/target/deep-bench-classes"
 rm -rf "$classes" && mkdir -p "$classes"

@@ -17,8 +17,8 @@ import java.util.Locale;
  * report is. Printed for people by {@link #toText()} and for machines by {@link #toJson()}, whose
  * shape is a fixed contract: {@code {"tasks":[{"task","assessment","heapBytesPerHour",
  * "topSuspect"}],"report":"<path>"}}, plus {@code "recentHeapBytesPerHour"} and, for a heap that
- * levelled off after warm-up, {@code "flatSince"} (fields added later; readers of the contract
- * ignore them). Immutable.
+ * levelled off after warm-up, {@code "flatSince"} (optional; readers of the contract ignore fields
+ * they do not know). Immutable.
  */
 public record FleetVerdict(List<TaskVerdict> tasks, Path report) {
 

@@ -5,10 +5,10 @@ import io.smallrye.config.WithDefault;
 import java.util.Optional;
 
 /**
- * The deep analysis (who holds the leak, issue 7) the collector runs on a task's newest dump when
- * its trend turns {@code leaking}: downloaded from S3 to a temp file, analysed on one background
- * thread (at most one analysis at a time, never on a capture thread), stored as {@code deep.json}
- * beside the trend, and the trend rewritten with each suspect's owner, retained bytes and path.
+ * The deep analysis (who holds the leak) the collector runs on a task's newest dump when its trend
+ * turns {@code leaking}: downloaded from S3 to a temp file, analysed on one background thread (at
+ * most one analysis at a time, never on a capture thread), stored as {@code deep.json} beside the
+ * trend, and the trend rewritten with each suspect's owner, retained bytes and path.
  */
 @ConfigMapping(prefix = "heapfleet.collector.deep")
 public interface DeepConfig {

@@ -115,13 +115,13 @@ final class DownloadCommand implements Callable<Integer> {
         return ExitCode.OK;
       }
       Files.createDirectories(output);
-      boolean bar = !quiet && DownloadProgress.terminal();
+      boolean bar = !quiet && TransferProgress.terminal();
       List<Path> files = new ArrayList<>();
       for (StoredDump d : chosen) {
-        DownloadProgress progress =
-            new DownloadProgress(err, bar, d.key().downloadFileName(), d.sizeBytes());
+        TransferProgress progress =
+            new TransferProgress(err, bar, d.key().downloadFileName(), d.sizeBytes());
         DownloadedDump got = open.store().download(d, output, progress::update);
-        progress.done();
+        progress.finish(got.sizeBytes());
         files.add(got.path().toAbsolutePath());
         if (!got.verified()) {
           err.println(
@@ -131,7 +131,7 @@ final class DownloadCommand implements Callable<Integer> {
           err.printf(
               "%s: %s, sha256 %s%s%n",
               got.path().getFileName(),
-              DownloadProgress.mib(got.sizeBytes()),
+              TransferProgress.size(got.sizeBytes()),
               got.sha256(),
               got.verified() ? " (verified)" : "");
         }

@@ -48,13 +48,6 @@ import picocli.CommandLine.Parameters;
     })
 final class DiffCommand implements Callable<Integer> {
 
-  /** Output formats of diff. */
-  enum OutputFormat {
-    text,
-    json,
-    md
-  }
-
   @Mixin VerboseOption verbose;
 
   @Parameters(index = "0", paramLabel = "BASE", description = "The earlier dump.")
@@ -73,7 +66,7 @@ final class DiffCommand implements Callable<Integer> {
   @Option(
       names = "--format",
       paramLabel = "FORMAT",
-      description = "text, json or md (default: ${DEFAULT-VALUE}).",
+      description = OutputFormat.DESCRIPTION,
       defaultValue = "text")
   OutputFormat format;
 

@@ -62,13 +62,6 @@ import picocli.CommandLine.Parameters;
     })
 final class TrendCommand implements Callable<Integer> {
 
-  /** Output formats of trend. */
-  enum OutputFormat {
-    text,
-    json,
-    md
-  }
-
   @Mixin VerboseOption verbose;
 
   @Parameters(
@@ -80,7 +73,7 @@ final class TrendCommand implements Callable<Integer> {
   @Option(
       names = "--format",
       paramLabel = "FORMAT",
-      description = "text, json or md (default: ${DEFAULT-VALUE}).",
+      description = OutputFormat.DESCRIPTION,
       defaultValue = "text")
   OutputFormat format;
 

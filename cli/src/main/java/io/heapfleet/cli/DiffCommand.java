@@ -63,12 +63,7 @@ final class DiffCommand implements Callable<Integer> {
       defaultValue = "20")
   int top;
 
-  @Option(
-      names = "--format",
-      paramLabel = "FORMAT",
-      description = OutputFormat.DESCRIPTION,
-      defaultValue = "text")
-  OutputFormat format;
+  @Mixin OutputFormatOption output;
 
   @Option(
       names = "--deep",
@@ -95,7 +90,7 @@ final class DiffCommand implements Callable<Integer> {
     List<RetainedDiff.Delta> retainedShown =
         top == 0 ? retained : retained.subList(0, Math.min(top, retained.size()));
     PrintWriter out = spec.commandLine().getOut();
-    switch (format) {
+    switch (output.format) {
       case json -> AnalysisJson.writeDiff(shown, retainedShown, out);
       case md -> {
         out.print(Markdown.diff(diff, top == 0 ? Integer.MAX_VALUE : top));

@@ -61,12 +61,7 @@ final class HistoCommand implements Callable<Integer> {
       defaultValue = "30")
   int top;
 
-  @Option(
-      names = "--format",
-      paramLabel = "FORMAT",
-      description = OutputFormat.DESCRIPTION,
-      defaultValue = "text")
-  OutputFormat format;
+  @Mixin OutputFormatOption output;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -79,7 +74,7 @@ final class HistoCommand implements Callable<Integer> {
     ClassHistogram h = HistogramInputs.load(dump);
     ClassHistogram shown = top == 0 ? h : h.top(top);
     PrintWriter out = spec.commandLine().getOut();
-    switch (format) {
+    switch (output.format) {
       case json -> AnalysisJson.writeHistogram(shown, out);
       case md -> out.print(Markdown.histogram(shown, dump.getFileName().toString()));
       case text -> printText(out, shown);

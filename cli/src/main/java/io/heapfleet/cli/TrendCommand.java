@@ -70,12 +70,7 @@ final class TrendCommand implements Callable<Integer> {
       description = "Dumps (or stored histogram JSON) of one JVM, any order; 3 or more to judge.")
   List<Path> dumps = new ArrayList<>();
 
-  @Option(
-      names = "--format",
-      paramLabel = "FORMAT",
-      description = OutputFormat.DESCRIPTION,
-      defaultValue = "text")
-  OutputFormat format;
+  @Mixin OutputFormatOption output;
 
   @Option(
       names = "--deep",
@@ -118,7 +113,7 @@ final class TrendCommand implements Callable<Integer> {
     }
     Map<String, SuspectOwner> owners = deep ? owners(trend, latest) : Map.of();
     PrintWriter out = spec.commandLine().getOut();
-    switch (format) {
+    switch (output.format) {
       case json -> AnalysisJson.writeTrend(trend, owners, out);
       case md -> out.print(Markdown.trend(trend, owners));
       case text -> printText(out, trend, latest, owners);

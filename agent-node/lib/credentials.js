@@ -1,9 +1,10 @@
 'use strict';
 
 /**
- * The credentials of the heapfleet protocol: the seed-compatible hourly token (README, "The
- * hourly token") and the proof-based ones of docs/proof.md (proof, single-use capture credential,
- * read-only task token). Pure functions over an injected clock value; nothing here logs.
+ * The credentials of the heapfleet protocol: the hourly token of the original Node one-liner
+ * (README, "The hourly token") and the proof-based ones of docs/proof.md (proof, single-use
+ * capture credential, read-only task token). Pure functions over an injected clock value; nothing
+ * here logs.
  */
 
 const crypto = require('crypto');
@@ -31,7 +32,7 @@ function hourOf(ms) {
   return new Date(Math.floor(ms / HOUR_MS) * HOUR_MS).toISOString();
 }
 
-/** The hourly token for the hour containing `ms`: the seed's JSON.stringify message, HMAC'd. */
+/** The hourly token for the hour containing `ms`: the original JSON.stringify message, HMAC'd. */
 function hourlyToken(key, scope, ms) {
   return hmacHex(key, JSON.stringify({ date: hourOf(ms), value: scope }));
 }

@@ -17,13 +17,13 @@ test('the hourly token matches the README test vector at any instant of the hour
   assert.notEqual(c.hourlyToken(KEY, 'heapdump', HOUR + 60 * 60_000), expected);
 });
 
-test('the hourly message is the seed one-liner: JSON.stringify of date and value', () => {
+test('the hourly message is the original one-liner: JSON.stringify of date and value', () => {
   const crypto = require('crypto');
-  const seed = crypto
+  const original = crypto
     .createHmac('sha256', KEY)
     .update(JSON.stringify({ date: '2026-11-22T01:00:00.000Z', value: 'a"\\\n\u0001é' }))
     .digest('hex');
-  assert.equal(c.hourlyToken(KEY, 'a"\\\n\u0001é', HOUR + 1234), seed);
+  assert.equal(c.hourlyToken(KEY, 'a"\\\n\u0001é', HOUR + 1234), original);
 });
 
 test('proof, capture and task token match the docs/proof.md test vectors', () => {

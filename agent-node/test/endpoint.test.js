@@ -159,7 +159,7 @@ test('400 for an unknown format or live value, naming it', async () => {
   });
 });
 
-test('?hash= works as in the seed URL and is redacted from the log; no secret or token is logged', async () => {
+test('?hash= works as in the original URL and is redacted from the log; no secret or token is logged', async () => {
   await withAgent({ now: clock(NOW) }, async (a) => {
     const r = await get(`${a.url}/heapdump/identity?hash=${token()}&x=1`);
     assert.equal(r.status, 200);

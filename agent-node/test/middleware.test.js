@@ -64,7 +64,7 @@ test('plain http: wrap(listener) serves /heapdump on the app port, everything el
   const s = await serve(listener);
   try {
     await checkFrontDoor(s.url);
-    assert.ok(!lines.join('\n').includes(hash), 'the seed-style hash is redacted');
+    assert.ok(!lines.join('\n').includes(hash), 'the original-style hash is redacted');
     assert.match(lines.join('\n'), /hash=REDACTED/);
   } finally {
     listener.endpoint.close();

@@ -30,7 +30,7 @@ dir="${BENCH_DIR:-/tmp/heapfleet-bench}/${size_mb}mb"
 mkdir -p "$dir"
 
 echo "== building analysis and the benchmark (profile 'bench' adds shark-graph)" >&2
-(cd "$root" && mvn -B -q install -pl analysis -Dmaven.test.skip=true)
+(cd "$root" && mvn -B -q package -pl analysis -Dmaven.test.skip=true)
 (cd "$module" && mvn -B -q -Pbench generate-sources)
 classes="$module/target/bench-classes"
 rm -rf "$classes" && mkdir -p "$classes"

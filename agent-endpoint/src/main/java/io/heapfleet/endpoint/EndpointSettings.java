@@ -6,7 +6,6 @@ import io.heapfleet.auth.SecretException;
 import io.heapfleet.auth.SecretSource;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -355,29 +354,14 @@ public final class EndpointSettings {
     }
   }
 
-  /** Parses {@code PT30S}, {@code 30s}, {@code 500ms}, {@code 5m}, {@code 1h} or {@code 30}. */
+  /**
+   * Parses a {@link DurationText} duration: {@code PT30S}, {@code 30s}, {@code 500ms}, {@code 30}.
+   */
   public static Duration parseDuration(String name, String v) {
-    String t = v.trim().toLowerCase(Locale.ROOT);
     try {
-      if (t.startsWith("pt") || t.startsWith("p")) {
-        return nonNegative(name, v, Duration.parse(t.toUpperCase(Locale.ROOT)));
-      }
-      if (t.endsWith("ms")) {
-        return nonNegative(name, v, Duration.ofMillis(Long.parseLong(strip(t, 2))));
-      }
-      if (t.endsWith("s")) {
-        return nonNegative(name, v, Duration.ofSeconds(Long.parseLong(strip(t, 1))));
-      }
-      if (t.endsWith("m")) {
-        return nonNegative(name, v, Duration.ofMinutes(Long.parseLong(strip(t, 1))));
-      }
-      if (t.endsWith("h")) {
-        return nonNegative(name, v, Duration.ofHours(Long.parseLong(strip(t, 1))));
-      }
-      return nonNegative(name, v, Duration.ofSeconds(Long.parseLong(t)));
-    } catch (NumberFormatException | DateTimeParseException e) {
-      throw new IllegalArgumentException(
-          name + ": '" + v + "' is not a duration (e.g. 30s, 500ms, 5m, PT1M)");
+      return DurationText.parse(v);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(name + ": " + e.getMessage());
     }
   }
 
@@ -413,13 +397,6 @@ public final class EndpointSettings {
 
   private static String strip(String t, int n) {
     return t.substring(0, t.length() - n).trim();
-  }
-
-  private static Duration nonNegative(String name, String v, Duration d) {
-    if (d.isNegative()) {
-      throw new IllegalArgumentException(name + ": '" + v + "' is negative");
-    }
-    return d;
   }
 
   /** Looks a setting up in agent args by its short name, then in env by its HEAPFLEET_ name. */

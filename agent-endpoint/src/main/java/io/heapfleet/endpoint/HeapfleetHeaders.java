@@ -37,7 +37,7 @@ public final class HeapfleetHeaders {
   /** {@code Authorization: HeapFleet-Task <task token>}: one task's read-only figures, one hour. */
   public static final String SCHEME_TASK = "HeapFleet-Task";
 
-  /** The query parameter of the seed's URL form, {@code ?hash=<hourly token>}. */
+  /** The query parameter of original URL form, {@code ?hash=<hourly token>}. */
   public static final String HASH_PARAMETER = "hash";
 
   private HeapfleetHeaders() {}

@@ -9,7 +9,7 @@ import java.time.temporal.ChronoUnit;
  * The hourly token: lowercase hex of HMAC-SHA256 over {@code {"date":"<start of the UTC
  * hour>","value":"<scope>"}}, keyed with the UTF-8 bytes of the shared secret.
  *
- * <p>The message is byte-for-byte what the seed's Node one-liner {@code JSON.stringify({date:
+ * <p>The message is byte-for-byte what the original Node one-liner {@code JSON.stringify({date:
  * moment.utc().startOf('hour').toISOString(), value})} produces, so tokens made either way are
  * interchangeable. Stateless and thread-safe.
  */

@@ -6,7 +6,7 @@ import java.util.Arrays;
 
 /**
  * The shared secret behind every hourly token. The HMAC key is the UTF-8 bytes of the secret
- * string, exactly as the seed's Node one-liner used it.
+ * string, exactly as the original Node one-liner used it.
  *
  * <p>The value never leaves this class except as key bytes: {@link #toString()} is redacted so that
  * a secret which ends up in a log line or exception message by accident says nothing. Instances are

@@ -7,20 +7,20 @@ import org.junit.jupiter.api.Test;
 
 class HourlyTokenTest {
 
-  // Vectors computed on this machine with the seed's own code (node 20, moment 2.30):
+  // Vectors computed with the reference Node.js implementation (node 20, moment 2.30):
   //   const date = moment.utc(at).startOf('hour').toISOString();
   //   crypto.createHmac('sha256', secret).update(JSON.stringify({date, value})).digest('hex')
   private static final String STRONG = "correct-horse-battery-staple-0123456789";
 
   @Test
-  void matchesTheSeedNodeOneLiner() {
+  void matchesTheOriginalNodeOneLiner() {
     Secret secret = Secret.of(STRONG, false);
     assertThat(HourlyToken.compute(secret, "heapdump", Instant.parse("2026-11-22T01:37:00Z")))
         .isEqualTo("c2d3b91cf82856379d12de7df09b62721d94d38766b9f09af4da07c16f6e35cf");
   }
 
   @Test
-  void matchesTheSeedWithTheSeedsShortSecret() {
+  void matchesTheOriginalWithItsShortSecret() {
     Secret secret = Secret.of("s3cr3t", true);
     assertThat(HourlyToken.compute(secret, "heapdump", Instant.parse("2026-11-22T01:37:00Z")))
         .isEqualTo("a25adbc8cee2c3f1586bbcce72ec0d3ce781bea6a9796fc0a76437872059902b");

@@ -48,13 +48,6 @@ import picocli.CommandLine.Parameters;
     })
 final class DiffCommand implements Callable<Integer> {
 
-  /** Output formats of diff. */
-  enum OutputFormat {
-    text,
-    json,
-    md
-  }
-
   @Mixin VerboseOption verbose;
 
   @Parameters(index = "0", paramLabel = "BASE", description = "The earlier dump.")
@@ -70,12 +63,7 @@ final class DiffCommand implements Callable<Integer> {
       defaultValue = "20")
   int top;
 
-  @Option(
-      names = "--format",
-      paramLabel = "FORMAT",
-      description = "text, json or md (default: ${DEFAULT-VALUE}).",
-      defaultValue = "text")
-  OutputFormat format;
+  @Mixin OutputFormatOption output;
 
   @Option(
       names = "--deep",
@@ -102,7 +90,7 @@ final class DiffCommand implements Callable<Integer> {
     List<RetainedDiff.Delta> retainedShown =
         top == 0 ? retained : retained.subList(0, Math.min(top, retained.size()));
     PrintWriter out = spec.commandLine().getOut();
-    switch (format) {
+    switch (output.format) {
       case json -> AnalysisJson.writeDiff(shown, retainedShown, out);
       case md -> {
         out.print(Markdown.diff(diff, top == 0 ? Integer.MAX_VALUE : top));

@@ -1,5 +1,6 @@
 package io.heapfleet.cli;
 
+import io.heapfleet.endpoint.DurationText;
 import io.heapfleet.storage.DownloadedDump;
 import io.heapfleet.storage.StorageException;
 import io.heapfleet.storage.StoredDump;
@@ -115,13 +116,13 @@ final class DownloadCommand implements Callable<Integer> {
         return ExitCode.OK;
       }
       Files.createDirectories(output);
-      boolean bar = !quiet && DownloadProgress.terminal();
+      boolean bar = !quiet && TransferProgress.terminal();
       List<Path> files = new ArrayList<>();
       for (StoredDump d : chosen) {
-        DownloadProgress progress =
-            new DownloadProgress(err, bar, d.key().downloadFileName(), d.sizeBytes());
+        TransferProgress progress =
+            new TransferProgress(err, bar, d.key().downloadFileName(), d.sizeBytes());
         DownloadedDump got = open.store().download(d, output, progress::update);
-        progress.done();
+        progress.finish(got.sizeBytes());
         files.add(got.path().toAbsolutePath());
         if (!got.verified()) {
           err.println(
@@ -131,7 +132,7 @@ final class DownloadCommand implements Callable<Integer> {
           err.printf(
               "%s: %s, sha256 %s%s%n",
               got.path().getFileName(),
-              DownloadProgress.mib(got.sizeBytes()),
+              TransferProgress.size(got.sizeBytes()),
               got.sha256(),
               got.verified() ? " (verified)" : "");
         }
@@ -176,33 +177,19 @@ final class DownloadCommand implements Callable<Integer> {
     return s.matches("[A-Za-z0-9_./:@%+=,-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
   }
 
-  /** {@code 90s}, {@code 30m}, {@code 12h}, {@code 7d}, or ISO-8601 {@code PT1H}. */
+  /** A {@link DurationText} duration from 1 s to 7 days (what S3 allows a presigned URL). */
   static Duration parseDuration(String text) {
-    String t = text.trim().toLowerCase(Locale.ROOT);
+    Duration d;
     try {
-      if (t.startsWith("p")) {
-        return Duration.parse(t.toUpperCase(Locale.ROOT));
-      }
-      long n = Long.parseLong(t.substring(0, t.length() - 1));
-      Duration d =
-          switch (t.charAt(t.length() - 1)) {
-            case 's' -> Duration.ofSeconds(n);
-            case 'm' -> Duration.ofMinutes(n);
-            case 'h' -> Duration.ofHours(n);
-            case 'd' -> Duration.ofDays(n);
-            default -> throw new IllegalArgumentException();
-          };
-      if (d.isZero() || d.isNegative() || d.compareTo(Duration.ofDays(7)) > 0) {
-        throw UserException.badInput("--presign " + text + ": must be between 1s and 7d");
-      }
-      return d;
-    } catch (RuntimeException e) {
-      if (e instanceof UserException u) {
-        throw u;
-      }
+      d = DurationText.parse(text);
+    } catch (IllegalArgumentException e) {
       throw UserException.badInput(
           "--presign: cannot read '" + text + "' as a duration; use e.g. 30m, 12h or 7d");
     }
+    if (d.compareTo(Duration.ofSeconds(1)) < 0 || d.compareTo(Duration.ofDays(7)) > 0) {
+      throw UserException.badInput("--presign " + text + ": must be between 1s and 7d");
+    }
+    return d;
   }
 
   /** Accepts {@code first-last} as written in the docs. */

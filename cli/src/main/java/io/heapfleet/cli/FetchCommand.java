@@ -162,7 +162,7 @@ final class FetchCommand implements Callable<Integer> {
             node ? "Node.js" : "JVM",
             response.pauseMillis().isPresent() ? response.pauseMillis().getAsLong() : "?",
             response.uncompressedBytes().isPresent()
-                ? FetchProgress.size(response.uncompressedBytes().getAsLong())
+                ? TransferProgress.size(response.uncompressedBytes().getAsLong())
                 : "?",
             node ? "V8 heap snapshot" : "HPROF");
       }
@@ -178,9 +178,9 @@ final class FetchCommand implements Callable<Integer> {
             "fetched %s from task %s (%s in %.1fs, %s/s%s)",
             target.getFileName(),
             response.taskId(),
-            FetchProgress.size(bytes),
+            TransferProgress.size(bytes),
             seconds,
-            FetchProgress.size((long) (bytes / seconds)),
+            TransferProgress.size((long) (bytes / seconds)),
             task == null
                 ? ""
                 : ", " + response.attempts() + " attempt" + (response.attempts() == 1 ? "" : "s")));
@@ -233,7 +233,7 @@ final class FetchCommand implements Callable<Integer> {
     Files.createDirectories(dir);
     Path part = dir.resolve(target.getFileName() + ".part");
     long total = response.contentLength().orElse(-1);
-    FetchProgress progress = new FetchProgress(err, System.console() != null, total);
+    TransferProgress progress = new TransferProgress(err, TransferProgress.terminal(), null, total);
     long done = 0;
     boolean ok = false;
     try (InputStream in = response.body();

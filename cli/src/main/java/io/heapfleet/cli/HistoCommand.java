@@ -5,6 +5,7 @@ import io.heapfleet.analysis.histogram.ClassStats;
 import io.heapfleet.analysis.histogram.HeapRuntime;
 import io.heapfleet.analysis.json.AnalysisJson;
 import io.heapfleet.analysis.report.Format;
+import io.heapfleet.analysis.report.Markdown;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -48,12 +49,6 @@ import picocli.CommandLine.Parameters;
     })
 final class HistoCommand implements Callable<Integer> {
 
-  /** Output formats of histo. */
-  enum OutputFormat {
-    text,
-    json
-  }
-
   @Mixin VerboseOption verbose;
 
   @Parameters(paramLabel = "DUMP", description = "The heap dump (or a stored histogram JSON).")
@@ -66,12 +61,7 @@ final class HistoCommand implements Callable<Integer> {
       defaultValue = "30")
   int top;
 
-  @Option(
-      names = "--format",
-      paramLabel = "FORMAT",
-      description = "text or json (default: ${DEFAULT-VALUE}).",
-      defaultValue = "text")
-  OutputFormat format;
+  @Mixin OutputFormatOption output;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -84,10 +74,10 @@ final class HistoCommand implements Callable<Integer> {
     ClassHistogram h = HistogramInputs.load(dump);
     ClassHistogram shown = top == 0 ? h : h.top(top);
     PrintWriter out = spec.commandLine().getOut();
-    if (format == OutputFormat.json) {
-      AnalysisJson.writeHistogram(shown, out);
-    } else {
-      printText(out, shown);
+    switch (output.format) {
+      case json -> AnalysisJson.writeHistogram(shown, out);
+      case md -> out.print(Markdown.histogram(shown, dump.getFileName().toString()));
+      case text -> printText(out, shown);
     }
     out.flush();
     if (verbose.verbose) {

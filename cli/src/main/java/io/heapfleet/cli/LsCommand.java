@@ -94,7 +94,7 @@ final class LsCommand implements Callable<Integer> {
           orDash(t.task().cluster()),
           orDash(t.task().service()),
           t.dumps().size(),
-          DownloadProgress.mib(t.totalBytes()),
+          TransferProgress.size(t.totalBytes()),
           t.latest().map(d -> TIME.format(d.time())).orElse("-"),
           analyses.isEmpty() ? "-" : analyses);
     }
@@ -122,8 +122,8 @@ final class LsCommand implements Callable<Integer> {
           Locale.ROOT,
           "%-20s  %11s  %11s  %-12s  %s%n",
           TIME.format(d.time()),
-          DownloadProgress.mib(d.sizeBytes()),
-          DownloadProgress.mib(d.metadata().heapUsedBytes()),
+          TransferProgress.size(d.sizeBytes()),
+          TransferProgress.size(d.metadata().heapUsedBytes()),
           d.sha256() == null ? "-" : d.sha256().substring(0, 12),
           d.objectKey());
     }

@@ -46,7 +46,7 @@ import picocli.CommandLine.Parameters;
       "",
       "Examples:",
       "  heapfleet retainers orders-1a2b.hprof.gz --class byte[]",
-      "  heapfleet retainers dump.hprof --class com.acme.cart.Cart --json",
+      "  heapfleet retainers dump.hprof --class com.acme.cart.Cart --format json",
       "  heapfleet retainers dump.hprof --top 30 --heap-budget 512",
       "  heapfleet retainers web-1.heapsnapshot --class Quote",
     })
@@ -99,13 +99,21 @@ final class RetainersCommand implements Callable<Integer> {
   @Option(names = "--no-labels", description = "Skip the extra pass that names path fields.")
   boolean noLabels;
 
-  @Option(names = "--json", description = "Print JSON instead of text.")
+  @Option(
+      names = "--format",
+      paramLabel = "FORMAT",
+      description = "text or json (default: ${DEFAULT-VALUE}).",
+      defaultValue = "text")
+  OutputFormat format;
+
+  @Option(names = "--json", description = "Same as --format json.")
   boolean json;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() {
+    format.requireTextOrJson("retainers");
     if (!Files.isRegularFile(dump)) {
       throw UserException.badInput("no such dump file: " + dump);
     }
@@ -135,7 +143,8 @@ final class RetainersCommand implements Callable<Integer> {
       throw UserException.failure("cannot read " + dump + ": " + e.getMessage(), e);
     }
     PrintWriter out = spec.commandLine().getOut();
-    out.print(json ? DeepJson.toJson(result) : DeepText.render(result, top, top));
+    boolean asJson = json || format == OutputFormat.json;
+    out.print(asJson ? DeepJson.toJson(result) : DeepText.render(result, top, top));
     out.flush();
     return ExitCode.OK;
   }

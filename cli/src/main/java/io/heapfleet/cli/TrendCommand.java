@@ -62,13 +62,6 @@ import picocli.CommandLine.Parameters;
     })
 final class TrendCommand implements Callable<Integer> {
 
-  /** Output formats of trend. */
-  enum OutputFormat {
-    text,
-    json,
-    md
-  }
-
   @Mixin VerboseOption verbose;
 
   @Parameters(
@@ -77,12 +70,7 @@ final class TrendCommand implements Callable<Integer> {
       description = "Dumps (or stored histogram JSON) of one JVM, any order; 3 or more to judge.")
   List<Path> dumps = new ArrayList<>();
 
-  @Option(
-      names = "--format",
-      paramLabel = "FORMAT",
-      description = "text, json or md (default: ${DEFAULT-VALUE}).",
-      defaultValue = "text")
-  OutputFormat format;
+  @Mixin OutputFormatOption output;
 
   @Option(
       names = "--deep",
@@ -125,7 +113,7 @@ final class TrendCommand implements Callable<Integer> {
     }
     Map<String, SuspectOwner> owners = deep ? owners(trend, latest) : Map.of();
     PrintWriter out = spec.commandLine().getOut();
-    switch (format) {
+    switch (output.format) {
       case json -> AnalysisJson.writeTrend(trend, owners, out);
       case md -> out.print(Markdown.trend(trend, owners));
       case text -> printText(out, trend, latest, owners);

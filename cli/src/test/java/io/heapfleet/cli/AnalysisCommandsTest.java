@@ -70,6 +70,23 @@ class AnalysisCommandsTest {
   }
 
   @Test
+  void histoMarkdownIsATableOfTheClassesShownAndRetainersHasNone() {
+    CliRun run = CliRun.run("histo", dumps[2].toString(), "--format", "md", "--top", "3");
+    assertThat(run.exitCode).as(run.toString()).isZero();
+    assertThat(run.out)
+        .startsWith("## Heap histogram of `" + dumps[2].getFileName() + "`")
+        .contains("| # | Class | Instances | Shallow bytes | Heap |")
+        .containsPattern("(?m)^\\| 3 \\| `[^`]+` \\|")
+        .doesNotContainPattern("(?m)^\\| 4 \\|")
+        .contains("more classes");
+
+    CliRun retainers =
+        CliRun.run("retainers", dumps[2].toString(), "--class", LEAKED, "--format", "md");
+    assertThat(retainers.exitCode).isEqualTo(ExitCode.BAD_INPUT);
+    assertThat(retainers.err).contains("retainers prints text or json");
+  }
+
+  @Test
   void diffPutsTheGrowingClassNearTheTop() {
     CliRun run = CliRun.run("diff", dumps[0].toString(), dumps[1].toString(), "--top", "5");
     assertThat(run.exitCode).as(run.toString()).isZero();

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 class TokenCommandTest {
 
   private static final String STRONG = "correct-horse-battery-staple-0123456789";
-  // Computed with the seed's Node one-liner (node 20 + moment) for STRONG at 2026-11-22T01:xx.
-  private static final String SEED_TOKEN =
+  // Computed with the original Node one-liner (node 20 + moment) for STRONG at 2026-11-22T01:xx.
+  private static final String ORIGINAL_TOKEN =
       "c2d3b91cf82856379d12de7df09b62721d94d38766b9f09af4da07c16f6e35cf";
 
   @TempDir Path dir;
@@ -32,7 +32,7 @@ class TokenCommandTest {
   }
 
   @Test
-  void printsTheSameTokenAsTheSeedOneLiner() throws Exception {
+  void printsTheSameTokenAsTheOriginalOneLiner() throws Exception {
     CliRun r =
         CliRun.run(
             "token",
@@ -41,7 +41,7 @@ class TokenCommandTest {
             "--at",
             "2026-11-22T01:37:00Z");
     assertThat(r.exitCode).as(r.toString()).isZero();
-    assertThat(r.out.strip()).isEqualTo(SEED_TOKEN);
+    assertThat(r.out.strip()).isEqualTo(ORIGINAL_TOKEN);
     assertThat(r.err).isEmpty();
   }
 
@@ -49,14 +49,14 @@ class TokenCommandTest {
   void readsTheSecretFromANamedEnvironmentVariable() {
     savedEnv = CliEnvironment.replace(Map.of("MY_SECRET", STRONG));
     CliRun r = CliRun.run("token", "--secret-env", "MY_SECRET", "--at", "2026-11-22T01:00:00Z");
-    assertThat(r.out.strip()).isEqualTo(SEED_TOKEN);
+    assertThat(r.out.strip()).isEqualTo(ORIGINAL_TOKEN);
   }
 
   @Test
   void readsHeapfleetSecretByDefault() {
     savedEnv = CliEnvironment.replace(Map.of("HEAPFLEET_SECRET", STRONG));
     CliRun r = CliRun.run("token", "--at", "2026-11-22T01:59:59Z");
-    assertThat(r.out.strip()).isEqualTo(SEED_TOKEN);
+    assertThat(r.out.strip()).isEqualTo(ORIGINAL_TOKEN);
   }
 
   @Test
@@ -74,7 +74,7 @@ class TokenCommandTest {
     assertThat(r.out.strip())
         .isEqualTo(
             "curl -fSL --remote-name --remote-header-name -H 'Authorization: HeapDump "
-                + SEED_TOKEN
+                + ORIGINAL_TOKEN
                 + "' 'http://10.0.1.23:9091/heapdump'");
   }
 
@@ -113,7 +113,7 @@ class TokenCommandTest {
     assertThat(r.err)
         .contains("2026-11-22T01:00:00Z")
         .doesNotContain(STRONG)
-        .doesNotContain(SEED_TOKEN);
+        .doesNotContain(ORIGINAL_TOKEN);
   }
 
   @Test

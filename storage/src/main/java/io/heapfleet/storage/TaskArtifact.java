@@ -9,7 +9,7 @@ public enum TaskArtifact {
   DIFF_MD("diff.md", "text/markdown; charset=utf-8"),
   TREND_JSON("trend.json", "application/json"),
   TREND_MD("trend.md", "text/markdown; charset=utf-8"),
-  /** Dominators / retainer paths of the latest dump (issue 7). */
+  /** Dominators / retainer paths of the latest dump. */
   DEEP_JSON("deep.json", "application/json");
 
   private final String fileName;

@@ -1,20 +1,31 @@
 package io.heapfleet.analysis.histogram;
 
+import static io.heapfleet.analysis.hprof.HprofTags.CLASS_DUMP;
+import static io.heapfleet.analysis.hprof.HprofTags.HEAP_DUMP;
+import static io.heapfleet.analysis.hprof.HprofTags.HEAP_DUMP_END;
+import static io.heapfleet.analysis.hprof.HprofTags.HEAP_DUMP_INFO;
+import static io.heapfleet.analysis.hprof.HprofTags.HEAP_DUMP_SEGMENT;
+import static io.heapfleet.analysis.hprof.HprofTags.INSTANCE_DUMP;
+import static io.heapfleet.analysis.hprof.HprofTags.LOAD_CLASS;
+import static io.heapfleet.analysis.hprof.HprofTags.OBJ_ARRAY_DUMP;
+import static io.heapfleet.analysis.hprof.HprofTags.PRIM_ARRAY_DUMP;
+import static io.heapfleet.analysis.hprof.HprofTags.PRIM_ARRAY_NODATA;
+import static io.heapfleet.analysis.hprof.HprofTags.STRING;
+
 import io.heapfleet.analysis.hprof.BasicType;
-import io.heapfleet.analysis.hprof.ClassDump;
-import io.heapfleet.analysis.hprof.GcRootType;
+import io.heapfleet.analysis.hprof.HprofDataInput;
 import io.heapfleet.analysis.hprof.HprofFormatException;
 import io.heapfleet.analysis.hprof.HprofLimitException;
 import io.heapfleet.analysis.hprof.HprofLimits;
+import io.heapfleet.analysis.hprof.HprofRecords;
 import io.heapfleet.analysis.hprof.HprofStreamReader;
+import io.heapfleet.analysis.hprof.HprofTags;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * The histogram's fast path for uncompressed dump files: scans one range of records straight from a
@@ -32,7 +43,7 @@ import java.util.List;
  *
  * <p>Not thread-safe: one scanner per range and thread.
  */
-final class FastHistogramScanner {
+final class FastHistogramScanner implements HprofDataInput {
   /** 1 MB: big enough that refills are rare, small enough to stay in the CPU cache while parsed. */
   static final int BUFFER_SIZE = 1024 * 1024;
 
@@ -44,35 +55,11 @@ final class FastHistogramScanner {
 
   private static final int FIRST_WINDOW = 64 * 1024;
 
-  private static final int STRING = 0x01;
-  private static final int LOAD_CLASS = 0x02;
-  private static final int UNLOAD_CLASS = 0x03;
-  private static final int STACK_FRAME = 0x04;
-  private static final int STACK_TRACE = 0x05;
-  private static final int ALLOC_SITES = 0x06;
-  private static final int HEAP_SUMMARY = 0x07;
-  private static final int START_THREAD = 0x0A;
-  private static final int END_THREAD = 0x0B;
-  private static final int HEAP_DUMP = 0x0C;
-  private static final int CPU_SAMPLES = 0x0D;
-  private static final int CONTROL_SETTINGS = 0x0E;
-  private static final int HEAP_DUMP_SEGMENT = 0x1C;
-  private static final int HEAP_DUMP_END = 0x2C;
-
-  private static final int CLASS_DUMP = 0x20;
-  private static final int INSTANCE_DUMP = 0x21;
-  private static final int OBJ_ARRAY_DUMP = 0x22;
-  private static final int PRIM_ARRAY_DUMP = 0x23;
-  private static final int PRIM_ARRAY_NODATA = 0xC3;
-  private static final int HEAP_DUMP_INFO = 0xFE;
-
   /** The fast loop only starts a record when this many bytes are buffered (largest header: 25). */
   private static final int FAST_HEADER = 32;
 
   /** Element size per primitive type code; 0 = not a primitive array element type. */
   private static final int[] PRIMITIVE_SIZE = new int[256];
-
-  private static final GcRootType[] ROOTS = new GcRootType[256];
 
   private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
@@ -94,9 +81,6 @@ final class FastHistogramScanner {
         PRIMITIVE_SIZE[t.code()] = t.size(8);
         NOT_PRIMITIVE[t.code()] = 0;
       }
-    }
-    for (GcRootType t : GcRootType.values()) {
-      ROOTS[t.tag()] = t;
     }
   }
 
@@ -176,26 +160,14 @@ final class FastHistogramScanner {
         budget.recordEnd(recordStart, end);
         switch (tag) {
           case STRING -> {
-            if (length < idSize) {
-              throw new HprofFormatException(
-                  recordStart, "STRING record length " + length + " is shorter than an id");
-            }
+            HprofRecords.checkStringLength(length, idSize, recordStart);
             long id = readId();
             long textLength = length - idSize;
             budget.string(recordStart, textLength);
             builder.onString(id, readUtf8((int) textLength));
           }
           case LOAD_CLASS -> {
-            long expected = 8L + 2L * idSize;
-            if (length < expected) {
-              throw new HprofFormatException(
-                  recordStart,
-                  "LOAD_CLASS record length "
-                      + length
-                      + " is shorter than the "
-                      + expected
-                      + " expected");
-            }
+            HprofRecords.checkLoadClassLength(length, idSize, recordStart);
             int serial = readInt();
             long classId = readId();
             int stackSerial = readInt();
@@ -210,23 +182,12 @@ final class FastHistogramScanner {
             }
           }
           case HEAP_DUMP_END -> openSegments = false;
-          case UNLOAD_CLASS,
-              STACK_FRAME,
-              STACK_TRACE,
-              ALLOC_SITES,
-              HEAP_SUMMARY,
-              START_THREAD,
-              END_THREAD,
-              CPU_SAMPLES,
-              CONTROL_SETTINGS -> {
+          default -> {
             // Not needed for a histogram: skipped by length below.
+            if (!HprofTags.isSkippedRecord(tag)) {
+              throw HprofRecords.unknownRecord(tag, recordStart);
+            }
           }
-          default ->
-              throw new HprofFormatException(
-                  recordStart,
-                  String.format(
-                      "Unknown record tag 0x%02x; expected one of the HPROF 1.0.2 record tags",
-                      tag));
         }
         skipTo(end);
       }
@@ -242,16 +203,14 @@ final class FastHistogramScanner {
       throw HprofLimitException.outOfMemory(e);
     }
     if (openSegments && wholeFile) {
-      throw new HprofFormatException(
-          position(),
-          "Input ended inside the heap dump: HEAP_DUMP_SEGMENT records without the final"
-              + " HEAP_DUMP_END (truncated dump?)");
+      throw HprofRecords.segmentsWithoutEnd(position());
     }
     return heapDumps;
   }
 
   /** Absolute offset of the next byte to parse. */
-  long position() {
+  @Override
+  public long position() {
     return bufStart + pos;
   }
 
@@ -261,8 +220,7 @@ final class FastHistogramScanner {
       long start = bufStart + pos;
       if (start >= end) {
         if (start > end) {
-          throw new HprofFormatException(
-              start, "A heap dump sub-record runs past the end of its segment at offset " + end);
+          throw HprofRecords.subRecordPastSegment(start, end);
         }
         return;
       }
@@ -381,7 +339,7 @@ final class FastHistogramScanner {
         readInt(); // stack trace serial
         long classId = readId();
         long length = readInt() & 0xFFFFFFFFL;
-        long bodyEnd = bodyEnd(position(), length, end);
+        long bodyEnd = HprofRecords.bodyEnd(position(), length, end, recordStart);
         builder.instance(id, classId);
         skipTo(bodyEnd);
       }
@@ -390,7 +348,7 @@ final class FastHistogramScanner {
         readInt();
         long count = readInt() & 0xFFFFFFFFL;
         long classId = readId();
-        long bodyEnd = bodyEnd(position(), count * idSize, end);
+        long bodyEnd = HprofRecords.bodyEnd(position(), count * idSize, end, recordStart);
         builder.objectArray(id, classId, count);
         skipTo(bodyEnd);
       }
@@ -398,161 +356,53 @@ final class FastHistogramScanner {
         long id = readId();
         readInt();
         long count = readInt() & 0xFFFFFFFFL;
-        BasicType type = primitiveType(readUnsignedByte());
-        long bodyEnd = bodyEnd(position(), count * type.size(idSize), end);
+        BasicType type = HprofRecords.primitiveType(readUnsignedByte(), recordStart);
+        long bodyEnd =
+            HprofRecords.bodyEnd(position(), count * type.size(idSize), end, recordStart);
         builder.primitiveArray(id, type.code(), count, type.size(idSize));
         skipTo(bodyEnd);
       }
-      case CLASS_DUMP -> builder.onClassDump(readClassDump());
-      case PRIM_ARRAY_NODATA -> {
-        readId();
-        readInt();
-        readInt();
-        primitiveType(readUnsignedByte());
-      }
-      case HEAP_DUMP_INFO -> {
-        readInt();
-        readId();
-      }
-      default -> skipGcRoot(tag);
+      case CLASS_DUMP -> builder.onClassDump(HprofRecords.readClassDump(this, idSize));
+      case PRIM_ARRAY_NODATA -> HprofRecords.skipPrimitiveArrayNoData(this, recordStart);
+      case HEAP_DUMP_INFO -> HprofRecords.skipHeapDumpInfo(this);
+      default -> HprofRecords.readGcRoot(HprofRecords.gcRoot(tag, recordStart), this);
     }
-  }
-
-  private long bodyEnd(long bodyStart, long bodyLength, long segmentEnd)
-      throws HprofFormatException {
-    long bodyEnd = bodyStart + bodyLength;
-    if (bodyEnd > segmentEnd) {
-      throw new HprofFormatException(
-          recordStart,
-          "Body of "
-              + bodyLength
-              + " bytes runs past the end of the enclosing heap dump record at offset "
-              + segmentEnd);
-    }
-    return bodyEnd;
-  }
-
-  private void skipGcRoot(int tag) throws IOException {
-    GcRootType type = ROOTS[tag];
-    if (type == null) {
-      throw new HprofFormatException(
-          recordStart,
-          String.format(
-              "Unknown heap dump sub-record tag 0x%02x; expected a GC root, CLASS_DUMP,"
-                  + " INSTANCE_DUMP, OBJ_ARRAY_DUMP or PRIM_ARRAY_DUMP",
-              tag));
-    }
-    readId();
-    switch (type) {
-      case JNI_GLOBAL -> readId();
-      case JNI_LOCAL, JAVA_FRAME, THREAD_OBJECT, JNI_MONITOR -> skip(8);
-      case NATIVE_STACK, THREAD_BLOCK -> skip(4);
-      default -> {
-        // id only
-      }
-    }
-  }
-
-  private ClassDump readClassDump() throws IOException {
-    long classId = readId();
-    int stackSerial = readInt();
-    long superId = readId();
-    long loaderId = readId();
-    long signersId = readId();
-    long protectionDomainId = readId();
-    readId(); // reserved
-    readId(); // reserved
-    int instanceSize = readInt();
-    int constants = readUnsignedShort();
-    for (int i = 0; i < constants; i++) {
-      readUnsignedShort();
-      skip(valueType(readUnsignedByte()).size(idSize));
-    }
-    int statics = readUnsignedShort();
-    List<ClassDump.StaticField> staticFields = new ArrayList<>(statics);
-    for (int i = 0; i < statics; i++) {
-      long nameId = readId();
-      BasicType type = valueType(readUnsignedByte());
-      staticFields.add(new ClassDump.StaticField(nameId, type, readValue(type)));
-    }
-    int fields = readUnsignedShort();
-    List<ClassDump.FieldDescriptor> instanceFields = new ArrayList<>(fields);
-    for (int i = 0; i < fields; i++) {
-      long nameId = readId();
-      instanceFields.add(new ClassDump.FieldDescriptor(nameId, valueType(readUnsignedByte())));
-    }
-    return new ClassDump(
-        classId,
-        stackSerial,
-        superId,
-        loaderId,
-        signersId,
-        protectionDomainId,
-        instanceSize,
-        staticFields,
-        instanceFields);
-  }
-
-  private BasicType valueType(int code) throws HprofFormatException {
-    BasicType type = BasicType.ofCode(code);
-    if (type == null) {
-      throw new HprofFormatException(
-          position() - 1,
-          String.format("Unknown basic type 0x%02x; expected 2 (object) or 4..11", code));
-    }
-    return type;
-  }
-
-  private BasicType primitiveType(int code) throws HprofFormatException {
-    BasicType type = BasicType.ofCode(code);
-    if (type == null || type == BasicType.OBJECT) {
-      throw new HprofFormatException(
-          recordStart,
-          String.format("Unknown primitive array element type 0x%02x; expected 4..11", code));
-    }
-    return type;
-  }
-
-  private long readValue(BasicType type) throws IOException {
-    return switch (type) {
-      case OBJECT -> readId();
-      case BOOLEAN, BYTE -> (byte) readUnsignedByte();
-      case CHAR -> (char) readUnsignedShort();
-      case SHORT -> (short) readUnsignedShort();
-      case FLOAT, INT -> readInt();
-      case DOUBLE, LONG -> readLong();
-    };
   }
 
   // ---- checked reads: refill at buffer ends, fail as truncated at the end of the file ----
 
-  private int readUnsignedByte() throws IOException {
+  @Override
+  public int readUnsignedByte() throws IOException {
     need(1);
     return buf.get(pos++) & 0xFF;
   }
 
-  private int readUnsignedShort() throws IOException {
+  @Override
+  public int readUnsignedShort() throws IOException {
     need(2);
     int v = buf.getShort(pos) & 0xFFFF;
     pos += 2;
     return v;
   }
 
-  private int readInt() throws IOException {
+  @Override
+  public int readInt() throws IOException {
     need(4);
     int v = buf.getInt(pos);
     pos += 4;
     return v;
   }
 
-  private long readLong() throws IOException {
+  @Override
+  public long readLong() throws IOException {
     need(8);
     long v = buf.getLong(pos);
     pos += 8;
     return v;
   }
 
-  private long readId() throws IOException {
+  @Override
+  public long readId() throws IOException {
     return idSize == 8 ? readLong() : readInt() & 0xFFFFFFFFL;
   }
 
@@ -571,7 +421,8 @@ final class FastHistogramScanner {
     return new String(bytes, StandardCharsets.UTF_8);
   }
 
-  private void skip(long n) throws IOException {
+  @Override
+  public void skip(long n) throws IOException {
     skipTo(position() + n);
   }
 
@@ -579,16 +430,14 @@ final class FastHistogramScanner {
   private void skipTo(long target) throws IOException {
     long rel = target - bufStart;
     if (rel < pos) {
-      throw new HprofFormatException(
-          position(), "A record was read past its end, which is at offset " + target);
+      throw HprofRecords.readPastEnd(position(), target);
     }
     if (rel <= limit) {
       pos = (int) rel;
       return;
     }
     if (target > fileSize) {
-      throw new HprofFormatException(
-          fileSize, "Unexpected end of input: " + (target - fileSize) + " more bytes expected");
+      throw HprofRecords.truncatedSkip(fileSize, target - fileSize);
     }
     bufStart = target; // skipped bytes are never read
     pos = 0;
@@ -610,13 +459,7 @@ final class FastHistogramScanner {
     }
     refill();
     if (limit - pos < n) {
-      throw new HprofFormatException(
-          bufStart + limit,
-          "Unexpected end of input: "
-              + n
-              + "-byte value expected, only "
-              + (limit - pos)
-              + " bytes left");
+      throw HprofRecords.truncated(bufStart + limit, n, limit - pos);
     }
   }
 
@@ -642,8 +485,7 @@ final class FastHistogramScanner {
       try {
         n = channel.read(buf, bufStart + buf.position());
       } catch (IOException e) {
-        throw new HprofFormatException(
-            bufStart + buf.position(), "Cannot read the input: " + e.getMessage(), e);
+        throw HprofRecords.unreadable(bufStart + buf.position(), e);
       }
       if (n < 0) {
         break;
@@ -664,7 +506,7 @@ final class FastHistogramScanner {
     try {
       buf = channel.map(FileChannel.MapMode.READ_ONLY, start, length);
     } catch (IOException e) {
-      throw new HprofFormatException(start, "Cannot read the input: " + e.getMessage(), e);
+      throw HprofRecords.unreadable(start, e);
     }
     bufStart = start;
     pos = 0;
@@ -690,25 +532,9 @@ final class FastHistogramScanner {
     }
   }
 
+  /** Places {@code e} in the (sub-)record being read, unless it names its own already. */
   private HprofFormatException withContext(HprofFormatException e) {
-    if (e instanceof HprofLimitException) {
-      return e; // names the value and the limit already
-    }
-    String what =
-        subRecord
-            ? HprofStreamReader.subRecordName(recordTag)
-            : HprofStreamReader.recordName(recordTag);
-    if (e.getMessage().contains(" in the ")) {
-      return e;
-    }
-    String message = e.getMessage();
-    int at = message.lastIndexOf(" (at offset ");
-    if (at >= 0) {
-      message = message.substring(0, at);
-    }
-    return new HprofFormatException(
-        e.offset(),
-        message + " in the " + what + " starting at offset " + recordStart,
-        e.getCause() != null ? e.getCause() : e);
+    String what = subRecord ? HprofTags.subRecordName(recordTag) : HprofTags.recordName(recordTag);
+    return e.inRecord(what, recordStart);
   }
 }

@@ -34,6 +34,12 @@ public class HprofLimitException extends HprofFormatException {
     this.limit = limit;
   }
 
+  /** A limit names its value and the limit already: it is reported as it is, wherever it hit. */
+  @Override
+  public HprofFormatException inRecord(String record, long recordStart) {
+    return this;
+  }
+
   /** Which limit the dump exceeded. */
   public Limit limit() {
     return limit;

@@ -1,9 +1,19 @@
 package io.heapfleet.analysis.hprof;
 
+import static io.heapfleet.analysis.hprof.HprofTags.CLASS_DUMP;
+import static io.heapfleet.analysis.hprof.HprofTags.HEAP_DUMP;
+import static io.heapfleet.analysis.hprof.HprofTags.HEAP_DUMP_END;
+import static io.heapfleet.analysis.hprof.HprofTags.HEAP_DUMP_INFO;
+import static io.heapfleet.analysis.hprof.HprofTags.HEAP_DUMP_SEGMENT;
+import static io.heapfleet.analysis.hprof.HprofTags.INSTANCE_DUMP;
+import static io.heapfleet.analysis.hprof.HprofTags.LOAD_CLASS;
+import static io.heapfleet.analysis.hprof.HprofTags.OBJ_ARRAY_DUMP;
+import static io.heapfleet.analysis.hprof.HprofTags.PRIM_ARRAY_DUMP;
+import static io.heapfleet.analysis.hprof.HprofTags.PRIM_ARRAY_NODATA;
+import static io.heapfleet.analysis.hprof.HprofTags.STRING;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Streams the records of an HPROF file once, front to back, calling an {@link HprofListener} for
@@ -15,40 +25,6 @@ import java.util.List;
  * record and what was expected, never a hang or an out-of-memory. Not thread-safe.
  */
 public final class HprofStreamReader {
-  /** Top-level record tags. */
-  static final int STRING = 0x01;
-
-  static final int LOAD_CLASS = 0x02;
-  static final int UNLOAD_CLASS = 0x03;
-  static final int STACK_FRAME = 0x04;
-  static final int STACK_TRACE = 0x05;
-  static final int ALLOC_SITES = 0x06;
-  static final int HEAP_SUMMARY = 0x07;
-  static final int START_THREAD = 0x0A;
-  static final int END_THREAD = 0x0B;
-  static final int HEAP_DUMP = 0x0C;
-  static final int CPU_SAMPLES = 0x0D;
-  static final int CONTROL_SETTINGS = 0x0E;
-  static final int HEAP_DUMP_SEGMENT = 0x1C;
-  static final int HEAP_DUMP_END = 0x2C;
-
-  /** Heap dump sub-record tags (GC roots are in {@link GcRootType}). */
-  static final int CLASS_DUMP = 0x20;
-
-  static final int INSTANCE_DUMP = 0x21;
-  static final int OBJ_ARRAY_DUMP = 0x22;
-  static final int PRIM_ARRAY_DUMP = 0x23;
-  static final int PRIM_ARRAY_NODATA = 0xC3;
-  static final int HEAP_DUMP_INFO = 0xFE;
-
-  private static final GcRootType[] ROOTS = new GcRootType[256];
-
-  static {
-    for (GcRootType t : GcRootType.values()) {
-      ROOTS[t.tag()] = t;
-    }
-  }
-
   private final RecordReader r;
   private final HprofHeader header;
   private final int idSize;
@@ -111,10 +87,7 @@ public final class HprofStreamReader {
         budget.recordEnd(recordStart, end);
         switch (tag) {
           case STRING -> {
-            if (length < idSize) {
-              throw new HprofFormatException(
-                  recordStart, "STRING record length " + length + " is shorter than an id");
-            }
+            HprofRecords.checkStringLength(length, idSize, recordStart);
             if (wantsStrings) {
               long id = r.readId();
               long textLength = length - idSize;
@@ -123,7 +96,7 @@ public final class HprofStreamReader {
             }
           }
           case LOAD_CLASS -> {
-            checkLength(length, 8L + 2L * idSize, "LOAD_CLASS");
+            HprofRecords.checkLoadClassLength(length, idSize, recordStart);
             int serial = r.readInt();
             long classId = r.readId();
             int stackSerial = r.readInt();
@@ -145,23 +118,12 @@ public final class HprofStreamReader {
             }
             openSegments = false;
           }
-          case UNLOAD_CLASS,
-              STACK_FRAME,
-              STACK_TRACE,
-              ALLOC_SITES,
-              HEAP_SUMMARY,
-              START_THREAD,
-              END_THREAD,
-              CPU_SAMPLES,
-              CONTROL_SETTINGS -> {
+          default -> {
             // Not needed for heap analysis: skipped by length below.
+            if (!HprofTags.isSkippedRecord(tag)) {
+              throw HprofRecords.unknownRecord(tag, recordStart);
+            }
           }
-          default ->
-              throw new HprofFormatException(
-                  recordStart,
-                  String.format(
-                      "Unknown record tag 0x%02x; expected one of the HPROF 1.0.2 record tags",
-                      tag));
         }
         r.skipTo(end);
       }
@@ -177,10 +139,7 @@ public final class HprofStreamReader {
       throw HprofLimitException.outOfMemory(e);
     }
     if (openSegments && wholeFile) {
-      throw new HprofFormatException(
-          r.position(),
-          "Input ended inside the heap dump: HEAP_DUMP_SEGMENT records without the final"
-              + " HEAP_DUMP_END (truncated dump?)");
+      throw HprofRecords.segmentsWithoutEnd(r.position());
     }
     return new Summary(r.position(), heapDumps, objects);
   }
@@ -196,8 +155,7 @@ public final class HprofStreamReader {
       long start = r.position();
       if (start >= end) {
         if (start > end) {
-          throw new HprofFormatException(
-              start, "A heap dump sub-record runs past the end of its segment at offset " + end);
+          throw HprofRecords.subRecordPastSegment(start, end);
         }
         return objects;
       }
@@ -224,7 +182,7 @@ public final class HprofStreamReader {
             p += 17;
           }
           r.pos = p;
-          long bodyEnd = bodyEnd(r.bufferStart + p, length, end);
+          long bodyEnd = HprofRecords.bodyEnd(r.bufferStart + p, length, end, recordStart);
           listener.onInstanceDump(id, classId, (int) length, r);
           skipTo(r, bodyEnd);
           objects++;
@@ -247,8 +205,9 @@ public final class HprofStreamReader {
             p += 14;
           }
           r.pos = p;
-          BasicType type = primitiveType(typeCode);
-          long bodyEnd = bodyEnd(r.bufferStart + p, count * type.size(idSize), end);
+          BasicType type = HprofRecords.primitiveType(typeCode, recordStart);
+          long bodyEnd =
+              HprofRecords.bodyEnd(r.bufferStart + p, count * type.size(idSize), end, recordStart);
           listener.onPrimitiveArrayDump(id, type, (int) count, r);
           skipTo(r, bodyEnd);
           objects++;
@@ -264,7 +223,7 @@ public final class HprofStreamReader {
           r.readInt(); // stack trace serial
           long classId = r.readId();
           long length = r.readUnsignedInt();
-          long bodyEnd = bodyEnd(r.position(), length, end);
+          long bodyEnd = HprofRecords.bodyEnd(r.position(), length, end, recordStart);
           listener.onInstanceDump(id, classId, (int) length, r);
           r.skipTo(bodyEnd);
           objects++;
@@ -274,7 +233,7 @@ public final class HprofStreamReader {
           r.readInt();
           long count = r.readUnsignedInt();
           long classId = r.readId();
-          long bodyEnd = bodyEnd(r.position(), count * idSize, end);
+          long bodyEnd = HprofRecords.bodyEnd(r.position(), count * idSize, end, recordStart);
           listener.onObjectArrayDump(id, classId, (int) count, r);
           r.skipTo(bodyEnd);
           objects++;
@@ -283,24 +242,20 @@ public final class HprofStreamReader {
           long id = r.readId();
           r.readInt();
           long count = r.readUnsignedInt();
-          BasicType type = primitiveType(r.readUnsignedByte());
-          long bodyEnd = bodyEnd(r.position(), count * type.size(idSize), end);
+          BasicType type = HprofRecords.primitiveType(r.readUnsignedByte(), recordStart);
+          long bodyEnd =
+              HprofRecords.bodyEnd(r.position(), count * type.size(idSize), end, recordStart);
           listener.onPrimitiveArrayDump(id, type, (int) count, r);
           r.skipTo(bodyEnd);
           objects++;
         }
-        case CLASS_DUMP -> listener.onClassDump(readClassDump());
-        case PRIM_ARRAY_NODATA -> {
-          r.readId();
-          r.readInt();
-          r.readInt();
-          primitiveType(r.readUnsignedByte());
+        case CLASS_DUMP -> listener.onClassDump(HprofRecords.readClassDump(r, idSize));
+        case PRIM_ARRAY_NODATA -> HprofRecords.skipPrimitiveArrayNoData(r, recordStart);
+        case HEAP_DUMP_INFO -> HprofRecords.skipHeapDumpInfo(r);
+        default -> {
+          GcRootType type = HprofRecords.gcRoot(tag, recordStart);
+          listener.onGcRoot(type, HprofRecords.readGcRoot(type, r));
         }
-        case HEAP_DUMP_INFO -> {
-          r.readInt();
-          r.readId();
-        }
-        default -> readGcRoot(tag, listener);
       }
     }
   }
@@ -315,159 +270,10 @@ public final class HprofStreamReader {
     }
   }
 
-  private long bodyEnd(long bodyStart, long bodyLength, long segmentEnd)
-      throws HprofFormatException {
-    long bodyEnd = bodyStart + bodyLength;
-    if (bodyEnd > segmentEnd) {
-      throw new HprofFormatException(
-          recordStart,
-          "Body of "
-              + bodyLength
-              + " bytes runs past the end of the enclosing heap dump record at offset "
-              + segmentEnd);
-    }
-    return bodyEnd;
-  }
-
-  private void readGcRoot(int tag, HprofListener listener) throws IOException {
-    GcRootType type = ROOTS[tag];
-    if (type == null) {
-      throw new HprofFormatException(
-          recordStart,
-          String.format(
-              "Unknown heap dump sub-record tag 0x%02x; expected a GC root, CLASS_DUMP,"
-                  + " INSTANCE_DUMP, OBJ_ARRAY_DUMP or PRIM_ARRAY_DUMP",
-              tag));
-    }
-    long id = r.readId();
-    switch (type) {
-      case JNI_GLOBAL -> r.readId();
-      case JNI_LOCAL, JAVA_FRAME, THREAD_OBJECT, JNI_MONITOR -> r.skip(8);
-      case NATIVE_STACK, THREAD_BLOCK -> r.skip(4);
-      default -> {
-        // id only
-      }
-    }
-    listener.onGcRoot(type, id);
-  }
-
-  private ClassDump readClassDump() throws IOException {
-    long classId = r.readId();
-    int stackSerial = r.readInt();
-    long superId = r.readId();
-    long loaderId = r.readId();
-    long signersId = r.readId();
-    long protectionDomainId = r.readId();
-    r.readId(); // reserved
-    r.readId(); // reserved
-    int instanceSize = r.readInt();
-    int constants = r.readUnsignedShort();
-    for (int i = 0; i < constants; i++) {
-      r.readUnsignedShort();
-      r.skip(valueType(r.readUnsignedByte()).size(idSize));
-    }
-    int statics = r.readUnsignedShort();
-    List<ClassDump.StaticField> staticFields = new ArrayList<>(statics);
-    for (int i = 0; i < statics; i++) {
-      long nameId = r.readId();
-      BasicType type = valueType(r.readUnsignedByte());
-      staticFields.add(new ClassDump.StaticField(nameId, type, r.readValue(type)));
-    }
-    int fields = r.readUnsignedShort();
-    List<ClassDump.FieldDescriptor> instanceFields = new ArrayList<>(fields);
-    for (int i = 0; i < fields; i++) {
-      long nameId = r.readId();
-      instanceFields.add(new ClassDump.FieldDescriptor(nameId, valueType(r.readUnsignedByte())));
-    }
-    return new ClassDump(
-        classId,
-        stackSerial,
-        superId,
-        loaderId,
-        signersId,
-        protectionDomainId,
-        instanceSize,
-        staticFields,
-        instanceFields);
-  }
-
-  private BasicType valueType(int code) throws HprofFormatException {
-    BasicType type = BasicType.ofCode(code);
-    if (type == null) {
-      throw new HprofFormatException(
-          r.position() - 1,
-          String.format("Unknown basic type 0x%02x; expected 2 (object) or 4..11", code));
-    }
-    return type;
-  }
-
-  private BasicType primitiveType(int code) throws HprofFormatException {
-    BasicType type = BasicType.ofCode(code);
-    if (type == null || type == BasicType.OBJECT) {
-      throw new HprofFormatException(
-          recordStart,
-          String.format("Unknown primitive array element type 0x%02x; expected 4..11", code));
-    }
-    return type;
-  }
-
-  private void checkLength(long length, long expected, String what) throws HprofFormatException {
-    if (length < expected) {
-      throw new HprofFormatException(
-          recordStart,
-          what + " record length " + length + " is shorter than the " + expected + " expected");
-    }
-  }
-
+  /** Places {@code e} in the (sub-)record being read, unless it names its own already. */
   private HprofFormatException withContext(HprofFormatException e) {
-    if (e instanceof HprofLimitException) {
-      return e; // names the value and the limit already
-    }
-    String what = (subRecord ? subRecordName(recordTag) : recordName(recordTag));
-    if (e.getMessage().contains(" in the ")) {
-      return e;
-    }
-    return new HprofFormatException(
-        e.offset(),
-        stripOffset(e.getMessage()) + " in the " + what + " starting at offset " + recordStart,
-        e.getCause() != null ? e.getCause() : e);
-  }
-
-  private static String stripOffset(String message) {
-    int i = message.lastIndexOf(" (at offset ");
-    return i < 0 ? message : message.substring(0, i);
-  }
-
-  /** How error messages name a top-level record, e.g. {@code HEAP_DUMP_SEGMENT record}. */
-  public static String recordName(int tag) {
-    return switch (tag) {
-      case STRING -> "STRING record";
-      case LOAD_CLASS -> "LOAD_CLASS record";
-      case UNLOAD_CLASS -> "UNLOAD_CLASS record";
-      case STACK_FRAME -> "STACK_FRAME record";
-      case STACK_TRACE -> "STACK_TRACE record";
-      case HEAP_DUMP -> "HEAP_DUMP record";
-      case HEAP_DUMP_SEGMENT -> "HEAP_DUMP_SEGMENT record";
-      case HEAP_DUMP_END -> "HEAP_DUMP_END record";
-      default -> String.format("record with tag 0x%02x", tag);
-    };
-  }
-
-  /** How error messages name a heap dump sub-record, e.g. {@code INSTANCE_DUMP sub-record}. */
-  public static String subRecordName(int tag) {
-    return switch (tag) {
-      case -1 -> "sub-record"; // its tag byte could not be read
-      case CLASS_DUMP -> "CLASS_DUMP sub-record";
-      case INSTANCE_DUMP -> "INSTANCE_DUMP sub-record";
-      case OBJ_ARRAY_DUMP -> "OBJ_ARRAY_DUMP sub-record";
-      case PRIM_ARRAY_DUMP -> "PRIM_ARRAY_DUMP sub-record";
-      default -> {
-        GcRootType root = ROOTS[tag & 0xFF];
-        yield root != null
-            ? "ROOT_" + root.name() + " sub-record"
-            : String.format("sub-record with tag 0x%02x", tag);
-      }
-    };
+    String what = subRecord ? HprofTags.subRecordName(recordTag) : HprofTags.recordName(recordTag);
+    return e.inRecord(what, recordStart);
   }
 
   HprofHeader header() {

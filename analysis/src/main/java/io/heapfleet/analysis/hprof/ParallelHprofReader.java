@@ -142,7 +142,7 @@ public final class ParallelHprofReader {
     }
     // Only record headers matter: read 4 KB where the next header lies, parse from that block
     // while headers fall inside it (tens of thousands of small STRING records come first), and
-    // jump over segment bodies (~2,700 segments of 1 MB in a 2.8 GB dump): a few milliseconds.
+    // jump over segment bodies (HotSpot writes 1 MB segments, so a few thousand per multi-GB dump).
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       ByteBuffer block = ByteBuffer.allocate(4096);
       long blockStart = -1;
@@ -164,7 +164,7 @@ public final class ParallelHprofReader {
         int at = (int) (start - blockStart);
         int tag = block.get(at) & 0xFF;
         long length = block.getInt(at + 5) & 0xFFFFFFFFL;
-        if ((tag == HprofStreamReader.HEAP_DUMP_SEGMENT || tag == HprofStreamReader.HEAP_DUMP)
+        if ((tag == HprofTags.HEAP_DUMP_SEGMENT || tag == HprofTags.HEAP_DUMP)
             && start >= size * k / threads
             && start > starts.get(starts.size() - 1)) {
           starts.add(start);

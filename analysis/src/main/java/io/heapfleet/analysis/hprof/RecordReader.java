@@ -17,7 +17,7 @@ import java.nio.charset.StandardCharsets;
  * fastest unaligned access on HotSpot), no allocation per read; {@link HprofStreamReader} decodes
  * record headers straight from the array when enough bytes are buffered. Not thread-safe.
  */
-public final class RecordReader {
+public final class RecordReader implements HprofDataInput {
   /** 1 MB: small enough that parsed bytes are still in the CPU cache after the read copied them. */
   static final int BUFFER_SIZE = 1024 * 1024;
 
@@ -61,6 +61,7 @@ public final class RecordReader {
   }
 
   /** Absolute offset of the next byte to be read. */
+  @Override
   public long position() {
     return bufferStart + pos;
   }
@@ -73,6 +74,7 @@ public final class RecordReader {
     return !tryFill(1);
   }
 
+  @Override
   public int readUnsignedByte() throws IOException {
     if (pos >= limit) {
       fill(1);
@@ -100,6 +102,7 @@ public final class RecordReader {
     return v;
   }
 
+  @Override
   public int readUnsignedShort() throws IOException {
     return readShort() & 0xFFFF;
   }
@@ -108,6 +111,7 @@ public final class RecordReader {
     return (char) readShort();
   }
 
+  @Override
   public int readInt() throws IOException {
     if (limit - pos < 4) {
       fill(4);
@@ -122,6 +126,7 @@ public final class RecordReader {
     return readInt() & 0xFFFFFFFFL;
   }
 
+  @Override
   public long readLong() throws IOException {
     if (limit - pos < 8) {
       fill(8);
@@ -140,26 +145,12 @@ public final class RecordReader {
   }
 
   /** An object, class or string identifier (4 or 8 bytes), unsigned. */
+  @Override
   public long readId() throws IOException {
     if (idSize == 8) {
       return readLong();
     }
     return readInt() & 0xFFFFFFFFL;
-  }
-
-  /**
-   * A value of the given type as a long: ids as ids, primitives as their raw bits (booleans and
-   * bytes sign-extended, chars zero-extended, floats/doubles as IEEE bits).
-   */
-  public long readValue(BasicType type) throws IOException {
-    return switch (type) {
-      case OBJECT -> readId();
-      case BOOLEAN, BYTE -> readByte();
-      case CHAR -> readChar();
-      case SHORT -> readShort();
-      case FLOAT, INT -> readInt();
-      case DOUBLE, LONG -> readLong();
-    };
   }
 
   /** Reads exactly {@code length} bytes into {@code dst}. */
@@ -184,6 +175,7 @@ public final class RecordReader {
   }
 
   /** Skips {@code n} bytes; on a file this does not read them. */
+  @Override
   public void skip(long n) throws IOException {
     int available = limit - pos;
     if (n <= available) {
@@ -201,12 +193,11 @@ public final class RecordReader {
       throw e;
     } catch (IOException | RuntimeException e) {
       // A stream skips by reading: decompression errors arrive here too (see tryFill).
-      throw new HprofFormatException(bufferStart, "Cannot read the input: " + describe(e), e);
+      throw HprofRecords.unreadable(bufferStart, e);
     }
     bufferStart += skipped;
     if (skipped < rest) {
-      throw new HprofFormatException(
-          bufferStart, "Unexpected end of input: " + (rest - skipped) + " more bytes expected");
+      throw HprofRecords.truncatedSkip(bufferStart, rest - skipped);
     }
   }
 
@@ -214,8 +205,7 @@ public final class RecordReader {
   void skipTo(long target) throws IOException {
     long n = target - position();
     if (n < 0) {
-      throw new HprofFormatException(
-          position(), "A record was read past its end, which is at offset " + target);
+      throw HprofRecords.readPastEnd(position(), target);
     }
     skip(n);
   }
@@ -223,13 +213,7 @@ public final class RecordReader {
   /** Makes at least {@code need} bytes available after {@code pos} or fails as truncated. */
   private void fill(int need) throws IOException {
     if (!tryFill(need)) {
-      throw new HprofFormatException(
-          bufferStart + limit,
-          "Unexpected end of input: "
-              + need
-              + "-byte value expected, only "
-              + (limit - pos)
-              + " bytes left");
+      throw HprofRecords.truncated(bufferStart + limit, need, limit - pos);
     }
   }
 
@@ -253,8 +237,7 @@ public final class RecordReader {
         throw e;
       } catch (IOException | RuntimeException e) {
         // Decompressors report corrupt data as ZipException, EOFException or runtime errors.
-        throw new HprofFormatException(
-            bufferStart + limit, "Cannot read the input: " + describe(e), e);
+        throw HprofRecords.unreadable(bufferStart + limit, e);
       }
       if (n < 0) {
         return false;
@@ -262,11 +245,6 @@ public final class RecordReader {
       limit += n;
     }
     return true;
-  }
-
-  private static String describe(Throwable e) {
-    String m = e.getMessage();
-    return m == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + m;
   }
 
   void close() throws IOException {

@@ -28,8 +28,9 @@ import java.util.Map;
 
 /**
  * The JSON forms of the analysis results, exactly as the {@code heapfleet histo/diff/trend --format
- * json} contract (issue 3) names the fields. The histogram form is also the summary stored beside
- * each dump and round-trips through {@link #readHistogram}. Stateless and thread-safe.
+ * json} contract (docs/analysis.md, JSON) names the fields. The histogram form is also the summary
+ * stored beside each dump and round-trips through {@link #readHistogram}. Stateless and
+ * thread-safe.
  */
 public final class AnalysisJson {
   /** Histogram summaries larger than this are refused (a summary is a few hundred KB at most). */

@@ -2,7 +2,9 @@ package io.heapfleet.analysis.report;
 
 import io.heapfleet.analysis.diff.ClassDelta;
 import io.heapfleet.analysis.diff.DiffResult;
+import io.heapfleet.analysis.histogram.ClassHistogram;
 import io.heapfleet.analysis.histogram.ClassKind;
+import io.heapfleet.analysis.histogram.ClassStats;
 import io.heapfleet.analysis.retainer.GrowingOwner;
 import io.heapfleet.analysis.retainer.OwnerRanking;
 import io.heapfleet.analysis.retainer.RetainedDiff;
@@ -14,6 +16,7 @@ import io.heapfleet.analysis.trend.Suspect;
 import io.heapfleet.analysis.trend.TrendResult;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -23,6 +26,49 @@ import java.util.Map;
  */
 public final class Markdown {
   private Markdown() {}
+
+  /**
+   * The histogram: totals, then its classes by shallow size (as many as {@code h} holds).
+   *
+   * @param name what was read (a file name), for the heading
+   */
+  public static String histogram(ClassHistogram h, String name) {
+    StringBuilder md = new StringBuilder();
+    md.append("## Heap histogram of ").append(code(name)).append("\n\n");
+    md.append("Taken ")
+        .append(h.timestamp())
+        .append(": ")
+        .append(Format.count(h.instances()))
+        .append(" objects, ")
+        .append(Format.bytes(h.shallowBytes()))
+        .append(" shallow, ")
+        .append(Format.count(h.classes()))
+        .append(" classes.\n\n");
+    md.append("| # | Class | Instances | Shallow bytes | Heap |\n|---:|---|---:|---:|---:|\n");
+    int rank = 1;
+    for (ClassStats e : h.entries()) {
+      md.append("| ")
+          .append(rank++)
+          .append(" | ")
+          .append(code(e.className()))
+          .append(" | ")
+          .append(Format.count(e.instances()))
+          .append(" | ")
+          .append(Format.bytes(e.shallowBytes()))
+          .append(" | ")
+          .append(
+              String.format(
+                  Locale.ROOT,
+                  "%.1f%%",
+                  h.shallowBytes() == 0 ? 0.0 : 100.0 * e.shallowBytes() / h.shallowBytes()))
+          .append(" |\n");
+    }
+    if (h.entries().size() < h.classes()) {
+      md.append("\n… ").append(h.classes() - h.entries().size()).append(" more classes\n");
+    }
+    appendNames(md, "Defined by more than one class loader", h.duplicateClasses());
+    return md.toString();
+  }
 
   /** The diff: totals, then the top {@code limit} classes by byte growth. */
   public static String diff(DiffResult d, int limit) {

@@ -14,8 +14,8 @@ import java.util.List;
  * cache evicts or a GC runs, are fine), the band being {@code max(64 KB, 1% of the mean heap, 10%
  * of the series' range)}; and the heap rose from the first dump to dump {@code k} by at least twice
  * the band, at least 5% of the mean heap, and more than it wobbles from {@code k} on (so
- * fluctuation does not pass for warm-up). Measured on the demo's cache task: 14.2, 24.2, 25.5,
- * 19.4, 23.9, 23.9 MB is flat from the third dump.
+ * fluctuation does not pass for warm-up). For example, heaps of 14.2, 24.2, 25.5, 19.4, 23.9 and
+ * 23.9 MB (a cache filling, then evicting) are flat from the third dump.
  */
 final class RecentGrowth {
   /** A plateau needs this many dumps (two intervals), the same minimum a trend needs. */

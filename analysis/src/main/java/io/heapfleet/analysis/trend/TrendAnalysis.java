@@ -334,8 +334,8 @@ public final class TrendAnalysis {
    * Its bytes grow while its instance count clearly falls (by more than {@value
    * #MAX_INSTANCE_DROP_SHARE} of its mean count over the series): fewer, bigger arrays, not objects
    * piling up. On JDK 17 the usual cause is the GC's filler {@code int[]}s (dead space in retired
-   * allocation buffers, which a heap dump still lists as arrays): measured in a demo run as {@code
-   * int[]} +1.1 MB and −71 instances per dump in a heap whose reachable {@code int[]}s held 32 KB.
+   * allocation buffers, which a heap dump still lists as arrays): {@code int[]} can grow by a MB
+   * per dump with fewer instances each time while the reachable {@code int[]}s hold a few KB.
    */
   private static boolean fewerButBigger(Series instances, double[] counts, double span) {
     double mean = 0;

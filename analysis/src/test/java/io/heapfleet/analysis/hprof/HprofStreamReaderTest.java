@@ -20,7 +20,7 @@ class HprofStreamReaderTest {
   @TempDir Path dir;
 
   /** Records what the reader reports, decoding bodies through the reader it hands out. */
-  static final class Recorder implements HprofListener {
+  static class Recorder implements HprofListener {
     final Map<Long, String> strings = new HashMap<>();
     final Map<Long, Long> classNames = new HashMap<>();
     final List<ClassDump> classDumps = new ArrayList<>();
@@ -180,6 +180,35 @@ class HprofStreamReaderTest {
         .isInstanceOf(HprofFormatException.class)
         .hasMessageContaining("Unsupported HPROF version [" + version + "]")
         .hasMessageContaining("JAVA PROFILE 1.0.2");
+  }
+
+  @org.junit.jupiter.api.Test
+  void listenerErrorIsPlacedInItsSubRecordWhateverItsWordsAndOnlyOnce() throws IOException {
+    // A listener's complaint whose text happens to say "in the" is still placed in its record,
+    // and a complaint that names its record already is passed on as it is.
+    SyntheticDumps.Everything d = SyntheticDumps.everyRecordType(8);
+    HprofListener complains =
+        new Recorder() {
+          @Override
+          public void onInstanceDump(long id, long classId, int length, RecordReader body)
+              throws IOException {
+            throw new HprofFormatException(body.position(), "no field named x in the layout");
+          }
+        };
+    try (HprofInput in = HprofInput.open(new ByteArrayInputStream(d.bytes()))) {
+      assertThatThrownBy(() -> in.read(complains))
+          .isInstanceOfSatisfying(
+              HprofFormatException.class,
+              e -> assertThat(e.record()).isEqualTo("INSTANCE_DUMP sub-record"))
+          .hasMessageMatching(
+              "no field named x in the layout in the INSTANCE_DUMP sub-record starting at offset"
+                  + " \\d+ \\(at offset \\d+\\)");
+    }
+    HprofFormatException placed =
+        new HprofFormatException(40, "bad").inRecord("CLASS_DUMP sub-record", 30);
+    assertThat(placed.inRecord("HEAP_DUMP_SEGMENT record", 10)).isSameAs(placed);
+    assertThat(placed.getMessage())
+        .isEqualTo("bad in the CLASS_DUMP sub-record starting at offset 30 (at offset 40)");
   }
 
   @org.junit.jupiter.api.Test

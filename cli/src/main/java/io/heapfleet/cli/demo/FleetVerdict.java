@@ -18,8 +18,8 @@ import java.util.Locale;
  * shape is a fixed contract: {@code {"tasks":[{"task","assessment","heapBytesPerHour",
  * "topSuspect"}],"report":"<path>"}}, plus {@code "recentHeapBytesPerHour"} (only where it backs
  * the verdict: not for a stable task without a plateau, see {@link VerdictText#recentRate}) and,
- * for a heap that levelled off after warm-up, {@code "flatSince"} (fields added later; readers of
- * the contract ignore them). Immutable.
+ * for a heap that levelled off after warm-up, {@code "flatSince"} (optional; readers of the
+ * contract ignore fields they do not know). Immutable.
  */
 public record FleetVerdict(List<TaskVerdict> tasks, Path report) {
 

@@ -70,7 +70,8 @@ public final class RetainerPaths {
   }
 
   /**
-   * Retainer paths the collector already stored in a task's trend JSON (field names per issue 7).
+   * Retainer paths the collector already stored in a task's trend JSON (field names as
+   * docs/deep-analysis.md gives them).
    */
   static List<LeakReport.RetainerPath> fromTrendJson(Optional<String> json, List<String> classes) {
     if (json.isEmpty()) {

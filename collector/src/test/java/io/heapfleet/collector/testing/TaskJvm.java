@@ -232,8 +232,8 @@ public final class TaskJvm implements AutoCloseable {
 
   /**
    * Takes {@code dumps} heap dumps through the real endpoint and throws them away. A JVM a second
-   * old still loads classes and spins method handles while it serves its first dumps (measured: +25
-   * KB of {@code byte[]}/{@code String} per dump over the first few), which over a few fast rounds
+   * old still loads classes and spins method handles while it serves its first dumps (tens of KB of
+   * {@code byte[]}/{@code String} more per dump over the first few), which over a few fast rounds
    * looks exactly like a small steady leak. A production task is hours old when captured; tests
    * that judge a trend from a fresh JVM warm it up first.
    */

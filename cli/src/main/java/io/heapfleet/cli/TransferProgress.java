@@ -4,23 +4,38 @@ import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
- * The {@code fetch} progress line on stderr: bytes so far, rate, and with a known total a bar and
- * ETA. Redrawn in place at most 5 times a second on a terminal; off otherwise (the command prints
- * one summary line instead). Not thread-safe: one transfer.
+ * The progress line of a transfer ({@code fetch}, {@code download}) on stderr: an optional label,
+ * bytes so far and the rate, and with a known total a bar, the percentage and an ETA. Redrawn in
+ * place at most 5 times a second on a terminal; silent otherwise (pipes, CI logs, tests), where
+ * commands print a summary line instead. Also the one place sizes of transfers are written. Not
+ * thread-safe: one transfer at a time.
  */
-final class FetchProgress {
+final class TransferProgress {
   private static final int WIDTH = 20;
+  private static final long REDRAW_NANOS = 200_000_000L;
 
   private final PrintWriter err;
   private final boolean enabled;
+  private final String label;
   private final long total;
   private final long started = System.nanoTime();
   private long lastDraw;
 
-  FetchProgress(PrintWriter err, boolean enabled, long total) {
+  /**
+   * @param enabled whether to draw at all (see {@link #terminal()})
+   * @param label what is transferred (a file name), or {@code null}
+   * @param total the size in bytes, or a negative number when unknown
+   */
+  TransferProgress(PrintWriter err, boolean enabled, String label, long total) {
     this.err = err;
     this.enabled = enabled;
+    this.label = label;
     this.total = total;
+  }
+
+  /** Whether a progress line makes sense here: an interactive terminal. */
+  static boolean terminal() {
+    return System.console() != null;
   }
 
   void update(long done) {
@@ -28,7 +43,7 @@ final class FetchProgress {
       return;
     }
     long now = System.nanoTime();
-    if (now - lastDraw < 200_000_000L) {
+    if (now - lastDraw < REDRAW_NANOS) {
       return;
     }
     lastDraw = now;
@@ -36,6 +51,7 @@ final class FetchProgress {
     err.flush();
   }
 
+  /** Draws the final state and ends the line. */
   void finish(long done) {
     if (enabled) {
       err.print("\r" + line(done, System.nanoTime()) + "   ");
@@ -48,6 +64,9 @@ final class FetchProgress {
     double seconds = Math.max(1e-3, (now - started) / 1e9);
     double rate = done / seconds;
     StringBuilder sb = new StringBuilder();
+    if (label != null) {
+      sb.append(label).append(' ');
+    }
     if (total > 0) {
       double fraction = Math.min(1.0, (double) done / total);
       int bars = (int) Math.round(fraction * WIDTH);
@@ -63,7 +82,11 @@ final class FetchProgress {
     return sb.toString();
   }
 
+  /** {@code 512 B}, {@code 39.1 KiB}, {@code 100.0 MiB}, {@code 2.25 GiB}; {@code -} if unknown. */
   static String size(long bytes) {
+    if (bytes < 0) {
+      return "-";
+    }
     if (bytes < 1024) {
       return bytes + " B";
     }
@@ -76,6 +99,7 @@ final class FetchProgress {
     return String.format(Locale.ROOT, "%.2f GiB", bytes / (1024.0 * 1024 * 1024));
   }
 
+  /** {@code 45s}, {@code 3m07s}. */
   static String duration(long seconds) {
     return seconds < 60
         ? seconds + "s"

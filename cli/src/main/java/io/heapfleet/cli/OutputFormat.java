@@ -1,0 +1,23 @@
+package io.heapfleet.cli;
+
+/**
+ * What {@code --format} selects wherever a command prints a result: text for people, JSON for
+ * machines (the fields docs/analysis.md fixes), Markdown for tickets. A command that has no
+ * Markdown form says so when asked ({@link #requireTextOrJson}).
+ */
+enum OutputFormat {
+  text,
+  json,
+  md;
+
+  /** The help line of a {@code --format} option. */
+  static final String DESCRIPTION = "text, json or md (default: ${DEFAULT-VALUE}).";
+
+  /** Fails as bad input for a command that prints text or JSON only. */
+  OutputFormat requireTextOrJson(String command) {
+    if (this == md) {
+      throw UserException.badInput(command + " prints text or json; --format md is not available");
+    }
+    return this;
+  }
+}

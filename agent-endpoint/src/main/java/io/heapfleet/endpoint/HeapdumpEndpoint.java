@@ -23,7 +23,8 @@ import java.util.logging.Logger;
  * (421), the identity proof and credential check (401, see docs/proof.md), one dump at a time and a
  * minimum interval (429 + {@code Retry-After}), a free-disk check (507), the dump into a fresh temp
  * file (503 when this JVM cannot, 500 when it fails), and a response that streams and encodes the
- * file and deletes it on every path.
+ * file and deletes it on every path. {@code /heapdump/stats} answers the JVM's heap figures ({@link
+ * JvmStats}) without touching the dump lock.
  *
  * <p>Thread-safe: front doors call {@link #handle} from any number of request threads.
  */
@@ -46,6 +47,7 @@ public final class HeapdumpEndpoint {
   private final HeapDumper dumper;
   private final FreeSpaceProbe freeSpace;
   private final Clock clock;
+  private final JvmStats stats = JvmStats.platform();
   // A semaphore, not a lock: the front door may finish the stream on another thread.
   private final Semaphore dumping = new Semaphore(1);
 
@@ -81,7 +83,7 @@ public final class HeapdumpEndpoint {
    *
    * <p>The steps, each of which may answer: the exact path (404) and method (405); pinning (421,
    * before any credential is looked at, so a misdirected credential is never consumed); the proof,
-   * which needs no credential; the credential (401); then the identity or the dump.
+   * which needs no credential; the credential (401); then the identity, the stats or the dump.
    */
   public EndpointResponse handle(EndpointRequest request) {
     Audit audit = new Audit(request);
@@ -92,7 +94,8 @@ public final class HeapdumpEndpoint {
           new LinkedHashMap<>(),
           errorJson(
               "not_found",
-              "no such resource; use /heapdump, /heapdump/identity or /heapdump/proof"),
+              "no such resource; use /heapdump, /heapdump/identity, /heapdump/proof or"
+                  + " /heapdump/stats"),
           audit.outcome("not-found"));
     }
     if (!"GET".equals(request.method())) {
@@ -123,6 +126,10 @@ public final class HeapdumpEndpoint {
     if (route.get() == EndpointPath.IDENTITY) {
       return EndpointResponse.json(
           200, taskHeaders(), identity.toJson(), audit.outcome("identity"));
+    }
+    if (route.get() == EndpointPath.STATS) {
+      String json = stats.toJson(identity.taskId(), identity.jvm().orElse(null), clock.instant());
+      return EndpointResponse.json(200, taskHeaders(), json, audit.outcome("stats"));
     }
     return dumpRequest(request, audit);
   }

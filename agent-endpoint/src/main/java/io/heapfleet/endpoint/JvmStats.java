@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -154,7 +155,7 @@ public final class JvmStats {
     sb.append("{\"taskId\":").append(Json.quote(taskId));
     sb.append(",\"runtime\":\"jvm\"");
     sb.append(",\"jvm\":").append(Json.quote(jvm));
-    sb.append(",\"time\":").append(Json.quote(now.toString()));
+    sb.append(",\"time\":").append(Json.quote(now.truncatedTo(ChronoUnit.MILLIS).toString()));
     field(sb, "uptimeMs", runtime.getUptime());
     field(sb, "heapUsed", heap.getUsed());
     field(sb, "heapCommitted", heap.getCommitted());

@@ -35,6 +35,16 @@ public interface CaptureConfig {
   String format();
 
   /**
+   * Where the dump is compressed: {@code collector} (the task sends raw HPROF and the collector
+   * encodes it into {@link #format()} on the way to S3: no compression CPU on the task, more bytes
+   * on the network) or {@code task} (it sends {@link #format()}, spending its own CPU after the
+   * pause). Tasks behind a load balancer (pinned) always compress: a raw response starts only after
+   * the dump. The default follows the measurement in docs/collector.md.
+   */
+  @WithDefault("collector")
+  String compressIn();
+
+  /**
    * Bytes buffered between the download and the histogram analyser; the only per-capture buffer
    * besides the S3 parts in flight, so collector memory does not grow with dump size.
    */

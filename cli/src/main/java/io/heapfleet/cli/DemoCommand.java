@@ -157,10 +157,11 @@ final class DemoCommand implements Callable<Integer> {
               + ")");
       err.flush();
       fleet.start();
+      int idWidth = fleet.tasks().stream().mapToInt(t -> t.taskId().length()).max().orElse(10);
       for (DemoTask t : fleet.tasks()) {
         err.printf(
             Locale.ROOT,
-            "demo:   %-10s LEAK_MODE=%-8s %s%n",
+            "demo:   %-" + Math.max(10, idWidth) + "s LEAK_MODE=%-8s %s%n",
             t.taskId(),
             t.leakMode(),
             t.description());

@@ -1,6 +1,8 @@
 package io.heapfleet.cli;
 
+import io.heapfleet.analysis.histogram.ClassHistogram;
 import io.heapfleet.analysis.histogram.ClassHistograms;
+import io.heapfleet.analysis.v8.HeapSnapshotFormatException;
 import io.heapfleet.cli.report.LeakReport;
 import io.heapfleet.cli.report.LeakReportBuilder;
 import io.heapfleet.cli.report.LeakReportMarkdown;
@@ -203,9 +205,14 @@ final class ReportCommand implements Callable<Integer> {
       if (!Files.isRegularFile(p)) {
         throw UserException.badInput("no such dump file: " + p);
       }
+      ClassHistogram histogram;
+      try {
+        histogram = ClassHistograms.of(p);
+      } catch (HeapSnapshotFormatException e) {
+        throw UserException.badInput(p + ": " + e.getMessage());
+      }
       inputs.add(
-          new LeakReportBuilder.Input(
-              ClassHistograms.of(p), p.toString(), OptionalLong.of(Files.size(p))));
+          new LeakReportBuilder.Input(histogram, p.toString(), OptionalLong.of(Files.size(p))));
       Matcher m = TASK_IN_NAME.matcher(p.getFileName().toString());
       String name = m.matches() ? m.group(1) : null;
       subject = subject == null ? name : (subject.equals(name) ? subject : "");

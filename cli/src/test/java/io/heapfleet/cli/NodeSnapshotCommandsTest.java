@@ -199,6 +199,9 @@ class NodeSnapshotCommandsTest {
     CliRun run = CliRun.run("histo", cut.toString());
     assertThat(run.exitCode).as(run.toString()).isEqualTo(ExitCode.BAD_INPUT);
     assertThat(run.err).contains(cut.toString()).containsPattern("\\(at offset \\d+\\)");
+    CliRun report = CliRun.run("report", cut.toString(), snapshots[1].toString());
+    assertThat(report.exitCode).as(report.toString()).isEqualTo(ExitCode.BAD_INPUT);
+    assertThat(report.err).contains(cut.toString()).containsPattern("\\(at offset \\d+\\)");
     CliRun deep = CliRun.run("retainers", cut.toString(), "--class", "Quote");
     assertThat(deep.exitCode).as(deep.toString()).isEqualTo(ExitCode.BAD_INPUT);
     // Where the cut lands decides the message: the end of the input, or a number cut short that

@@ -67,7 +67,8 @@ class DemoEndToEndTest {
   private static boolean nodeAvailable() {
     try {
       Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
-      String v = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      String v =
+          new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
       if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
         return false;
       }

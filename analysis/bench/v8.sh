@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # heapfleet V8 heap snapshot benchmark: `heapfleet histo` (and `retainers`) on a Node.js snapshot
-# against reading the same bytes (cat / gzip -dc into /dev/null) and against Node's own
-# JSON.parse of the file.
+# against reading the same bytes (cat / gzip -dc into /dev/null), against Node's own JSON.parse
+# of the file, and against Chrome DevTools' own loader run headless in Node (v8/devtools-setup.sh).
 #
 #   analysis/bench/v8.sh                 # a ~525 MB snapshot (2.3 M objects), several minutes
 #   analysis/bench/v8.sh --objects 500000 # ~115 MB, quicker
@@ -70,5 +70,14 @@ measure "node JSON.parse (whole file)" node --max-old-space-size=16000 -e \
   "JSON.parse(require('fs').readFileSync(process.argv[1], 'utf8'))" "$snap"
 measure "heapfleet retainers (deep)" java ${BENCH_DEEP_JAVA_OPTS:--Xmx8g} -jar "$jar" \
   retainers "$snap" --class Order --top 5
+# Chrome DevTools' own loader, bundled from the chrome-devtools-frontend npm package.
+if "$here/v8/devtools-setup.sh" "$dir/devtools" > "$dir/devtools-setup.log" 2>&1; then
+  measure "DevTools HeapSnapshotLoader (node)" node --max-old-space-size=16000 \
+    "$here/v8/devtools-loader.mjs" "$dir/devtools/loader.mjs" "$snap"
+  node --max-old-space-size=16000 "$here/v8/devtools-loader.mjs" "$dir/devtools/loader.mjs" \
+    "$snap" >&2 || true
+else
+  echo "DevTools loader: cannot build it (npm or esbuild unavailable): see $dir/devtools-setup.log"
+fi
 echo "(MB/s = uncompressed snapshot bytes / wall seconds, MB/CPU-s = the same per CPU second (user + sys);"
 echo " every run reads from the page cache; on a shared machine the CPU figure is the stable one)"

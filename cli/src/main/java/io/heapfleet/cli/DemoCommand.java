@@ -9,6 +9,7 @@ import io.heapfleet.cli.demo.DemoFleet;
 import io.heapfleet.cli.demo.DemoTask;
 import io.heapfleet.cli.demo.DurationParser;
 import io.heapfleet.cli.demo.FleetVerdict;
+import io.heapfleet.cli.demo.NodeTask;
 import io.heapfleet.cli.demo.ProjectLayout;
 import io.heapfleet.cli.demo.TrendOwnersJson;
 import io.heapfleet.cli.report.LeakReport;
@@ -26,6 +27,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
@@ -128,8 +130,12 @@ final class DemoCommand implements Callable<Integer> {
     ProjectLayout layout = ProjectLayout.locate().requireBuilt();
     Path runDir = dataDir.toAbsolutePath().normalize().resolve(RUN_NAME.format(Instant.now()));
 
+    Optional<String> noNode = NodeTask.unavailable(layout);
     DemoFleet fleet =
-        new DemoFleet(layout, new DemoFleet.Settings(runDir, interval, verbose.verbose), err);
+        new DemoFleet(
+            layout,
+            new DemoFleet.Settings(runDir, interval, verbose.verbose, noNode.isEmpty()),
+            err);
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook =
         new Thread(
@@ -141,16 +147,21 @@ final class DemoCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     Instant started = Instant.now();
     try {
+      noNode.ifPresent(
+          why -> err.println("demo: no Node.js task (" + why + "); running the JVM fleet"));
       err.println(
-          "demo: starting 3 tasks, a load balancer, embedded S3 and the collector (run dir "
+          "demo: starting "
+              + (noNode.isEmpty() ? "3 JVM tasks and a Node.js task" : "3 tasks")
+              + ", a load balancer, embedded S3 and the collector (run dir "
               + runDir
               + ")");
       err.flush();
       fleet.start();
+      int idWidth = fleet.tasks().stream().mapToInt(t -> t.taskId().length()).max().orElse(10);
       for (DemoTask t : fleet.tasks()) {
         err.printf(
             Locale.ROOT,
-            "demo:   %-10s LEAK_MODE=%-8s %s%n",
+            "demo:   %-" + Math.max(10, idWidth) + "s LEAK_MODE=%-8s %s%n",
             t.taskId(),
             t.leakMode(),
             t.description());
@@ -165,6 +176,7 @@ final class DemoCommand implements Callable<Integer> {
           human(interval.multipliedBy(rounds)));
       err.flush();
       List<CollectorApi.Task> last = awaitRounds(fleet, err, started);
+      awaitOwners(fleet, last, err);
       FleetVerdict verdict = verdict(fleet, last, runDir);
       if (json) {
         out.println(verdict.toJson());
@@ -382,6 +394,50 @@ final class DemoCommand implements Callable<Integer> {
       named.add(v);
     }
     return new FleetVerdict(named, report);
+  }
+
+  /**
+   * Waits (a bounded while) until the collector's deep analysis has named an owner in the trend of
+   * every leaking task, so the verdict can name it: the analyses run one at a time in the
+   * background, and the last round's may still be running.
+   */
+  private void awaitOwners(DemoFleet fleet, List<CollectorApi.Task> tasks, PrintWriter err)
+      throws IOException, InterruptedException {
+    CollectorApi api = fleet.api();
+    long deadline = System.nanoTime() + OWNER_WAIT.toNanos();
+    List<String> waiting =
+        tasks.stream()
+            .filter(t -> "leaking".equals(t.assessment()))
+            .map(CollectorApi.Task::taskId)
+            .collect(java.util.stream.Collectors.toCollection(ArrayList::new));
+    boolean told = false;
+    while (!waiting.isEmpty() && System.nanoTime() < deadline) {
+      for (java.util.Iterator<String> it = waiting.iterator(); it.hasNext(); ) {
+        JsonNode trend = api.trend(it.next()).orElse(null);
+        if (trend == null || hasOwner(trend)) {
+          it.remove();
+        }
+      }
+      if (!waiting.isEmpty()) {
+        if (!told) {
+          err.println("demo: waiting for the deep analysis of " + String.join(", ", waiting));
+          err.flush();
+          told = true;
+        }
+        Thread.sleep(1000);
+      }
+    }
+  }
+
+  private static final Duration OWNER_WAIT = Duration.ofSeconds(60);
+
+  private static boolean hasOwner(JsonNode trend) {
+    for (JsonNode s : trend.path("suspects")) {
+      if (s.hasNonNull("owner")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The trend's warm-up plateau ({@code flatSince}, {@code warmUpBytes}), if it has one. */

@@ -2,6 +2,7 @@ package io.heapfleet.cli;
 
 import io.heapfleet.endpoint.DurationText;
 import io.heapfleet.storage.DownloadedDump;
+import io.heapfleet.storage.DumpFormat;
 import io.heapfleet.storage.StorageException;
 import io.heapfleet.storage.StoredDump;
 import java.io.IOException;
@@ -18,7 +19,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code heapfleet download}: fetches a task's dumps from S3 for MAT / VisualVM or diff. */
+/**
+ * {@code heapfleet download}: fetches a task's dumps (HPROF, or a Node.js task's V8 heap snapshots)
+ * from S3 for MAT / VisualVM / Chrome DevTools or diff.
+ */
 @Command(
     name = "download",
     mixinStandardHelpOptions = true,
@@ -26,7 +30,8 @@ import picocli.CommandLine.Option;
     description = {
       "",
       "Finds the task's series by task id alone, downloads the chosen dumps next to each other",
-      "as <taskId>-<yyyyMMddTHHmmssZ>.hprof.gz, and verifies each file's SHA-256 against the",
+      "as <taskId>-<yyyyMMddTHHmmssZ>.hprof.gz (a Node.js task's V8 heap snapshots as",
+      "<taskId>-<yyyyMMddTHHmmssZ>.heapsnapshot.gz), and verifies each file's SHA-256 against the",
       "one recorded at upload (a mismatch removes the file and fails). Credentials come from",
       "the AWS default chain (env, profile, SSO, instance/task role).",
       ""
@@ -157,19 +162,28 @@ final class DownloadCommand implements Callable<Integer> {
   }
 
   static String hint(List<Path> files) {
+    String name = files.get(0).getFileName().toString();
+    boolean snapshot = name.contains(".heapsnapshot");
+    String viewer =
+        snapshot ? "Chrome DevTools' Memory tab (gunzip first)" : "Eclipse MAT / VisualVM";
     if (files.size() == 2) {
       return "Next: heapfleet diff "
           + quote(files.get(0))
           + " "
           + quote(files.get(1))
-          + "   (or open both in Eclipse MAT / VisualVM and compare histograms)";
+          + "   (or open both in "
+          + viewer
+          + " and compare)";
     }
     if (files.size() == 1) {
-      return "Next: heapfleet histo " + quote(files.get(0)) + "   (or open it in Eclipse MAT)";
+      return "Next: heapfleet histo " + quote(files.get(0)) + "   (or open it in " + viewer + ")";
     }
+    String ext = DumpFormat.ofFileName(name).map(DumpFormat::extension).orElse(".hprof.gz");
     return "Next: heapfleet trend "
         + quote(files.get(0).getParent())
-        + "/*.hprof.gz   (growth over all dumps)";
+        + "/*"
+        + ext
+        + "   (growth over all dumps)";
   }
 
   private static String quote(Path p) {

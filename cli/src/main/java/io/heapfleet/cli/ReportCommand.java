@@ -1,6 +1,8 @@
 package io.heapfleet.cli;
 
+import io.heapfleet.analysis.histogram.ClassHistogram;
 import io.heapfleet.analysis.histogram.ClassHistograms;
+import io.heapfleet.analysis.v8.HeapSnapshotFormatException;
 import io.heapfleet.cli.report.LeakReport;
 import io.heapfleet.cli.report.LeakReportBuilder;
 import io.heapfleet.cli.report.LeakReportMarkdown;
@@ -54,6 +56,7 @@ import picocli.CommandLine.Parameters;
       "  HEAPFLEET_S3_BUCKET=acme-heapdumps heapfleet report --task 4f1c2a9e0b7d",
       "  heapfleet report --task orders-1 --local heapfleet-data/demo-1/s3",
       "  heapfleet report orders-1-0100Z.hprof.gz orders-1-0130Z.hprof.gz --no-paths",
+      "  heapfleet report downloads/web-1/",
     })
 final class ReportCommand implements Callable<Integer> {
 
@@ -68,7 +71,10 @@ final class ReportCommand implements Callable<Integer> {
   @Parameters(
       paramLabel = "DUMP",
       arity = "0..*",
-      description = "Local dump files of one task (.hprof, .hprof.gz, .hprof.zst), any order.")
+      description =
+          "Local dump files of one task, any order: JVM dumps (.hprof, .hprof.gz, .hprof.zst) or"
+              + " Node.js V8 heap snapshots (.heapsnapshot, .heapsnapshot.gz); a directory stands"
+              + " for the dump files in it.")
   List<Path> dumps = new ArrayList<>();
 
   @Option(
@@ -158,26 +164,62 @@ final class ReportCommand implements Callable<Integer> {
     return Path.of(n.location());
   }
 
+  /**
+   * The files as given, with each directory replaced by the dump files in it ({@code .hprof},
+   * {@code .heapsnapshot}, plain, gzip or zstd), sorted by name.
+   */
+  private static List<Path> expandDirectories(List<Path> given) throws IOException {
+    List<Path> out = new ArrayList<>();
+    for (Path p : given) {
+      if (!Files.isDirectory(p)) {
+        out.add(p);
+        continue;
+      }
+      try (var files = Files.list(p)) {
+        List<Path> found =
+            files
+                .filter(Files::isRegularFile)
+                .filter(f -> DUMP_FILE.matcher(f.getFileName().toString()).matches())
+                .sorted()
+                .toList();
+        if (found.isEmpty()) {
+          throw UserException.badInput(
+              "no dump files (.hprof, .heapsnapshot, plain, .gz or .zst) in directory " + p);
+        }
+        out.addAll(found);
+      }
+    }
+    return out;
+  }
+
+  private static final Pattern DUMP_FILE =
+      Pattern.compile(".+\\.(hprof|heapsnapshot)(\\.gz|\\.zst)?");
+
   private static final Pattern TASK_IN_NAME =
-      Pattern.compile("(.+)-\\d{8}T\\d{6}Z\\.hprof(\\.gz|\\.zst)?");
+      Pattern.compile("(.+)-\\d{8}T\\d{6}Z(_\\d+)?\\.(hprof|heapsnapshot)(\\.gz|\\.zst)?");
 
   private String fromFiles() throws IOException {
     List<LeakReportBuilder.Input> inputs = new ArrayList<>();
     String subject = null;
-    for (Path p : dumps) {
+    for (Path p : expandDirectories(dumps)) {
       if (!Files.isRegularFile(p)) {
         throw UserException.badInput("no such dump file: " + p);
       }
+      ClassHistogram histogram;
+      try {
+        histogram = ClassHistograms.of(p);
+      } catch (HeapSnapshotFormatException e) {
+        throw UserException.badInput(p + ": " + e.getMessage());
+      }
       inputs.add(
-          new LeakReportBuilder.Input(
-              ClassHistograms.of(p), p.toString(), OptionalLong.of(Files.size(p))));
+          new LeakReportBuilder.Input(histogram, p.toString(), OptionalLong.of(Files.size(p))));
       Matcher m = TASK_IN_NAME.matcher(p.getFileName().toString());
       String name = m.matches() ? m.group(1) : null;
       subject = subject == null ? name : (subject.equals(name) ? subject : "");
     }
     if (subject == null || subject.isEmpty()) {
       subject =
-          dumps.size() == 1 ? dumps.get(0).getFileName().toString() : dumps.size() + " dump files";
+          inputs.size() == 1 ? dumps.get(0).getFileName().toString() : dumps.size() + " dump files";
     }
     // In time order, as the analysis sees them.
     List<String> files =

@@ -3,11 +3,19 @@ package io.heapfleet.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.heapfleet.storage.DumpFormat;
+import io.heapfleet.storage.DumpKey;
+import io.heapfleet.storage.DumpMetadata;
+import io.heapfleet.storage.DumpStore;
+import io.heapfleet.storage.EmbeddedS3;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -118,6 +126,72 @@ class NodeSnapshotCommandsTest {
   }
 
   @Test
+  void reportOverADirectoryOfSnapshotsNamesTheLeakAndItsOwner() throws Exception {
+    Path series = Files.createDirectories(dir.resolve("report-dir"));
+    for (int i = 0; i < 4; i++) {
+      // heapfleet's names carry the time; gzip as the collector stores them
+      Path gz = series.resolve("web-1-20261122T01" + (10 + i) + "00Z.heapsnapshot.gz");
+      try (InputStream in = Files.newInputStream(snapshots[i]);
+          OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
+        in.transferTo(out);
+      }
+    }
+    Files.writeString(series.resolve("notes.txt"), "not a dump");
+
+    CliRun run = CliRun.run("report", series.toString());
+
+    assertThat(run.exitCode).as(run.toString()).isZero();
+    assertThat(run.out)
+        .contains("web-1")
+        .contains("Quote")
+        .contains("Map held by closure memoized (context variable cache)")
+        .doesNotContain("notes.txt");
+    CliRun empty = CliRun.run("report", Files.createDirectories(dir.resolve("empty")).toString());
+    assertThat(empty.exitCode).isEqualTo(ExitCode.BAD_INPUT);
+    assertThat(empty.err).contains("no dump files");
+  }
+
+  @Test
+  void downloadAndReportTakeANodeTasksSnapshotsFromTheStore() throws Exception {
+    Path local = dir.resolve("store");
+    Instant t0 = Instant.parse("2026-11-22T01:00:00Z");
+    try (EmbeddedS3 s3 = EmbeddedS3.filesystem(local, EmbeddedS3.DEFAULT_BUCKET);
+        DumpStore store = DumpStore.create(s3.settings().withPrefix(S3Options.DEFAULT_PREFIX))) {
+      for (int i = 0; i < 4; i++) {
+        ByteArrayOutputStream gz = new ByteArrayOutputStream();
+        try (OutputStream out = new GZIPOutputStream(gz)) {
+          Files.copy(snapshots[i], out);
+        }
+        // no summary beside them: report must read the snapshots themselves
+        store.upload(
+            DumpKey.of(
+                "prod", "web", "node-1", t0.plusSeconds(1800L * i), DumpFormat.SNAPSHOT_GZIP),
+            new ByteArrayInputStream(gz.toByteArray()),
+            DumpMetadata.unknown());
+      }
+    }
+    Path out = dir.resolve("downloads");
+
+    CliRun download =
+        CliRun.run(
+            "download", "--task", "node-1", "--local", local.toString(), "-o", out.toString());
+
+    assertThat(download.exitCode).as(download.toString()).isZero();
+    Path last = out.resolve("node-1-20261122T023000Z.heapsnapshot.gz").toAbsolutePath();
+    assertThat(download.out).contains(last.toString()).contains("Chrome DevTools");
+    CliRun histo = CliRun.run("histo", last.toString(), "--top", "0");
+    assertThat(histo.out).containsPattern("20,000 +\\S+ +\\S+ +\\S+ +Quote");
+
+    CliRun report = CliRun.run("report", "--task", "node-1", "--local", local.toString());
+
+    assertThat(report.exitCode).as(report.toString()).isZero();
+    assertThat(report.out)
+        .contains("node-1")
+        .contains("Quote")
+        .contains("Map held by closure memoized (context variable cache)");
+  }
+
+  @Test
   void truncatedSnapshotIsBadInputWithTheOffset() throws Exception {
     byte[] bytes = Files.readAllBytes(snapshots[0]);
     Path cut = dir.resolve("cut.heapsnapshot");
@@ -125,9 +199,16 @@ class NodeSnapshotCommandsTest {
     CliRun run = CliRun.run("histo", cut.toString());
     assertThat(run.exitCode).as(run.toString()).isEqualTo(ExitCode.BAD_INPUT);
     assertThat(run.err).contains(cut.toString()).containsPattern("\\(at offset \\d+\\)");
+    CliRun report = CliRun.run("report", cut.toString(), snapshots[1].toString());
+    assertThat(report.exitCode).as(report.toString()).isEqualTo(ExitCode.BAD_INPUT);
+    assertThat(report.err).contains(cut.toString()).containsPattern("\\(at offset \\d+\\)");
     CliRun deep = CliRun.run("retainers", cut.toString(), "--class", "Quote");
     assertThat(deep.exitCode).as(deep.toString()).isEqualTo(ExitCode.BAD_INPUT);
-    assertThat(deep.err).contains("Unexpected end of input");
+    // Where the cut lands decides the message: the end of the input, or a number cut short that
+    // no longer indexes a node; either way it names the offset.
+    assertThat(deep.err)
+        .contains(cut.toString())
+        .containsPattern("(Unexpected end of input|points to node index).*\\(at offset \\d+\\)");
   }
 
   @Test

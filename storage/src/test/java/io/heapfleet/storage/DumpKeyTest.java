@@ -47,6 +47,30 @@ class DumpKeyTest {
   }
 
   @Test
+  void nodeSnapshotsHaveTheirOwnExtensionsAndParseBack() {
+    DumpKey k = DumpKey.of("prod", "web", "0a1b", T, DumpFormat.SNAPSHOT_GZIP);
+
+    assertThat(k.toKey("p")).isEqualTo("p/prod/web/0a1b/20261122T013709Z.heapsnapshot.gz");
+    assertThat(k.summaryKey("p")).isEqualTo("p/prod/web/0a1b/20261122T013709Z.summary.json");
+    assertThat(k.downloadFileName()).isEqualTo("0a1b-20261122T013709Z.heapsnapshot.gz");
+    assertThat(DumpKey.parse("p", k.toKey("p"))).isEqualTo(k);
+    assertThat(DumpKey.parse("p", k.withSequence(2).toKey("p")).sequence()).isEqualTo(2);
+    for (DumpFormat f : DumpFormat.values()) {
+      DumpKey any = DumpKey.of("prod", "web", "0a1b", T, f);
+      assertThat(DumpKey.parse("p", any.toKey("p")).format()).isEqualTo(f);
+      assertThat(DumpKey.isDumpFileName(any.fileName())).isTrue();
+    }
+    assertThat(DumpFormat.ofFileName("x.heapsnapshot")).contains(DumpFormat.SNAPSHOT_RAW);
+    assertThat(DumpFormat.ofFileName("x.heapsnapshot.zst")).contains(DumpFormat.SNAPSHOT_ZSTD);
+    assertThat(DumpFormat.SNAPSHOT_GZIP.runtime()).isEqualTo("node");
+    assertThat(DumpFormat.GZIP.runtime()).isEqualTo("jvm");
+    assertThat(DumpFormat.parse("gzip", true)).isEqualTo(DumpFormat.SNAPSHOT_GZIP);
+    assertThat(DumpFormat.parse("raw", true)).isEqualTo(DumpFormat.SNAPSHOT_RAW);
+    assertThat(DumpFormat.parse("zstd", false)).isEqualTo(DumpFormat.ZSTD);
+    assertThat(DumpKey.isDumpFileName("20261122T013709Z.heapsnapshot.json")).isFalse();
+  }
+
+  @Test
   void unknownClusterAndServiceUseThePlaceholder() {
     DumpKey k = DumpKey.of(null, "", "t", T, DumpFormat.ZSTD);
     assertThat(k.toKey("p")).isEqualTo("p/_/_/t/20261122T013709Z.hprof.zst");

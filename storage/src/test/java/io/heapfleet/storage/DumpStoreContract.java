@@ -314,6 +314,34 @@ abstract class DumpStoreContract {
   }
 
   @Test
+  void nodeSnapshotsAreListedDownloadedAndRetainedLikeDumps() throws Exception {
+    for (int m : new int[] {0, 30, 60}) {
+      DumpKey k =
+          DumpKey.of("prod", "web", "n1", T0.plusSeconds(60L * m), DumpFormat.SNAPSHOT_GZIP);
+      store.upload(k, TestStreams.random(m, 500 + m), DumpMetadata.unknown());
+      store.putSummary(k, "{}");
+    }
+    store.upload(key("j1", 0), TestStreams.random(7, 50), DumpMetadata.unknown());
+
+    List<StoredDump> series = store.series("n1");
+    assertThat(series).extracting(d -> d.key().format()).containsOnly(DumpFormat.SNAPSHOT_GZIP);
+    assertThat(series).extracting(StoredDump::sizeBytes).containsExactly(500L, 530L, 560L);
+    assertThat(store.indexedState("n1").orElseThrow().dumps()).hasSize(3);
+    assertThat(store.tasks())
+        .extracting(t -> t.task().taskId() + ":" + t.dumps().size())
+        .containsExactlyInAnyOrder("n1:3", "j1:1");
+
+    DownloadedDump d = store.download(series.get(2), tmp);
+    assertThat(d.path().getFileName().toString()).isEqualTo("n1-20261122T020000Z.heapsnapshot.gz");
+    assertThat(d.verified()).isTrue();
+
+    List<StoredDump> removed =
+        store.applyRetention("n1", RetentionPolicy.keepNewest(1), T0.plus(Duration.ofDays(1)));
+    assertThat(removed).hasSize(2);
+    assertThat(store.series("n1")).extracting(StoredDump::sizeBytes).containsExactly(560L);
+  }
+
+  @Test
   void missingBucketIsNamedInTheError() {
     S3Settings other =
         new S3Settings(

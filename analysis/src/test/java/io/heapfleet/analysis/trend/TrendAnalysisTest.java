@@ -33,6 +33,61 @@ class TrendAnalysisTest {
         SizeModel.COMPRESSED_OOPS);
   }
 
+  /**
+   * A V8 histogram: an application class growing by {@code app}, V8's compiled code by {@code
+   * code}.
+   */
+  static ClassHistogram v8(int minutes, long app, long code) {
+    List<ClassStats> entries =
+        List.of(
+            new ClassStats("Quote", app / 32, app),
+            new ClassStats("(compiled code)", code / 64, code),
+            new ClassStats("(string)", 1000, 2_000_000));
+    long total = app + code + 2_000_000;
+    return new ClassHistogram(
+        T0.plusSeconds(60L * minutes),
+        8,
+        total / 32,
+        total,
+        entries.size(),
+        entries,
+        List.of(),
+        SizeModel.V8,
+        io.heapfleet.analysis.histogram.HeapRuntime.NODE);
+  }
+
+  @Test
+  void v8CompiledCodeThatGrowsByTensOfKbPerSnapshotIsNotALeak() {
+    // As a quiet Node.js process a few seconds old: +20 KB of (compiled code) per snapshot.
+    List<ClassHistogram> dumps = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      dumps.add(v8(30 * i, 1_000_000, 1_500_000 + i * 20_000L));
+    }
+    TrendResult t = TrendAnalysis.of(dumps);
+    assertThat(t.assessment()).as(t.reason()).isNotEqualTo(Assessment.LEAKING);
+    assertThat(t.suspects()).noneMatch(Suspect::steady);
+  }
+
+  @Test
+  void v8CompiledCodeThatGrowsByMegabytesIsALeak() {
+    // Code generated per request (new Function with unique sources): 400 KB per snapshot.
+    List<ClassHistogram> dumps = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      dumps.add(v8(30 * i, 1_000_000, 1_500_000 + i * 400_000L));
+    }
+    TrendResult t = TrendAnalysis.of(dumps);
+    assertThat(t.assessment()).isEqualTo(Assessment.LEAKING);
+    assertThat(t.suspects().get(0).className()).isEqualTo("(compiled code)");
+    // and an application class that grows by little is still judged by the usual bar
+    List<ClassHistogram> app = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      app.add(v8(30 * i, 1_000_000 + i * 20_000L, 1_500_000 + i * 20_000L));
+    }
+    TrendResult a = TrendAnalysis.of(app);
+    assertThat(a.assessment()).isEqualTo(Assessment.LEAKING);
+    assertThat(a.suspects().get(0).className()).isEqualTo("Quote");
+  }
+
   @Test
   void slopesArePerHourFromTheDumpTimestamps() {
     // C0 grows 1 MB every 30 minutes: 2 MB/hour.

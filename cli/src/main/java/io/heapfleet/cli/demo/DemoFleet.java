@@ -29,9 +29,10 @@ import java.util.Map;
 
 /**
  * A fleet in miniature on 127.0.0.1: three example task JVMs with the heapfleet agent (one leaks,
- * one fills a cache then stays flat, one is quiet), a round-robin load balancer in front of them,
- * an embedded S3 store under the run directory, and the collector as a child process discovering
- * the tasks through the load balancer. {@link #close()} stops all of it (idempotent; safe from a
+ * one fills a cache then stays flat, one is quiet), with {@link Settings#node()} a Node.js task
+ * that leaks through a memoize ({@link NodeTask}), a round-robin load balancer in front of them, an
+ * embedded S3 store under the run directory, and the collector as a child process discovering the
+ * tasks through the load balancer. {@link #close()} stops all of it (idempotent; safe from a
  * shutdown hook). Not thread-safe apart from {@link #close()}.
  */
 public final class DemoFleet implements AutoCloseable {
@@ -44,8 +45,17 @@ public final class DemoFleet implements AutoCloseable {
   /** The key prefix the demo's collector stores under (the collector's default). */
   public static final String S3_PREFIX = "heapdumps";
 
-  /** How the demo is paced and where it keeps its files. */
-  public record Settings(Path runDir, Duration interval, boolean verbose) {}
+  /**
+   * How the demo is paced and where it keeps its files.
+   *
+   * @param node whether to add a Node.js task (needs {@code node} 18+ on the PATH)
+   */
+  public record Settings(Path runDir, Duration interval, boolean verbose, boolean node) {
+    /** A JVM-only fleet. */
+    public Settings(Path runDir, Duration interval, boolean verbose) {
+      this(runDir, interval, verbose, false);
+    }
+  }
 
   /** How long a task JVM may take to open its endpoint (a loaded 2-core machine is slow). */
   private static final Duration ENDPOINT_START_TIMEOUT = Duration.ofSeconds(60);
@@ -89,6 +99,15 @@ public final class DemoFleet implements AutoCloseable {
       tasks.add(
           new DemoTask(
               SERVICE + "-3", "quiet", "allocates and frees, holds nothing", FreePorts.pick()));
+      if (settings.node()) {
+        tasks.add(
+            new DemoTask(
+                SERVICE + "-node-1",
+                "memoize",
+                "Node.js: memoizes quotes with unique keys",
+                FreePorts.pick(),
+                "node"));
+      }
       List<URI> backends = new ArrayList<>();
       List<ChildProcesses.Child> taskChildren = new ArrayList<>();
       for (DemoTask t : tasks) {
@@ -160,14 +179,16 @@ public final class DemoFleet implements AutoCloseable {
   private ChildProcesses.Child startTask(DemoTask t, Path secretFile, Path logs)
       throws IOException {
     List<String> cmd =
-        List.of(
-            ProjectLayout.javaExecutable(),
-            "-Xmx192m",
-            "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1",
-            "-javaagent:" + layout.agentJar(),
-            "-jar",
-            layout.leakyAppJar().toString());
+        t.node()
+            ? NodeTask.command(layout)
+            : List.of(
+                ProjectLayout.javaExecutable(),
+                "-Xmx192m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-javaagent:" + layout.agentJar(),
+                "-jar",
+                layout.leakyAppJar().toString());
     Map<String, String> env = new LinkedHashMap<>();
     env.put("HEAPFLEET_SECRET_FILE", secretFile.toString());
     env.put("HEAPFLEET_TASK_ID", t.taskId());
@@ -176,7 +197,10 @@ public final class DemoFleet implements AutoCloseable {
     // The demo captures every few seconds; the agent's default minimum interval is longer.
     env.put("HEAPFLEET_MIN_INTERVAL", "1s");
     env.put("LEAK_MODE", t.leakMode());
-    env.putAll(LeakyAppPace.env(t.leakMode(), settings.interval()));
+    env.putAll(
+        t.node()
+            ? NodeTask.env(settings.interval())
+            : LeakyAppPace.env(t.leakMode(), settings.interval()));
     ChildProcesses.Child c =
         children.start(t.taskId(), cmd, env, logs.resolve(t.taskId() + ".log"));
     detail(

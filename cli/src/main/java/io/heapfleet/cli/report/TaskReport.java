@@ -3,6 +3,8 @@ package io.heapfleet.cli.report;
 import io.heapfleet.analysis.histogram.ClassHistogram;
 import io.heapfleet.analysis.histogram.ClassHistograms;
 import io.heapfleet.analysis.json.AnalysisJson;
+import io.heapfleet.analysis.v8.HeapSnapshots;
+import io.heapfleet.analysis.v8.SnapshotLimits;
 import io.heapfleet.storage.DumpStore;
 import io.heapfleet.storage.S3Settings;
 import io.heapfleet.storage.StoredDump;
@@ -121,6 +123,10 @@ public final class TaskReport {
       return AnalysisJson.readHistogram(summary.get());
     }
     try (InputStream in = store.open(d)) {
+      if (d.key().format().isHeapSnapshot()) {
+        // A V8 snapshot records no time: the key's is when the collector took it.
+        return HeapSnapshots.histogram(in, d.time(), SnapshotLimits.DEFAULT);
+      }
       return ClassHistograms.of(in);
     }
   }

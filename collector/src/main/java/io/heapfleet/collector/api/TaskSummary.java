@@ -5,6 +5,7 @@ import io.heapfleet.analysis.report.VerdictText;
 import io.heapfleet.analysis.retainer.GrowingOwner;
 import io.heapfleet.analysis.trend.Assessment;
 import io.heapfleet.collector.state.TaskStatus;
+import io.heapfleet.storage.DumpFormat;
 import java.util.List;
 
 /**
@@ -25,13 +26,16 @@ import java.util.List;
  *     com.acme.cart.CartStore.CARTS: +898.0 MB/hour (byte[], Cart)}; {@code null} without owners
  * @param owners the trend's growth attributed to owners, best first (empty until a deep analysis of
  *     a leaking trend named one)
+ * @param runtime what the task runs, from its newest stored dump: {@code jvm} (HPROF) or {@code
+ *     node} (V8 heap snapshot); {@code null} before the first dump
  */
 public record TaskSummary(
     @JsonUnwrapped TaskStatus status,
     String topSuspect,
     String topSuspectHolder,
     String topSuspectHeadline,
-    List<Owner> owners) {
+    List<Owner> owners,
+    String runtime) {
 
   public TaskSummary {
     owners = List.copyOf(owners);
@@ -82,6 +86,15 @@ public record TaskSummary(
         VerdictText.topSuspect(a, owners, growing).orElse(null),
         VerdictText.topSuspectHolder(a, owners).orElse(null),
         ownerFirst ? owners.get(0).headline() : null,
-        owners.stream().map(Owner::of).toList());
+        owners.stream().map(Owner::of).toList(),
+        runtimeOf(status));
+  }
+
+  /** {@code jvm} or {@code node} from the newest dump's key, or null without one. */
+  static String runtimeOf(TaskStatus status) {
+    if (status.lastCapture() == null || status.lastCapture().key() == null) {
+      return null;
+    }
+    return DumpFormat.ofFileName(status.lastCapture().key()).map(DumpFormat::runtime).orElse(null);
   }
 }

@@ -1,7 +1,6 @@
 package io.heapfleet.collector.capture;
 
 import io.heapfleet.analysis.histogram.ClassHistogram;
-import io.heapfleet.analysis.histogram.ClassHistograms;
 import io.heapfleet.analysis.hprof.HprofLimitException;
 import io.heapfleet.analysis.hprof.HprofLimits;
 import io.heapfleet.auth.TaskCredentials;
@@ -42,6 +41,11 @@ import java.util.function.Supplier;
  * teed into the S3 multipart upload and, through a {@link BoundedPipe}, into the class-histogram
  * analyser on another thread. Memory per capture is the pipe (a few MiB) plus the upload's parts in
  * flight, whatever the dump's size.
+ *
+ * <p>JVM and Node.js tasks are captured alike: the task's headers say which runtime answers (and so
+ * whether the key ends {@code .hprof.gz} or {@code .heapsnapshot.gz}), and {@link DumpContent}
+ * reads the histogram of whichever the content is, failing the capture if it is not what the task
+ * announced.
  *
  * <p>The upload is completed only after the analyser has read a complete, valid dump and the body
  * length matches {@code Content-Length}; on any failure (task died mid-dump, timeout, S3 refused a
@@ -151,8 +155,14 @@ public final class DumpCapture {
     }
   }
 
-  /** The limits of one capture, from what its response announced. */
-  private record Bounds(Duration deadline, long maxBytes, HprofLimits reader) {}
+  /**
+   * The limits of one capture, from what its response announced.
+   *
+   * @param reader the HPROF reader's limits (with the inflation bound, if any)
+   * @param maxSnapshotBytes the inflation bound of a V8 snapshot's JSON, if any
+   */
+  private record Bounds(
+      Duration deadline, long maxBytes, HprofLimits reader, OptionalLong maxSnapshotBytes) {}
 
   private final HeapdumpClient client;
   private final DumpStore store;
@@ -243,13 +253,17 @@ public final class DumpCapture {
               : io.heapfleet.endpoint.DumpFormat.RAW;
       io.heapfleet.endpoint.DumpFormat storedFormat =
           encodeHere == io.heapfleet.endpoint.DumpFormat.RAW ? response.format() : encodeHere;
+      // The task's headers choose the key (a Node.js task's V8 snapshot is stored as
+      // .heapsnapshot.gz); the analyser checks that the content is what they said.
+      boolean heapSnapshot = announcesHeapSnapshot(response);
+      Instant taken = clock.instant();
       DumpKey key =
           DumpKey.of(
               target.cluster(),
               target.service(),
               target.taskId(),
-              clock.instant(),
-              DumpFormat.parse(storedFormat.id()));
+              taken,
+              DumpFormat.parse(storedFormat.id(), heapSnapshot));
       Bounds bounds = bounds(response);
       upload = store.openUpload(key, metadata(response));
       pipe = new BoundedPipe(settings.analysisBufferBytes(), CHUNK);
@@ -258,7 +272,8 @@ public final class DumpCapture {
           analysers.submit(
               () -> {
                 try (InputStream in = analysed.source()) {
-                  return ClassHistograms.of(in, bounds.reader());
+                  return DumpContent.histogram(
+                      in, heapSnapshot, taken, bounds.reader(), bounds.maxSnapshotBytes());
                 }
               });
       OutputStream toStore;
@@ -382,13 +397,16 @@ public final class DumpCapture {
             .filter(v -> v > 0)
             .map(OptionalLong::of)
             .orElse(OptionalLong.empty());
-    OptionalLong announced = CaptureLimits.announced(response.hprofBytes(), heapUsed);
-    OptionalLong inflated = limits.maxInflatedBytes(response.hprofBytes(), heapUsed);
+    // X-Heapdump-Hprof-Bytes, or a Node.js task's X-Heapdump-Snapshot-Bytes: the uncompressed
+    // size, announced before the body (a V8 snapshot is complete before its first byte is sent).
+    OptionalLong uncompressed = response.uncompressedBytes();
+    OptionalLong announced = CaptureLimits.announced(uncompressed, heapUsed);
+    OptionalLong inflated = limits.maxInflatedBytes(uncompressed, heapUsed);
     HprofLimits reader =
         inflated.isPresent()
             ? HprofLimits.DEFAULT.withMaxHprofBytes(inflated.getAsLong())
             : HprofLimits.DEFAULT;
-    return new Bounds(limits.deadline(announced), limits.maxBytes(announced), reader);
+    return new Bounds(limits.deadline(announced), limits.maxBytes(announced), reader, inflated);
   }
 
   private long stream(
@@ -457,11 +475,33 @@ public final class DumpCapture {
     }
   }
 
+  /**
+   * Whether the task says it sends a V8 heap snapshot (Node.js): {@code X-Heapdump-Runtime: node},
+   * or a {@code .heapsnapshot} file name.
+   */
+  static boolean announcesHeapSnapshot(DumpResponse response) {
+    String name = response.fileName() == null ? "" : response.fileName();
+    return DumpFormat.NODE.equals(response.runtime())
+        || DumpFormat.ofFileName(name).map(DumpFormat::isHeapSnapshot).orElse(false);
+  }
+
   private static ClassHistogram awaitHistogram(Future<ClassHistogram> analysis, long received)
       throws Failure {
     try {
       return analysis.get();
     } catch (ExecutionException e) {
+      for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+        if (t instanceof DumpContent.InflationException i) {
+          throw new Failure(
+              CaptureOutcome.INFLATION,
+              "the snapshot inflates past the size it announced (X-Heapdump-Snapshot-Bytes): "
+                  + i.getMessage(),
+              i);
+        }
+        if (t instanceof DumpContent.WrongKindException w) {
+          throw new Failure(CaptureOutcome.BAD_DUMP, w.getMessage(), w);
+        }
+      }
       if (e.getCause() instanceof HprofLimitException l) {
         boolean inflation = l.limit() == HprofLimitException.Limit.HPROF_BYTES;
         throw new Failure(
@@ -496,9 +536,11 @@ public final class DumpCapture {
     long heapUsed = r.header("X-Heapdump-Heap-Used").map(DumpCapture::parseLong).orElse(-1L);
     long dumpMillis = r.header("X-Heapdump-Duration-Ms").map(DumpCapture::parseLong).orElse(-1L);
     return new DumpMetadata(
-        r.header("X-Heapdump-Jvm").orElse(null),
+        r.header("X-Heapdump-Jvm")
+            .or(() -> r.header("X-Heapdump-Node").map(v -> "Node.js " + v))
+            .orElse(null),
         heapUsed,
-        r.hprofBytes().orElse(-1),
+        r.uncompressedBytes().orElse(-1),
         dumpMillis < 0 ? null : Duration.ofMillis(dumpMillis));
   }
 

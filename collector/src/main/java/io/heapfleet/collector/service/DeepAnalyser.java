@@ -8,6 +8,7 @@ import io.heapfleet.analysis.retainer.DeepOptions;
 import io.heapfleet.analysis.retainer.DeepResult;
 import io.heapfleet.analysis.trend.Suspect;
 import io.heapfleet.analysis.trend.TrendResult;
+import io.heapfleet.analysis.v8.HeapSnapshotFormatException;
 import io.heapfleet.storage.DumpStore;
 import io.heapfleet.storage.StoredDump;
 import java.io.IOException;
@@ -23,9 +24,10 @@ import org.jboss.logging.Logger;
 
 /**
  * Runs the deep analysis of a leaking (or inconclusive) task's newest dump in the background:
- * downloads the dump from S3 into a temp directory (deleted afterwards, also on failure), runs
- * {@link DeepAnalysis} for the trend's top suspects within the heap budget, and hands the result to
- * a callback. At most one analysis runs at a time; offers made meanwhile wait, at most one per task
+ * downloads the dump (an HPROF, or a Node.js task's V8 heap snapshot: {@link DeepAnalysis} tells
+ * them apart) from S3 into a temp directory (deleted afterwards, also on failure), runs {@link
+ * DeepAnalysis} for the trend's top suspects within the heap budget, and hands the result to a
+ * callback. At most one analysis runs at a time; offers made meanwhile wait, at most one per task
  * (a newer dump of the same task replaces the waiting one), so one task's analysis cannot starve
  * another's. Thread-safe.
  */
@@ -180,6 +182,11 @@ public final class DeepAnalyser {
       boolean memory =
           e instanceof HprofLimitException l && l.limit() == HprofLimitException.Limit.MEMORY;
       outcomes.accept(memory ? "out_of_memory" : "bad_dump");
+    } catch (HeapSnapshotFormatException e) {
+      LOG.warnf(
+          "deep analysis of %s: not a readable V8 heap snapshot: %s",
+          dump.objectKey(), e.getMessage());
+      outcomes.accept("bad_dump");
     } catch (OutOfMemoryError e) {
       // The graph's arrays are unreachable once unwound; the worker (and the collector) go on.
       LOG.warnf(

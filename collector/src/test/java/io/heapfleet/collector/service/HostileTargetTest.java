@@ -272,6 +272,53 @@ class HostileTargetTest {
   }
 
   @Test
+  void nodeSnapshotInflatingPastItsAnnouncedSizeIsRefused() throws Exception {
+    // A Node.js task announces a 100 KB snapshot and sends a JSON start and 50 MB of whitespace.
+    hostile =
+        new HostileTarget(
+            "node-liar",
+            "gzip",
+            "X-Heapdump-Runtime: node\r\nX-Heapdump-Snapshot-Bytes: 100000\r\n",
+            out -> {
+              try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(out)) {
+                gz.write("{\"snapshot\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                byte[] spaces = new byte[1 << 20];
+                java.util.Arrays.fill(spaces, (byte) ' ');
+                for (int i = 0; i < 50; i++) {
+                  gz.write(spaces);
+                }
+              }
+            });
+    CaptureReport r = capture().capture(target("node-liar", hostile.base(), "svc-node-liar"));
+
+    assertThat(r.outcome()).as(r.message()).isEqualTo(CaptureOutcome.INFLATION);
+    assertThat(r.message()).contains("X-Heapdump-Snapshot-Bytes");
+    assertThat(objects("node-liar")).isZero();
+    assertThat(openMultipartUploads()).isZero();
+  }
+
+  @Test
+  void contentThatIsNotTheKindTheTaskAnnouncedIsABadDump() throws Exception {
+    // Says Node.js (a V8 snapshot), sends an HPROF: nothing is stored under a .heapsnapshot key.
+    hostile =
+        new HostileTarget(
+            "two-faced",
+            "gzip",
+            "X-Heapdump-Runtime: node\r\n",
+            out -> {
+              try (InputStream bomb = HprofBombs.gzipZeroBomb(1L << 20, true)) {
+                bomb.transferTo(out);
+              }
+            });
+    CaptureReport r = capture().capture(target("two-faced", hostile.base(), "svc-two-faced"));
+
+    assertThat(r.outcome()).as(r.message()).isEqualTo(CaptureOutcome.BAD_DUMP);
+    assertThat(r.message()).contains("announced a V8 heap snapshot").contains("HPROF");
+    assertThat(objects("two-faced")).isZero();
+    assertThat(openMultipartUploads()).isZero();
+  }
+
+  @Test
   void readerBombsEndAsOutcomesAndTheCollectorCarriesOn(@TempDir Path tmp) throws Exception {
     Path stringBomb = tmp.resolve("string-bomb.hprof.gz");
     HprofBombs.gzipStringBomb(stringBomb, 40, 16 * 1024 * 1024);

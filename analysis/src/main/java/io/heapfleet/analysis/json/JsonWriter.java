@@ -9,11 +9,13 @@ import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.io.CharacterEscapes;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.math.BigDecimal;
 import java.util.BitSet;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The JSON writer for every heapfleet document outside the javaagent (analysis results, the deep
@@ -38,6 +40,7 @@ import java.util.List;
 public final class JsonWriter {
   private static final JsonFactory PLAIN = factory(false);
   private static final JsonFactory SCRIPT_SAFE = factory(true);
+  private static final AtomicBoolean WARMED = new AtomicBoolean();
 
   private final JsonGenerator gen;
   private final Layout layout;
@@ -67,6 +70,26 @@ public final class JsonWriter {
   /** {@link #compact} that also escapes {@code <} and writes every control character as hex. */
   public static JsonWriter compactForScript(Writer out) {
     return new JsonWriter(SCRIPT_SAFE, out, null);
+  }
+
+  /**
+   * Loads and initialises the JSON machinery (Jackson's generator classes) on a background daemon
+   * thread, once. A one-shot command that will print JSON after a long read (a dump) calls it
+   * first, so that a cold JVM's class loading overlaps the read instead of following it.
+   */
+  public static void warmUp() {
+    if (WARMED.compareAndSet(false, true)) {
+      Thread t =
+          new Thread(
+              () -> {
+                JsonWriter w = indented(new StringWriter());
+                w.beginObject().field("n", 1.5).strings("s", List.of("x")).endObject();
+                w.finishLine();
+              },
+              "heapfleet-json-warm-up");
+      t.setDaemon(true);
+      t.start();
+    }
   }
 
   public JsonWriter beginObject() {

@@ -325,7 +325,9 @@ public final class AnalysisJson {
 
   /**
    * Reads a trend written by {@link #writeTrend(TrendResult, Map, Writer)}, with the owners its
-   * suspects name: writing the result again gives the same bytes.
+   * suspects name: writing the result again gives the same bytes, except that an entry of the
+   * {@code owners} ranking may differ in the last decimal of its {@code bytesPerHour} (a sum of its
+   * suspects' rates, recomputed from their 4-decimal values).
    *
    * @throws AnalysisJsonException when the text is not such a document; the message names the field
    */

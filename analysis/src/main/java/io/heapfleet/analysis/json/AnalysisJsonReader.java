@@ -34,9 +34,10 @@ import java.util.function.Function;
 
 /**
  * Reads the analysis JSON documents back into the result types they were written from: what {@link
- * AnalysisJson} and {@code DeepJson} write reads back into a value that writes the same bytes.
- * Fields the writers derive (totals' deltas, {@code recentHeapBytesPerHour}, {@code flatSince}, the
- * {@code owners} ranking, a deep suspect's top owner) are recomputed, not read; unknown fields are
+ * AnalysisJson} and {@code DeepJson} write reads back into a value that writes the same bytes (up
+ * to the last decimal of a trend owner's summed rate, see {@link AnalysisJson#readTrend}). Fields
+ * the writers derive (totals' deltas, {@code recentHeapBytesPerHour}, {@code flatSince}, the {@code
+ * owners} ranking, a deep suspect's top owner) are recomputed, not read; unknown fields are
  * ignored, so that a newer writer's additions do not break an older reader. Wrong types and missing
  * fields fail with an {@link AnalysisJsonException} that names the field. Stateless and
  * thread-safe; use it through {@link AnalysisJson}.

@@ -70,6 +70,8 @@ run histo 128m histo "$plain"
 run histo2 128m histo "$plain"
 # For comparison: C1 only (no C2 compile cost, slower compiled code).
 run histo-c1 128m histo "$plain" -XX:TieredStopAtLevel=1
+# `histo --format json`: the histogram plus writing its JSON (Jackson streaming).
+run histo-json 128m histo-json "$plain"
 run shark 8g shark "$plain"
 run gunzip 64m gunzip "$dir/bench.hprof.gz"
 run histo-gz 128m histo "$dir/bench.hprof.gz"
@@ -95,6 +97,7 @@ awk -v plain_bytes="$(stat -c %s "$plain")" -v cores="$(nproc)" -v load="$(cut -
     row("plain .hprof", "read floor (sequential read)", "floor", "floor");
     row("plain .hprof", "heapfleet histo", best, "floor");
     row("plain .hprof", "heapfleet histo, -XX:TieredStopAtLevel=1", "histo-c1", "floor");
+    row("plain .hprof", "heapfleet histo --format json (histogram + JSON)", "histo-json", "floor");
     row("plain .hprof", "Shark 2.14 open + count per class", "shark", "floor");
     row(".hprof.gz (gzip -1)", "gunzip floor", "gunzip", "gunzip");
     row(".hprof.gz (gzip -1)", "heapfleet histo", "histo-gz", "gunzip");

@@ -1,5 +1,6 @@
 package io.heapfleet.endpoint;
 
+import io.heapfleet.auth.MiniJson;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -101,15 +102,9 @@ public final class StreamTrailer {
   }
 
   private static byte[] record(Map<String, String> values) {
-    StringBuilder json = new StringBuilder("{");
-    values.forEach(
-        (k, v) -> {
-          if (json.length() > 1) {
-            json.append(',');
-          }
-          json.append(Json.quote(k)).append(':').append(Json.quote(v));
-        });
-    byte[] j = json.append('}').toString().getBytes(StandardCharsets.UTF_8);
+    MiniJson.Builder json = Json.object();
+    values.forEach(json::field);
+    byte[] j = json.toString().getBytes(StandardCharsets.UTF_8);
     if (j.length > MAX_BYTES - 64) {
       throw new IllegalArgumentException("trailer too long: " + j.length + " bytes");
     }

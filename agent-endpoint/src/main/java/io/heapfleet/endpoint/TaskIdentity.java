@@ -213,23 +213,16 @@ public final class TaskIdentity {
 
   /** This identity as a JSON object; unknown parts are {@code null}. */
   public String toJson() {
-    return "{\"taskId\":"
-        + Json.quote(taskId)
-        + ",\"cluster\":"
-        + Json.quote(cluster)
-        + ",\"service\":"
-        + Json.quote(service)
-        + ",\"family\":"
-        + Json.quote(family)
-        + ",\"revision\":"
-        + Json.quote(revision)
-        + ",\"taskArn\":"
-        + Json.quote(taskArn)
-        + ",\"source\":"
-        + Json.quote(source == null ? null : source.id())
-        + ",\"jvm\":"
-        + Json.quote(jvm)
-        + "}";
+    return Json.object()
+        .field("taskId", taskId)
+        .field("cluster", cluster)
+        .field("service", service)
+        .field("family", family)
+        .field("revision", revision)
+        .field("taskArn", taskArn)
+        .field("source", source == null ? null : source.id())
+        .field("jvm", jvm)
+        .toString();
   }
 
   @Override

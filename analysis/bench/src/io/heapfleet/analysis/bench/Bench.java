@@ -3,8 +3,11 @@ package io.heapfleet.analysis.bench;
 import io.airlift.compress.zstd.ZstdInputStream;
 import io.heapfleet.analysis.histogram.ClassHistogram;
 import io.heapfleet.analysis.histogram.ClassHistograms;
+import io.heapfleet.analysis.json.AnalysisJson;
+import io.heapfleet.analysis.json.JsonWriter;
 import io.heapfleet.analysis.util.LongIntMap;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -31,6 +34,8 @@ import shark.HprofRecordTag;
  *   <li>{@code histo}: heapfleet's class histogram. A HotSpot chunked gzip file ({@code -gz}) is
  *       decompressed on one thread per core, so it can beat the single-threaded gunzip floor;
  *       {@code -Dheapfleet.gunzip.threads=1} reads it sequentially.
+ *   <li>{@code histo-json}: {@code histo} plus its JSON ({@code heapfleet histo --format json}),
+ *       written to memory; the detail says how long the JSON took.
  *   <li>{@code shark}: Square's Shark (shark-graph): open the dump (index) and count instances and
  *       arrays per class.
  * </ul>
@@ -53,6 +58,17 @@ public final class Bench {
         ClassHistogram h = ClassHistograms.of(file);
         detail =
             h.instances() + " objects, " + h.classes() + " classes, model " + h.sizeModel().label();
+      }
+      case "histo-json" -> {
+        JsonWriter.warmUp(); // as HistoCommand does
+        ClassHistogram h = ClassHistograms.of(file);
+        long w0 = System.nanoTime();
+        ByteArrayOutputStream out = new ByteArrayOutputStream(); // a histogram's JSON is small
+        AnalysisJson.writeHistogram(h, out);
+        detail =
+            String.format(
+                "%d classes, JSON %d bytes written in %.1f ms",
+                h.classes(), out.size(), (System.nanoTime() - w0) / 1e6);
       }
       case "shark" -> detail = shark(file);
       default -> throw new IllegalArgumentException(mode);

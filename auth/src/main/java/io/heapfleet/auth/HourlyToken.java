@@ -44,7 +44,7 @@ public final class HourlyToken {
     }
     StringBuilder sb = new StringBuilder(64 + scope.length());
     sb.append("{\"date\":\"").append(ISO_MILLIS.format(hourStart)).append("\",\"value\":\"");
-    JsonStrings.appendEscaped(sb, scope);
+    MiniJson.appendEscaped(sb, scope);
     return sb.append("\"}").toString();
   }
 }

@@ -1,9 +1,7 @@
 package io.heapfleet.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.heapfleet.analysis.report.VerdictText;
+import io.heapfleet.analysis.json.TrendDocument;
 import io.heapfleet.analysis.retainer.GrowingOwner;
-import io.heapfleet.analysis.trend.Assessment;
 import io.heapfleet.cli.demo.CollectorApi;
 import io.heapfleet.cli.demo.DemoFleet;
 import io.heapfleet.cli.demo.DemoTask;
@@ -11,6 +9,7 @@ import io.heapfleet.cli.demo.DurationParser;
 import io.heapfleet.cli.demo.FleetVerdict;
 import io.heapfleet.cli.demo.NodeTask;
 import io.heapfleet.cli.demo.ProjectLayout;
+import io.heapfleet.cli.demo.TaskTrendVerdict;
 import io.heapfleet.cli.demo.TrendOwnersJson;
 import io.heapfleet.cli.report.LeakReport;
 import io.heapfleet.cli.report.TaskReport;
@@ -307,52 +306,13 @@ final class DemoCommand implements Callable<Integer> {
       throws IOException, InterruptedException {
     CollectorApi api = fleet.api();
     List<FleetVerdict.TaskVerdict> verdicts = new ArrayList<>();
-    Map<String, JsonNode> trends = new HashMap<>();
+    Map<String, TrendDocument> trends = new HashMap<>();
     for (CollectorApi.Task t : tasks) {
-      JsonNode trend = api.trend(t.taskId()).orElse(null);
+      TrendDocument trend = api.trend(t.taskId()).orElse(null);
       if (trend != null) {
         trends.put(t.taskId(), trend);
       }
-      if (trend == null) {
-        verdicts.add(
-            new FleetVerdict.TaskVerdict(
-                t.taskId(),
-                Assessment.fromJson(t.assessment()).orElse(null),
-                0,
-                null,
-                List.of(),
-                t.snapshots()));
-        continue;
-      }
-      List<String> growing = new ArrayList<>();
-      List<String> steady = new ArrayList<>();
-      for (JsonNode s : trend.path("suspects")) {
-        String name =
-            s.hasNonNull("className") ? s.get("className").asText() : s.path("class").asText(null);
-        if (name != null) {
-          growing.add(name);
-          if (s.path("steady").asBoolean(false)) {
-            steady.add(name);
-          }
-        }
-      }
-      // Name the classes that meet the trend's leak rule; the rest is drift.
-      if (!steady.isEmpty()) {
-        growing = steady;
-      }
-      Assessment assessment =
-          Assessment.fromJson(trend.path("assessment").asText(t.assessment())).orElse(null);
-      double heapRate = trend.path("heapBytesPerHour").asDouble(0);
-      verdicts.add(
-          new FleetVerdict.TaskVerdict(
-              t.taskId(),
-              assessment,
-              heapRate,
-              VerdictText.topSuspect(assessment, List.of(), growing).orElse(null),
-              growing,
-              t.snapshots(),
-              trend.path("recentHeapBytesPerHour").asDouble(heapRate),
-              plateau(trend)));
+      verdicts.add(TaskTrendVerdict.of(t, trend));
     }
     FleetVerdict draft = new FleetVerdict(verdicts, null);
     // The report is about the task that grows fastest (the leaking one when there is one).
@@ -370,7 +330,7 @@ final class DemoCommand implements Callable<Integer> {
     // has finished, the report's retainer paths stand in for the task the report is about.
     List<FleetVerdict.TaskVerdict> named = new ArrayList<>();
     for (FleetVerdict.TaskVerdict v : verdicts) {
-      JsonNode trend = trends.get(v.task());
+      TrendDocument trend = trends.get(v.task());
       List<GrowingOwner> owners =
           trend == null || !v.leaking()
               ? List.of()
@@ -413,8 +373,8 @@ final class DemoCommand implements Callable<Integer> {
     boolean told = false;
     while (!waiting.isEmpty() && System.nanoTime() < deadline) {
       for (java.util.Iterator<String> it = waiting.iterator(); it.hasNext(); ) {
-        JsonNode trend = api.trend(it.next()).orElse(null);
-        if (trend == null || hasOwner(trend)) {
+        TrendDocument trend = api.trend(it.next()).orElse(null);
+        if (trend == null || !trend.owners().isEmpty()) {
           it.remove();
         }
       }
@@ -430,28 +390,6 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private static final Duration OWNER_WAIT = Duration.ofSeconds(60);
-
-  private static boolean hasOwner(JsonNode trend) {
-    for (JsonNode s : trend.path("suspects")) {
-      if (s.hasNonNull("owner")) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** The trend's warm-up plateau ({@code flatSince}, {@code warmUpBytes}), if it has one. */
-  private static FleetVerdict.Plateau plateau(JsonNode trend) {
-    if (!trend.hasNonNull("flatSince")) {
-      return null;
-    }
-    try {
-      return new FleetVerdict.Plateau(
-          Instant.parse(trend.get("flatSince").asText()), trend.path("warmUpBytes").asLong(0));
-    } catch (java.time.format.DateTimeParseException e) {
-      return null; // an older collector's trend: show the numbers without the plateau
-    }
-  }
 
   private static void failIfDead(DemoFleet fleet) {
     var dead = fleet.firstDead();

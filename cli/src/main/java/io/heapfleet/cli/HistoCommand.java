@@ -4,6 +4,7 @@ import io.heapfleet.analysis.histogram.ClassHistogram;
 import io.heapfleet.analysis.histogram.ClassStats;
 import io.heapfleet.analysis.histogram.HeapRuntime;
 import io.heapfleet.analysis.json.AnalysisJson;
+import io.heapfleet.analysis.json.JsonWriter;
 import io.heapfleet.analysis.report.Format;
 import io.heapfleet.analysis.report.Markdown;
 import java.io.IOException;
@@ -71,6 +72,9 @@ final class HistoCommand implements Callable<Integer> {
       throw UserException.badInput("--top must be 0 (all) or positive, not " + top);
     }
     long t0 = System.nanoTime();
+    if (output.format == OutputFormat.json) {
+      JsonWriter.warmUp(); // loads the JSON classes while the dump is read
+    }
     ClassHistogram h = HistogramInputs.load(dump);
     ClassHistogram shown = top == 0 ? h : h.top(top);
     PrintWriter out = spec.commandLine().getOut();

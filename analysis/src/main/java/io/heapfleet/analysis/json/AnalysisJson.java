@@ -4,8 +4,7 @@ import io.heapfleet.analysis.diff.ClassDelta;
 import io.heapfleet.analysis.diff.DiffResult;
 import io.heapfleet.analysis.histogram.ClassHistogram;
 import io.heapfleet.analysis.histogram.ClassStats;
-import io.heapfleet.analysis.histogram.HeapRuntime;
-import io.heapfleet.analysis.histogram.SizeModel;
+import io.heapfleet.analysis.retainer.DeepResult;
 import io.heapfleet.analysis.retainer.GrowingOwner;
 import io.heapfleet.analysis.retainer.OwnerRanking;
 import io.heapfleet.analysis.retainer.RetainedDiff;
@@ -20,17 +19,15 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The JSON forms of the analysis results, exactly as the {@code heapfleet histo/diff/trend --format
- * json} contract (docs/analysis.md, JSON) names the fields. The histogram form is also the summary
- * stored beside each dump and round-trips through {@link #readHistogram}. Stateless and
- * thread-safe.
+ * json} contract names the fields, written with {@link JsonWriter}, and their typed reader: {@link
+ * #readHistogram}, {@link #readDiff}, {@link #readTrend} and {@link #readDeep} give back values
+ * that write the same bytes. The histogram form is also the summary stored beside each dump.
+ * Stateless and thread-safe.
  */
 public final class AnalysisJson {
   /** Histogram summaries larger than this are refused (a summary is a few hundred KB at most). */
@@ -40,7 +37,7 @@ public final class AnalysisJson {
 
   /** Writes the histogram JSON: {@code {"dump":{...},"classes":[...]}}. */
   public static void writeHistogram(ClassHistogram h, Writer out) throws IOException {
-    JsonWriter w = new JsonWriter(out);
+    JsonWriter w = JsonWriter.indented(out);
     w.beginObject();
     w.name("dump").beginObject();
     w.field("timestamp", h.timestamp().toString());
@@ -66,8 +63,7 @@ public final class AnalysisJson {
     }
     w.endArray();
     w.endObject();
-    out.write('\n');
-    out.flush();
+    w.finishLine();
   }
 
   public static void writeHistogram(ClassHistogram h, OutputStream out) throws IOException {
@@ -106,7 +102,7 @@ public final class AnalysisJson {
     for (RetainedDiff.Delta r : retained) {
       byClass.put(r.className(), r);
     }
-    JsonWriter w = new JsonWriter(out);
+    JsonWriter w = JsonWriter.indented(out);
     w.beginObject();
     w.name("base").beginObject();
     w.field("timestamp", d.baseTimestamp().toString());
@@ -148,11 +144,10 @@ public final class AnalysisJson {
       }
       w.endArray();
     }
-    names(w, "appeared", d.appeared());
-    names(w, "disappeared", d.disappeared());
+    w.strings("appeared", d.appeared());
+    w.strings("disappeared", d.disappeared());
     w.endObject();
-    out.write('\n');
-    out.flush();
+    w.finishLine();
   }
 
   /**
@@ -176,7 +171,7 @@ public final class AnalysisJson {
    */
   public static void writeTrend(TrendResult t, Map<String, SuspectOwner> owners, Writer out)
       throws IOException {
-    JsonWriter w = new JsonWriter(out);
+    JsonWriter w = JsonWriter.indented(out);
     w.beginObject();
     w.field("assessment", t.assessment().json());
     w.field("reason", t.reason());
@@ -197,9 +192,9 @@ public final class AnalysisJson {
         w.field("headline", g.headline());
         w.field("bytesPerHour", g.bytesPerHour());
         w.field("retainedBytes", g.retainedBytes());
-        w.name("steady").value(Boolean.toString(g.steady()));
-        names(w, "classes", g.classes());
-        names(w, "path", g.path());
+        w.field("steady", g.steady());
+        w.strings("classes", g.classes());
+        w.strings("path", g.path());
         w.endObject();
       }
       w.endArray();
@@ -220,7 +215,7 @@ public final class AnalysisJson {
       w.field("bytesPerHour", s.bytesPerHour());
       w.field("instancesPerHour", s.instancesPerHour());
       w.field("steadiness", s.steadiness());
-      w.name("steady").value(Boolean.toString(s.steady()));
+      w.field("steady", s.steady());
       w.field("growingSteps", s.growingSteps());
       w.field("steps", s.steps());
       w.field("r2", s.r2());
@@ -232,7 +227,7 @@ public final class AnalysisJson {
       if (o != null && o.owner() != null) {
         w.field("owner", o.owner());
         w.field("retainedBytes", o.retainedBytes());
-        names(w, "path", o.path());
+        w.strings("path", o.path());
       }
       var group = t.lockstepGroupOf(s.className());
       if (group.isPresent()) {
@@ -247,15 +242,14 @@ public final class AnalysisJson {
         w.beginObject();
         w.field("name", g.name());
         w.field("instancesPerDump", g.instancesPerDump());
-        names(w, "applicationClasses", g.applicationClasses());
-        names(w, "platformClasses", g.platformClasses());
+        w.strings("applicationClasses", g.applicationClasses());
+        w.strings("platformClasses", g.platformClasses());
         w.endObject();
       }
       w.endArray();
     }
     w.endObject();
-    out.write('\n');
-    out.flush();
+    w.finishLine();
   }
 
   private static void retainedFields(JsonWriter w, RetainedDiff.Delta r) {
@@ -289,57 +283,16 @@ public final class AnalysisJson {
     return sw.toString();
   }
 
-  private static void names(JsonWriter w, String field, List<String> names) {
-    w.name(field).beginArray();
-    for (String n : names) {
-      w.string(n);
-    }
-    w.endArray();
-  }
-
   /**
    * The owners in a stored deep analysis ({@code deep.json} as {@code DeepJson} writes it): suspect
    * class → {@code owner}, {@code retainedBytes}, {@code path}, in the file's suspect order.
-   * Suspects whose owner is {@code null} are left out.
+   * Suspects whose owner is {@code null} are left out. Lenient: reads only those fields.
    *
    * @throws AnalysisJsonException when the text is not such a document
    */
   public static Map<String, SuspectOwner> readSuspectOwners(String deepJson)
       throws AnalysisJsonException {
-    try {
-      Map<String, Object> root = object(JsonParser.parse(deepJson), "the document");
-      Map<String, SuspectOwner> out = new java.util.LinkedHashMap<>();
-      Object suspects = root.get("suspects");
-      if (suspects == null) {
-        return out;
-      }
-      for (Object o : list(suspects, "\"suspects\"")) {
-        Map<String, Object> s = object(o, "a \"suspects\" entry");
-        Object owner = s.get("owner");
-        if (owner == null) {
-          continue;
-        }
-        List<String> path = new ArrayList<>();
-        Object steps = s.get("path");
-        if (steps != null) {
-          for (Object step : list(steps, "\"path\"")) {
-            path.add(text(step, "path entry"));
-          }
-        }
-        String name = text(s.get("className"), "className");
-        Object retained = s.get("retainedBytes");
-        out.put(
-            name,
-            new SuspectOwner(
-                name,
-                text(owner, "owner"),
-                retained == null ? 0 : number(retained, "retainedBytes"),
-                path));
-      }
-      return out;
-    } catch (IllegalArgumentException e) {
-      throw new AnalysisJsonException("Invalid deep analysis JSON: " + e.getMessage(), e);
-    }
+    return AnalysisJsonReader.suspectOwners(deepJson);
   }
 
   /** Reads a histogram written by {@link #writeHistogram}; the stream is read, not closed. */
@@ -351,40 +304,45 @@ public final class AnalysisJson {
     return readHistogram(new String(bytes, StandardCharsets.UTF_8));
   }
 
+  /**
+   * Reads a histogram written by {@link #writeHistogram}.
+   *
+   * @throws AnalysisJsonException when the text is not such a document; the message names the field
+   */
   public static ClassHistogram readHistogram(String json) throws IOException {
-    try {
-      Map<String, Object> root = object(JsonParser.parse(json), "the document");
-      Map<String, Object> dump = object(root.get("dump"), "\"dump\"");
-      List<ClassStats> entries = new ArrayList<>();
-      for (Object o : list(root.get("classes"), "\"classes\"")) {
-        Map<String, Object> e = object(o, "a \"classes\" entry");
-        entries.add(
-            new ClassStats(
-                text(e.get("class"), "class"),
-                number(e.get("instances"), "instances"),
-                number(e.get("shallowBytes"), "shallowBytes")));
-      }
-      List<String> duplicates = new ArrayList<>();
-      if (dump.get("duplicateClasses") != null) {
-        for (Object o : list(dump.get("duplicateClasses"), "\"duplicateClasses\"")) {
-          duplicates.add(text(o, "duplicateClasses entry"));
-        }
-      }
-      Object model = dump.get("sizeModel");
-      Object runtime = dump.get("runtime");
-      return new ClassHistogram(
-          Instant.parse(text(dump.get("timestamp"), "dump.timestamp")),
-          (int) number(dump.get("idSize"), "dump.idSize"),
-          number(dump.get("instances"), "dump.instances"),
-          number(dump.get("shallowBytes"), "dump.shallowBytes"),
-          (int) number(dump.get("classes"), "dump.classes"),
-          entries,
-          duplicates,
-          model == null ? SizeModel.COMPRESSED_OOPS : SizeModel.ofLabel(text(model, "sizeModel")),
-          runtime == null ? HeapRuntime.JVM : HeapRuntime.ofJson(text(runtime, "runtime")));
-    } catch (IllegalArgumentException | DateTimeParseException e) {
-      throw new AnalysisJsonException("Invalid histogram JSON: " + e.getMessage(), e);
-    }
+    return AnalysisJsonReader.histogram(json);
+  }
+
+  /**
+   * Reads a diff written by {@link #writeDiff(DiffResult, List, Writer)}: writing the result again
+   * gives the same bytes.
+   *
+   * @throws AnalysisJsonException when the text is not such a document; the message names the field
+   */
+  public static DiffDocument readDiff(String json) throws AnalysisJsonException {
+    return AnalysisJsonReader.diff(json);
+  }
+
+  /**
+   * Reads a trend written by {@link #writeTrend(TrendResult, Map, Writer)}, with the owners its
+   * suspects name: writing the result again gives the same bytes, except that an entry of the
+   * {@code owners} ranking may differ in the last decimal of its {@code bytesPerHour} (a sum of its
+   * suspects' rates, recomputed from their 4-decimal values).
+   *
+   * @throws AnalysisJsonException when the text is not such a document; the message names the field
+   */
+  public static TrendDocument readTrend(String json) throws AnalysisJsonException {
+    return AnalysisJsonReader.trend(json);
+  }
+
+  /**
+   * Reads a deep analysis written by {@code DeepJson.toJson}: writing the result again gives the
+   * same bytes.
+   *
+   * @throws AnalysisJsonException when the text is not such a document; the message names the field
+   */
+  public static DeepResult readDeep(String json) throws AnalysisJsonException {
+    return AnalysisJsonReader.deep(json);
   }
 
   @SuppressWarnings("unchecked")

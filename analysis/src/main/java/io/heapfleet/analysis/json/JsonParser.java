@@ -1,205 +1,90 @@
 package io.heapfleet.analysis.json;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A small recursive-descent JSON parser into {@code Map} / {@code List} / {@code String} / {@code
- * Long} / {@code Double} / {@code Boolean} / {@code null}. Errors name the character offset. Depth
- * is limited so hostile input cannot overflow the stack. Not thread-safe.
+ * Parses JSON text with Jackson's streaming parser into {@code Map} (field order kept) / {@code
+ * List} / {@code String} / {@code Long} / {@code Double} / {@code Boolean} / {@code null}, the
+ * generic form {@link AnalysisJsonReader} maps onto the result types. Errors are {@link
+ * IllegalArgumentException}s naming the character offset. Nesting is limited so that hostile input
+ * cannot exhaust the stack. Stateless and thread-safe.
  */
 final class JsonParser {
   private static final int MAX_DEPTH = 64;
 
-  private final String s;
-  private int i;
-  private int depth;
+  private static final JsonFactory FACTORY =
+      JsonFactory.builder()
+          .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+          .build();
 
-  private JsonParser(String s) {
-    this.s = s;
-  }
+  private JsonParser() {}
 
   static Object parse(String text) {
-    JsonParser p = new JsonParser(text);
-    Object v = p.value();
-    p.ws();
-    if (p.i != text.length()) {
-      throw p.error("unexpected trailing content");
-    }
-    return v;
-  }
-
-  private Object value() {
-    ws();
-    if (i >= s.length()) {
-      throw error("unexpected end of JSON");
-    }
-    char c = s.charAt(i);
-    return switch (c) {
-      case '{' -> object();
-      case '[' -> array();
-      case '"' -> string();
-      case 't' -> literal("true", Boolean.TRUE);
-      case 'f' -> literal("false", Boolean.FALSE);
-      case 'n' -> literal("null", null);
-      default -> number();
-    };
-  }
-
-  private Map<String, Object> object() {
-    enter();
-    i++;
-    Map<String, Object> map = new LinkedHashMap<>();
-    ws();
-    if (peek() == '}') {
-      i++;
-      depth--;
-      return map;
-    }
-    while (true) {
-      ws();
-      if (peek() != '"') {
-        throw error("expected a field name");
+    try (com.fasterxml.jackson.core.JsonParser p = FACTORY.createParser(text)) {
+      if (p.nextToken() == null) {
+        throw new IllegalArgumentException("Invalid JSON at offset 0: unexpected end of JSON");
       }
-      String name = string();
-      ws();
-      expect(':');
-      map.put(name, value());
-      ws();
-      char c = next();
-      if (c == '}') {
-        depth--;
-        return map;
+      Object value = value(p);
+      if (p.nextToken() != null) {
+        throw error(p.currentTokenLocation(), "unexpected trailing content");
       }
-      if (c != ',') {
-        throw error("expected ',' or '}'");
-      }
+      return value;
+    } catch (JsonProcessingException e) {
+      throw error(e.getLocation(), e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // reading a String does not fail
     }
   }
 
-  private List<Object> array() {
-    enter();
-    i++;
-    List<Object> list = new ArrayList<>();
-    ws();
-    if (peek() == ']') {
-      i++;
-      depth--;
-      return list;
-    }
-    while (true) {
-      list.add(value());
-      ws();
-      char c = next();
-      if (c == ']') {
-        depth--;
-        return list;
-      }
-      if (c != ',') {
-        throw error("expected ',' or ']'");
-      }
-    }
-  }
-
-  private String string() {
-    i++;
-    StringBuilder sb = new StringBuilder();
-    while (true) {
-      char c = next();
-      if (c == '"') {
-        return sb.toString();
-      }
-      if (c == '\\') {
-        char e = next();
-        switch (e) {
-          case '"', '\\', '/' -> sb.append(e);
-          case 'b' -> sb.append('\b');
-          case 'f' -> sb.append('\f');
-          case 'n' -> sb.append('\n');
-          case 'r' -> sb.append('\r');
-          case 't' -> sb.append('\t');
-          case 'u' -> {
-            if (i + 4 > s.length()) {
-              throw error("bad \\u escape");
-            }
-            try {
-              sb.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
-            } catch (NumberFormatException ex) {
-              throw error("bad \\u escape");
-            }
-            i += 4;
-          }
-          default -> throw error("bad escape \\" + e);
+  private static Object value(com.fasterxml.jackson.core.JsonParser p) throws IOException {
+    JsonToken t = p.currentToken();
+    switch (t) {
+      case START_OBJECT:
+        Map<String, Object> map = new LinkedHashMap<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String name = p.currentName();
+          p.nextToken();
+          map.put(name, value(p));
         }
-      } else {
-        sb.append(c);
-      }
+        return map;
+      case START_ARRAY:
+        List<Object> list = new ArrayList<>();
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+          list.add(value(p));
+        }
+        return list;
+      case VALUE_STRING:
+        return p.getText();
+      case VALUE_NUMBER_INT:
+        if (p.getNumberType() == com.fasterxml.jackson.core.JsonParser.NumberType.BIG_INTEGER) {
+          throw error(p.currentTokenLocation(), "bad number '" + p.getText() + "'");
+        }
+        return p.getLongValue();
+      case VALUE_NUMBER_FLOAT:
+        return p.getDoubleValue();
+      case VALUE_TRUE:
+        return Boolean.TRUE;
+      case VALUE_FALSE:
+        return Boolean.FALSE;
+      case VALUE_NULL:
+        return null;
+      default:
+        throw error(p.currentTokenLocation(), "unexpected " + t);
     }
   }
 
-  private Object number() {
-    int start = i;
-    while (i < s.length() && "+-0123456789.eE".indexOf(s.charAt(i)) >= 0) {
-      i++;
-    }
-    String n = s.substring(start, i);
-    if (n.isEmpty()) {
-      throw error("unexpected character '" + s.charAt(start) + "'");
-    }
-    try {
-      if (n.indexOf('.') < 0 && n.indexOf('e') < 0 && n.indexOf('E') < 0) {
-        return Long.parseLong(n);
-      }
-      return Double.parseDouble(n);
-    } catch (NumberFormatException e) {
-      i = start;
-      throw error("bad number '" + n + "'");
-    }
-  }
-
-  private Object literal(String word, Object value) {
-    if (!s.startsWith(word, i)) {
-      throw error("unexpected token");
-    }
-    i += word.length();
-    return value;
-  }
-
-  private void enter() {
-    if (++depth > MAX_DEPTH) {
-      throw error("JSON nested deeper than " + MAX_DEPTH);
-    }
-  }
-
-  private void ws() {
-    while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
-      i++;
-    }
-  }
-
-  private char peek() {
-    if (i >= s.length()) {
-      throw error("unexpected end of JSON");
-    }
-    return s.charAt(i);
-  }
-
-  private char next() {
-    char c = peek();
-    i++;
-    return c;
-  }
-
-  private void expect(char c) {
-    if (next() != c) {
-      i--;
-      throw error("expected '" + c + "'");
-    }
-  }
-
-  private IllegalArgumentException error(String what) {
-    return new IllegalArgumentException("Invalid JSON at offset " + i + ": " + what);
+  private static IllegalArgumentException error(JsonLocation at, String what) {
+    long offset = at == null ? -1 : at.getCharOffset();
+    return new IllegalArgumentException("Invalid JSON at offset " + offset + ": " + what);
   }
 }

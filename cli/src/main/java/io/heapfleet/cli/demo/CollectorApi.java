@@ -2,6 +2,8 @@ package io.heapfleet.cli.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.heapfleet.analysis.json.AnalysisJson;
+import io.heapfleet.analysis.json.TrendDocument;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,7 +16,8 @@ import java.util.Optional;
 
 /**
  * The few calls the demo makes to its collector's REST API: readiness, the task list, and each
- * task's trend. Reads the JSON leniently (only the fields the demo shows). Thread-safe.
+ * task's trend. Reads the task list leniently (only the fields the demo shows) and the trend with
+ * the analysis' typed reader. Thread-safe.
  */
 public final class CollectorApi {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -101,9 +104,15 @@ public final class CollectorApi {
     return out;
   }
 
-  /** {@code GET /api/tasks/{id}/trend} as JSON, or empty when the collector has none yet. */
-  public Optional<JsonNode> trend(String taskId) throws IOException, InterruptedException {
-    return get("/api/tasks/" + taskId + "/trend");
+  /**
+   * {@code GET /api/tasks/{id}/trend}, read with the analysis' typed reader, or empty when the
+   * collector has none yet.
+   *
+   * @throws io.heapfleet.analysis.json.AnalysisJsonException when the answer is not trend JSON
+   */
+  public Optional<TrendDocument> trend(String taskId) throws IOException, InterruptedException {
+    Optional<String> body = getText("/api/tasks/" + taskId + "/trend");
+    return body.isEmpty() ? Optional.empty() : Optional.of(AnalysisJson.readTrend(body.get()));
   }
 
   /** {@code GET /api/tasks/{id}} as JSON, or empty when unknown. */
@@ -112,6 +121,11 @@ public final class CollectorApi {
   }
 
   private Optional<JsonNode> get(String path) throws IOException, InterruptedException {
+    Optional<String> body = getText(path);
+    return body.isEmpty() ? Optional.empty() : Optional.of(JSON.readTree(body.get()));
+  }
+
+  private Optional<String> getText(String path) throws IOException, InterruptedException {
     HttpResponse<String> r =
         http.send(
             HttpRequest.newBuilder(base.resolve(path))
@@ -129,7 +143,7 @@ public final class CollectorApi {
       throw new IOException(
           "collector " + path + " answered " + r.statusCode() + ": " + abbreviate(r.body()));
     }
-    return Optional.of(JSON.readTree(r.body()));
+    return Optional.of(r.body());
   }
 
   private static String abbreviate(String s) {

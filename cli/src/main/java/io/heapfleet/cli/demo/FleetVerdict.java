@@ -1,10 +1,9 @@
 package io.heapfleet.cli.demo;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.heapfleet.analysis.json.JsonWriter;
 import io.heapfleet.analysis.report.VerdictText;
 import io.heapfleet.analysis.trend.Assessment;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -161,35 +160,32 @@ public record FleetVerdict(List<TaskVerdict> tasks, Path report) {
 
   /** The contract JSON (one line). */
   public String toJson() {
-    ObjectMapper m = new ObjectMapper();
-    ObjectNode root = m.createObjectNode();
-    ArrayNode arr = root.putArray("tasks");
+    StringWriter out = new StringWriter();
+    JsonWriter w = JsonWriter.compact(out);
+    w.beginObject();
+    w.name("tasks").beginArray();
     for (TaskVerdict t : tasks) {
-      ObjectNode n = arr.addObject();
-      n.put("task", t.task());
-      n.put("assessment", t.assessmentJson());
-      n.put("heapBytesPerHour", Math.round(t.heapBytesPerHour()));
+      w.beginObject();
+      w.field("task", t.task());
+      w.field("assessment", t.assessmentJson());
+      w.field("heapBytesPerHour", Math.round(t.heapBytesPerHour()));
       // Only a figure that backs the verdict (absent for a stable task without a plateau).
       VerdictText.recentRate(
               t.assessment(),
               t.recentHeapBytesPerHour(),
               t.plateau() == null ? null : t.plateau().since())
-          .ifPresent(r -> n.put("recentHeapBytesPerHour", Math.round(r)));
+          .ifPresent(r -> w.field("recentHeapBytesPerHour", Math.round(r)));
       if (t.plateau() != null) {
-        n.put("flatSince", t.plateau().since().toString());
+        w.field("flatSince", t.plateau().since().toString());
       }
-      if (t.topSuspect() == null) {
-        n.putNull("topSuspect");
-      } else {
-        n.put("topSuspect", t.topSuspect());
-      }
+      w.field("topSuspect", t.topSuspect());
+      w.endObject();
     }
-    if (report == null) {
-      root.putNull("report");
-    } else {
-      root.put("report", report.toString());
-    }
-    return root.toString();
+    w.endArray();
+    w.field("report", report == null ? null : report.toString());
+    w.endObject();
+    w.flush();
+    return out.toString();
   }
 
   /** The verdict for people. */

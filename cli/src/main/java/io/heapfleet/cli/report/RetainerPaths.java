@@ -1,7 +1,8 @@
 package io.heapfleet.cli.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.heapfleet.analysis.json.AnalysisJson;
+import io.heapfleet.analysis.json.AnalysisJsonException;
+import io.heapfleet.analysis.json.TrendDocument;
 import io.heapfleet.analysis.retainer.DeepAnalysis;
 import io.heapfleet.analysis.retainer.DeepOptions;
 import io.heapfleet.analysis.retainer.DeepResult;
@@ -26,8 +27,6 @@ import java.util.OptionalLong;
 public final class RetainerPaths {
   /** How many of the growing classes get a path. */
   public static final int CLASSES = 3;
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private RetainerPaths() {}
 
@@ -70,37 +69,24 @@ public final class RetainerPaths {
   }
 
   /**
-   * Retainer paths the collector already stored in a task's trend JSON (field names as
-   * docs/deep-analysis.md gives them).
+   * Retainer paths the collector already stored in a task's trend JSON (the suspects' {@code
+   * owner}, {@code retainedBytes} and {@code path}), read with the analysis' typed reader.
    */
   static List<LeakReport.RetainerPath> fromTrendJson(Optional<String> json, List<String> classes) {
     if (json.isEmpty()) {
       return List.of();
     }
-    List<LeakReport.RetainerPath> out = new ArrayList<>();
+    TrendDocument trend;
     try {
-      JsonNode root = JSON.readTree(json.get());
-      for (JsonNode s : root.path("suspects")) {
-        String name = s.path("class").asText(null);
-        if (name == null
-            || !classes.contains(name)
-            || !s.path("path").isArray()
-            || s.path("path").isEmpty()) {
-          continue;
-        }
-        List<String> steps = new ArrayList<>();
-        s.path("path").forEach(p -> steps.add(p.asText()));
-        out.add(
-            new LeakReport.RetainerPath(
-                name,
-                Optional.ofNullable(s.path("owner").asText(null)),
-                steps,
-                s.has("retainedBytes")
-                    ? OptionalLong.of(s.get("retainedBytes").asLong())
-                    : OptionalLong.empty()));
-      }
-    } catch (IOException e) {
+      trend = AnalysisJson.readTrend(json.get());
+    } catch (AnalysisJsonException e) {
       return List.of(); // an unreadable artifact only costs the stored paths; deep analysis runs
+    }
+    List<LeakReport.RetainerPath> out = new ArrayList<>();
+    for (SuspectOwner o : trend.owners().values()) {
+      if (classes.contains(o.className()) && !o.path().isEmpty()) {
+        out.add(of(o));
+      }
     }
     return out;
   }

@@ -2,10 +2,15 @@ package io.heapfleet.cli.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.heapfleet.analysis.json.AnalysisJson;
+import io.heapfleet.analysis.retainer.SuspectOwner;
 import io.heapfleet.analysis.trend.Assessment;
+import io.heapfleet.analysis.trend.Suspect;
+import io.heapfleet.analysis.trend.TrendResult;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -120,18 +125,30 @@ class FleetVerdictTest {
 
   @Test
   void aLeakingTaskWithAKnownOwnerNamesTheOwnerAndItsHolderFirst() throws Exception {
+    // The trend JSON as the collector stores it, read back with the typed reader.
+    Suspect bytes = suspect("byte[]", 838860800, true);
+    Suspect cart = suspect("com.acme.cart.Cart", 104857600, true);
+    Suspect objects = suspect("java.lang.Object[]", 1000, false);
     var trend =
-        new com.fasterxml.jackson.databind.ObjectMapper()
-            .readTree(
-                "{\"suspects\": ["
-                    + "{\"class\": \"byte[]\", \"bytesPerHour\": 838860800, \"steady\": true,"
-                    + " \"owner\": \"com.acme.cart.Cart\", \"retainedBytes\": 9000000, \"path\":"
-                    + " [\"static com.acme.cart.CartStore.CARTS\", \"com.acme.cart.Cart.sessionSnapshot\","
-                    + " \"byte[]\"]},"
-                    + "{\"class\": \"com.acme.cart.Cart\", \"bytesPerHour\": 104857600,"
-                    + " \"steady\": true, \"owner\": \"com.acme.cart.CartStore\", \"path\":"
-                    + " [\"static com.acme.cart.CartStore.CARTS\", \"com.acme.cart.Cart\"]},"
-                    + "{\"class\": \"java.lang.Object[]\", \"bytesPerHour\": 1000}]}");
+        AnalysisJson.readTrend(
+            AnalysisJson.trendToString(
+                trend(bytes, cart, objects),
+                Map.of(
+                    "byte[]",
+                    new SuspectOwner(
+                        "byte[]",
+                        "com.acme.cart.Cart",
+                        9_000_000,
+                        List.of(
+                            "static com.acme.cart.CartStore.CARTS",
+                            "com.acme.cart.Cart.sessionSnapshot",
+                            "byte[]")),
+                    "com.acme.cart.Cart",
+                    new SuspectOwner(
+                        "com.acme.cart.Cart",
+                        "com.acme.cart.CartStore",
+                        0,
+                        List.of("static com.acme.cart.CartStore.CARTS", "com.acme.cart.Cart")))));
     var owners = TrendOwnersJson.rank(trend, List.of());
     assertThat(owners).hasSize(1);
     String line = TrendOwnersJson.line(owners.get(0));
@@ -150,9 +167,7 @@ class FleetVerdictTest {
     assertThat(line(v.toText(), "orders-1")).endsWith(line);
     // Without owners in the trend, the report's retainer paths stand in.
     var stripped =
-        new com.fasterxml.jackson.databind.ObjectMapper()
-            .readTree(
-                "{\"suspects\": [{\"class\": \"byte[]\", \"bytesPerHour\": 5, \"steady\": true}]}");
+        AnalysisJson.readTrend(AnalysisJson.trendToString(trend(suspect("byte[]", 5, true))));
     var fallback =
         TrendOwnersJson.rank(
             stripped,
@@ -164,6 +179,14 @@ class FleetVerdictTest {
                         "static com.acme.cart.CartStore.CARTS", "com.acme.cart.Cart.x", "byte[]"),
                     java.util.OptionalLong.empty())));
     assertThat(fallback.get(0).holder()).isEqualTo("static com.acme.cart.CartStore.CARTS");
+  }
+
+  private static Suspect suspect(String name, double bytesPerHour, boolean steady) {
+    return new Suspect(name, bytesPerHour, 0, 0, 0, 0, 0, 0, 0, steady, 0, 0);
+  }
+
+  private static TrendResult trend(Suspect... suspects) {
+    return new TrendResult(Assessment.LEAKING, "grows", 0, 0, List.of(), List.of(suspects));
   }
 
   private static String line(String text, String task) {

@@ -1,13 +1,14 @@
 package io.heapfleet.collector.dashboard;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.heapfleet.analysis.histogram.ClassHistogram;
 import io.heapfleet.analysis.histogram.ClassStats;
 import io.heapfleet.analysis.json.AnalysisJson;
+import io.heapfleet.analysis.json.TrendDocument;
 import io.heapfleet.analysis.report.VerdictText;
 import io.heapfleet.analysis.retainer.GrowingOwner;
+import io.heapfleet.analysis.retainer.SuspectOwner;
 import io.heapfleet.analysis.trend.Assessment;
+import io.heapfleet.analysis.trend.Suspect;
 import io.heapfleet.collector.service.CollectorEngine;
 import io.heapfleet.collector.state.TaskStatus;
 import io.heapfleet.storage.DumpStore;
@@ -37,7 +38,6 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class CollectorDashboardData implements DashboardData {
   private static final Logger LOG = Logger.getLogger(CollectorDashboardData.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Classes kept per cached chart point; the chart stacks fewer, the rest is "other". */
   private static final int POINT_CLASSES = 40;
@@ -230,37 +230,27 @@ public class CollectorDashboardData implements DashboardData {
 
   /** Suspects from the stored trend JSON, with owners/paths from the deep analysis if stored. */
   private List<TaskView.Suspect> suspects(TaskRef ref, List<String> fallback) {
-    Optional<JsonNode> trend = readJson(ref, TaskArtifact.TREND_JSON);
+    Optional<TrendDocument> trend =
+        readArtifact(ref, TaskArtifact.TREND_JSON, AnalysisJson::readTrend);
     if (trend.isEmpty()) {
       return namesOnly(fallback);
     }
-    Map<String, JsonNode> owners = owners(readJson(ref, TaskArtifact.DEEP_JSON));
+    Map<String, SuspectOwner> deep =
+        readArtifact(ref, TaskArtifact.DEEP_JSON, AnalysisJson::readSuspectOwners).orElse(Map.of());
     List<TaskView.Suspect> out = new ArrayList<>();
-    for (JsonNode s : trend.get().path("suspects")) {
-      String name = text(s, "className", "class", "name");
-      if (name == null) {
-        continue;
-      }
-      JsonNode deep = owners.get(name);
-      String owner = deep == null ? text(s, "owner") : text(deep, "owner", "holder", "heldBy");
-      List<String> path = new ArrayList<>();
-      JsonNode p = deep == null ? s.path("path") : deep.path("path");
-      for (JsonNode step : p) {
-        path.add(step.isTextual() ? step.asText() : text(step, "description", "label", "name"));
-      }
-      path.removeIf(x -> x == null);
-      double rate = s.path("bytesPerHour").asDouble(0);
-      if (rate <= 0) {
+    for (Suspect s : trend.get().trend().suspects()) {
+      if (s.bytesPerHour() <= 0) {
         continue; // shrinking or flat: not a suspect worth a row
       }
+      SuspectOwner o = deep.getOrDefault(s.className(), trend.get().owners().get(s.className()));
       out.add(
           new TaskView.Suspect(
-              name,
-              rate,
-              s.path("instancesPerHour").asDouble(0),
-              s.path("steady").asBoolean(false),
-              owner,
-              path));
+              s.className(),
+              s.bytesPerHour(),
+              s.instancesPerHour(),
+              s.steady(),
+              o == null ? null : o.owner(),
+              o == null ? List.of() : o.path()));
     }
     // Steady growers first (the trend already ranks them so), and only the first few.
     return out.stream()
@@ -269,26 +259,16 @@ public class CollectorDashboardData implements DashboardData {
         .toList();
   }
 
-  private static Map<String, JsonNode> owners(Optional<JsonNode> deep) {
-    Map<String, JsonNode> byClass = new HashMap<>();
-    deep.ifPresent(
-        d -> {
-          for (String field : List.of("suspects", "owners")) {
-            for (JsonNode s : d.path(field)) {
-              String name = text(s, "className", "class", "name");
-              if (name != null) {
-                byClass.putIfAbsent(name, s);
-              }
-            }
-          }
-        });
-    return byClass;
+  /** One of {@link AnalysisJson}'s readers, applied to a stored artifact's text. */
+  private interface ArtifactReader<T> {
+    T read(String json) throws IOException;
   }
 
-  private Optional<JsonNode> readJson(TaskRef ref, TaskArtifact artifact) {
+  private <T> Optional<T> readArtifact(
+      TaskRef ref, TaskArtifact artifact, ArtifactReader<T> reader) {
     try {
       Optional<String> body = store.readArtifact(ref, artifact);
-      return body.isEmpty() ? Optional.empty() : Optional.of(JSON.readTree(body.get()));
+      return body.isEmpty() ? Optional.empty() : Optional.of(reader.read(body.get()));
     } catch (IOException | RuntimeException e) {
       LOG.debugf("%s of %s unreadable: %s", artifact.fileName(), ref.taskId(), e.getMessage());
       return Optional.empty();
@@ -299,15 +279,5 @@ public class CollectorDashboardData implements DashboardData {
     return names.stream()
         .map(n -> new TaskView.Suspect(n, Double.NaN, Double.NaN, false, null, List.of()))
         .toList();
-  }
-
-  private static String text(JsonNode n, String... fields) {
-    for (String f : fields) {
-      JsonNode v = n.get(f);
-      if (v != null && v.isValueNode() && !v.isNull()) {
-        return v.asText();
-      }
-    }
-    return null;
   }
 }

@@ -1,5 +1,7 @@
 package io.heapfleet.collector.dashboard;
 
+import io.heapfleet.analysis.json.JsonWriter;
+import java.io.StringWriter;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -56,51 +58,36 @@ public record HeapChart(List<Instant> times, Map<String, long[]> series) {
     return new HeapChart(List.copyOf(times), series);
   }
 
-  /** The chart as JSON for the page's script: {@code {"times":[…],"series":[{"name","bytes"}]}}. */
+  /**
+   * The chart as JSON for the page's script: {@code {"times":[…],"series":[{"name","bytes"}]}}; a
+   * {@code <} in a class name is escaped so that it can never close the surrounding {@code
+   * <script>} element.
+   */
   public String toJson() {
-    StringBuilder sb = new StringBuilder(256);
-    sb.append("{\"times\":[");
-    for (int i = 0; i < times.size(); i++) {
-      sb.append(i == 0 ? "" : ",").append('"').append(times.get(i)).append('"');
-    }
-    sb.append("],\"series\":[");
-    boolean first = true;
+    StringWriter out = new StringWriter(256);
+    JsonWriter w = JsonWriter.compactForScript(out);
+    w.beginObject();
+    w.name("times").beginArray();
+    times.forEach(t -> w.string(t.toString()));
+    w.endArray();
+    w.name("series").beginArray();
     for (Map.Entry<String, long[]> e : series.entrySet()) {
-      sb.append(first ? "" : ",").append("{\"name\":");
-      first = false;
-      jsonString(sb, e.getKey());
-      sb.append(",\"bytes\":[");
-      long[] v = e.getValue();
-      for (int i = 0; i < v.length; i++) {
-        sb.append(i == 0 ? "" : ",").append(v[i]);
+      w.beginObject();
+      w.field("name", e.getKey());
+      w.name("bytes").beginArray();
+      for (long v : e.getValue()) {
+        w.number(v);
       }
-      sb.append("]}");
+      w.endArray();
+      w.endObject();
     }
-    return sb.append("]}").toString();
+    w.endArray();
+    w.endObject();
+    w.flush();
+    return out.toString();
   }
 
   public boolean isEmpty() {
     return times.isEmpty();
-  }
-
-  private static void jsonString(StringBuilder sb, String s) {
-    sb.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> sb.append("\\\"");
-        case '\\' -> sb.append("\\\\");
-          // '<' escaped so a class name can never close the surrounding <script> element.
-        case '<' -> sb.append("\\u003c");
-        default -> {
-          if (c < 0x20) {
-            sb.append(String.format("\\u%04x", (int) c));
-          } else {
-            sb.append(c);
-          }
-        }
-      }
-    }
-    sb.append('"');
   }
 }

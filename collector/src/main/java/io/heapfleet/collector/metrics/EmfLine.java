@@ -1,9 +1,11 @@
 package io.heapfleet.collector.metrics;
 
+import io.heapfleet.analysis.json.JsonWriter;
 import io.heapfleet.collector.capture.CaptureOutcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.StringWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -50,24 +52,26 @@ public final class EmfLine {
     Gauge live = registry.find("heapfleet.discovered.tasks").gauge();
     values.put("LiveTasks", live == null ? 0 : live.value());
 
-    StringBuilder metrics = new StringBuilder();
-    StringBuilder fields = new StringBuilder();
-    for (Map.Entry<String, Double> e : values.entrySet()) {
-      if (metrics.length() > 0) {
-        metrics.append(',');
-      }
-      metrics.append("{\"Name\":\"").append(e.getKey()).append("\",\"Unit\":\"Count\"}");
-      fields.append(",\"").append(e.getKey()).append("\":").append(number(e.getValue()));
+    StringWriter out = new StringWriter(512);
+    JsonWriter w = JsonWriter.compact(out);
+    w.beginObject();
+    w.name("_aws").beginObject();
+    w.field("Timestamp", epochMillis);
+    w.name("CloudWatchMetrics").beginArray().beginObject();
+    w.field("Namespace", namespace);
+    w.name("Dimensions").beginArray().beginArray().endArray().endArray();
+    w.name("Metrics").beginArray();
+    for (String name : values.keySet()) {
+      w.beginObject().field("Name", name).field("Unit", "Count").endObject();
     }
-    return "{\"_aws\":{\"Timestamp\":"
-        + epochMillis
-        + ",\"CloudWatchMetrics\":[{\"Namespace\":\""
-        + namespace.replace("\\", "\\\\").replace("\"", "\\\"")
-        + "\",\"Dimensions\":[[]],\"Metrics\":["
-        + metrics
-        + "]}]}"
-        + fields
-        + "}";
+    w.endArray();
+    w.endObject().endArray();
+    w.endObject();
+    // Whole counts are written without a decimal point (JsonWriter#number(double)).
+    values.forEach((name, v) -> w.field(name, v.doubleValue()));
+    w.endObject();
+    w.flush();
+    return out.toString();
   }
 
   private double captures(String outcome) {
@@ -78,9 +82,5 @@ public final class EmfLine {
   private double delta(String key, double now) {
     Double before = previous.put(key, now);
     return before == null ? now : Math.max(0, now - before);
-  }
-
-  private static String number(double v) {
-    return Double.isFinite(v) && v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
   }
 }

@@ -79,7 +79,7 @@ class SecretRotationTest {
                           + "\"Name\":\"heapfleet/fleet\",\"VersionId\":\"v-"
                           + (wantsPrevious ? "1" : "2")
                           + "\",\"SecretString\":"
-                          + io.heapfleet.auth.JsonStrings.quote(secretString)
+                          + io.heapfleet.auth.MiniJson.quote(secretString)
                           + ",\"VersionStages\":[\""
                           + (wantsPrevious ? "AWSPREVIOUS" : "AWSCURRENT")
                           + "\"],\"CreatedDate\":1.7638E9}")

@@ -12,6 +12,8 @@ public enum EndpointPath {
   DUMP(HeapfleetHeaders.PATH_DUMP),
   /** {@code /heapdump/identity}: who this task is (any credential, including the task token). */
   IDENTITY(HeapfleetHeaders.PATH_IDENTITY),
+  /** {@code /heapdump/stats}: heap figures between dumps (any credential, like the identity). */
+  STATS(HeapfleetHeaders.PATH_STATS),
   /** {@code /heapdump/proof}: the identity proof (no credential). */
   PROOF(HeapfleetHeaders.PATH_PROOF);
 

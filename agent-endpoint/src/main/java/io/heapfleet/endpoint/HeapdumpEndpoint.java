@@ -23,7 +23,8 @@ import java.util.logging.Logger;
  * (421), the identity proof and credential check (401, see docs/proof.md), one dump at a time and a
  * minimum interval (429 + {@code Retry-After}), a free-disk check (507), the dump into a fresh temp
  * file (503 when this JVM cannot, 500 when it fails), and a response that streams and encodes the
- * file and deletes it on every path.
+ * file and deletes it on every path. {@code /heapdump/stats} answers the JVM's heap figures ({@link
+ * JvmStats}) without touching the dump lock.
  *
  * <p>Thread-safe: front doors call {@link #handle} from any number of request threads.
  */
@@ -46,6 +47,7 @@ public final class HeapdumpEndpoint {
   private final HeapDumper dumper;
   private final FreeSpaceProbe freeSpace;
   private final Clock clock;
+  private final JvmStats stats = JvmStats.platform();
   // A semaphore, not a lock: the front door may finish the stream on another thread.
   private final Semaphore dumping = new Semaphore(1);
 
@@ -81,7 +83,7 @@ public final class HeapdumpEndpoint {
    *
    * <p>The steps, each of which may answer: the exact path (404) and method (405); pinning (421,
    * before any credential is looked at, so a misdirected credential is never consumed); the proof,
-   * which needs no credential; the credential (401); then the identity or the dump.
+   * which needs no credential; the credential (401); then the identity, the stats or the dump.
    */
   public EndpointResponse handle(EndpointRequest request) {
     Audit audit = new Audit(request);
@@ -92,7 +94,8 @@ public final class HeapdumpEndpoint {
           new LinkedHashMap<>(),
           errorJson(
               "not_found",
-              "no such resource; use /heapdump, /heapdump/identity or /heapdump/proof"),
+              "no such resource; use /heapdump, /heapdump/identity, /heapdump/proof or"
+                  + " /heapdump/stats"),
           audit.outcome("not-found"));
     }
     if (!"GET".equals(request.method())) {
@@ -123,6 +126,10 @@ public final class HeapdumpEndpoint {
     if (route.get() == EndpointPath.IDENTITY) {
       return EndpointResponse.json(
           200, taskHeaders(), identity.toJson(), audit.outcome("identity"));
+    }
+    if (route.get() == EndpointPath.STATS) {
+      String json = stats.toJson(identity.taskId(), identity.jvm().orElse(null), clock.instant());
+      return EndpointResponse.json(200, taskHeaders(), json, audit.outcome("stats"));
     }
     return dumpRequest(request, audit);
   }
@@ -259,9 +266,12 @@ public final class HeapdumpEndpoint {
       // HotSpot refuses to overwrite a file: reserve a unique name, then free it for the dump.
       file = Files.createTempFile(dir, "heapfleet-" + identity.taskId() + "-", ".hprof");
       Files.delete(file);
+      long cpuStart = processCpuNanos();
       Runnable release =
           () -> {
             lastRequestMillis = Math.max(1000, (System.nanoTime() - requestStart) / 1_000_000);
+            // The task's whole cost of this request: the dump, reading the file, encoding, sending.
+            audit.detail("cpuMs", cpuMillisSince(cpuStart));
             dumping.release();
           };
       if (format != DumpFormat.RAW && !settings.keepAlive().isZero()) {
@@ -270,8 +280,10 @@ public final class HeapdumpEndpoint {
         return started;
       }
       long t0 = System.nanoTime();
+      long cpu0 = processCpuNanos();
       dumper.dumpHeap(file, live);
       long dumpMillis = (System.nanoTime() - t0) / 1_000_000;
+      long dumpCpuMillis = cpuMillisSince(cpu0);
       Instant dumpedAt = clock.instant();
       lastDump = dumpedAt;
       long hprofBytes = Files.size(file);
@@ -289,10 +301,13 @@ public final class HeapdumpEndpoint {
       // dumpHeap runs at a safepoint: the application is paused for its whole duration.
       h.put("X-Heapdump-Duration-Ms", Long.toString(dumpMillis));
       h.put("X-Heapdump-Pause-Ms", Long.toString(dumpMillis));
+      h.put("X-Heapdump-Dump-Cpu-Ms", Long.toString(dumpCpuMillis));
+      h.put("X-Heapdump-Disk-Bytes", Long.toString(hprofBytes));
       audit
           .detail("heapUsed", heapUsed)
           .detail("hprofBytes", hprofBytes)
-          .detail("dumpMs", dumpMillis);
+          .detail("dumpMs", dumpMillis)
+          .detail("dumpCpuMs", dumpCpuMillis);
       Path dumped = file;
       EndpointResponse response =
           EndpointResponse.dump(h, dumped, format, release, audit.outcome("ok"));
@@ -342,6 +357,7 @@ public final class HeapdumpEndpoint {
     EndpointResponse.DumpJob job =
         () -> {
           long t0 = System.nanoTime();
+          long cpu0 = processCpuNanos();
           try {
             dumper.dumpHeap(file, live);
           } catch (IOException | RuntimeException e) {
@@ -350,19 +366,43 @@ public final class HeapdumpEndpoint {
             throw new IOException("the heap dump failed: " + e, e);
           }
           long dumpMillis = (System.nanoTime() - t0) / 1_000_000;
+          long dumpCpuMillis = cpuMillisSince(cpu0);
           Instant dumpedAt = clock.instant();
           lastDump = dumpedAt;
           long hprofBytes = Files.size(file);
-          audit.detail("hprofBytes", hprofBytes).detail("dumpMs", dumpMillis);
+          audit
+              .detail("hprofBytes", hprofBytes)
+              .detail("dumpMs", dumpMillis)
+              .detail("dumpCpuMs", dumpCpuMillis);
           Map<String, String> trailer = new LinkedHashMap<>();
           trailer.put("X-Heapdump-Time", dumpedAt.toString());
           trailer.put("X-Heapdump-Hprof-Bytes", Long.toString(hprofBytes));
           trailer.put("X-Heapdump-Duration-Ms", Long.toString(dumpMillis));
           trailer.put("X-Heapdump-Pause-Ms", Long.toString(dumpMillis));
+          trailer.put("X-Heapdump-Dump-Cpu-Ms", Long.toString(dumpCpuMillis));
+          trailer.put("X-Heapdump-Disk-Bytes", Long.toString(hprofBytes));
           return trailer;
         };
     return EndpointResponse.keepAliveDump(
         h, file, format, settings.keepAlive(), job, release, audit.outcome("ok"));
+  }
+
+  /**
+   * CPU time of this whole process so far (every thread, the VM's own included: the dump is written
+   * by the VM thread, not the request's), or -1 where the JVM does not say.
+   */
+  static long processCpuNanos() {
+    java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+    if (os instanceof com.sun.management.OperatingSystemMXBean) {
+      return ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime();
+    }
+    return -1;
+  }
+
+  /** Process CPU milliseconds since {@code startNanos}, or -1 when unknown. */
+  static long cpuMillisSince(long startNanos) {
+    long now = processCpuNanos();
+    return startNanos < 0 || now < 0 ? -1 : (now - startNanos) / 1_000_000;
   }
 
   /** The dump's file name: {@code <taskId>-<yyyyMMdd'T'HHmmss'Z'>.hprof.gz} (per format). */

@@ -13,6 +13,9 @@ public final class HeapfleetHeaders {
   /** The task's identity (authenticated). */
   public static final String PATH_IDENTITY = "/heapdump/identity";
 
+  /** The task's heap figures for adaptive capture (authenticated, read-only, pauses nothing). */
+  public static final String PATH_STATS = "/heapdump/stats";
+
   /** The identity proof (no credential). */
   public static final String PATH_PROOF = "/heapdump/proof";
 

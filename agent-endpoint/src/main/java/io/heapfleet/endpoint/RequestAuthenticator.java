@@ -14,9 +14,9 @@ import java.util.Locale;
  * <ul>
  *   <li>{@code HeapDump <hourly token>} or {@code ?hash=}: every resource, unless the endpoint
  *       refuses hourly tokens ({@code HEAPFLEET_HOURLY_TOKEN=refuse});
- *   <li>{@code HeapFleet-Capture <nonce>.<capture>}: one request (dump or identity), consuming the
- *       nonce whatever the request's outcome;
- *   <li>{@code HeapFleet-Task <task token>}: the identity only, never the dump.
+ *   <li>{@code HeapFleet-Capture <nonce>.<capture>}: one request (dump, identity or stats),
+ *       consuming the nonce whatever the request's outcome;
+ *   <li>{@code HeapFleet-Task <task token>}: the identity and stats only, never the dump.
  * </ul>
  *
  * The reason for a refusal is for the audit line only; the caller answers a bare 401. Thread-safe.

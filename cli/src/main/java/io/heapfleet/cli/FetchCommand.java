@@ -259,7 +259,8 @@ final class FetchCommand implements Callable<Integer> {
     return done;
   }
 
-  private static URI parseUrl(String url) {
+  /** {@code url} as an http(s) URI with a host, or a bad-input error naming it. */
+  static URI parseUrl(String url) {
     URI uri;
     try {
       uri = URI.create(url);
@@ -274,7 +275,8 @@ final class FetchCommand implements Callable<Integer> {
     return uri;
   }
 
-  private String explain(HeapdumpClientException e) {
+  /** A refusal in words a person can act on (shared with {@code heapfleet stats}). */
+  static String explain(HeapdumpClientException e) {
     if (e instanceof ProofException) {
       return e.getMessage() + ": check the secret and --scope; nothing was sent to it";
     }

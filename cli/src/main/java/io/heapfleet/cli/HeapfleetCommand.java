@@ -33,6 +33,7 @@ import picocli.CommandLine.HelpCommand;
       HelpCommand.class,
       TokenCommand.class,
       FetchCommand.class,
+      StatsCommand.class,
       HistoCommand.class,
       DiffCommand.class,
       TrendCommand.class,

@@ -114,6 +114,34 @@ class NodeFetchTest {
   }
 
   @Test
+  void statsPrintsANodeTasksFiguresAndPinsOneBehindTheProxy(@TempDir Path dir) throws Exception {
+    Path secret = Files.writeString(dir.resolve("secret"), SECRET + "\n");
+    CliRun text =
+        CliRun.run("stats", backends.get(0).toString(), "--secret-file", secret.toString());
+    assertThat(text.exitCode).as(text.toString()).isZero();
+    assertThat(text.out)
+        .containsPattern("(?m)^task +node-a \\(node: v\\d+\\.")
+        .containsPattern("(?m)^heap +[0-9.]+ [KMG]i?B used of [0-9.]+ [KMG]i?B max")
+        .containsPattern("(?m)^old gen +[0-9.]+ [KMG]i?B used; ")
+        .containsPattern("(?m)^RSS +[0-9.]+ MiB$");
+    CliRun json =
+        CliRun.run(
+            "stats",
+            proxy.uri().toString(),
+            "--secret-file",
+            secret.toString(),
+            "--task",
+            "node-b",
+            "--format",
+            "json");
+    assertThat(json.exitCode).as(json.toString()).isZero();
+    JsonNode stats = new ObjectMapper().readTree(json.out);
+    assertThat(stats.path("taskId").asText()).isEqualTo("node-b");
+    assertThat(stats.path("runtime").asText()).isEqualTo("node");
+    assertThat(stats.path("heapUsed").asLong()).isPositive();
+  }
+
+  @Test
   void fetchPinsOneNodeTaskBehindTheRoundRobinProxy(@TempDir Path dir) throws Exception {
     Path secret = Files.writeString(dir.resolve("secret"), SECRET + "\n");
     for (String task : new String[] {"node-b", "node-a"}) {

@@ -106,8 +106,10 @@ public final class HeapdumpClient {
     if (noQuery.endsWith("/heapdump")) {
       return URI.create(noQuery);
     }
-    if (noQuery.endsWith("/heapdump/identity")) {
-      return URI.create(noQuery.substring(0, noQuery.length() - "/identity".length()));
+    for (String sub : new String[] {"/identity", "/stats"}) {
+      if (noQuery.endsWith("/heapdump" + sub)) {
+        return URI.create(noQuery.substring(0, noQuery.length() - sub.length()));
+      }
     }
     return URI.create(noQuery + "/heapdump");
   }
@@ -196,9 +198,57 @@ public final class HeapdumpClient {
    */
   public TaskIdentity identity(ProvenTask proven, TaskCredentials credentials, int maxAttempts)
       throws IOException {
+    URI uri = URI.create(proven.heapdumpUri() + "/identity");
+    HttpResponse<InputStream> response = getWithTaskToken(proven, uri, maxAttempts);
+    TaskIdentity id = parseIdentity(uri, response);
+    if (!id.taskId().equals(proven.taskId())) {
+      throw new ProofException(
+          ProofException.Reason.WRONG_TASK,
+          uri + " proved one task id and named another in its identity",
+          1);
+    }
+    return id;
+  }
+
+  /**
+   * Reads a task's heap figures ({@code GET /heapdump/stats}) with the hourly token; pauses nothing
+   * on the task.
+   *
+   * @throws HeapdumpClientException when the endpoint refuses (401, 404 where it has no stats...)
+   * @throws IOException when it cannot be reached or its answer is not a stats document
+   */
+  public TaskStats stats(URI base, String token) throws IOException {
+    URI uri = URI.create(heapdumpUri(base) + "/stats");
+    HttpResponse<InputStream> r =
+        send(newHttpClient(), request(uri, token, Duration.ofSeconds(30)).build());
+    if (r.statusCode() != 200) {
+      throw failure(r, 1);
+    }
+    return parseStats(uri, r);
+  }
+
+  /**
+   * Reads a proven task's heap figures with its read-only task token, pinned to it, on the
+   * connection of the proof (retried on new connections after a 421, at most {@code maxAttempts}
+   * requests). The hourly token is never sent.
+   */
+  public TaskStats stats(ProvenTask proven, int maxAttempts) throws IOException {
+    URI uri = URI.create(proven.heapdumpUri() + "/stats");
+    TaskStats stats = parseStats(uri, getWithTaskToken(proven, uri, maxAttempts));
+    if (!stats.taskId().equals(proven.taskId())) {
+      throw new ProofException(
+          ProofException.Reason.WRONG_TASK,
+          uri + " proved one task id and named another in its stats",
+          1);
+    }
+    return stats;
+  }
+
+  /** A read-only GET with the proven task's {@code HeapFleet-Task} token; 200 or an exception. */
+  private HttpResponse<InputStream> getWithTaskToken(ProvenTask proven, URI uri, int maxAttempts)
+      throws IOException {
     // Made with the secret the task proved with (credentials' current or previous one).
     String token = proven.credentials().taskToken(proven.taskId(), Instant.now());
-    URI uri = URI.create(proven.heapdumpUri() + "/identity");
     HttpClient http = proven.connection();
     for (int attempt = 1; ; attempt++) {
       HttpRequest r =
@@ -217,14 +267,18 @@ public final class HeapdumpClient {
       if (response.statusCode() != 200) {
         throw failure(response, attempt);
       }
-      TaskIdentity id = parseIdentity(uri, response);
-      if (!id.taskId().equals(proven.taskId())) {
-        throw new ProofException(
-            ProofException.Reason.WRONG_TASK,
-            uri + " proved one task id and named another in its identity",
-            attempt);
+      return response;
+    }
+  }
+
+  private static TaskStats parseStats(URI uri, HttpResponse<InputStream> r) throws IOException {
+    try (InputStream in = r.body()) {
+      String json = new String(readBounded(in), StandardCharsets.UTF_8);
+      try {
+        return TaskStats.parse(json);
+      } catch (IllegalArgumentException e) {
+        throw new IOException("the stats answer of " + uri + " is not valid: " + e.getMessage());
       }
-      return id;
     }
   }
 

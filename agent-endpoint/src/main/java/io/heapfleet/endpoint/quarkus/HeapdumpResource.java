@@ -23,10 +23,10 @@ import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
- * The Quarkus front door: {@code GET /heapdump}, {@code /heapdump/identity} and {@code
- * /heapdump/proof} on the application's own port (so it is reachable through the service's load
- * balancer). A Quarkus application only adds this module as a dependency; the jar's {@code
- * beans.xml} gets it indexed.
+ * The Quarkus front door: {@code GET /heapdump}, {@code /heapdump/identity}, {@code
+ * /heapdump/stats} and {@code /heapdump/proof} on the application's own port (so it is reachable
+ * through the service's load balancer). A Quarkus application only adds this module as a
+ * dependency; the jar's {@code beans.xml} gets it indexed.
  *
  * <p>Settings are the javaagent's (without port/bind): environment variables {@code
  * HEAPFLEET_SECRET}/{@code HEAPFLEET_SECRET_FILE}, {@code HEAPFLEET_TASK_ID}, {@code
@@ -69,6 +69,13 @@ public class HeapdumpResource {
   public Response identity(
       @Context HttpHeaders headers, @Context UriInfo uri, @Context HttpServerRequest request) {
     return handle(EndpointPath.IDENTITY, headers, uri, request);
+  }
+
+  @GET
+  @Path("/stats")
+  public Response stats(
+      @Context HttpHeaders headers, @Context UriInfo uri, @Context HttpServerRequest request) {
+    return handle(EndpointPath.STATS, headers, uri, request);
   }
 
   @GET

@@ -41,6 +41,7 @@ final class AgentProcess implements AutoCloseable {
                 while ((line = r.readLine()) != null) {
                   synchronized (stderr) {
                     stderr.add(line);
+                    stderr.notifyAll();
                   }
                   Matcher m = LISTENING.matcher(line);
                   if (m.find()) {
@@ -69,15 +70,26 @@ final class AgentProcess implements AutoCloseable {
   /** Starts {@code BallastApp args} with the agent and {@code env}; does not wait. */
   static AgentProcess start(Map<String, String> env, String agentArgs, String... args)
       throws IOException {
+    return start(List.of("-Xmx64m"), env, agentArgs, BallastApp.class, args);
+  }
+
+  /** Starts {@code main args} in a JVM with {@code jvmOptions} and the agent; does not wait. */
+  static AgentProcess start(
+      List<String> jvmOptions,
+      Map<String, String> env,
+      String agentArgs,
+      Class<?> main,
+      String... args)
+      throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx64m");
+    cmd.addAll(jvmOptions);
     cmd.add("-XX:TieredStopAtLevel=1");
     cmd.add(
         "-javaagent:" + agentJar().toAbsolutePath() + (agentArgs == null ? "" : "=" + agentArgs));
     cmd.add("-cp");
     cmd.add(Path.of("target", "test-classes").toAbsolutePath().toString());
-    cmd.add(BallastApp.class.getName());
+    cmd.add(main.getName());
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment()
@@ -98,6 +110,21 @@ final class AgentProcess implements AutoCloseable {
       throw new IllegalStateException("the agent did not start; stderr:\n" + stderr());
     }
     return this;
+  }
+
+  /** Waits until the child has written a line equal to {@code line} on stderr. */
+  void awaitLine(String line, long seconds) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (System.nanoTime() < deadline) {
+      synchronized (stderr) {
+        if (stderr.contains(line)) {
+          return;
+        }
+        stderr.wait(100);
+      }
+    }
+    throw new IllegalStateException(
+        "no line '" + line + "' within " + seconds + " s:\n" + stderr());
   }
 
   URI base() {

@@ -56,7 +56,11 @@ public final class DumpCapture {
   /** Read size; also the chunk size of the analyser pipe. */
   static final int CHUNK = 256 * 1024;
 
-  /** Capture settings. */
+  /**
+   * Capture settings. {@code format} is how the dump is stored; with {@code compressInCollector}
+   * the task sends raw HPROF (no compression on the task's CPU) and the collector encodes it on its
+   * way to S3.
+   */
   public record Settings(
       Duration firstByteTimeout,
       Duration idleTimeout,
@@ -64,10 +68,49 @@ public final class DumpCapture {
       io.heapfleet.endpoint.DumpFormat format,
       int analysisBufferBytes,
       int pinnedMaxAttempts,
-      CaptureLimits limits) {
+      CaptureLimits limits,
+      boolean compressInCollector) {
 
     public Settings {
       Objects.requireNonNull(limits, "limits");
+    }
+
+    /** Settings where the task compresses (the format goes on the wire). */
+    public Settings(
+        Duration firstByteTimeout,
+        Duration idleTimeout,
+        boolean live,
+        io.heapfleet.endpoint.DumpFormat format,
+        int analysisBufferBytes,
+        int pinnedMaxAttempts,
+        CaptureLimits limits) {
+      this(
+          firstByteTimeout,
+          idleTimeout,
+          live,
+          format,
+          analysisBufferBytes,
+          pinnedMaxAttempts,
+          limits,
+          false);
+    }
+
+    /** These settings, compressing in the collector ({@code true}) or on the task. */
+    public Settings withCompressInCollector(boolean inCollector) {
+      return new Settings(
+          firstByteTimeout,
+          idleTimeout,
+          live,
+          format,
+          analysisBufferBytes,
+          pinnedMaxAttempts,
+          limits,
+          inCollector);
+    }
+
+    /** What the task is asked to send. */
+    io.heapfleet.endpoint.DumpFormat wireFormat() {
+      return compressInCollector ? io.heapfleet.endpoint.DumpFormat.RAW : format;
     }
 
     /** Settings with the {@link CaptureLimits#DEFAULT default limits}. */
@@ -97,7 +140,8 @@ public final class DumpCapture {
           format,
           analysisBufferBytes,
           pinnedMaxAttempts,
-          limits);
+          limits,
+          compressInCollector);
     }
   }
 
@@ -167,7 +211,7 @@ public final class DumpCapture {
       DumpRequest request =
           DumpRequest.defaults()
               .withLive(settings.live())
-              .withFormat(settings.format())
+              .withFormat(settings.wireFormat())
               .withTimeout(settings.firstByteTimeout())
               .withTargetTask(target.agentTaskId())
               .withMaxAttempts(target.pinned() ? settings.pinnedMaxAttempts() : 1);
@@ -185,13 +229,21 @@ public final class DumpCapture {
                 + target.agentTaskId(),
             null);
       }
+      // Raw from the task, encoded here: only when the task did send raw (never encode twice).
+      io.heapfleet.endpoint.DumpFormat encodeHere =
+          settings.compressInCollector()
+                  && response.format() == io.heapfleet.endpoint.DumpFormat.RAW
+              ? settings.format()
+              : io.heapfleet.endpoint.DumpFormat.RAW;
+      io.heapfleet.endpoint.DumpFormat storedFormat =
+          encodeHere == io.heapfleet.endpoint.DumpFormat.RAW ? response.format() : encodeHere;
       DumpKey key =
           DumpKey.of(
               target.cluster(),
               target.service(),
               target.taskId(),
               clock.instant(),
-              DumpFormat.parse(response.format().id()));
+              DumpFormat.parse(storedFormat.id()));
       Bounds bounds = bounds(response);
       upload = store.openUpload(key, metadata(response));
       pipe = new BoundedPipe(settings.analysisBufferBytes(), CHUNK);
@@ -203,7 +255,19 @@ public final class DumpCapture {
                   return ClassHistograms.of(in, bounds.reader());
                 }
               });
-      long received = stream(response, bounds, upload, pipe.sink(), analysis, counting);
+      OutputStream toStore;
+      try {
+        toStore = encodeHere.encode(new KeepOpen(upload));
+      } catch (IOException e) {
+        throw new Failure(CaptureOutcome.FAILED, "cannot start the encoder: " + e, e);
+      }
+      long received = stream(response, bounds, toStore, pipe.sink(), analysis, counting);
+      try {
+        toStore.close(); // ends the encoding; the upload stays open until complete()
+      } catch (IOException | RuntimeException e) {
+        throw new Failure(
+            CaptureOutcome.STORAGE_ERROR, "S3 refused the end of the upload: " + e.getMessage(), e);
+      }
       OptionalLong expected = response.contentLength();
       if (expected.isPresent() && expected.getAsLong() != received) {
         throw new Failure(
@@ -324,7 +388,7 @@ public final class DumpCapture {
   private long stream(
       DumpResponse response,
       Bounds bounds,
-      DumpUpload upload,
+      OutputStream upload,
       OutputStream analyser,
       Future<ClassHistogram> analysis,
       LongConsumer progress)
@@ -451,5 +515,22 @@ public final class DumpCapture {
   /** The current time (for callers that stamp reports). */
   Instant now() {
     return clock.instant();
+  }
+
+  /** Passes writes on and leaves the upload open when the encoder on top of it is closed. */
+  private static final class KeepOpen extends java.io.FilterOutputStream {
+    KeepOpen(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+    }
+
+    @Override
+    public void close() throws IOException {
+      out.flush();
+    }
   }
 }

@@ -35,6 +35,15 @@ public interface CaptureConfig {
   String format();
 
   /**
+   * Where the dump is compressed: {@code task} (it sends {@link #format()} on the wire, spending
+   * its own CPU after the pause) or {@code collector} (it sends raw HPROF, the collector encodes it
+   * into {@link #format()} on the way to S3: no compression CPU on the task, more bytes on the
+   * network). See docs/collector.md for the measurement behind the default.
+   */
+  @WithDefault("task")
+  String compressIn();
+
+  /**
    * Bytes buffered between the download and the histogram analyser; the only per-capture buffer
    * besides the S3 parts in flight, so collector memory does not grow with dump size.
    */

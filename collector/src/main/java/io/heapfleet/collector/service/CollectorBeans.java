@@ -353,20 +353,21 @@ public class CollectorBeans {
             store,
             tokens::credentials,
             new DumpCapture.Settings(
-                capture.firstByteTimeout(),
-                capture.idleTimeout(),
-                capture.live(),
-                format,
-                capture.analysisBufferBytes(),
-                discoveryConfig.lb().maxAttempts(),
-                new CaptureLimits(
-                    capture.limits().deadlineBase(),
-                    capture.limits().minBytesPerSecond(),
-                    capture.limits().maxDeadline(),
-                    capture.limits().maxBytesFloor(),
-                    capture.limits().maxBytesFactor(),
-                    capture.limits().maxBytesCeiling(),
-                    capture.limits().inflationMargin())),
+                    capture.firstByteTimeout(),
+                    capture.idleTimeout(),
+                    capture.live(),
+                    format,
+                    capture.analysisBufferBytes(),
+                    discoveryConfig.lb().maxAttempts(),
+                    new CaptureLimits(
+                        capture.limits().deadlineBase(),
+                        capture.limits().minBytesPerSecond(),
+                        capture.limits().maxDeadline(),
+                        capture.limits().maxBytesFloor(),
+                        capture.limits().maxBytesFactor(),
+                        capture.limits().maxBytesCeiling(),
+                        capture.limits().inflationMargin()))
+                .withCompressInCollector(compressInCollector(capture)),
             clock,
             analysers,
             timer);
@@ -402,5 +403,19 @@ public class CollectorBeans {
             (int) Math.min(capacity, 100_000),
             config.persistEvery()),
         StatsPoller.Listener.NONE);
+  }
+
+  private static boolean compressInCollector(CaptureConfig capture) {
+    switch (capture.compressIn()) {
+      case "collector":
+        return true;
+      case "task":
+        return false;
+      default:
+        throw new IllegalArgumentException(
+            "heapfleet.collector.capture.compress-in must be task or collector, got '"
+                + capture.compressIn()
+                + "'");
+    }
   }
 }

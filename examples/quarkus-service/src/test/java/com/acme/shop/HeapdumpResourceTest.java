@@ -108,6 +108,77 @@ class HeapdumpResourceTest {
         .header("X-Heapdump-Task", "quarkus-test-task");
   }
 
+  @Test
+  void statsAnswerTheHourlyTokenAndThisTasksTaskTokenWithTheJvmsHeapFigures() {
+    TaskCredentials creds =
+        TaskCredentials.of(Secret.of("correct-horse-battery-staple-0123456789", false), "heapdump");
+    for (String auth :
+        new String[] {
+          "HeapDump " + token(),
+          "HeapFleet-Task " + creds.taskToken("quarkus-test-task", Instant.now())
+        }) {
+      io.restassured.path.json.JsonPath s =
+          given()
+              .header("Authorization", auth)
+              .when()
+              .get("/heapdump/stats")
+              .then()
+              .statusCode(200)
+              .header("X-Heapdump-Task", "quarkus-test-task")
+              .header("Cache-Control", "no-store")
+              .body("taskId", equalTo("quarkus-test-task"))
+              .body("runtime", equalTo("jvm"))
+              .extract()
+              .jsonPath();
+      assertThat(s.getLong("heapUsed")).isPositive();
+      assertThat(s.getLong("heapMax")).isGreaterThanOrEqualTo(s.getLong("heapUsed"));
+      assertThat(s.getString("oldGenPool")).isNotBlank();
+      assertThat(s.getLong("gcCount")).isNotNegative();
+      assertThat(s.getLong("uptimeMs")).isPositive();
+      assertThat(Instant.parse(s.getString("time"))).isBefore(Instant.now().plusSeconds(1));
+    }
+  }
+
+  @Test
+  void statsRefuseMissingOrOtherTasksCredentialsPinningAndOtherMethods() {
+    TaskCredentials creds =
+        TaskCredentials.of(Secret.of("correct-horse-battery-staple-0123456789", false), "heapdump");
+    given()
+        .when()
+        .get("/heapdump/stats")
+        .then()
+        .statusCode(401)
+        .header("WWW-Authenticate", "HeapDump")
+        .body("error", equalTo("unauthorized"));
+    given()
+        .header("Authorization", "HeapFleet-Task " + creds.taskToken("another-task", Instant.now()))
+        .when()
+        .get("/heapdump/stats")
+        .then()
+        .statusCode(401);
+    given()
+        .header("Authorization", "HeapDump " + token())
+        .header("X-Heapdump-Target-Task", "another-task")
+        .when()
+        .get("/heapdump/stats")
+        .then()
+        .statusCode(421)
+        .header("X-Heapdump-Task", "quarkus-test-task")
+        .body("taskId", equalTo("quarkus-test-task"));
+    given()
+        .header("Authorization", "HeapDump " + token())
+        .when()
+        .head("/heapdump/stats")
+        .then()
+        .statusCode(405);
+    given()
+        .header("Authorization", "HeapDump " + token())
+        .when()
+        .post("/heapdump/stats")
+        .then()
+        .statusCode(405);
+  }
+
   @TestHTTPResource("/heapdump")
   URI heapdump;
 

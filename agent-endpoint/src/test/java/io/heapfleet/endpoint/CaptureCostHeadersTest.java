@@ -1,0 +1,111 @@
+package io.heapfleet.endpoint;
+
+import static io.heapfleet.endpoint.TestSupport.SECRET;
+import static io.heapfleet.endpoint.TestSupport.token;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.heapfleet.endpoint.agent.AgentServer;
+import io.heapfleet.endpoint.client.DumpRequest;
+import io.heapfleet.endpoint.client.DumpResponse;
+import io.heapfleet.endpoint.client.HeapdumpClient;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The task-side cost of a real dump of this JVM, as the endpoint reports it: the CPU the process
+ * spent during the dump and the bytes written to its disk (headers, or the stream's record when the
+ * response started early), and the whole request's CPU in the audit line.
+ */
+class CaptureCostHeadersTest {
+
+  @TempDir Path tmp;
+  private AgentServer server;
+  private final List<String> audit = new ArrayList<>();
+  private final Handler handler =
+      new Handler() {
+        @Override
+        public void publish(LogRecord r) {
+          synchronized (audit) {
+            audit.add(r.getMessage());
+          }
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void close() {}
+      };
+
+  @BeforeEach
+  void listen() {
+    Audit.LOG.addHandler(handler);
+  }
+
+  @AfterEach
+  void stop() {
+    Audit.LOG.removeHandler(handler);
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(DumpFormat.class)
+  void aDumpReportsItsCpuAndDiskBytesAndTheAuditLineTheRequestsCpu(DumpFormat format)
+      throws Exception {
+    EndpointSettings settings =
+        EndpointSettings.builder(SECRET).tempDir(tmp).minInterval(Duration.ZERO).build();
+    TaskIdentity identity = new TaskIdentity("task-a", null, null, null, null, null, null, "JVM");
+    server =
+        AgentServer.start(HeapdumpEndpoint.builder(settings, identity).build(), "127.0.0.1", 0);
+    URI base = URI.create("http://127.0.0.1:" + server.port());
+    long sent = 0;
+    DumpResponse r =
+        HeapdumpClient.create().open(base, token(), DumpRequest.defaults().withFormat(format));
+    try (r) {
+      InputStream in = r.body();
+      byte[] buf = new byte[1 << 16];
+      int n;
+      while ((n = in.read(buf)) != -1) {
+        sent += n;
+      }
+    }
+    long hprof = r.hprofBytes().orElseThrow();
+    assertThat(r.header("X-Heapdump-Disk-Bytes")).hasValue(Long.toString(hprof));
+    long dumpCpu = Long.parseLong(r.header("X-Heapdump-Dump-Cpu-Ms").orElseThrow());
+    assertThat(dumpCpu).isNotNegative();
+    String line = awaitAuditLine();
+    assertThat(line).contains(" dumpCpuMs=" + dumpCpu);
+    // Bytes sent: what the client read, plus the zstd record's frame, which the client removes.
+    long auditBytes = Long.parseLong(line.replaceAll(".* bytes=(\\d+) .*", "$1"));
+    assertThat(auditBytes).isBetween(sent, sent + StreamTrailer.MAX_BYTES);
+    long requestCpu = Long.parseLong(line.replaceAll(".* cpuMs=(\\d+).*", "$1"));
+    assertThat(requestCpu).isGreaterThanOrEqualTo(dumpCpu);
+  }
+
+  private String awaitAuditLine() throws InterruptedException {
+    for (int i = 0; i < 100; i++) {
+      synchronized (audit) {
+        for (String l : audit) {
+          if (l.contains("outcome=ok") && l.contains(" cpuMs=")) {
+            return l;
+          }
+        }
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("no audit line with cpuMs: " + audit);
+  }
+}

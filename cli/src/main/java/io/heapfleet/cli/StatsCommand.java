@@ -1,0 +1,236 @@
+package io.heapfleet.cli;
+
+import io.heapfleet.auth.HourlyToken;
+import io.heapfleet.auth.Secret;
+import io.heapfleet.auth.TaskCredentials;
+import io.heapfleet.endpoint.client.DumpRequest;
+import io.heapfleet.endpoint.client.HeapdumpClient;
+import io.heapfleet.endpoint.client.HeapdumpClientException;
+import io.heapfleet.endpoint.client.ProvenTask;
+import io.heapfleet.endpoint.client.TaskStats;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code heapfleet stats}: one task's heap figures from its /heapdump/stats, for a person. */
+@Command(
+    name = "stats",
+    mixinStandardHelpOptions = true,
+    header = "Show a task's heap figures from /heapdump/stats (no dump, no pause).",
+    description = {
+      "",
+      "Asks URL (a task, or a load balancer in front of a service's tasks) for its heap",
+      "figures: heap used and max, the old generation after the last garbage collection",
+      "(what survives; a leak raises it collection after collection), GC counts and time,",
+      "uptime and RSS. JVM and Node.js tasks answer the same fields. The task takes no dump",
+      "and does not pause. Credentials as for 'heapfleet fetch': the hourly token, or with",
+      "--task the task's proof and its read-only task token.",
+      ""
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  heapfleet stats http://10.0.1.23:9091 --secret-file /run/secrets/heapfleet",
+      "  heapfleet stats https://orders.example.com --task 158d1c80",
+      "  heapfleet stats http://127.0.0.1:9091 --format json",
+    })
+final class StatsCommand implements Callable<Integer> {
+
+  @Mixin SecretOptions secretOptions;
+  @Mixin VerboseOption verbose;
+
+  @Parameters(
+      index = "0",
+      paramLabel = "URL",
+      description = "The task or load balancer; /heapdump/stats is appended unless present.")
+  String url;
+
+  @Option(
+      names = "--task",
+      paramLabel = "ID",
+      description =
+          "Pin this task behind a load balancer (retry on 421). The task proves who it is first"
+              + " and is asked with its read-only task token, never the hourly token.")
+  String task;
+
+  @Option(
+      names = "--format",
+      paramLabel = "FORMAT",
+      defaultValue = "text",
+      description = "text (for a person) or json (the task's document). Default: ${DEFAULT-VALUE}.")
+  String format;
+
+  @Option(
+      names = "--max-attempts",
+      paramLabel = "N",
+      defaultValue = "" + DumpRequest.DEFAULT_MAX_ATTEMPTS,
+      description =
+          "With --task: how many requests to try before giving up. Default: ${DEFAULT-VALUE}.")
+  int maxAttempts;
+
+  @Option(
+      names = "--scope",
+      paramLabel = "SCOPE",
+      defaultValue = HourlyToken.DEFAULT_SCOPE,
+      description = "The token scope; must match the endpoint's. Default: ${DEFAULT-VALUE}.")
+  String scope;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  private final Clock clock;
+
+  StatsCommand() {
+    this(Clock.systemUTC());
+  }
+
+  StatsCommand(Clock clock) {
+    this.clock = clock;
+  }
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    if (!format.equals("text") && !format.equals("json")) {
+      throw UserException.badInput("--format must be text or json, was '" + format + "'");
+    }
+    if (maxAttempts < 1 || maxAttempts > 1000) {
+      throw UserException.badInput("--max-attempts must be 1..1000, was " + maxAttempts);
+    }
+    URI base = FetchCommand.parseUrl(url);
+    Secret secret = secretOptions.load(CliEnvironment.get());
+    HeapdumpClient client = HeapdumpClient.create();
+    TaskStats stats;
+    try {
+      if (task == null) {
+        stats = client.stats(base, HourlyToken.compute(secret, scope, clock.instant()));
+      } else {
+        ProvenTask proven = prove(client, base, TaskCredentials.of(secret, scope));
+        stats = client.stats(proven, Math.max(1, maxAttempts - proven.requests() + 1));
+      }
+    } catch (HeapdumpClientException e) {
+      throw UserException.failure(FetchCommand.explain(e), e);
+    } catch (IOException e) {
+      throw UserException.failure("cannot read stats from " + base + ": " + e.getMessage(), e);
+    }
+    if (format.equals("json")) {
+      out.println(stats.json());
+    } else {
+      print(stats, out);
+    }
+    out.flush();
+    return ExitCode.OK;
+  }
+
+  /**
+   * The pinned task's proof: through a load balancer another task may answer (421); each try is a
+   * new connection, at most {@code --max-attempts}.
+   */
+  private ProvenTask prove(HeapdumpClient client, URI base, TaskCredentials credentials)
+      throws IOException {
+    if (!io.heapfleet.endpoint.TaskIdentity.isValidTaskId(task)) {
+      throw UserException.badInput("--task: '" + task + "' is not a task id");
+    }
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return client.prove(base, credentials, task);
+      } catch (HeapdumpClientException e) {
+        if (e.status() != 421 || attempt >= maxAttempts) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** The figures as aligned lines; unknown figures are shown as {@code ?}. */
+  static void print(TaskStats s, PrintWriter out) {
+    String version = s.string(s.runtime()).map(v -> ": " + v).orElse("");
+    row(out, "task", s.taskId() + " (" + s.runtime() + version + ")");
+    row(
+        out,
+        "time",
+        s.time()
+            + s.uptimeMillis().stream()
+                .mapToObj(ms -> ", up " + uptime(ms))
+                .findFirst()
+                .orElse(""));
+    row(
+        out,
+        "heap",
+        size(s.heapUsed())
+            + " used of "
+            + size(s.heapMax())
+            + " max ("
+            + size(s.heapCommitted())
+            + " committed)");
+    String pool = s.string("oldGenPool").map(p -> " (" + p + ")").orElse("");
+    row(
+        out,
+        "old gen",
+        size(s.oldGenUsed())
+            + " used; "
+            + (s.oldGenUsedAfterGc().isPresent()
+                ? size(s.oldGenUsedAfterGc()) + " after the last GC"
+                : "no GC of it yet")
+            + pool);
+    row(
+        out,
+        "last major GC",
+        s.lastMajorGcAt()
+            .map(
+                at ->
+                    at
+                        + " ("
+                        + uptime(Math.max(0, Duration.between(at, s.time()).toMillis()))
+                        + " before)")
+            .orElse("none yet"));
+    row(
+        out,
+        "GC",
+        count(s.gcCount())
+            + " collections, "
+            + count(s.majorGcCount())
+            + " major, "
+            + (s.gcTimeMillis().isPresent()
+                ? String.format(Locale.ROOT, "%.1f s", s.gcTimeMillis().getAsLong() / 1000.0)
+                : "?")
+            + " in total");
+    row(out, "RSS", size(s.rss()));
+  }
+
+  private static void row(PrintWriter out, String label, String value) {
+    out.printf(Locale.ROOT, "%-14s %s%n", label, value);
+  }
+
+  private static String size(OptionalLong bytes) {
+    return bytes.isPresent() ? FetchProgress.size(bytes.getAsLong()) : "?";
+  }
+
+  private static String count(OptionalLong n) {
+    return n.isPresent() ? Long.toString(n.getAsLong()) : "?";
+  }
+
+  /** {@code 2d 3h}, {@code 3h 12m}, {@code 4m 10s}, {@code 12s}. */
+  static String uptime(long millis) {
+    long s = millis / 1000;
+    if (s < 60) {
+      return s + "s";
+    }
+    if (s < 3600) {
+      return (s / 60) + "m " + (s % 60) + "s";
+    }
+    if (s < 86400) {
+      return (s / 3600) + "h " + (s % 3600 / 60) + "m";
+    }
+    return (s / 86400) + "d " + (s % 86400 / 3600) + "h";
+  }
+}

@@ -1,0 +1,152 @@
+package io.heapfleet.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.heapfleet.auth.Secret;
+import io.heapfleet.cli.demo.RoundRobinProxy;
+import io.heapfleet.endpoint.EndpointSettings;
+import io.heapfleet.endpoint.HeapdumpEndpoint;
+import io.heapfleet.endpoint.TaskIdentity;
+import io.heapfleet.endpoint.agent.AgentServer;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code heapfleet stats} against two real JVM endpoints (the javaagent's HTTP server and protocol,
+ * serving this JVM's own figures) on 127.0.0.1, directly and through a round-robin proxy.
+ */
+class StatsCommandTest {
+
+  private static final String SECRET = "correct-horse-battery-staple-0123456789";
+  private static final List<AgentServer> servers = new ArrayList<>();
+  private static final List<URI> backends = new ArrayList<>();
+  private static RoundRobinProxy proxy;
+  @TempDir static Path dir;
+  private static Path secretFile;
+
+  @BeforeAll
+  static void startTasks() throws Exception {
+    secretFile = Files.writeString(dir.resolve("secret"), SECRET + "\n");
+    for (String task : new String[] {"task-a", "task-b"}) {
+      EndpointSettings settings =
+          EndpointSettings.builder(Secret.of(SECRET, false))
+              .tempDir(dir)
+              .minInterval(Duration.ZERO)
+              .build();
+      TaskIdentity identity =
+          new TaskIdentity(task, null, "prod", "orders", null, null, null, "Test JVM 17");
+      AgentServer s =
+          AgentServer.start(HeapdumpEndpoint.builder(settings, identity).build(), "127.0.0.1", 0);
+      servers.add(s);
+      backends.add(URI.create("http://127.0.0.1:" + s.port()));
+    }
+    proxy = RoundRobinProxy.start(backends);
+    System.gc(); // so the old generation has a figure after GC
+  }
+
+  @AfterAll
+  static void stopTasks() throws Exception {
+    if (proxy != null) {
+      proxy.close();
+    }
+    servers.forEach(AgentServer::close);
+  }
+
+  @Test
+  void printsTheTasksFiguresForAPerson() {
+    CliRun r =
+        CliRun.run("stats", backends.get(0).toString(), "--secret-file", secretFile.toString());
+    assertThat(r.exitCode).as(r.toString()).isZero();
+    assertThat(r.out)
+        .contains("task           task-a (jvm: Test JVM 17)")
+        .containsPattern("(?m)^time +\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z, up \\d")
+        .containsPattern(
+            "(?m)^heap +[0-9.]+ [KMG]i?B used of [0-9.]+ [KMG]i?B max \\([0-9.]+ [KMG]i?B committed\\)$")
+        .containsPattern(
+            "(?m)^old gen +[0-9.]+ [KMG]i?B used; [0-9.]+ [KMG]i?B after the last GC \\(G1 Old Gen\\)$")
+        .containsPattern("(?m)^last major GC +\\d{4}-.*Z \\(.* before\\)$")
+        .containsPattern("(?m)^GC +\\d+ collections, [1-9]\\d* major, [0-9.]+ s in total$")
+        .containsPattern("(?m)^RSS +[0-9.]+ MiB$");
+    assertThat(r.err).isEmpty();
+  }
+
+  @Test
+  void jsonIsTheTasksDocument() throws Exception {
+    CliRun r =
+        CliRun.run(
+            "stats",
+            backends.get(1) + "/heapdump/stats",
+            "--secret-file",
+            secretFile.toString(),
+            "--format",
+            "json");
+    assertThat(r.exitCode).as(r.toString()).isZero();
+    JsonNode json = new ObjectMapper().readTree(r.out);
+    assertThat(json.path("taskId").asText()).isEqualTo("task-b");
+    assertThat(json.path("runtime").asText()).isEqualTo("jvm");
+    assertThat(json.path("heapUsed").asLong()).isPositive();
+    assertThat(json.path("oldGenUsedAfterGc").isNumber()).isTrue();
+  }
+
+  @Test
+  void pinsATaskBehindTheProxyWithItsProofAndTaskToken() throws Exception {
+    for (String task : new String[] {"task-b", "task-a", "task-b"}) {
+      CliRun r =
+          CliRun.run(
+              "stats",
+              proxy.uri().toString(),
+              "--secret-file",
+              secretFile.toString(),
+              "--task",
+              task,
+              "--format",
+              "json");
+      assertThat(r.exitCode).as(r.toString()).isZero();
+      assertThat(new ObjectMapper().readTree(r.out).path("taskId").asText()).isEqualTo(task);
+    }
+  }
+
+  @Test
+  void aWrongSecretIsAFailureThatSaysWhy() throws Exception {
+    Path wrong = Files.writeString(dir.resolve("wrong"), "another-secret-that-is-long-enough-000");
+    CliRun r = CliRun.run("stats", backends.get(0).toString(), "--secret-file", wrong.toString());
+    assertThat(r.exitCode).isEqualTo(ExitCode.FAILURE);
+    assertThat(r.err).contains("refused the token (401)");
+    assertThat(r.out).isEmpty();
+  }
+
+  @Test
+  void badInputIsExitCodeTwo() {
+    String secret = secretFile.toString();
+    assertThat(CliRun.run("stats", "ftp://x", "--secret-file", secret).exitCode)
+        .isEqualTo(ExitCode.BAD_INPUT);
+    CliRun r =
+        CliRun.run(
+            "stats", backends.get(0).toString(), "--secret-file", secret, "--format", "yaml");
+    assertThat(r.exitCode).isEqualTo(ExitCode.BAD_INPUT);
+    assertThat(r.err).contains("--format must be text or json, was 'yaml'");
+    assertThat(
+            CliRun.run(
+                    "stats", backends.get(0).toString(), "--secret-file", secret, "--task", "a b")
+                .exitCode)
+        .isEqualTo(ExitCode.BAD_INPUT);
+  }
+
+  @Test
+  void uptimeReadsLikeAPersonWouldSayIt() {
+    assertThat(StatsCommand.uptime(12_345)).isEqualTo("12s");
+    assertThat(StatsCommand.uptime(250_000)).isEqualTo("4m 10s");
+    assertThat(StatsCommand.uptime(3 * 3_600_000L + 12 * 60_000L)).isEqualTo("3h 12m");
+    assertThat(StatsCommand.uptime(2 * 86_400_000L + 3 * 3_600_000L)).isEqualTo("2d 3h");
+  }
+}

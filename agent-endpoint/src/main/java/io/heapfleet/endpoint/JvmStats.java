@@ -47,17 +47,20 @@ public final class JvmStats {
           "Shenandoah"); // Shenandoah: one pool for the whole heap
 
   private static final Path PROC_STATUS = Path.of("/proc/self/status");
+  private static final byte[] VM_RSS = "VmRSS:".getBytes(StandardCharsets.US_ASCII);
 
   private final RuntimeMXBean runtime = ManagementFactory.getRuntimeMXBean();
   private final MemoryPoolMXBean oldPool;
-  private final List<GarbageCollectorMXBean> collectors;
+  private final List<Collector> collectors = new ArrayList<>();
   private final BufferPoolMXBean directBuffers;
   private final Path procStatus;
 
   private JvmStats(Path procStatus) {
     this.procStatus = procStatus;
     this.oldPool = oldPool(ManagementFactory.getMemoryPoolMXBeans());
-    this.collectors = ManagementFactory.getGarbageCollectorMXBeans();
+    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      collectors.add(new Collector(gc));
+    }
     BufferPoolMXBean direct = null;
     for (BufferPoolMXBean b : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
       if (b.getName().equals("direct")) {
@@ -135,17 +138,17 @@ public final class JvmStats {
     long gcTime = 0;
     long majorCount = 0;
     long lastMajorEnd = -1;
-    for (GarbageCollectorMXBean gc : collectors) {
-      if (!countsCollections(gc.getName())) {
+    for (Collector c : collectors) {
+      if (!c.counts) {
         continue;
       }
-      long count = Math.max(0, gc.getCollectionCount());
+      long count = Math.max(0, c.bean.getCollectionCount());
       gcCount += count;
-      gcTime += Math.max(0, gc.getCollectionTime());
-      if (isMajor(gc.getName())) {
+      gcTime += Math.max(0, c.bean.getCollectionTime());
+      if (c.major) {
         majorCount += count;
         if (count > 0) {
-          lastMajorEnd = Math.max(lastMajorEnd, lastGcEnd(gc));
+          lastMajorEnd = Math.max(lastMajorEnd, c.lastEnd(count));
         }
       }
     }
@@ -178,6 +181,30 @@ public final class JvmStats {
     return sb.append('}').toString();
   }
 
+  /** One collector bean, classified once. Thread-safe: racing readers compute the same values. */
+  private static final class Collector {
+    final GarbageCollectorMXBean bean;
+    final boolean major;
+    final boolean counts;
+    // The end of the last collection, read again only when the count moved (GcInfo is not free).
+    private volatile long lastEnd = -1;
+    private volatile long seenCount = -1;
+
+    Collector(GarbageCollectorMXBean bean) {
+      this.bean = bean;
+      this.major = isMajor(bean.getName());
+      this.counts = countsCollections(bean.getName());
+    }
+
+    long lastEnd(long count) {
+      if (count != seenCount) {
+        lastEnd = lastGcEnd(bean);
+        seenCount = count;
+      }
+      return lastEnd;
+    }
+  }
+
   /** When the collector's last collection ended (ms since the JVM started), or -1 if unknown. */
   private static long lastGcEnd(GarbageCollectorMXBean gc) {
     if (gc instanceof com.sun.management.GarbageCollectorMXBean) {
@@ -190,16 +217,41 @@ public final class JvmStats {
 
   /** The resident set size from {@code VmRSS}, in bytes; null where it cannot be read. */
   Long rss() {
+    byte[] status;
     try {
-      for (String line : Files.readAllLines(procStatus, StandardCharsets.US_ASCII)) {
-        if (line.startsWith("VmRSS:")) {
-          String[] parts = line.substring(6).trim().split("\\s+");
-          long value = Long.parseLong(parts[0]);
-          return parts.length > 1 && parts[1].equalsIgnoreCase("kB") ? value * 1024 : value;
+      // Bytes, not lines: a poll every few seconds should not allocate a decoder per line.
+      status = Files.readAllBytes(procStatus);
+    } catch (IOException | RuntimeException e) {
+      return null; // not Linux, or /proc not mounted: RSS is simply unknown
+    }
+    return vmRss(status);
+  }
+
+  /** {@code VmRSS: <n> kB} of a {@code /proc/<pid>/status} text, in bytes; null if absent. */
+  static Long vmRss(byte[] status) {
+    byte[] key = VM_RSS;
+    outer:
+    for (int i = 0; i + key.length <= status.length; i++) {
+      if (i > 0 && status[i - 1] != '\n') {
+        continue;
+      }
+      for (int k = 0; k < key.length; k++) {
+        if (status[i + k] != key[k]) {
+          continue outer;
         }
       }
-    } catch (IOException | RuntimeException e) {
-      // Not Linux, or /proc not mounted: RSS is simply unknown.
+      int j = i + key.length;
+      while (j < status.length && (status[j] == ' ' || status[j] == '\t')) {
+        j++;
+      }
+      long value = 0;
+      int digits = 0;
+      while (j < status.length && status[j] >= '0' && status[j] <= '9' && digits < 18) {
+        value = value * 10 + (status[j++] - '0');
+        digits++;
+      }
+      // The kernel writes kB (KiB).
+      return digits == 0 ? null : value * 1024;
     }
     return null;
   }

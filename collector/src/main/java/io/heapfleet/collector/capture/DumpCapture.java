@@ -108,9 +108,15 @@ public final class DumpCapture {
           inCollector);
     }
 
-    /** What the task is asked to send. */
-    io.heapfleet.endpoint.DumpFormat wireFormat() {
-      return compressInCollector ? io.heapfleet.endpoint.DumpFormat.RAW : format;
+    /**
+     * What the task is asked to send. Raw only to a task reached directly: a raw response starts
+     * after the dump (it needs {@code Content-Length}), so through a load balancer a long dump
+     * would meet its idle timeout, where a compressed one starts at once and keeps the line busy.
+     */
+    io.heapfleet.endpoint.DumpFormat wireFormat(Target target) {
+      return compressInCollector && !target.pinned()
+          ? io.heapfleet.endpoint.DumpFormat.RAW
+          : format;
     }
 
     /** Settings with the {@link CaptureLimits#DEFAULT default limits}. */
@@ -211,7 +217,7 @@ public final class DumpCapture {
       DumpRequest request =
           DumpRequest.defaults()
               .withLive(settings.live())
-              .withFormat(settings.wireFormat())
+              .withFormat(settings.wireFormat(target))
               .withTimeout(settings.firstByteTimeout())
               .withTargetTask(target.agentTaskId())
               .withMaxAttempts(target.pinned() ? settings.pinnedMaxAttempts() : 1);
@@ -231,7 +237,7 @@ public final class DumpCapture {
       }
       // Raw from the task, encoded here: only when the task did send raw (never encode twice).
       io.heapfleet.endpoint.DumpFormat encodeHere =
-          settings.compressInCollector()
+          settings.wireFormat(target) == io.heapfleet.endpoint.DumpFormat.RAW
                   && response.format() == io.heapfleet.endpoint.DumpFormat.RAW
               ? settings.format()
               : io.heapfleet.endpoint.DumpFormat.RAW;

@@ -35,12 +35,13 @@ public interface CaptureConfig {
   String format();
 
   /**
-   * Where the dump is compressed: {@code task} (it sends {@link #format()} on the wire, spending
-   * its own CPU after the pause) or {@code collector} (it sends raw HPROF, the collector encodes it
-   * into {@link #format()} on the way to S3: no compression CPU on the task, more bytes on the
-   * network). See docs/collector.md for the measurement behind the default.
+   * Where the dump is compressed: {@code collector} (the task sends raw HPROF and the collector
+   * encodes it into {@link #format()} on the way to S3: no compression CPU on the task, more bytes
+   * on the network) or {@code task} (it sends {@link #format()}, spending its own CPU after the
+   * pause). Tasks behind a load balancer (pinned) always compress: a raw response starts only after
+   * the dump. The default follows the measurement in docs/collector.md.
    */
-  @WithDefault("task")
+  @WithDefault("collector")
   String compressIn();
 
   /**

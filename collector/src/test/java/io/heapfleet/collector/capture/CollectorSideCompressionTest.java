@@ -100,4 +100,32 @@ class CollectorSideCompressionTest {
       assertThat(ClassHistograms.of(in).entries()).isEqualTo(h.entries());
     }
   }
+
+  @org.junit.jupiter.api.Test
+  void aTaskBehindABalancerStillCompressesSoItsResponseStartsBeforeTheDump() throws Exception {
+    DumpCapture capture =
+        new DumpCapture(
+            HeapdumpClient.create(Duration.ofSeconds(5)),
+            store,
+            DumpCaptureTest.token(TaskJvm.SECRET),
+            new DumpCapture.Settings(
+                    Duration.ofMinutes(2),
+                    Duration.ofSeconds(20),
+                    true,
+                    DumpFormat.GZIP,
+                    1 << 20,
+                    5)
+                .withCompressInCollector(true),
+            Clock.systemUTC(),
+            analysers,
+            timer);
+    AtomicLong onTheWire = new AtomicLong();
+    CaptureReport r =
+        capture.capture(
+            new Target(task.taskId(), "test", "svc", task.base(), true), onTheWire::set);
+
+    assertThat(r.outcome()).as(r.message()).isEqualTo(CaptureOutcome.STORED);
+    assertThat(r.stored().orElseThrow().objectKey()).endsWith(".hprof.gz");
+    assertThat(onTheWire.get()).isEqualTo(r.stored().orElseThrow().sizeBytes());
+  }
 }

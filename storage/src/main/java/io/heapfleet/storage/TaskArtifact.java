@@ -10,7 +10,9 @@ public enum TaskArtifact {
   TREND_JSON("trend.json", "application/json"),
   TREND_MD("trend.md", "text/markdown; charset=utf-8"),
   /** Dominators / retainer paths of the latest dump. */
-  DEEP_JSON("deep.json", "application/json");
+  DEEP_JSON("deep.json", "application/json"),
+  /** The task's compact stats series (old gen after GC, heap, RSS, GC), rewritten now and then. */
+  STATS_JSON("stats.json", "application/json");
 
   private final String fileName;
   private final String contentType;

@@ -42,7 +42,7 @@ public final class ProvenTask {
    * The credentials whose secret the task proved with (the current one, or the previous one for a
    * task not yet redeployed after a rotation): its credentials must be made with them.
    */
-  TaskCredentials credentials() {
+  public TaskCredentials credentials() {
     return credentials;
   }
 

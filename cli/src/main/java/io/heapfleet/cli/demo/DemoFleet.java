@@ -240,6 +240,8 @@ public final class DemoFleet implements AutoCloseable {
     props.put("heapfleet.collector.s3.region", s3.region());
     props.put("heapfleet.collector.s3.path-style", "true");
     props.put("heapfleet.collector.token.secret-file", secretFile.toString());
+    // The demo shows rounds at a fixed interval; adaptive capture has its own benchmark.
+    props.put("heapfleet.collector.capture.policy", "fixed");
     props.put("heapfleet.collector.schedule.interval", seconds(interval));
     props.put("heapfleet.collector.schedule.jitter", "0s");
     props.put("heapfleet.collector.schedule.tick", "1s");

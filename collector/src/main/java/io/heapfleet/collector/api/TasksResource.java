@@ -107,6 +107,28 @@ public class TasksResource {
     return artifact(id, TaskArtifact.TREND_MD, "text/markdown; charset=utf-8");
   }
 
+  @GET
+  @Path("{id}/stats")
+  @Operation(
+      summary = "The task's stats series (old gen after GC, heap used, RSS, GC), oldest first",
+      description =
+          "Columnar: time (epoch ms), oldGenAfterGc, heapUsed, rss, gcCount, gcTimeMs (-1: not"
+              + " reported), heapMax and lastDump (epoch ms). Live tasks from memory, ended ones"
+              + " from their stats.json in S3.")
+  public Response stats(@PathParam("id") String id) {
+    java.util.Optional<String> live =
+        engine.stats().flatMap(p -> p.series(id)).map(s -> s.toJson(false));
+    if (live.isPresent()) {
+      return Response.ok(live.get(), MediaType.APPLICATION_JSON).build();
+    }
+    String body =
+        engine
+            .analysis()
+            .artifact(id, TaskArtifact.STATS_JSON)
+            .orElseThrow(() -> ApiErrors.notFound("task " + id + " has no stats series"));
+    return Response.ok(body, MediaType.APPLICATION_JSON).build();
+  }
+
   private Response artifact(String id, TaskArtifact artifact, String type) {
     String body =
         engine

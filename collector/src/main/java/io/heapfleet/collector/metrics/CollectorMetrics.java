@@ -31,6 +31,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@code heapfleet_identity_conflicts_total}: task ids newly proven by more than one URL
  *   <li>{@code heapfleet_untrusted_endpoints_total{reason}}: endpoints newly refused before any
  *       credential was sent (bad proof, invalid id, ...)
+ *   <li>{@code heapfleet_task_old_gen_after_gc_bytes{cluster,service,task}}, {@code
+ *       heapfleet_task_rss_bytes{...}}: the task's newest stats sample
+ *   <li>{@code heapfleet_stats_polls_total{outcome}}: stats requests by outcome; {@code
+ *       heapfleet_stats_s3_writes_total{result}}: stats series written to S3
  * </ul>
  *
  * Per-task gauges exist only for live tasks: when a task ends, its gauges are removed so that an
@@ -50,6 +54,8 @@ public final class CollectorMetrics {
     volatile double leaking = Double.NaN;
     volatile double growth = Double.NaN;
     volatile Assessment assessment;
+    volatile double oldGenAfterGc = Double.NaN;
+    volatile double rss = Double.NaN;
     final List<Meter> meters = new ArrayList<>();
   }
 
@@ -163,8 +169,39 @@ public final class CollectorMetrics {
     g.growth = assessment == null ? Double.NaN : growthMbPerHour;
   }
 
+  /** Records a task's newest stats sample (-1: not reported). */
+  public void stats(String cluster, String service, String taskId, long oldGenAfterGc, long rss) {
+    TaskGauges g =
+        perTask.computeIfAbsent(
+            taskId, id -> register(Tags.of("cluster", cluster, "service", service, "task", id)));
+    g.oldGenAfterGc = oldGenAfterGc < 0 ? Double.NaN : oldGenAfterGc;
+    g.rss = rss < 0 ? Double.NaN : rss;
+  }
+
+  /** Counts one stats request by its outcome tag. */
+  public void statsPolled(String outcome) {
+    registry.counter("heapfleet.stats.polls", "outcome", outcome).increment();
+  }
+
+  /** Counts one write of a stats series to S3. */
+  public void statsPersisted(boolean ok) {
+    registry.counter("heapfleet.stats.s3.writes", "result", ok ? "ok" : "failed").increment();
+  }
+
   private TaskGauges register(Tags tags) {
     TaskGauges g = new TaskGauges();
+    g.meters.add(
+        Gauge.builder("heapfleet.task.old.gen.after.gc", g, x -> x.oldGenAfterGc)
+            .description("Old generation in use after the task's last major GC (stats)")
+            .baseUnit("bytes")
+            .tags(tags)
+            .register(registry));
+    g.meters.add(
+        Gauge.builder("heapfleet.task.rss", g, x -> x.rss)
+            .description("The task's resident set size (stats)")
+            .baseUnit("bytes")
+            .tags(tags)
+            .register(registry));
     g.meters.add(
         Gauge.builder("heapfleet.task.heap.used", g, x -> x.heapUsed)
             .description("Shallow size of all objects in the task's newest dump")

@@ -27,6 +27,11 @@ import java.util.stream.Collectors;
  * with jitter, never sooner than a 429's {@code Retry-After}; a refused token (401) is retried only
  * on the next interval, so a wrong secret cannot cause a storm; on-demand requests jump the queue
  * but still respect the limits. Thread-safe (all methods synchronized).
+ *
+ * <p>With a {@link CapturePolicy} (the adaptive policy) the interval no longer decides: a task
+ * whose jitter or backoff is over is asked of the policy, at most once per {@code recheck}, with
+ * its {@link TaskHistory} from the {@link HistorySource}; it is started only when the policy says
+ * so. Limits, backoff, the 401 rule and on-demand requests stay as above.
  */
 public final class CaptureScheduler {
 
@@ -90,16 +95,30 @@ public final class CaptureScheduler {
     UNKNOWN_TASK
   }
 
+  /** Where the policy's view of a task comes from (stats series, stored dumps). */
+  @FunctionalInterface
+  public interface HistorySource {
+    /**
+     * @param lastSuccess the newest dump this scheduler stored, if any (the source may know a newer
+     *     one, e.g. from S3)
+     */
+    TaskHistory history(Target target, Instant firstSeen, Optional<Instant> lastSuccess);
+  }
+
   private static final class State {
     Target target;
     Instant nextDue;
     boolean running;
     boolean onDemand;
     int failures;
+    final Instant firstSeen;
+    Instant lastSuccess;
+    String reason = "";
 
-    State(Target target, Instant nextDue) {
+    State(Target target, Instant nextDue, Instant firstSeen) {
       this.target = target;
       this.nextDue = nextDue;
+      this.firstSeen = firstSeen;
     }
   }
 
@@ -112,10 +131,45 @@ public final class CaptureScheduler {
   /** Captures still running for tasks that have gone from discovery; they hold their slots. */
   private final Map<String, State> departedRunning = new HashMap<>();
 
+  private final CapturePolicy policy;
+  private final HistorySource histories;
+  private final Duration recheck;
+
+  /** The fixed schedule: each task once per {@link Settings#interval()}. */
   public CaptureScheduler(Settings settings, Clock clock, RandomGenerator random) {
+    this(settings, null, null, null, clock, random);
+  }
+
+  /**
+   * A schedule that asks {@code policy} when each task is due.
+   *
+   * @param recheck how often a task the policy did not find due is asked again
+   */
+  public CaptureScheduler(
+      Settings settings,
+      CapturePolicy policy,
+      HistorySource histories,
+      Duration recheck,
+      Clock clock,
+      RandomGenerator random) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.random = Objects.requireNonNull(random, "random");
+    this.policy = policy;
+    if (policy != null) {
+      this.histories = Objects.requireNonNull(histories, "histories");
+      if (recheck == null || recheck.isNegative() || recheck.isZero()) {
+        throw new IllegalArgumentException("recheck must be positive, got " + recheck);
+      }
+    } else {
+      this.histories = null;
+    }
+    this.recheck = recheck;
+  }
+
+  /** The policy's name: {@code fixed} or the policy's. */
+  public String policyName() {
+    return policy == null ? "fixed" : policy.name();
   }
 
   /**
@@ -144,7 +198,7 @@ public final class CaptureScheduler {
     for (Target t : byId.values()) {
       State s = tasks.get(t.taskId());
       if (s == null) {
-        tasks.put(t.taskId(), new State(t, now.plus(jitter())));
+        tasks.put(t.taskId(), new State(t, now.plus(jitter()), now));
         added.add(t);
       } else {
         s.target = t;
@@ -182,12 +236,32 @@ public final class CaptureScheduler {
       if (inService >= settings.perService()) {
         continue;
       }
+      if (policy != null && !s.onDemand && !policyDue(s, now)) {
+        continue;
+      }
       s.running = true;
       running++;
       runningPerService.put(s.target.service(), inService + 1);
       start.add(s.target);
     }
     return start;
+  }
+
+  private boolean policyDue(State s, Instant now) {
+    CapturePolicy.Decision d =
+        policy.due(
+            now, histories.history(s.target, s.firstSeen, Optional.ofNullable(s.lastSuccess)));
+    s.reason = d.reason();
+    if (!d.due()) {
+      s.nextDue = now.plus(recheck);
+    }
+    return d.due();
+  }
+
+  /** Why the policy last started, or did not start, a task's dump (empty for the fixed one). */
+  public synchronized String lastReason(String taskId) {
+    State s = tasks.get(taskId);
+    return s == null ? "" : s.reason;
   }
 
   private List<State> allRunning() {
@@ -214,7 +288,9 @@ public final class CaptureScheduler {
     s.onDemand = false;
     if (outcome instanceof Outcome.Success) {
       s.failures = 0;
-      s.nextDue = now.plus(settings.interval()).plus(jitter());
+      s.lastSuccess = now;
+      // The adaptive policy keeps its own minimum interval; the fixed schedule waits an interval.
+      s.nextDue = policy != null ? now : now.plus(settings.interval()).plus(jitter());
     } else if (outcome instanceof Outcome.Unauthorized) {
       s.failures++;
       s.nextDue = now.plus(settings.interval()).plus(jitter());

@@ -3,12 +3,14 @@ package io.heapfleet.collector.service;
 import io.heapfleet.collector.capture.CaptureLimits;
 import io.heapfleet.collector.capture.DumpCapture;
 import io.heapfleet.collector.config.CaptureConfig;
+import io.heapfleet.collector.config.CapturePolicyConfig;
 import io.heapfleet.collector.config.DeepConfig;
 import io.heapfleet.collector.config.DiscoveryConfig;
 import io.heapfleet.collector.config.QueueConfig;
 import io.heapfleet.collector.config.RetentionConfig;
 import io.heapfleet.collector.config.S3Config;
 import io.heapfleet.collector.config.ScheduleConfig;
+import io.heapfleet.collector.config.StatsConfig;
 import io.heapfleet.collector.config.TokenConfig;
 import io.heapfleet.collector.discovery.Discovery;
 import io.heapfleet.collector.discovery.EcsClients;
@@ -23,8 +25,12 @@ import io.heapfleet.collector.discovery.SkipReason;
 import io.heapfleet.collector.discovery.StaticDiscovery;
 import io.heapfleet.collector.metrics.CollectorMetrics;
 import io.heapfleet.collector.queue.QueueRoles;
+import io.heapfleet.collector.schedule.AdaptivePolicy;
 import io.heapfleet.collector.schedule.CaptureScheduler;
 import io.heapfleet.collector.state.FleetState;
+import io.heapfleet.collector.stats.OldGenTrend;
+import io.heapfleet.collector.stats.StatsClient;
+import io.heapfleet.collector.stats.StatsPoller;
 import io.heapfleet.collector.token.SecretLoader;
 import io.heapfleet.collector.token.TokenSource;
 import io.heapfleet.endpoint.DumpFormat;
@@ -279,23 +285,59 @@ public class CollectorBeans {
       CaptureConfig capture,
       DeepConfig deepConfig,
       DiscoveryConfig discoveryConfig,
+      CapturePolicyConfig policyConfig,
+      StatsConfig statsConfig,
       HeapdumpClient client,
       DumpStore store,
       TokenSource tokens,
       CollectorMetrics metrics,
       QueueConfig queue,
       Clock clock) {
+    FleetState state = new FleetState();
+    StatsPoller stats = statsPoller(statsConfig, client, store, tokens, clock);
+    OldGenTrend.Thresholds verdict =
+        new OldGenTrend.Thresholds(
+            statsConfig.window(),
+            statsConfig.minPoints(),
+            statsConfig.flatMinBytes(),
+            statsConfig.flatFraction(),
+            statsConfig.minR2());
+    CaptureScheduler.Settings settings =
+        new CaptureScheduler.Settings(
+            schedule.interval(),
+            schedule.jitter(),
+            schedule.parallelism(),
+            schedule.perService(),
+            schedule.backoffInitial(),
+            schedule.backoffMax());
     CaptureScheduler scheduler =
-        new CaptureScheduler(
-            new CaptureScheduler.Settings(
-                schedule.interval(),
-                schedule.jitter(),
-                schedule.parallelism(),
-                schedule.perService(),
-                schedule.backoffInitial(),
-                schedule.backoffMax()),
-            clock,
-            new SplittableRandom());
+        switch (policyConfig.policy()) {
+          case "fixed" -> new CaptureScheduler(settings, clock, new SplittableRandom());
+          case "adaptive" ->
+              new CaptureScheduler(
+                  settings,
+                  new AdaptivePolicy(
+                      new AdaptivePolicy.Settings(
+                          policyConfig.adaptive().baselineAfter(),
+                          policyConfig.adaptive().minInterval(),
+                          policyConfig.adaptive().maxInterval(),
+                          schedule.interval(),
+                          policyConfig.adaptive().growthMinBytes(),
+                          policyConfig.adaptive().growthFraction(),
+                          verdict)),
+                  CollectorEngine.histories(state, stats),
+                  stats == null
+                      ? schedule.tick()
+                      : java.util.Collections.min(
+                          List.of(statsConfig.interval(), java.time.Duration.ofMinutes(1))),
+                  clock,
+                  new SplittableRandom());
+          default ->
+              throw new IllegalArgumentException(
+                  "heapfleet.collector.capture.policy must be fixed or adaptive, got '"
+                      + policyConfig.policy()
+                      + "'");
+        };
     // With a queue, the planner schedules and the workers capture: this engine captures on demand.
     scheduler.setScheduled(schedule.enabled() && !QueueRoles.queued(queue.role()));
     ExecutorService analysers = Executors.newCachedThreadPool(named("heapfleet-analyse"));
@@ -338,11 +380,33 @@ public class CollectorBeans {
         scheduler,
         dumpCapture,
         new SeriesAnalysis(store, capture.trendWindow(), deepAnalyser(deepConfig, store, metrics)),
-        new FleetState(),
+        state,
         metrics,
         Executors.newFixedThreadPool(schedule.parallelism(), named("heapfleet-capture")),
         clock,
-        discoveryConfig.refresh());
+        discoveryConfig.refresh(),
+        stats,
+        verdict);
+  }
+
+  /** The stats poller, or {@code null} when stats are off. */
+  private static StatsPoller statsPoller(
+      StatsConfig config, HeapdumpClient client, DumpStore store, TokenSource tokens, Clock clock) {
+    if (!config.enabled()) {
+      return null;
+    }
+    long capacity = Math.max(2, config.keep().toMillis() / config.interval().toMillis());
+    return new StatsPoller(
+        new StatsClient(client, tokens::credentials, config.timeout(), config.reprove(), clock),
+        store,
+        Executors.newFixedThreadPool(config.concurrency(), named("heapfleet-stats")),
+        clock,
+        new StatsPoller.Settings(
+            config.interval(),
+            config.concurrency(),
+            (int) Math.min(capacity, 100_000),
+            config.persistEvery()),
+        StatsPoller.Listener.NONE);
   }
 
   private static boolean compressInCollector(CaptureConfig capture) {

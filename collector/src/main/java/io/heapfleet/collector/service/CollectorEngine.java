@@ -14,6 +14,10 @@ import io.heapfleet.collector.state.FleetState;
 import io.heapfleet.collector.state.FleetState.TrendSummary;
 import io.heapfleet.collector.state.TaskStatus;
 import io.heapfleet.collector.state.TaskStatus.Attempt;
+import io.heapfleet.collector.stats.OldGenTrend;
+import io.heapfleet.collector.stats.StatsClient;
+import io.heapfleet.collector.stats.StatsPoller;
+import io.heapfleet.collector.stats.StatsSeries;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,6 +63,8 @@ public final class CollectorEngine {
   private volatile Instant nextRefresh = Instant.MIN;
   private final Object tickLock = new Object();
   private volatile String lastUnauthorizedLog = "";
+  private final StatsPoller stats;
+  private final OldGenTrend.Thresholds statsVerdict;
 
   public CollectorEngine(
       Discovery discovery,
@@ -70,6 +76,33 @@ public final class CollectorEngine {
       ExecutorService captures,
       Clock clock,
       Duration refresh) {
+    this(
+        discovery, scheduler, capture, analysis, state, metrics, captures, clock, refresh, null,
+        null);
+  }
+
+  /**
+   * An engine that also polls every live task's stats with {@code stats} and draws a verdict from
+   * them with {@code statsVerdict} (see {@link FleetState#verdict}).
+   */
+  public CollectorEngine(
+      Discovery discovery,
+      CaptureScheduler scheduler,
+      DumpCapture capture,
+      SeriesAnalysis analysis,
+      FleetState state,
+      CollectorMetrics metrics,
+      ExecutorService captures,
+      Clock clock,
+      Duration refresh,
+      StatsPoller stats,
+      OldGenTrend.Thresholds statsVerdict) {
+    this.stats = stats;
+    this.statsVerdict = statsVerdict;
+    if (stats != null) {
+      java.util.Objects.requireNonNull(statsVerdict, "statsVerdict");
+      stats.addListener(new StatsToVerdict());
+    }
     this.discovery = discovery;
     this.scheduler = scheduler;
     this.capture = capture;
@@ -100,11 +133,81 @@ public final class CollectorEngine {
         refreshDiscovery(now);
       }
       for (Target t : scheduler.takeDue()) {
+        String why = scheduler.lastReason(t.taskId());
+        if (!why.isEmpty()) {
+          LOG.infof("dumping %s (%s): %s", t.taskId(), t.service(), LogSafe.text(why));
+        }
         try {
           captures.execute(() -> run(t));
         } catch (RejectedExecutionException e) {
           scheduler.finished(t.taskId(), new Outcome.Failure(Optional.empty()));
         }
+      }
+      if (stats != null) {
+        stats.maybePoll(scheduler.schedules().stream().map(s -> s.target()).toList());
+      }
+    }
+  }
+
+  /**
+   * A history source for a capture policy over this engine's state and stats (build the scheduler
+   * with it, then the engine with the same {@code state} and {@code stats}).
+   */
+  public static CaptureScheduler.HistorySource histories(FleetState state, StatsPoller stats) {
+    return new TaskHistories(state, stats);
+  }
+
+  /** The stats poller, or empty when stats are off. */
+  public Optional<StatsPoller> stats() {
+    return Optional.ofNullable(stats);
+  }
+
+  /** Turns each new stats sample into the task's stats verdict and its gauges. */
+  private final class StatsToVerdict implements StatsPoller.Listener {
+    @Override
+    public void polled(Target target, StatsClient.Result result) {
+      metrics.statsPolled(result.outcome().tag());
+    }
+
+    @Override
+    public void persisted(boolean ok) {
+      metrics.statsPersisted(ok);
+    }
+
+    @Override
+    public void sampled(Target t, StatsSeries series) {
+      series
+          .latest()
+          .ifPresent(
+              s -> metrics.stats(t.cluster(), t.service(), t.taskId(), s.oldGenAfterGc(), s.rss()));
+      TrendSummary verdict =
+          OldGenTrend.of(series.samples(), series.heapMax(), clock.instant(), statsVerdict)
+              .map(
+                  g ->
+                      new TrendSummary(
+                          g.assessment().json(),
+                          g.reason(),
+                          g.bytesPerHour() / 1e6,
+                          List.of(),
+                          g.bytesPerHour() / 1e6,
+                          null))
+              .orElse(null);
+      state.statsTrend(t.taskId(), verdict);
+      if (verdict != null) {
+        state
+            .trend(t.taskId())
+            .ifPresent(
+                v ->
+                    metrics.task(
+                        t.cluster(),
+                        t.service(),
+                        t.taskId(),
+                        state
+                            .task(t.taskId(), id -> null)
+                            .map(TaskStatus::heapUsedBytes)
+                            .orElse(-1L),
+                        Assessment.fromJson(v.assessment()).orElse(null),
+                        v.growthMbPerHour()));
       }
     }
   }
@@ -182,6 +285,10 @@ public final class CollectorEngine {
         TaskStatus.Snapshot snap =
             SeriesAnalysis.snapshot(report.stored().get(), report.histogram().get());
         state.stored(t.taskId(), t.cluster(), t.service(), snap, trend);
+        if (stats != null) {
+          stats.dumpStored(t.taskId(), report.stored().get().time());
+        }
+        trend = state.trend(t.taskId()).orElse(trend);
         metrics.task(
             t.cluster(),
             t.service(),

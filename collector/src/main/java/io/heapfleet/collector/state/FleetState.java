@@ -53,6 +53,7 @@ public final class FleetState {
     boolean live;
     final List<Snapshot> snapshots = new ArrayList<>();
     TrendSummary trend = TrendSummary.UNKNOWN;
+    TrendSummary statsTrend;
     Attempt lastAttempt;
 
     /** Restored from the index marker only: series without summaries, trend not read. */
@@ -148,6 +149,52 @@ public final class FleetState {
     e.shallow = false;
   }
 
+  /**
+   * Records what the task's stats series says ({@code null}: nothing yet). It decides the verdict
+   * while the dumps cannot ({@link #verdict}).
+   */
+  public synchronized void statsTrend(String taskId, TrendSummary statsTrend) {
+    Entry e = tasks.get(taskId);
+    if (e != null) {
+      e.statsTrend = statsTrend;
+    }
+  }
+
+  /** The task's verdict from its dumps and its stats together ({@link #verdict}). */
+  public synchronized Optional<TrendSummary> trend(String taskId) {
+    Entry e = tasks.get(taskId);
+    return e == null ? Optional.empty() : Optional.of(verdict(e.trend, e.statsTrend));
+  }
+
+  /**
+   * The verdict from both sources: the stats series says whether and how fast at minute resolution,
+   * the dumps say what grows. While the dumps cannot decide (fewer than two, or their trend is
+   * inconclusive), a definite stats verdict ({@code stable} or {@code leaking}) is the task's
+   * verdict, with its slope, and the dumps' growing classes where they have any; a task with one
+   * baseline dump and a flat old generation is therefore {@code stable}. Otherwise the dumps' trend
+   * stands.
+   */
+  public static TrendSummary verdict(TrendSummary dumps, TrendSummary stats) {
+    if (stats == null) {
+      return dumps;
+    }
+    boolean dumpsUndecided =
+        dumps.assessment().equals(TrendSummary.UNKNOWN.assessment())
+            || dumps.assessment().equals("inconclusive");
+    boolean statsDecided =
+        stats.assessment().equals("stable") || stats.assessment().equals("leaking");
+    if (dumpsUndecided && (statsDecided || dumps == TrendSummary.UNKNOWN)) {
+      return new TrendSummary(
+          stats.assessment(),
+          "from stats: " + stats.reason(),
+          stats.growthMbPerHour(),
+          dumps.growing(),
+          stats.recentGrowthMbPerHour(),
+          null);
+    }
+    return dumps;
+  }
+
   /** Records the last capture attempt (stored or failed). */
   public synchronized void attempted(String taskId, String cluster, String service, Attempt a) {
     entry(taskId, cluster, service).lastAttempt = a;
@@ -181,6 +228,7 @@ public final class FleetState {
 
   private static TaskStatus status(Entry e, Function<String, Instant> nextCapture) {
     Snapshot last = e.snapshots.isEmpty() ? null : e.snapshots.get(e.snapshots.size() - 1);
+    TrendSummary trend = verdict(e.trend, e.statsTrend);
     return new TaskStatus(
         e.taskId,
         e.cluster,
@@ -189,13 +237,13 @@ public final class FleetState {
         e.snapshots.size(),
         last,
         last == null ? -1 : last.heapUsedBytes(),
-        e.trend.assessment(),
-        e.trend.reason(),
-        e.trend.growthMbPerHour(),
-        e.trend.growing(),
+        trend.assessment(),
+        trend.reason(),
+        trend.growthMbPerHour(),
+        trend.growing(),
         e.lastAttempt,
         e.live ? nextCapture.apply(e.taskId) : null,
-        e.trend.recentGrowthMbPerHour(),
-        e.trend.flatSince());
+        trend.recentGrowthMbPerHour(),
+        trend.flatSince());
   }
 }

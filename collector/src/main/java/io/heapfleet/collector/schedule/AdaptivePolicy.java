@@ -1,0 +1,173 @@
+package io.heapfleet.collector.schedule;
+
+import io.heapfleet.analysis.trend.Assessment;
+import io.heapfleet.collector.stats.OldGenTrend;
+import io.heapfleet.collector.stats.StatsSample;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Dumps a task when its heap says so, judged from its stats series (old generation after GC), in
+ * this order:
+ *
+ * <ol>
+ *   <li>not before the task's stored history is known (after a restart: no second baseline);
+ *   <li>a <b>baseline</b> dump {@code baselineAfter} after the task is first seen;
+ *   <li>never sooner than {@code minInterval} after the last dump (each dump pauses the task);
+ *   <li>a dump after {@code maxInterval} whatever the stats say (safety net);
+ *   <li>without stats for {@code fallbackInterval} (the task serves none, or they fail), a dump per
+ *       {@code fallbackInterval}, as the fixed schedule would;
+ *   <li>a dump when old-gen-after-GC has grown by {@code max(growthMinBytes, growthFraction x heap
+ *       max)} since the last dump;
+ *   <li>a dump when old-gen-after-GC has risen steadily ({@link OldGenTrend} {@code leaking}) over
+ *       the whole trend window since the last dump.
+ * </ol>
+ *
+ * A task whose old generation stays flat therefore gets its baseline and then one dump per {@code
+ * maxInterval}. Immutable.
+ */
+public final class AdaptivePolicy implements CapturePolicy {
+
+  /** The policy's settings, checked at construction. */
+  public record Settings(
+      Duration baselineAfter,
+      Duration minInterval,
+      Duration maxInterval,
+      Duration fallbackInterval,
+      long growthMinBytes,
+      double growthFraction,
+      OldGenTrend.Thresholds trend) {
+    public Settings {
+      Objects.requireNonNull(baselineAfter, "baselineAfter");
+      if (baselineAfter.isNegative()) {
+        throw new IllegalArgumentException("baselineAfter must not be negative: " + baselineAfter);
+      }
+      positive("minInterval", minInterval);
+      positive("maxInterval", maxInterval);
+      positive("fallbackInterval", fallbackInterval);
+      if (maxInterval.compareTo(minInterval) < 0) {
+        throw new IllegalArgumentException(
+            "maxInterval (" + maxInterval + ") must be >= minInterval (" + minInterval + ")");
+      }
+      if (growthMinBytes < 1) {
+        throw new IllegalArgumentException("growthMinBytes must be >= 1, got " + growthMinBytes);
+      }
+      if (growthFraction < 0 || growthFraction >= 1) {
+        throw new IllegalArgumentException(
+            "growthFraction must be in [0, 1), got " + growthFraction);
+      }
+      Objects.requireNonNull(trend, "trend");
+    }
+
+    private static void positive(String name, Duration d) {
+      if (d == null || d.isZero() || d.isNegative()) {
+        throw new IllegalArgumentException(name + " must be positive, got " + d);
+      }
+    }
+  }
+
+  private final Settings settings;
+
+  public AdaptivePolicy(Settings settings) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  @Override
+  public String name() {
+    return "adaptive";
+  }
+
+  @Override
+  public Decision due(Instant now, TaskHistory h) {
+    if (!h.statsReady()) {
+      return Decision.notDue("stored history not read yet");
+    }
+    if (h.lastDump().isEmpty()) {
+      return now.isBefore(h.firstSeen().plus(settings.baselineAfter()))
+          ? Decision.notDue("baseline not due yet")
+          : Decision.due("baseline");
+    }
+    Instant last = h.lastDump().get();
+    Duration since = Duration.between(last, now);
+    if (since.compareTo(settings.minInterval()) < 0) {
+      return Decision.notDue("minimum interval not over");
+    }
+    if (since.compareTo(settings.maxInterval()) >= 0) {
+      return Decision.due("maximum interval");
+    }
+    List<StatsSample> samples = h.samples();
+    Instant statsFrom = now.minus(settings.fallbackInterval());
+    boolean recentStats =
+        samples.stream().anyMatch(s -> s.oldGenAfterGc() >= 0 && !s.time().isBefore(statsFrom));
+    if (!recentStats) {
+      return since.compareTo(settings.fallbackInterval()) >= 0
+          ? Decision.due("no stats: fallback interval")
+          : Decision.notDue("no stats; fallback interval not over");
+    }
+    Optional<Long> before = oldGenAt(samples, last);
+    StatsSample latest = latestWithOldGen(samples);
+    if (before.isPresent() && latest.time().isAfter(last)) {
+      long grown = latest.oldGenAfterGc() - before.get();
+      double threshold =
+          Math.max(settings.growthMinBytes(), settings.growthFraction() * Math.max(0, h.heapMax()));
+      if (grown >= threshold) {
+        return Decision.due(
+            String.format(
+                Locale.ROOT,
+                "old gen after GC +%.1f MB since the last dump (threshold %.1f MB)",
+                grown / 1e6,
+                threshold / 1e6));
+      }
+    }
+    if (since.compareTo(settings.trend().window()) >= 0) {
+      Optional<OldGenTrend> trend =
+          OldGenTrend.of(samples, h.heapMax(), now, settings.trend())
+              .filter(t -> t.assessment() == Assessment.LEAKING);
+      if (trend.isPresent()) {
+        return Decision.due(
+            String.format(
+                Locale.ROOT,
+                "old gen after GC rises steadily: %+.1f MB/hour (R² %.2f)",
+                trend.get().bytesPerHour() / 1e6,
+                trend.get().r2()));
+      }
+    }
+    return Decision.notDue("old gen after GC has not grown enough");
+  }
+
+  /**
+   * The old-gen-after-GC figure when the last dump was taken: the newest sample at or before it, or
+   * else the first one after it.
+   */
+  private static Optional<Long> oldGenAt(List<StatsSample> samples, Instant at) {
+    Long before = null;
+    for (StatsSample s : samples) {
+      if (s.oldGenAfterGc() < 0) {
+        continue;
+      }
+      if (!s.time().isAfter(at)) {
+        before = s.oldGenAfterGc();
+      } else {
+        return Optional.of(before != null ? before : s.oldGenAfterGc());
+      }
+    }
+    return Optional.ofNullable(before);
+  }
+
+  private static StatsSample latestWithOldGen(List<StatsSample> samples) {
+    for (int i = samples.size() - 1; i >= 0; i--) {
+      if (samples.get(i).oldGenAfterGc() >= 0) {
+        return samples.get(i);
+      }
+    }
+    throw new IllegalStateException("no sample with an old-gen figure");
+  }
+}

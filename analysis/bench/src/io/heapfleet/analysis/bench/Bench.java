@@ -5,7 +5,7 @@ import io.heapfleet.analysis.histogram.ClassHistogram;
 import io.heapfleet.analysis.histogram.ClassHistograms;
 import io.heapfleet.analysis.json.AnalysisJson;
 import io.heapfleet.analysis.json.JsonWriter;
-import io.heapfleet.analysis.util.LongIntMap;
+import io.heapfleet.analysis.internal.util.LongIntMap;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;

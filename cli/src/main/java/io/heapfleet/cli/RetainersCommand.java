@@ -1,12 +1,12 @@
 package io.heapfleet.cli;
 
-import io.heapfleet.analysis.graph.GraphTooLargeException;
 import io.heapfleet.analysis.hprof.HprofFormatException;
 import io.heapfleet.analysis.retainer.DeepAnalysis;
 import io.heapfleet.analysis.retainer.DeepJson;
 import io.heapfleet.analysis.retainer.DeepOptions;
 import io.heapfleet.analysis.retainer.DeepResult;
 import io.heapfleet.analysis.retainer.DeepText;
+import io.heapfleet.analysis.retainer.GraphTooLargeException;
 import io.heapfleet.analysis.v8.HeapSnapshotFormatException;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -1,6 +1,5 @@
 package io.heapfleet.cli;
 
-import io.heapfleet.analysis.graph.GraphTooLargeException;
 import io.heapfleet.analysis.histogram.ClassHistogram;
 import io.heapfleet.analysis.hprof.HprofFormatException;
 import io.heapfleet.analysis.json.AnalysisJson;
@@ -8,6 +7,7 @@ import io.heapfleet.analysis.report.Format;
 import io.heapfleet.analysis.report.Markdown;
 import io.heapfleet.analysis.report.VerdictText;
 import io.heapfleet.analysis.retainer.DeepOptions;
+import io.heapfleet.analysis.retainer.GraphTooLargeException;
 import io.heapfleet.analysis.retainer.GrowingOwner;
 import io.heapfleet.analysis.retainer.OwnerRanking;
 import io.heapfleet.analysis.retainer.SuspectOwner;

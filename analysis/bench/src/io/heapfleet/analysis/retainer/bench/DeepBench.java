@@ -1,13 +1,13 @@
 package io.heapfleet.analysis.retainer.bench;
 
-import io.heapfleet.analysis.dominator.ClassRetained;
-import io.heapfleet.analysis.dominator.DominatorTree;
-import io.heapfleet.analysis.dominator.RetainedSizes;
-import io.heapfleet.analysis.graph.ArrayAllocator;
-import io.heapfleet.analysis.graph.HeapGraph;
-import io.heapfleet.analysis.graph.HprofGraphLoader;
-import io.heapfleet.analysis.graph.LoadedDump;
-import io.heapfleet.analysis.graph.MemoryEstimate;
+import io.heapfleet.analysis.internal.dominator.ClassRetained;
+import io.heapfleet.analysis.internal.dominator.DominatorTree;
+import io.heapfleet.analysis.internal.dominator.RetainedSizes;
+import io.heapfleet.analysis.internal.graph.ArrayAllocator;
+import io.heapfleet.analysis.internal.graph.HeapGraph;
+import io.heapfleet.analysis.internal.graph.HprofGraphLoader;
+import io.heapfleet.analysis.internal.graph.LoadedDump;
+import io.heapfleet.analysis.internal.graph.MemoryEstimate;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.List;

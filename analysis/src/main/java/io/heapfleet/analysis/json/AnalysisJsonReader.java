@@ -8,12 +8,12 @@ import static io.heapfleet.analysis.json.AnalysisJson.text;
 
 import io.heapfleet.analysis.diff.ClassDelta;
 import io.heapfleet.analysis.diff.DiffResult;
-import io.heapfleet.analysis.dominator.ClassRetained;
-import io.heapfleet.analysis.dominator.Dominator;
 import io.heapfleet.analysis.histogram.ClassHistogram;
 import io.heapfleet.analysis.histogram.ClassStats;
 import io.heapfleet.analysis.histogram.HeapRuntime;
 import io.heapfleet.analysis.histogram.SizeModel;
+import io.heapfleet.analysis.internal.dominator.ClassRetained;
+import io.heapfleet.analysis.internal.dominator.Dominator;
 import io.heapfleet.analysis.retainer.DeepResult;
 import io.heapfleet.analysis.retainer.OwnerReport;
 import io.heapfleet.analysis.retainer.RetainedDiff;

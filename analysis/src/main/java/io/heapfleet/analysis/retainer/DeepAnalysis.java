@@ -1,13 +1,13 @@
 package io.heapfleet.analysis.retainer;
 
-import io.heapfleet.analysis.dominator.ClassRetained;
-import io.heapfleet.analysis.dominator.Dominator;
-import io.heapfleet.analysis.dominator.DominatorTree;
-import io.heapfleet.analysis.dominator.RetainedSizes;
-import io.heapfleet.analysis.graph.ArrayAllocator;
-import io.heapfleet.analysis.graph.HeapGraph;
-import io.heapfleet.analysis.graph.HprofGraphLoader;
-import io.heapfleet.analysis.graph.LoadedDump;
+import io.heapfleet.analysis.internal.dominator.ClassRetained;
+import io.heapfleet.analysis.internal.dominator.Dominator;
+import io.heapfleet.analysis.internal.dominator.DominatorTree;
+import io.heapfleet.analysis.internal.dominator.RetainedSizes;
+import io.heapfleet.analysis.internal.graph.ArrayAllocator;
+import io.heapfleet.analysis.internal.graph.HeapGraph;
+import io.heapfleet.analysis.internal.graph.HprofGraphLoader;
+import io.heapfleet.analysis.internal.graph.LoadedDump;
 import io.heapfleet.analysis.v8.HeapSnapshots;
 import io.heapfleet.analysis.v8.V8DeepAnalysis;
 import java.io.IOException;
@@ -31,9 +31,9 @@ import java.util.Set;
  * }</pre>
  *
  * <p>Memory: see {@code docs/deep-analysis.md}; a dump too big for the heap fails early with a
- * {@link io.heapfleet.analysis.graph.GraphTooLargeException} naming the {@code -Xmx} needed. Temp
- * files of spilled arrays are deleted before this returns. Stateless; thread-safe (each call uses
- * its own memory).
+ * {@link io.heapfleet.analysis.retainer.GraphTooLargeException} naming the {@code -Xmx} needed.
+ * Temp files of spilled arrays are deleted before this returns. Stateless; thread-safe (each call
+ * uses its own memory).
  */
 public final class DeepAnalysis {
   private DeepAnalysis() {}

@@ -1,7 +1,7 @@
 package io.heapfleet.analysis.retainer;
 
-import io.heapfleet.analysis.dominator.ClassRetained;
-import io.heapfleet.analysis.dominator.Dominator;
+import io.heapfleet.analysis.internal.dominator.ClassRetained;
+import io.heapfleet.analysis.internal.dominator.Dominator;
 import io.heapfleet.analysis.json.JsonWriter;
 import java.io.StringWriter;
 

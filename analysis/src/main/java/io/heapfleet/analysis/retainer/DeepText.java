@@ -1,8 +1,8 @@
 package io.heapfleet.analysis.retainer;
 
-import io.heapfleet.analysis.dominator.ClassRetained;
-import io.heapfleet.analysis.dominator.Dominator;
-import io.heapfleet.analysis.graph.MemoryEstimate;
+import io.heapfleet.analysis.internal.dominator.ClassRetained;
+import io.heapfleet.analysis.internal.dominator.Dominator;
+import io.heapfleet.analysis.internal.graph.MemoryEstimate;
 import java.util.Locale;
 
 /**

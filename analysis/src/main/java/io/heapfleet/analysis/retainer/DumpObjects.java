@@ -4,7 +4,7 @@ import io.heapfleet.analysis.hprof.BasicType;
 import io.heapfleet.analysis.hprof.HprofInput;
 import io.heapfleet.analysis.hprof.HprofListener;
 import io.heapfleet.analysis.hprof.RecordReader;
-import io.heapfleet.analysis.util.LongObjectMap;
+import io.heapfleet.analysis.internal.util.LongObjectMap;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Collection;

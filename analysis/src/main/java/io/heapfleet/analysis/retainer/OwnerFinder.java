@@ -1,9 +1,9 @@
 package io.heapfleet.analysis.retainer;
 
-import io.heapfleet.analysis.dominator.DominatorTree;
-import io.heapfleet.analysis.graph.HeapGraph;
-import io.heapfleet.analysis.graph.IntArray;
 import io.heapfleet.analysis.histogram.ClassKind;
+import io.heapfleet.analysis.internal.dominator.DominatorTree;
+import io.heapfleet.analysis.internal.graph.HeapGraph;
+import io.heapfleet.analysis.internal.graph.IntArray;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;

@@ -1,11 +1,11 @@
 package io.heapfleet.analysis.retainer;
 
-import io.heapfleet.analysis.graph.ClassTable;
-import io.heapfleet.analysis.graph.DumpSchema;
-import io.heapfleet.analysis.graph.HeapGraph;
-import io.heapfleet.analysis.graph.RootKind;
 import io.heapfleet.analysis.hprof.BasicType;
-import io.heapfleet.analysis.util.LongObjectMap;
+import io.heapfleet.analysis.internal.graph.ClassTable;
+import io.heapfleet.analysis.internal.graph.DumpSchema;
+import io.heapfleet.analysis.internal.graph.HeapGraph;
+import io.heapfleet.analysis.internal.graph.RootKind;
+import io.heapfleet.analysis.internal.util.LongObjectMap;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,6 +1,6 @@
 package io.heapfleet.analysis.retainer;
 
-import io.heapfleet.analysis.dominator.ClassRetained;
+import io.heapfleet.analysis.internal.dominator.ClassRetained;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;

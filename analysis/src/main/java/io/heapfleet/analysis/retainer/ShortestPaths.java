@@ -1,8 +1,8 @@
 package io.heapfleet.analysis.retainer;
 
-import io.heapfleet.analysis.graph.HeapGraph;
-import io.heapfleet.analysis.graph.IntArray;
-import io.heapfleet.analysis.graph.RootKind;
+import io.heapfleet.analysis.internal.graph.HeapGraph;
+import io.heapfleet.analysis.internal.graph.IntArray;
+import io.heapfleet.analysis.internal.graph.RootKind;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,14 +1,14 @@
 package io.heapfleet.analysis.v8;
 
-import io.heapfleet.analysis.dominator.ClassRetained;
-import io.heapfleet.analysis.dominator.Dominator;
-import io.heapfleet.analysis.dominator.DominatorTree;
-import io.heapfleet.analysis.dominator.RetainedSizes;
-import io.heapfleet.analysis.graph.ArrayAllocator;
-import io.heapfleet.analysis.graph.GraphBuilder;
-import io.heapfleet.analysis.graph.HeapGraph;
-import io.heapfleet.analysis.graph.RootKind;
 import io.heapfleet.analysis.histogram.SizeModel;
+import io.heapfleet.analysis.internal.dominator.ClassRetained;
+import io.heapfleet.analysis.internal.dominator.Dominator;
+import io.heapfleet.analysis.internal.dominator.DominatorTree;
+import io.heapfleet.analysis.internal.dominator.RetainedSizes;
+import io.heapfleet.analysis.internal.graph.ArrayAllocator;
+import io.heapfleet.analysis.internal.graph.GraphBuilder;
+import io.heapfleet.analysis.internal.graph.HeapGraph;
+import io.heapfleet.analysis.internal.graph.RootKind;
 import io.heapfleet.analysis.retainer.DeepOptions;
 import io.heapfleet.analysis.retainer.DeepResult;
 import io.heapfleet.analysis.retainer.SuspectReport;

@@ -4,7 +4,7 @@ import io.heapfleet.analysis.histogram.ClassHistogram;
 import io.heapfleet.analysis.histogram.ClassStats;
 import io.heapfleet.analysis.histogram.HeapRuntime;
 import io.heapfleet.analysis.histogram.SizeModel;
-import io.heapfleet.analysis.util.LongIntMap;
+import io.heapfleet.analysis.internal.util.LongIntMap;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;

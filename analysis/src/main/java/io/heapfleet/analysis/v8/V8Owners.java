@@ -1,6 +1,6 @@
 package io.heapfleet.analysis.v8;
 
-import io.heapfleet.analysis.dominator.DominatorTree;
+import io.heapfleet.analysis.internal.dominator.DominatorTree;
 import io.heapfleet.analysis.retainer.OwnerReport;
 import io.heapfleet.analysis.retainer.SuspectReport;
 import java.util.ArrayList;

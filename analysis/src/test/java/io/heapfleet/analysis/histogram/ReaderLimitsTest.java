@@ -3,8 +3,6 @@ package io.heapfleet.analysis.histogram;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.heapfleet.analysis.graph.ArrayAllocator;
-import io.heapfleet.analysis.graph.HprofGraphLoader;
 import io.heapfleet.analysis.hprof.BasicType;
 import io.heapfleet.analysis.hprof.HprofBombs;
 import io.heapfleet.analysis.hprof.HprofFormatException;
@@ -13,6 +11,8 @@ import io.heapfleet.analysis.hprof.HprofLimitException;
 import io.heapfleet.analysis.hprof.HprofLimitException.Limit;
 import io.heapfleet.analysis.hprof.HprofLimits;
 import io.heapfleet.analysis.hprof.HprofWriter;
+import io.heapfleet.analysis.internal.graph.ArrayAllocator;
+import io.heapfleet.analysis.internal.graph.HprofGraphLoader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

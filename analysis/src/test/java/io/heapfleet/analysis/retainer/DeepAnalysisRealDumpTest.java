@@ -3,9 +3,8 @@ package io.heapfleet.analysis.retainer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.heapfleet.analysis.graph.ArrayAllocator;
-import io.heapfleet.analysis.graph.GraphTooLargeException;
-import io.heapfleet.analysis.graph.HprofGraphLoader;
+import io.heapfleet.analysis.internal.graph.ArrayAllocator;
+import io.heapfleet.analysis.internal.graph.HprofGraphLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -2,8 +2,8 @@ package io.heapfleet.analysis.retainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.heapfleet.analysis.dominator.ClassRetained;
-import io.heapfleet.analysis.dominator.Dominator;
+import io.heapfleet.analysis.internal.dominator.ClassRetained;
+import io.heapfleet.analysis.internal.dominator.Dominator;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -2,9 +2,9 @@ package io.heapfleet.analysis.retainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.heapfleet.analysis.graph.ArrayAllocator;
-import io.heapfleet.analysis.graph.HprofGraphLoader;
-import io.heapfleet.analysis.graph.LoadedDump;
+import io.heapfleet.analysis.internal.graph.ArrayAllocator;
+import io.heapfleet.analysis.internal.graph.HprofGraphLoader;
+import io.heapfleet.analysis.internal.graph.LoadedDump;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;

@@ -2,11 +2,11 @@ package io.heapfleet.analysis.v8;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.heapfleet.analysis.dominator.DominatorTree;
-import io.heapfleet.analysis.graph.ArrayAllocator;
-import io.heapfleet.analysis.graph.HeapGraph;
 import io.heapfleet.analysis.histogram.ClassHistogram;
 import io.heapfleet.analysis.histogram.ClassHistograms;
+import io.heapfleet.analysis.internal.dominator.DominatorTree;
+import io.heapfleet.analysis.internal.graph.ArrayAllocator;
+import io.heapfleet.analysis.internal.graph.HeapGraph;
 import io.heapfleet.analysis.retainer.DeepAnalysis;
 import io.heapfleet.analysis.retainer.DeepOptions;
 import io.heapfleet.analysis.retainer.DeepResult;

@@ -1,11 +1,11 @@
 package io.heapfleet.collector.service;
 
-import io.heapfleet.analysis.graph.GraphTooLargeException;
 import io.heapfleet.analysis.hprof.HprofFormatException;
 import io.heapfleet.analysis.hprof.HprofLimitException;
 import io.heapfleet.analysis.retainer.DeepAnalysis;
 import io.heapfleet.analysis.retainer.DeepOptions;
 import io.heapfleet.analysis.retainer.DeepResult;
+import io.heapfleet.analysis.retainer.GraphTooLargeException;
 import io.heapfleet.analysis.trend.Suspect;
 import io.heapfleet.analysis.trend.TrendResult;
 import io.heapfleet.analysis.v8.HeapSnapshotFormatException;

@@ -30,7 +30,9 @@ import java.util.Optional;
  */
 public final class HeapdumpEndpoint {
 
-  /** The request header that pins a task: a different task answers 421 ({@link HeapfleetHeaders}). */
+  /**
+   * The request header that pins a task: a different task answers 421 ({@link HeapfleetHeaders}).
+   */
   public static final String TARGET_TASK_HEADER = HeapfleetHeaders.TARGET_TASK;
 
   /** The response header naming the task that answered, not on 401 ({@link HeapfleetHeaders}). */

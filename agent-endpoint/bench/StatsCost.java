@@ -2,6 +2,7 @@ import io.heapfleet.auth.HourlyToken;
 import io.heapfleet.auth.Secret;
 import io.heapfleet.endpoint.EndpointSettings;
 import io.heapfleet.endpoint.HeapdumpEndpoint;
+import io.heapfleet.endpoint.HeapfleetHeaders;
 import io.heapfleet.endpoint.JvmStats;
 import io.heapfleet.endpoint.TaskIdentity;
 import io.heapfleet.endpoint.agent.AgentServer;
@@ -61,7 +62,11 @@ public class StatsCost {
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       HttpRequest req =
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/heapdump/stats"))
-              .header("Authorization", "HeapDump " + HourlyToken.compute(secret, "heapdump", Instant.now()))
+              .header(
+                  HeapfleetHeaders.AUTHORIZATION,
+                  HeapfleetHeaders.SCHEME_HOURLY
+                      + " "
+                      + HourlyToken.compute(secret, "heapdump", Instant.now()))
               .build();
       int m = 2_000;
       for (int i = 0; i < m; i++) {

@@ -5,7 +5,10 @@ import io.heapfleet.auth.TaskCredentials;
 import io.heapfleet.auth.TokenCheck;
 import io.heapfleet.auth.TokenVerifier;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Decides whether a request's credential opens the resource it asks for, for this endpoint's own
@@ -19,9 +22,10 @@ import java.util.Locale;
  *   <li>{@code HeapFleet-Task <task token>}: the identity and stats only, never the dump.
  * </ul>
  *
- * The reason for a refusal is for the audit line only; the caller answers a bare 401. Thread-safe.
+ * As a {@link RequestFilter} it answers a bare 401: the reason for a refusal goes to the audit line
+ * only. Thread-safe.
  */
-final class RequestAuthenticator {
+final class RequestAuthenticator implements RequestFilter {
 
   /** The outcome: whether access is granted, by which kind of credential, or why not. */
   static final class Access {
@@ -79,6 +83,25 @@ final class RequestAuthenticator {
 
   TaskCredentials credentials() {
     return credentials;
+  }
+
+  @Override
+  public Optional<EndpointResponse> refuse(
+      EndpointRequest request, EndpointPath path, Audit audit) {
+    Access access = check(request, path);
+    if (!access.granted) {
+      // Nothing else is said: not which part was wrong, not which task this is.
+      Map<String, String> h = new LinkedHashMap<>();
+      h.put("WWW-Authenticate", HeapfleetHeaders.SCHEME_HOURLY);
+      return Optional.of(
+          EndpointResponse.json(
+              401,
+              h,
+              Answers.errorJson("unauthorized", "a valid token is required"),
+              audit.outcome("unauthorized").detail("reason", access.detail)));
+    }
+    audit.detail("task", taskId).detail("auth", access.detail);
+    return Optional.empty();
   }
 
   Access check(EndpointRequest request, EndpointPath path) {

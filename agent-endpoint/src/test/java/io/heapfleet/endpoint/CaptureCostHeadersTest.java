@@ -83,8 +83,8 @@ class CaptureCostHeadersTest {
       }
     }
     long hprof = r.hprofBytes().orElseThrow();
-    assertThat(r.header("X-Heapdump-Disk-Bytes")).hasValue(Long.toString(hprof));
-    long dumpCpu = Long.parseLong(r.header("X-Heapdump-Dump-Cpu-Ms").orElseThrow());
+    assertThat(r.header(HeapfleetHeaders.DISK_BYTES)).hasValue(Long.toString(hprof));
+    long dumpCpu = Long.parseLong(r.header(HeapfleetHeaders.DUMP_CPU_MS).orElseThrow());
     assertThat(dumpCpu).isNotNegative();
     String line = awaitAuditLine();
     assertThat(line).contains(" dumpCpuMs=" + dumpCpu);

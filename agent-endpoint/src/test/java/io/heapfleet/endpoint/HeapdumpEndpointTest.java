@@ -94,7 +94,7 @@ class HeapdumpEndpointTest {
   private HttpResponse<String> get(URI uri, String token) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(uri);
     if (token != null) {
-      b.header("Authorization", "HeapDump " + token);
+      b.header(HeapfleetHeaders.AUTHORIZATION, HeapfleetHeaders.SCHEME_HOURLY + " " + token);
     }
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
@@ -120,7 +120,7 @@ class HeapdumpEndpointTest {
       assertThat(r.statusCode()).isEqualTo(401);
       assertThat(r.body())
           .isEqualTo("{\"error\":\"unauthorized\",\"message\":\"a valid token is required\"}");
-      assertThat(r.headers().firstValue("X-Heapdump-Task")).isEmpty();
+      assertThat(r.headers().firstValue(HeapfleetHeaders.TASK)).isEmpty();
     }
     assertThat(get(URI.create(uri + "/identity"), null).statusCode()).isEqualTo(401);
     assertThat(dumper.dumps.get()).isZero();
@@ -131,18 +131,22 @@ class HeapdumpEndpointTest {
     URI uri = start(new HotSpotHeapDumper());
     HttpResponse<InputStream> r =
         http.send(
-            HttpRequest.newBuilder(uri).header("Authorization", "HeapDump " + token()).build(),
+            HttpRequest.newBuilder(uri)
+                .header(
+                    HeapfleetHeaders.AUTHORIZATION, HeapfleetHeaders.SCHEME_HOURLY + " " + token())
+                .build(),
             HttpResponse.BodyHandlers.ofInputStream());
     assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(r.headers().firstValue("X-Heapdump-Task")).contains("task-a");
-    assertThat(r.headers().firstValue("X-Heapdump-Cluster")).contains("prod");
-    assertThat(r.headers().firstValue("X-Heapdump-Service")).contains("orders");
-    assertThat(r.headers().firstValue("X-Heapdump-Format")).contains("gzip");
+    assertThat(r.headers().firstValue(HeapfleetHeaders.TASK)).contains("task-a");
+    assertThat(r.headers().firstValue(HeapfleetHeaders.CLUSTER)).contains("prod");
+    assertThat(r.headers().firstValue(HeapfleetHeaders.SERVICE)).contains("orders");
+    assertThat(r.headers().firstValue(HeapfleetHeaders.FORMAT)).contains("gzip");
     assertThat(r.headers().firstValue("Content-Disposition").orElseThrow())
         .matches("attachment; filename=\"task-a-\\d{8}T\\d{6}Z\\.hprof\\.gz\"");
     // The response started before the dump: its size comes in the stream's trailer.
-    assertThat(r.headers().firstValue("X-Heapdump-Stream")).contains("keepalive-trailer");
-    assertThat(r.headers().firstValue("X-Heapdump-Hprof-Bytes")).isEmpty();
+    assertThat(r.headers().firstValue(HeapfleetHeaders.STREAM))
+        .contains(HeapfleetHeaders.STREAM_KEEPALIVE);
+    assertThat(r.headers().firstValue(HeapfleetHeaders.HPROF_BYTES)).isEmpty();
     byte[] body = r.body().readAllBytes();
     int tail = Math.min(body.length, StreamTrailer.MAX_BYTES);
     Map<String, String> trailer =
@@ -151,7 +155,7 @@ class HeapdumpEndpointTest {
                 java.util.Arrays.copyOfRange(body, body.length - tail, body.length),
                 tail)
             .orElseThrow();
-    long hprofBytes = Long.parseLong(trailer.get("X-Heapdump-Hprof-Bytes"));
+    long hprofBytes = Long.parseLong(trailer.get(HeapfleetHeaders.HPROF_BYTES));
     try (InputStream in =
         TestSupport.decode(new java.io.ByteArrayInputStream(body), DumpFormat.GZIP)) {
       assertThat(TestSupport.assertHprof(in)).isEqualTo(hprofBytes);
@@ -168,12 +172,15 @@ class HeapdumpEndpointTest {
                 .build());
     HttpResponse<InputStream> r =
         http.send(
-            HttpRequest.newBuilder(uri).header("Authorization", "HeapDump " + token()).build(),
+            HttpRequest.newBuilder(uri)
+                .header(
+                    HeapfleetHeaders.AUTHORIZATION, HeapfleetHeaders.SCHEME_HOURLY + " " + token())
+                .build(),
             HttpResponse.BodyHandlers.ofInputStream());
     assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(r.headers().firstValue("X-Heapdump-Stream")).isEmpty();
+    assertThat(r.headers().firstValue(HeapfleetHeaders.STREAM)).isEmpty();
     long hprofBytes =
-        Long.parseLong(r.headers().firstValue("X-Heapdump-Hprof-Bytes").orElseThrow());
+        Long.parseLong(r.headers().firstValue(HeapfleetHeaders.HPROF_BYTES).orElseThrow());
     try (InputStream in = TestSupport.decode(r.body(), DumpFormat.GZIP)) {
       assertThat(TestSupport.assertHprof(in)).isEqualTo(hprofBytes);
     }
@@ -202,13 +209,14 @@ class HeapdumpEndpointTest {
     HttpResponse<String> r =
         http.send(
             HttpRequest.newBuilder(uri)
-                .header("Authorization", "HeapDump " + token())
-                .header("X-Heapdump-Target-Task", "task-b")
+                .header(
+                    HeapfleetHeaders.AUTHORIZATION, HeapfleetHeaders.SCHEME_HOURLY + " " + token())
+                .header(HeapfleetHeaders.TARGET_TASK, "task-b")
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
     assertThat(r.statusCode()).isEqualTo(421);
-    assertThat(r.headers().firstValue("X-Heapdump-Task")).contains("task-a");
+    assertThat(r.headers().firstValue(HeapfleetHeaders.TASK)).contains("task-a");
     assertThat(Json.parseObject(r.body()))
         .containsEntry("error", "misdirected")
         .containsEntry("taskId", "task-a");
@@ -222,12 +230,15 @@ class HeapdumpEndpointTest {
     URI uri = start(dumper);
     CompletableFuture<HttpResponse<String>> first =
         http.sendAsync(
-            HttpRequest.newBuilder(uri).header("Authorization", "HeapDump " + token()).build(),
+            HttpRequest.newBuilder(uri)
+                .header(
+                    HeapfleetHeaders.AUTHORIZATION, HeapfleetHeaders.SCHEME_HOURLY + " " + token())
+                .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(dumper.started.await(10, TimeUnit.SECONDS)).isTrue();
     HttpResponse<String> second = get(uri, token());
     assertThat(second.statusCode()).isEqualTo(429);
-    assertThat(second.headers().firstValue("Retry-After")).isPresent();
+    assertThat(second.headers().firstValue(HeapfleetHeaders.RETRY_AFTER)).isPresent();
     assertThat(Json.parseObject(second.body())).containsEntry("error", "busy");
     dumper.release.countDown();
     assertThat(first.get(60, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
@@ -253,7 +264,7 @@ class HeapdumpEndpointTest {
     clock.now = clock.now.plusSeconds(60);
     HttpResponse<String> r = get(uri, t);
     assertThat(r.statusCode()).isEqualTo(429);
-    assertThat(r.headers().firstValue("Retry-After")).contains("240");
+    assertThat(r.headers().firstValue(HeapfleetHeaders.RETRY_AFTER)).contains("240");
     assertThat(Json.parseObject(r.body())).containsEntry("error", "too_soon");
     clock.now = clock.now.plusSeconds(241);
     assertThat(get(URI.create(uri + "?format=zstd"), t).statusCode()).isEqualTo(200);
@@ -362,7 +373,9 @@ class HeapdumpEndpointTest {
       r =
           http.send(
               HttpRequest.newBuilder(URI.create(uri + "?format=raw"))
-                  .header("Authorization", "HeapDump " + token())
+                  .header(
+                      HeapfleetHeaders.AUTHORIZATION,
+                      HeapfleetHeaders.SCHEME_HOURLY + " " + token())
                   .build(),
               HttpResponse.BodyHandlers.discarding());
     }

@@ -71,13 +71,13 @@ class ProofEndpointTest {
 
   private Map<String, Object> prove(URI base, String challenge) throws Exception {
     HttpResponse<String> r =
-        get(URI.create(base + "/heapdump/proof"), Map.of("X-Heapdump-Challenge", challenge));
+        get(URI.create(base + "/heapdump/proof"), Map.of(HeapfleetHeaders.CHALLENGE, challenge));
     assertThat(r.statusCode()).isEqualTo(200);
     return Json.parseObject(r.body());
   }
 
   private static String capture(String taskId, String nonce) {
-    return "HeapFleet-Capture " + nonce + "." + CREDS.capture(taskId, nonce);
+    return HeapfleetHeaders.SCHEME_CAPTURE + " " + nonce + "." + CREDS.capture(taskId, nonce);
   }
 
   @Test
@@ -95,7 +95,7 @@ class ProofEndpointTest {
     assertThat(CREDS.proofMatches((String) first.get("proof"), challenge, nonce, "task-a"))
         .isTrue();
     HttpResponse<String> r =
-        get(URI.create(base + "/heapdump/proof"), Map.of("X-Heapdump-Challenge", challenge));
+        get(URI.create(base + "/heapdump/proof"), Map.of(HeapfleetHeaders.CHALLENGE, challenge));
     assertThat(r.headers().map().keySet())
         .noneMatch(h -> h.toLowerCase().matches("x-heapdump-(cluster|service|jvm|family).*"));
   }
@@ -105,8 +105,8 @@ class ProofEndpointTest {
     URI base = start("task-a", true);
     URI proof = URI.create(base + "/heapdump/proof");
     assertThat(get(proof, Map.of()).statusCode()).isEqualTo(400);
-    assertThat(get(proof, Map.of("X-Heapdump-Challenge", "0011")).statusCode()).isEqualTo(400);
-    assertThat(get(proof, Map.of("X-Heapdump-Challenge", "Z".repeat(32))).statusCode())
+    assertThat(get(proof, Map.of(HeapfleetHeaders.CHALLENGE, "0011")).statusCode()).isEqualTo(400);
+    assertThat(get(proof, Map.of(HeapfleetHeaders.CHALLENGE, "Z".repeat(32))).statusCode())
         .isEqualTo(400);
   }
 
@@ -117,9 +117,9 @@ class ProofEndpointTest {
         get(
             URI.create(base + "/heapdump/proof"),
             Map.of(
-                "X-Heapdump-Challenge",
+                HeapfleetHeaders.CHALLENGE,
                 TaskCredentials.randomHex(),
-                "X-Heapdump-Target-Task",
+                HeapfleetHeaders.TARGET_TASK,
                 "task-b"));
     assertThat(r.statusCode()).isEqualTo(421);
     assertThat(Json.parseObject(r.body())).containsEntry("taskId", "task-a");
@@ -130,15 +130,17 @@ class ProofEndpointTest {
     URI base = start("task-a", true);
     String nonce = (String) prove(base, TaskCredentials.randomHex()).get("nonce");
     URI dump = URI.create(base + "/heapdump?format=raw");
-    HttpResponse<String> first = get(dump, Map.of("Authorization", capture("task-a", nonce)));
+    HttpResponse<String> first =
+        get(dump, Map.of(HeapfleetHeaders.AUTHORIZATION, capture("task-a", nonce)));
     assertThat(first.statusCode()).isEqualTo(200);
     assertThat(dumps).hasValue(1);
-    HttpResponse<String> replay = get(dump, Map.of("Authorization", capture("task-a", nonce)));
+    HttpResponse<String> replay =
+        get(dump, Map.of(HeapfleetHeaders.AUTHORIZATION, capture("task-a", nonce)));
     assertThat(replay.statusCode()).isEqualTo(401);
     assertThat(
             get(
                     URI.create(base + "/heapdump/identity"),
-                    Map.of("Authorization", capture("task-a", nonce)))
+                    Map.of(HeapfleetHeaders.AUTHORIZATION, capture("task-a", nonce)))
                 .statusCode())
         .isEqualTo(401);
     assertThat(dumps).hasValue(1);
@@ -150,18 +152,28 @@ class ProofEndpointTest {
     URI base = start("task-a", true);
     String nonce = (String) prove(base, TaskCredentials.randomHex()).get("nonce");
     URI dump = URI.create(base + "/heapdump");
-    assertThat(get(dump, Map.of("Authorization", capture("task-b", nonce))).statusCode())
+    assertThat(
+            get(dump, Map.of(HeapfleetHeaders.AUTHORIZATION, capture("task-b", nonce)))
+                .statusCode())
         .isEqualTo(401);
     String invented = TaskCredentials.randomHex();
-    assertThat(get(dump, Map.of("Authorization", capture("task-a", invented))).statusCode())
+    assertThat(
+            get(dump, Map.of(HeapfleetHeaders.AUTHORIZATION, capture("task-a", invented)))
+                .statusCode())
         .isEqualTo(401);
-    assertThat(get(dump, Map.of("Authorization", "HeapFleet-Capture " + nonce)).statusCode())
+    assertThat(
+            get(
+                    dump,
+                    Map.of(
+                        HeapfleetHeaders.AUTHORIZATION,
+                        HeapfleetHeaders.SCHEME_CAPTURE + " " + nonce))
+                .statusCode())
         .isEqualTo(401);
     assertThat(dumps).hasValue(0);
     assertThat(
             get(
                     URI.create(base + "/heapdump/identity"),
-                    Map.of("Authorization", capture("task-a", nonce)))
+                    Map.of(HeapfleetHeaders.AUTHORIZATION, capture("task-a", nonce)))
                 .statusCode())
         .as("the rightful holder still can use it once")
         .isEqualTo(200);
@@ -175,23 +187,32 @@ class ProofEndpointTest {
     HttpResponse<String> r =
         get(
             dump,
-            Map.of("Authorization", capture("task-b", nonce), "X-Heapdump-Target-Task", "task-b"));
+            Map.of(
+                HeapfleetHeaders.AUTHORIZATION,
+                capture("task-b", nonce),
+                HeapfleetHeaders.TARGET_TASK,
+                "task-b"));
     assertThat(r.statusCode()).isEqualTo(421);
-    assertThat(get(dump, Map.of("Authorization", capture("task-a", nonce))).statusCode())
+    assertThat(
+            get(dump, Map.of(HeapfleetHeaders.AUTHORIZATION, capture("task-a", nonce)))
+                .statusCode())
         .isEqualTo(200);
   }
 
   @Test
   void theTaskTokenOpensTheIdentityOfItsOwnTaskOnlyAndNeverTheDump() throws Exception {
     URI base = start("task-a", true);
-    String own = "HeapFleet-Task " + CREDS.taskToken("task-a", Instant.now());
-    String other = "HeapFleet-Task " + CREDS.taskToken("task-b", Instant.now());
+    String own = HeapfleetHeaders.SCHEME_TASK + " " + CREDS.taskToken("task-a", Instant.now());
+    String other = HeapfleetHeaders.SCHEME_TASK + " " + CREDS.taskToken("task-b", Instant.now());
     URI identity = URI.create(base + "/heapdump/identity");
-    HttpResponse<String> r = get(identity, Map.of("Authorization", own));
+    HttpResponse<String> r = get(identity, Map.of(HeapfleetHeaders.AUTHORIZATION, own));
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(Json.parseObject(r.body())).containsEntry("taskId", "task-a");
-    assertThat(get(identity, Map.of("Authorization", other)).statusCode()).isEqualTo(401);
-    assertThat(get(URI.create(base + "/heapdump"), Map.of("Authorization", own)).statusCode())
+    assertThat(get(identity, Map.of(HeapfleetHeaders.AUTHORIZATION, other)).statusCode())
+        .isEqualTo(401);
+    assertThat(
+            get(URI.create(base + "/heapdump"), Map.of(HeapfleetHeaders.AUTHORIZATION, own))
+                .statusCode())
         .isEqualTo(401);
     assertThat(dumps).hasValue(0);
   }
@@ -201,7 +222,11 @@ class ProofEndpointTest {
     URI base = start("task-a", false);
     String hourly = HourlyToken.compute(SECRET, "heapdump", Instant.now());
     assertThat(
-            get(URI.create(base + "/heapdump"), Map.of("Authorization", "HeapDump " + hourly))
+            get(
+                    URI.create(base + "/heapdump"),
+                    Map.of(
+                        HeapfleetHeaders.AUTHORIZATION,
+                        HeapfleetHeaders.SCHEME_HOURLY + " " + hourly))
                 .statusCode())
         .isEqualTo(401);
     assertThat(get(URI.create(base + "/heapdump?hash=" + hourly), Map.of()).statusCode())
@@ -209,12 +234,16 @@ class ProofEndpointTest {
     assertThat(
             get(
                     URI.create(base + "/heapdump/identity"),
-                    Map.of("Authorization", "HeapDump " + token()))
+                    Map.of(
+                        HeapfleetHeaders.AUTHORIZATION,
+                        HeapfleetHeaders.SCHEME_HOURLY + " " + token()))
                 .statusCode())
         .isEqualTo(401);
     String nonce = (String) prove(base, TaskCredentials.randomHex()).get("nonce");
     assertThat(
-            get(URI.create(base + "/heapdump"), Map.of("Authorization", capture("task-a", nonce)))
+            get(
+                    URI.create(base + "/heapdump"),
+                    Map.of(HeapfleetHeaders.AUTHORIZATION, capture("task-a", nonce)))
                 .statusCode())
         .isEqualTo(200);
     assertThat(dumps).hasValue(1);
@@ -223,18 +252,20 @@ class ProofEndpointTest {
   @Test
   void pathsAndMethodAreMatchedExactly() throws Exception {
     URI base = start("task-a", true);
-    Map<String, String> auth = Map.of("Authorization", "HeapDump " + token());
+    Map<String, String> auth =
+        Map.of(HeapfleetHeaders.AUTHORIZATION, HeapfleetHeaders.SCHEME_HOURLY + " " + token());
     assertThat(get(URI.create(base + "/heapdumpXX/heapdump/identity"), auth).statusCode())
         .isEqualTo(404);
     assertThat(get(URI.create(base + "/x/heapdump"), auth).statusCode()).isEqualTo(404);
     HttpResponse<String> notFound = get(URI.create(base + "/heapdump/nope"), Map.of());
     assertThat(notFound.statusCode()).isEqualTo(404);
-    assertThat(notFound.headers().firstValue("X-Heapdump-Cluster")).isEmpty();
+    assertThat(notFound.headers().firstValue(HeapfleetHeaders.CLUSTER)).isEmpty();
     HttpResponse<String> lower =
         http.send(
             HttpRequest.newBuilder(URI.create(base + "/heapdump"))
                 .method("get", HttpRequest.BodyPublishers.noBody())
-                .header("Authorization", "HeapDump " + token())
+                .header(
+                    HeapfleetHeaders.AUTHORIZATION, HeapfleetHeaders.SCHEME_HOURLY + " " + token())
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(lower.statusCode()).isEqualTo(405);

@@ -69,7 +69,7 @@ class StatsEndpointTest {
   }
 
   private static Map<String, String> hourly() {
-    return Map.of("Authorization", "HeapDump " + token());
+    return Map.of(HeapfleetHeaders.AUTHORIZATION, HeapfleetHeaders.SCHEME_HOURLY + " " + token());
   }
 
   @Test
@@ -80,7 +80,7 @@ class StatsEndpointTest {
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
     assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
-    assertThat(r.headers().firstValue("X-Heapdump-Task")).hasValue("task-a");
+    assertThat(r.headers().firstValue(HeapfleetHeaders.TASK)).hasValue("task-a");
     Map<String, Object> s = Json.parseObject(r.body());
     assertThat(s.keySet())
         .containsExactly(
@@ -139,26 +139,32 @@ class StatsEndpointTest {
             get(
                     stats,
                     Map.of(
-                        "Authorization",
-                        "HeapFleet-Task " + CREDS.taskToken("task-a", Instant.now())))
+                        HeapfleetHeaders.AUTHORIZATION,
+                        HeapfleetHeaders.SCHEME_TASK
+                            + " "
+                            + CREDS.taskToken("task-a", Instant.now())))
                 .statusCode())
         .isEqualTo(200);
     assertThat(
             get(
                     stats,
                     Map.of(
-                        "Authorization",
-                        "HeapFleet-Task " + CREDS.taskToken("task-b", Instant.now())))
+                        HeapfleetHeaders.AUTHORIZATION,
+                        HeapfleetHeaders.SCHEME_TASK
+                            + " "
+                            + CREDS.taskToken("task-b", Instant.now())))
                 .statusCode())
         .isEqualTo(401);
     HttpResponse<String> proof =
         get(
             URI.create(base + "/heapdump/proof"),
-            Map.of("X-Heapdump-Challenge", TaskCredentials.randomHex()));
+            Map.of(HeapfleetHeaders.CHALLENGE, TaskCredentials.randomHex()));
     String nonce = (String) Json.parseObject(proof.body()).get("nonce");
-    String capture = "HeapFleet-Capture " + nonce + "." + CREDS.capture("task-a", nonce);
-    assertThat(get(stats, Map.of("Authorization", capture)).statusCode()).isEqualTo(200);
-    assertThat(get(stats, Map.of("Authorization", capture)).statusCode())
+    String capture =
+        HeapfleetHeaders.SCHEME_CAPTURE + " " + nonce + "." + CREDS.capture("task-a", nonce);
+    assertThat(get(stats, Map.of(HeapfleetHeaders.AUTHORIZATION, capture)).statusCode())
+        .isEqualTo(200);
+    assertThat(get(stats, Map.of(HeapfleetHeaders.AUTHORIZATION, capture)).statusCode())
         .as("a capture credential is single use")
         .isEqualTo(401);
     assertThat(get(URI.create(stats + "?hash=" + token()), Map.of()).statusCode()).isEqualTo(200);
@@ -170,14 +176,19 @@ class StatsEndpointTest {
     for (Map<String, String> h :
         Map.of(
                 "none", Map.<String, String>of(),
-                "wrong", Map.of("Authorization", "HeapDump " + wrongToken()),
-                "garbage", Map.of("Authorization", "HeapDump zz"),
-                "scheme", Map.of("Authorization", "Bearer " + token()))
+                "wrong",
+                    Map.of(
+                        HeapfleetHeaders.AUTHORIZATION,
+                        HeapfleetHeaders.SCHEME_HOURLY + " " + wrongToken()),
+                "garbage",
+                    Map.of(HeapfleetHeaders.AUTHORIZATION, HeapfleetHeaders.SCHEME_HOURLY + " zz"),
+                "scheme", Map.of(HeapfleetHeaders.AUTHORIZATION, "Bearer " + token()))
             .values()) {
       HttpResponse<String> r = get(stats, h);
       assertThat(r.statusCode()).isEqualTo(401);
-      assertThat(r.headers().firstValue("WWW-Authenticate")).hasValue("HeapDump");
-      assertThat(r.headers().firstValue("X-Heapdump-Task")).isEmpty();
+      assertThat(r.headers().firstValue("WWW-Authenticate"))
+          .hasValue(HeapfleetHeaders.SCHEME_HOURLY);
+      assertThat(r.headers().firstValue(HeapfleetHeaders.TASK)).isEmpty();
       assertThat(r.body()).doesNotContain("task-a").doesNotContain("heapUsed");
     }
   }
@@ -190,8 +201,10 @@ class StatsEndpointTest {
             get(
                     stats,
                     Map.of(
-                        "Authorization",
-                        "HeapFleet-Task " + CREDS.taskToken("task-a", Instant.now())))
+                        HeapfleetHeaders.AUTHORIZATION,
+                        HeapfleetHeaders.SCHEME_TASK
+                            + " "
+                            + CREDS.taskToken("task-a", Instant.now())))
                 .statusCode())
         .isEqualTo(200);
   }
@@ -199,13 +212,13 @@ class StatsEndpointTest {
   @Test
   void statsPinnedToAnotherTaskAre421BeforeTheCredential() throws Exception {
     URI stats = start();
-    HttpResponse<String> r = get(stats, Map.of("X-Heapdump-Target-Task", "task-b"));
+    HttpResponse<String> r = get(stats, Map.of(HeapfleetHeaders.TARGET_TASK, "task-b"));
     assertThat(r.statusCode()).isEqualTo(421);
     assertThat(Json.parseObject(r.body()))
         .containsEntry("error", "misdirected")
         .containsEntry("taskId", "task-a");
-    assertThat(r.headers().firstValue("X-Heapdump-Task")).hasValue("task-a");
-    assertThat(r.headers().firstValue("X-Heapdump-Cluster")).isEmpty();
+    assertThat(r.headers().firstValue(HeapfleetHeaders.TASK)).hasValue("task-a");
+    assertThat(r.headers().firstValue(HeapfleetHeaders.CLUSTER)).isEmpty();
   }
 
   @Test
@@ -216,7 +229,9 @@ class StatsEndpointTest {
           http.send(
               HttpRequest.newBuilder(stats)
                   .method(method, HttpRequest.BodyPublishers.noBody())
-                  .header("Authorization", "HeapDump " + token())
+                  .header(
+                      HeapfleetHeaders.AUTHORIZATION,
+                      HeapfleetHeaders.SCHEME_HOURLY + " " + token())
                   .build(),
               HttpResponse.BodyHandlers.ofString());
       assertThat(r.statusCode()).as(method).isEqualTo(405);
@@ -234,7 +249,10 @@ class StatsEndpointTest {
     URI dump = URI.create(stats.toString().replace("/stats", "") + "?format=raw");
     CompletableFuture<HttpResponse<Void>> running =
         http.sendAsync(
-            HttpRequest.newBuilder(dump).header("Authorization", "HeapDump " + token()).build(),
+            HttpRequest.newBuilder(dump)
+                .header(
+                    HeapfleetHeaders.AUTHORIZATION, HeapfleetHeaders.SCHEME_HOURLY + " " + token())
+                .build(),
             HttpResponse.BodyHandlers.discarding());
     assertThat(held.started.await(30, TimeUnit.SECONDS)).isTrue();
     HttpResponse<String> r = get(stats, hourly());

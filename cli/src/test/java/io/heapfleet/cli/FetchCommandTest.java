@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.acme.LeakyApp;
 import io.heapfleet.cli.demo.RoundRobinProxy;
+import io.heapfleet.endpoint.HeapfleetHeaders;
 import java.io.BufferedReader;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -33,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FetchCommandTest {
 
   private static final String SECRET = "correct-horse-battery-staple-0123456789";
-  private static final Pattern LISTENING = Pattern.compile("listening on [^:]+:(\\d+) as task");
+  private static final Pattern LISTENING = HeapfleetHeaders.LISTENING_LINE;
   private static final List<Process> apps = new ArrayList<>();
   private static final List<URI> backends = new ArrayList<>();
   private static RoundRobinProxy proxy;

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.heapfleet.auth.HourlyToken;
 import io.heapfleet.auth.Secret;
 import io.heapfleet.cli.demo.RoundRobinProxy;
+import io.heapfleet.endpoint.HeapfleetHeaders;
 import io.heapfleet.endpoint.TaskIdentity;
 import io.heapfleet.endpoint.client.DumpRequest;
 import io.heapfleet.endpoint.client.DumpResponse;
@@ -41,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 class NodeFetchTest {
 
   private static final String SECRET = "correct-horse-battery-staple-0123456789";
-  private static final Pattern LISTENING = Pattern.compile("listening on [^:]+:(\\d+) as task");
+  private static final Pattern LISTENING = HeapfleetHeaders.LISTENING_LINE;
   // A small app: 2,000 instances of its own class, kept alive, and an event loop that stays busy.
   private static final String APP =
       "class ShoppingCart { constructor(i) { this.id = i; } }"
@@ -175,7 +176,7 @@ class NodeFetchTest {
       assertThat(response.taskId()).isEqualTo("node-b");
       assertThat(response.runtime()).isEqualTo("node");
       assertThat(response.fileName()).endsWith(".heapsnapshot.gz");
-      assertThat(response.header("X-Heapdump-Node"))
+      assertThat(response.header(HeapfleetHeaders.NODE))
           .hasValueSatisfying(v -> assertThat(v).startsWith("v"));
       assertThat(response.pauseMillis()).isPresent();
       long expected = response.uncompressedBytes().orElseThrow();

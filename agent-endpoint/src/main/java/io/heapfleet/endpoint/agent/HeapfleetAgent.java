@@ -2,6 +2,7 @@ package io.heapfleet.endpoint.agent;
 
 import io.heapfleet.endpoint.EndpointSettings;
 import io.heapfleet.endpoint.HeapdumpEndpoint;
+import io.heapfleet.endpoint.HeapfleetHeaders;
 import io.heapfleet.endpoint.TaskIdentity;
 import java.lang.instrument.Instrumentation;
 import java.util.Map;
@@ -69,15 +70,11 @@ public final class HeapfleetAgent {
       HeapdumpEndpoint endpoint = HeapdumpEndpoint.builder(settings, identity).build();
       server = AgentServer.start(endpoint, settings.bind(), settings.port());
       LOG.info(
-          "heapfleet: /heapdump listening on "
-              + settings.bind()
-              + ":"
-              + server.port()
-              + " as task "
-              + identity.taskId()
-              + " (from "
-              + identity.source().map(Enum::name).orElse("?")
-              + ")");
+          HeapfleetHeaders.listeningLine(
+              settings.bind(),
+              server.port(),
+              identity.taskId(),
+              identity.source().map(Enum::name).orElse("?")));
     } catch (Exception | LinkageError e) {
       // The message names the setting (never the secret); the app keeps running without us.
       LOG.log(Level.SEVERE, "heapfleet: the /heapdump endpoint is NOT running: " + e.getMessage());

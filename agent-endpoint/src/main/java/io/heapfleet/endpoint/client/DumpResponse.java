@@ -120,7 +120,7 @@ public final class DumpResponse implements Closeable {
 
   /** The uncompressed HPROF size ({@code X-Heapdump-Hprof-Bytes}), for progress estimates. */
   public OptionalLong hprofBytes() {
-    return longHeader("X-Heapdump-Hprof-Bytes");
+    return longHeader(HeapfleetHeaders.HPROF_BYTES);
   }
 
   /**
@@ -128,7 +128,7 @@ public final class DumpResponse implements Closeable {
    * snapshot from the Node.js agent; {@code jvm} (an HPROF dump) when the header is absent.
    */
   public String runtime() {
-    return header("X-Heapdump-Runtime").map(String::trim).orElse("jvm");
+    return header(HeapfleetHeaders.RUNTIME).map(String::trim).orElse("jvm");
   }
 
   /**
@@ -137,12 +137,12 @@ public final class DumpResponse implements Closeable {
    */
   public OptionalLong uncompressedBytes() {
     OptionalLong hprof = hprofBytes();
-    return hprof.isPresent() ? hprof : longHeader("X-Heapdump-Snapshot-Bytes");
+    return hprof.isPresent() ? hprof : longHeader(HeapfleetHeaders.SNAPSHOT_BYTES);
   }
 
   /** How long the JVM was paused for the dump ({@code X-Heapdump-Pause-Ms}). */
   public OptionalLong pauseMillis() {
-    return longHeader("X-Heapdump-Pause-Ms");
+    return longHeader(HeapfleetHeaders.PAUSE_MS);
   }
 
   /** How many requests it took (more than one when a pinned task was reached by retrying). */

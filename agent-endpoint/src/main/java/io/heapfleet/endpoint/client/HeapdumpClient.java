@@ -1,7 +1,6 @@
 package io.heapfleet.endpoint.client;
 
 import io.heapfleet.auth.TaskCredentials;
-import io.heapfleet.endpoint.HeapdumpEndpoint;
 import io.heapfleet.endpoint.HeapfleetHeaders;
 import io.heapfleet.endpoint.Json;
 import io.heapfleet.endpoint.TaskIdentity;
@@ -144,7 +143,7 @@ public final class HeapdumpClient {
     Set<String> seen = new LinkedHashSet<>();
     for (int attempt = 1; ; attempt++) {
       HttpRequest.Builder b = request(uri, token, request.timeout());
-      request.targetTask().ifPresent(t -> b.header(HeapdumpEndpoint.TARGET_TASK_HEADER, t));
+      request.targetTask().ifPresent(t -> b.header(HeapfleetHeaders.TARGET_TASK, t));
       // A new client per attempt: a new connection, so the load balancer may pick another task.
       HttpResponse<InputStream> r = send(newHttpClient(), b.build());
       int status = r.statusCode();
@@ -152,7 +151,7 @@ public final class HeapdumpClient {
         return response(r, attempt);
       }
       if (status == 421 && request.targetTask().isPresent()) {
-        r.headers().firstValue(HeapdumpEndpoint.TASK_HEADER).ifPresent(seen::add);
+        r.headers().firstValue(HeapfleetHeaders.TASK).ifPresent(seen::add);
         drain(r.body());
         if (attempt < request.maxAttempts()) {
           continue;
@@ -169,7 +168,7 @@ public final class HeapdumpClient {
                 + "; tasks that answered: "
                 + (seen.isEmpty() ? "none" : String.join(", ", seen)),
             null,
-            r.headers().firstValue(HeapdumpEndpoint.TASK_HEADER).orElse(null),
+            r.headers().firstValue(HeapfleetHeaders.TASK).orElse(null),
             attempt);
       }
       throw failure(r, attempt);
@@ -500,7 +499,7 @@ public final class HeapdumpClient {
   private static HttpRequest.Builder request(URI uri, String token, Duration timeout) {
     HttpRequest.Builder b = HttpRequest.newBuilder(uri).GET().timeout(timeout);
     if (token != null) {
-      b.header("Authorization", "HeapDump " + token);
+      b.header(HeapfleetHeaders.AUTHORIZATION, HeapfleetHeaders.SCHEME_HOURLY + " " + token);
     }
     return b;
   }
@@ -539,7 +538,7 @@ public final class HeapdumpClient {
             (k, v) ->
                 headers.put(
                     k.toLowerCase(Locale.ROOT), Collections.unmodifiableList(new ArrayList<>(v))));
-    Optional<String> task = r.headers().firstValue(HeapdumpEndpoint.TASK_HEADER);
+    Optional<String> task = r.headers().firstValue(HeapfleetHeaders.TASK);
     Optional<String> disposition = r.headers().firstValue("Content-Disposition");
     String fileName = null;
     if (disposition.isPresent()) {
@@ -554,7 +553,7 @@ public final class HeapdumpClient {
       throw new IOException(
           r.uri()
               + " answered 200 without "
-              + HeapdumpEndpoint.TASK_HEADER
+              + HeapfleetHeaders.TASK
               + " and a file name: is it a heapfleet endpoint?");
     }
     OptionalLong length = r.headers().firstValueAsLong("Content-Length");
@@ -582,7 +581,7 @@ public final class HeapdumpClient {
       // Not JSON (a load balancer's error page): the status says enough.
     }
     Duration retryAfter = null;
-    Optional<String> ra = r.headers().firstValue("Retry-After");
+    Optional<String> ra = r.headers().firstValue(HeapfleetHeaders.RETRY_AFTER);
     if (ra.isPresent()) {
       try {
         retryAfter = Duration.ofSeconds(Long.parseLong(ra.get().trim()));
@@ -595,7 +594,7 @@ public final class HeapdumpClient {
         error,
         message,
         retryAfter,
-        r.headers().firstValue(HeapdumpEndpoint.TASK_HEADER).orElse(null),
+        r.headers().firstValue(HeapfleetHeaders.TASK).orElse(null),
         attempts);
   }
 

@@ -6,6 +6,7 @@ import io.heapfleet.auth.TaskCredentials;
 import io.heapfleet.endpoint.DumpFormat;
 import io.heapfleet.endpoint.EndpointSettings;
 import io.heapfleet.endpoint.HeapdumpEndpoint;
+import io.heapfleet.endpoint.HeapfleetHeaders;
 import io.heapfleet.endpoint.TaskIdentity;
 import io.heapfleet.endpoint.TestSupport;
 import java.io.IOException;
@@ -78,7 +79,7 @@ class AgentServerHardeningTest {
   private HttpResponse<String> proof(URI base) throws Exception {
     return http.send(
         HttpRequest.newBuilder(URI.create(base + "/heapdump/proof"))
-            .header("X-Heapdump-Challenge", TaskCredentials.randomHex())
+            .header(HeapfleetHeaders.CHALLENGE, TaskCredentials.randomHex())
             .timeout(Duration.ofSeconds(30))
             .build(),
         HttpResponse.BodyHandlers.ofString());
@@ -150,7 +151,9 @@ class AgentServerHardeningTest {
     HttpResponse<InputStream> again =
         http.send(
             HttpRequest.newBuilder(URI.create(base + "/heapdump?format=" + DumpFormat.RAW.id()))
-                .header("Authorization", "HeapDump " + TestSupport.token())
+                .header(
+                    HeapfleetHeaders.AUTHORIZATION,
+                    HeapfleetHeaders.SCHEME_HOURLY + " " + TestSupport.token())
                 .build(),
             HttpResponse.BodyHandlers.ofInputStream());
     assertThat(again.statusCode()).as("the dump lock was released").isEqualTo(200);

@@ -7,6 +7,7 @@ import io.heapfleet.endpoint.DumpFormat;
 import io.heapfleet.endpoint.EndpointSettings;
 import io.heapfleet.endpoint.HeapDumper;
 import io.heapfleet.endpoint.HeapdumpEndpoint;
+import io.heapfleet.endpoint.HeapfleetHeaders;
 import io.heapfleet.endpoint.HotSpotHeapDumper;
 import io.heapfleet.endpoint.TaskIdentity;
 import io.heapfleet.endpoint.TestSupport;
@@ -61,7 +62,7 @@ class AlbIdleTimeoutTest {
         HeapdumpClient.create()
             .open(alb, TestSupport.token(), DumpRequest.defaults().withFormat(DumpFormat.GZIP));
     assertThat(response.startedBeforeDump()).isTrue();
-    assertThat(response.header("X-Heapdump-Heap-Used")).isPresent();
+    assertThat(response.header(HeapfleetHeaders.HEAP_USED)).isPresent();
     assertThat(response.hprofBytes()).isEmpty(); // known only at the end
     copy(response, saved);
 
@@ -72,7 +73,7 @@ class AlbIdleTimeoutTest {
       decoded = TestSupport.assertHprof(in);
     }
     Map<String, String> trailer = response.trailer().orElseThrow();
-    assertThat(Long.parseLong(trailer.get("X-Heapdump-Hprof-Bytes"))).isEqualTo(decoded);
+    assertThat(Long.parseLong(trailer.get(HeapfleetHeaders.HPROF_BYTES))).isEqualTo(decoded);
     assertThat(response.hprofBytes()).hasValue(decoded);
     assertThat(response.pauseMillis().getAsLong()).isGreaterThanOrEqualTo(15_000);
   }

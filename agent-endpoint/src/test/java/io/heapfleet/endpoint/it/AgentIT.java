@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import io.heapfleet.endpoint.DumpFormat;
+import io.heapfleet.endpoint.HeapfleetHeaders;
 import io.heapfleet.endpoint.TaskIdentity;
 import io.heapfleet.endpoint.TestSupport;
 import io.heapfleet.endpoint.client.DumpRequest;
@@ -101,7 +102,7 @@ class AgentIT {
         assertThat(r.attempts()).isEqualTo(1);
         assertThat(r.format()).isEqualTo(format);
         assertThat(r.fileName()).startsWith("task-one-").endsWith(format.extension());
-        assertThat(r.header("X-Heapdump-Jvm")).isPresent();
+        assertThat(r.header(HeapfleetHeaders.JVM)).isPresent();
         // The response started before the dump: its figures arrive in the stream's record.
         assertThat(r.startedBeforeDump()).isTrue();
         try (InputStream in = TestSupport.decode(r.body(), format)) {

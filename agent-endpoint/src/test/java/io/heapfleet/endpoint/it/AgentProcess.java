@@ -1,5 +1,6 @@
 package io.heapfleet.endpoint.it;
 
+import io.heapfleet.endpoint.HeapfleetHeaders;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -21,8 +22,7 @@ import java.util.regex.Pattern;
  */
 final class AgentProcess implements AutoCloseable {
 
-  private static final Pattern LISTENING =
-      Pattern.compile("listening on [^:]+:(\\d+) as task (\\S+)");
+  private static final Pattern LISTENING = HeapfleetHeaders.LISTENING_LINE;
 
   final Process process;
   private final List<String> stderr = new ArrayList<>();

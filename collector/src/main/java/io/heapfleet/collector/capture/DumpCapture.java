@@ -5,6 +5,7 @@ import io.heapfleet.analysis.hprof.HprofLimitException;
 import io.heapfleet.analysis.hprof.HprofLimits;
 import io.heapfleet.auth.TaskCredentials;
 import io.heapfleet.collector.discovery.Target;
+import io.heapfleet.endpoint.HeapfleetHeaders;
 import io.heapfleet.endpoint.client.DumpRequest;
 import io.heapfleet.endpoint.client.DumpResponse;
 import io.heapfleet.endpoint.client.HeapdumpClient;
@@ -392,7 +393,7 @@ public final class DumpCapture {
     CaptureLimits limits = settings.limits();
     OptionalLong heapUsed =
         response
-            .header("X-Heapdump-Heap-Used")
+            .header(HeapfleetHeaders.HEAP_USED)
             .map(DumpCapture::parseLong)
             .filter(v -> v > 0)
             .map(OptionalLong::of)
@@ -533,11 +534,12 @@ public final class DumpCapture {
   }
 
   private static DumpMetadata metadata(DumpResponse r) {
-    long heapUsed = r.header("X-Heapdump-Heap-Used").map(DumpCapture::parseLong).orElse(-1L);
-    long dumpMillis = r.header("X-Heapdump-Duration-Ms").map(DumpCapture::parseLong).orElse(-1L);
+    long heapUsed = r.header(HeapfleetHeaders.HEAP_USED).map(DumpCapture::parseLong).orElse(-1L);
+    long dumpMillis =
+        r.header(HeapfleetHeaders.DURATION_MS).map(DumpCapture::parseLong).orElse(-1L);
     return new DumpMetadata(
-        r.header("X-Heapdump-Jvm")
-            .or(() -> r.header("X-Heapdump-Node").map(v -> "Node.js " + v))
+        r.header(HeapfleetHeaders.JVM)
+            .or(() -> r.header(HeapfleetHeaders.NODE).map(v -> "Node.js " + v))
             .orElse(null),
         heapUsed,
         r.uncompressedBytes().orElse(-1),

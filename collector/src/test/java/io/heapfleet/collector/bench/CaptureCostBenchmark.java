@@ -8,6 +8,7 @@ import io.heapfleet.collector.capture.CaptureReport;
 import io.heapfleet.collector.capture.DumpCapture;
 import io.heapfleet.collector.discovery.Target;
 import io.heapfleet.endpoint.DumpFormat;
+import io.heapfleet.endpoint.HeapfleetHeaders;
 import io.heapfleet.endpoint.client.DumpRequest;
 import io.heapfleet.endpoint.client.DumpResponse;
 import io.heapfleet.endpoint.client.HeapdumpClient;
@@ -242,7 +243,7 @@ public final class CaptureCostBenchmark {
   }
 
   private static URI awaitTask(Process task, List<String> log) throws Exception {
-    Pattern listening = Pattern.compile("listening on [^:]+:(\\d+)");
+    Pattern listening = HeapfleetHeaders.LISTENING_LINE;
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(15);
     while (System.nanoTime() < deadline && task.isAlive()) {
       synchronized (log) {

@@ -22,6 +22,7 @@ import io.heapfleet.collector.testing.HostileTarget;
 import io.heapfleet.collector.testing.MutableClock;
 import io.heapfleet.collector.testing.TaskJvm;
 import io.heapfleet.endpoint.DumpFormat;
+import io.heapfleet.endpoint.HeapfleetHeaders;
 import io.heapfleet.endpoint.client.HeapdumpClient;
 import io.heapfleet.storage.DumpStore;
 import io.heapfleet.storage.EmbeddedS3;
@@ -180,7 +181,7 @@ class HostileTargetTest {
         new HostileTarget(
             "a-trickle",
             "gzip",
-            "X-Heapdump-Hprof-Bytes: 1000\r\n",
+            HeapfleetHeaders.HPROF_BYTES + ": 1000\r\n",
             out -> {
               for (byte b : dump) { // one byte a second: never idle, never done
                 out.write(b);
@@ -223,7 +224,7 @@ class HostileTargetTest {
         new HostileTarget(
             "endless",
             "raw",
-            "X-Heapdump-Heap-Used: 100000\r\n",
+            HeapfleetHeaders.HEAP_USED + ": 100000\r\n",
             out -> {
               DataOutputStream d = new DataOutputStream(out);
               HprofWriter.writeHeader(d, 8, Instant.parse("2026-11-22T01:00:00Z"));
@@ -252,7 +253,7 @@ class HostileTargetTest {
         new HostileTarget(
             "liar",
             "gzip",
-            "X-Heapdump-Hprof-Bytes: 10000000\r\n",
+            HeapfleetHeaders.HPROF_BYTES + ": 10000000\r\n",
             out -> {
               try (InputStream bomb = HprofBombs.gzipZeroBomb(10L * 1000 * 1000 * 1000, true)) {
                 bomb.transferTo(out);
@@ -262,7 +263,7 @@ class HostileTargetTest {
 
     assertThat(r.outcome()).as(r.message()).isEqualTo(CaptureOutcome.INFLATION);
     assertThat(r.message())
-        .contains("X-Heapdump-Hprof-Bytes")
+        .contains(HeapfleetHeaders.HPROF_BYTES)
         .contains("past the limit of 11548576 bytes");
     // Refused at the first record: what was received is what the analyser pipe buffers (1 MiB
     // here), not the 10 MB of the stream.
@@ -326,7 +327,7 @@ class HostileTargetTest {
         new HostileTarget(
             "string-bomb",
             "gzip",
-            "X-Heapdump-Hprof-Bytes: 671088640\r\n",
+            HeapfleetHeaders.HPROF_BYTES + ": 671088640\r\n",
             out -> Files.copy(stringBomb, out));
     CollectorEngine engine =
         engine(

@@ -21,6 +21,7 @@ import io.heapfleet.collector.testing.RecordingFakeTarget;
 import io.heapfleet.collector.testing.RoundRobinTcpProxy;
 import io.heapfleet.collector.testing.TaskJvm;
 import io.heapfleet.endpoint.DumpFormat;
+import io.heapfleet.endpoint.HeapfleetHeaders;
 import io.heapfleet.endpoint.client.HeapdumpClient;
 import io.heapfleet.storage.DumpStore;
 import io.heapfleet.storage.EmbeddedS3;
@@ -170,8 +171,9 @@ class TrustTest {
         http.send(
             HttpRequest.newBuilder(URI.create(real.base() + "/heapdump/identity"))
                 .header(
-                    "Authorization",
-                    "HeapDump "
+                    HeapfleetHeaders.AUTHORIZATION,
+                    HeapfleetHeaders.SCHEME_HOURLY
+                        + " "
                         + HourlyToken.compute(
                             Secret.of(TaskJvm.SECRET, false), "heapdump", Instant.now()))
                 .build(),
@@ -181,7 +183,7 @@ class TrustTest {
 
   static void assertNoCredentialSeen(RecordingFakeTarget fake) {
     assertThat(fake.recorded())
-        .allSatisfy(r -> assertThat(r.headers()).doesNotContainKey("Authorization"));
+        .allSatisfy(r -> assertThat(r.headers()).doesNotContainKey(HeapfleetHeaders.AUTHORIZATION));
     assertThat(fake.recorded())
         .allSatisfy(r -> assertThat(r.pathAndQuery()).doesNotContain("hash="));
     assertThat(fake.dumpRequests()).isZero();

@@ -44,7 +44,7 @@ public final class HostileTarget implements AutoCloseable {
       throws IOException {
     this.server = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
     this.taskId = taskId;
-    this.extraHeaders = "X-Heapdump-Format: " + format + "\r\n" + extraHeaders;
+    this.extraHeaders = HeapfleetHeaders.FORMAT + ": " + format + "\r\n" + extraHeaders;
     this.body = body;
     this.acceptor = new Thread(this::accept, "hostile-target-" + taskId);
     acceptor.setDaemon(true);
@@ -89,7 +89,8 @@ public final class HostileTarget implements AutoCloseable {
       requests.incrementAndGet();
       String head =
           "HTTP/1.1 200 OK\r\n"
-              + "X-Heapdump-Task: "
+              + HeapfleetHeaders.TASK
+              + ": "
               + taskId
               + "\r\n"
               + "Content-Disposition: attachment; filename=\""

@@ -2,6 +2,7 @@ package io.heapfleet.collector.testing;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.heapfleet.endpoint.HeapfleetHeaders;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -85,7 +86,7 @@ public final class RecordingFakeTarget implements AutoCloseable {
     try (exchange) {
       switch (path) {
         case "/heapdump/proof" -> {
-          String challenge = exchange.getRequestHeaders().getFirst("X-Heapdump-Challenge");
+          String challenge = exchange.getRequestHeaders().getFirst(HeapfleetHeaders.CHALLENGE);
           String nonce = HexFormat.of().formatHex(random(16));
           String proof =
               secret == null
@@ -113,7 +114,7 @@ public final class RecordingFakeTarget implements AutoCloseable {
           dumpRequests.incrementAndGet();
           exchange
               .getResponseHeaders()
-              .set("X-Heapdump-Task", claimedId.replaceAll("[\\r\\n]", ""));
+              .set(HeapfleetHeaders.TASK, claimedId.replaceAll("[\\r\\n]", ""));
           exchange
               .getResponseHeaders()
               .set("Content-Disposition", "attachment; filename=\"fake.hprof\"");

@@ -2,6 +2,7 @@ package io.heapfleet.collector.testing;
 
 import io.heapfleet.auth.HourlyToken;
 import io.heapfleet.auth.Secret;
+import io.heapfleet.endpoint.HeapfleetHeaders;
 import io.heapfleet.endpoint.client.DumpRequest;
 import io.heapfleet.endpoint.client.DumpResponse;
 import io.heapfleet.endpoint.client.HeapdumpClient;
@@ -32,8 +33,7 @@ public final class TaskJvm implements AutoCloseable {
   /** The secret every test agent and the collector under test share (never a real one). */
   public static final String SECRET = "collector-test-secret-0123456789abcdef0123456789abcdef";
 
-  private static final Pattern LISTENING =
-      Pattern.compile("listening on [^:]+:(\\d+) as task (\\S+)");
+  private static final Pattern LISTENING = HeapfleetHeaders.LISTENING_LINE;
 
   private final Process process;
   private final String taskId;

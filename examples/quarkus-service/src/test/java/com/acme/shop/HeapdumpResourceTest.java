@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 import io.heapfleet.auth.HourlyToken;
 import io.heapfleet.auth.Secret;
 import io.heapfleet.auth.TaskCredentials;
+import io.heapfleet.endpoint.HeapfleetHeaders;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.io.DataInputStream;
@@ -37,7 +38,7 @@ class HeapdumpResourceTest {
   @Test
   void identityNamesTheConfiguredTask() {
     given()
-        .header("Authorization", "HeapDump " + token())
+        .header(HeapfleetHeaders.AUTHORIZATION, HeapfleetHeaders.SCHEME_HOURLY + " " + token())
         .when()
         .get("/heapdump/identity")
         .then()
@@ -52,7 +53,7 @@ class HeapdumpResourceTest {
     String challenge = TaskCredentials.randomHex();
     io.restassured.path.json.JsonPath proof =
         given()
-            .header("X-Heapdump-Challenge", challenge)
+            .header(HeapfleetHeaders.CHALLENGE, challenge)
             .when()
             .get("/heapdump/proof")
             .then()
@@ -63,23 +64,30 @@ class HeapdumpResourceTest {
     String nonce = proof.getString("nonce");
     assertThat(creds.proofMatches(proof.getString("proof"), challenge, nonce, "quarkus-test-task"))
         .isTrue();
-    String capture = "HeapFleet-Capture " + nonce + "." + creds.capture("quarkus-test-task", nonce);
+    String capture =
+        HeapfleetHeaders.SCHEME_CAPTURE
+            + " "
+            + nonce
+            + "."
+            + creds.capture("quarkus-test-task", nonce);
     given()
-        .header("Authorization", capture)
+        .header(HeapfleetHeaders.AUTHORIZATION, capture)
         .when()
         .get("/heapdump/identity")
         .then()
         .statusCode(200);
     given()
-        .header("Authorization", capture)
+        .header(HeapfleetHeaders.AUTHORIZATION, capture)
         .when()
         .get("/heapdump/identity")
         .then()
         .statusCode(401);
     given()
         .header(
-            "Authorization",
-            "HeapFleet-Task " + creds.taskToken("quarkus-test-task", Instant.now()))
+            HeapfleetHeaders.AUTHORIZATION,
+            HeapfleetHeaders.SCHEME_TASK
+                + " "
+                + creds.taskToken("quarkus-test-task", Instant.now()))
         .when()
         .get("/heapdump")
         .then()
@@ -89,7 +97,7 @@ class HeapdumpResourceTest {
   @Test
   void headIsNotADump() {
     given()
-        .header("Authorization", "HeapDump " + token())
+        .header(HeapfleetHeaders.AUTHORIZATION, HeapfleetHeaders.SCHEME_HOURLY + " " + token())
         .when()
         .head("/heapdump")
         .then()
@@ -99,13 +107,13 @@ class HeapdumpResourceTest {
   @Test
   void wrongTargetIs421() {
     given()
-        .header("Authorization", "HeapDump " + token())
-        .header("X-Heapdump-Target-Task", "another-task")
+        .header(HeapfleetHeaders.AUTHORIZATION, HeapfleetHeaders.SCHEME_HOURLY + " " + token())
+        .header(HeapfleetHeaders.TARGET_TASK, "another-task")
         .when()
         .get("/heapdump")
         .then()
         .statusCode(421)
-        .header("X-Heapdump-Task", "quarkus-test-task");
+        .header(HeapfleetHeaders.TASK, "quarkus-test-task");
   }
 
   @Test
@@ -114,17 +122,17 @@ class HeapdumpResourceTest {
         TaskCredentials.of(Secret.of("correct-horse-battery-staple-0123456789", false), "heapdump");
     for (String auth :
         new String[] {
-          "HeapDump " + token(),
-          "HeapFleet-Task " + creds.taskToken("quarkus-test-task", Instant.now())
+          HeapfleetHeaders.SCHEME_HOURLY + " " + token(),
+          HeapfleetHeaders.SCHEME_TASK + " " + creds.taskToken("quarkus-test-task", Instant.now())
         }) {
       io.restassured.path.json.JsonPath s =
           given()
-              .header("Authorization", auth)
+              .header(HeapfleetHeaders.AUTHORIZATION, auth)
               .when()
               .get("/heapdump/stats")
               .then()
               .statusCode(200)
-              .header("X-Heapdump-Task", "quarkus-test-task")
+              .header(HeapfleetHeaders.TASK, "quarkus-test-task")
               .header("Cache-Control", "no-store")
               .body("taskId", equalTo("quarkus-test-task"))
               .body("runtime", equalTo("jvm"))
@@ -148,31 +156,33 @@ class HeapdumpResourceTest {
         .get("/heapdump/stats")
         .then()
         .statusCode(401)
-        .header("WWW-Authenticate", "HeapDump")
+        .header("WWW-Authenticate", HeapfleetHeaders.SCHEME_HOURLY)
         .body("error", equalTo("unauthorized"));
     given()
-        .header("Authorization", "HeapFleet-Task " + creds.taskToken("another-task", Instant.now()))
+        .header(
+            HeapfleetHeaders.AUTHORIZATION,
+            HeapfleetHeaders.SCHEME_TASK + " " + creds.taskToken("another-task", Instant.now()))
         .when()
         .get("/heapdump/stats")
         .then()
         .statusCode(401);
     given()
-        .header("Authorization", "HeapDump " + token())
-        .header("X-Heapdump-Target-Task", "another-task")
+        .header(HeapfleetHeaders.AUTHORIZATION, HeapfleetHeaders.SCHEME_HOURLY + " " + token())
+        .header(HeapfleetHeaders.TARGET_TASK, "another-task")
         .when()
         .get("/heapdump/stats")
         .then()
         .statusCode(421)
-        .header("X-Heapdump-Task", "quarkus-test-task")
+        .header(HeapfleetHeaders.TASK, "quarkus-test-task")
         .body("taskId", equalTo("quarkus-test-task"));
     given()
-        .header("Authorization", "HeapDump " + token())
+        .header(HeapfleetHeaders.AUTHORIZATION, HeapfleetHeaders.SCHEME_HOURLY + " " + token())
         .when()
         .head("/heapdump/stats")
         .then()
         .statusCode(405);
     given()
-        .header("Authorization", "HeapDump " + token())
+        .header(HeapfleetHeaders.AUTHORIZATION, HeapfleetHeaders.SCHEME_HOURLY + " " + token())
         .when()
         .post("/heapdump/stats")
         .then()
@@ -190,7 +200,9 @@ class HeapdumpResourceTest {
         HttpClient.newHttpClient()
             .send(
                 HttpRequest.newBuilder(heapdump)
-                    .header("Authorization", "HeapDump " + token())
+                    .header(
+                        HeapfleetHeaders.AUTHORIZATION,
+                        HeapfleetHeaders.SCHEME_HOURLY + " " + token())
                     .build(),
                 HttpResponse.BodyHandlers.ofInputStream());
     assertThat(r.statusCode()).isEqualTo(200);

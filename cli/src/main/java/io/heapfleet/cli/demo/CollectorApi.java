@@ -55,6 +55,11 @@ public final class CollectorApi {
     return base;
   }
 
+  /** The management interface (health, metrics, OpenAPI). */
+  public URI management() {
+    return management;
+  }
+
   /** Whether {@code /q/health/ready} on the management interface answers 200. */
   public boolean ready() {
     try {
@@ -104,6 +109,11 @@ public final class CollectorApi {
   /** {@code GET /api/tasks/{id}/trend} as JSON, or empty when the collector has none yet. */
   public Optional<JsonNode> trend(String taskId) throws IOException, InterruptedException {
     return get("/api/tasks/" + taskId + "/trend");
+  }
+
+  /** {@code GET /api/fleet} as JSON (live tasks, which leak, how many are stable). */
+  public Optional<JsonNode> fleet() throws IOException, InterruptedException {
+    return get("/api/fleet");
   }
 
   /** {@code GET /api/tasks/{id}} as JSON, or empty when unknown. */

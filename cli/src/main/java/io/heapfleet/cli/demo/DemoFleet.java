@@ -44,8 +44,18 @@ public final class DemoFleet implements AutoCloseable {
   /** The key prefix the demo's collector stores under (the collector's default). */
   public static final String S3_PREFIX = "heapdumps";
 
-  /** How the demo is paced and where it keeps its files. */
-  public record Settings(Path runDir, Duration interval, boolean verbose) {}
+  /**
+   * How the demo is paced and where it keeps its files.
+   *
+   * @param collectors collector processes; above one they share the fleet through a local SQS queue
+   *     ({@link CollectorReplicas})
+   */
+  public record Settings(Path runDir, Duration interval, boolean verbose, int collectors) {
+    /** One collector, as the demo has always run. */
+    public Settings(Path runDir, Duration interval, boolean verbose) {
+      this(runDir, interval, verbose, 1);
+    }
+  }
 
   /** How long a task JVM may take to open its endpoint (a loaded 2-core machine is slow). */
   private static final Duration ENDPOINT_START_TIMEOUT = Duration.ofSeconds(60);
@@ -63,6 +73,7 @@ public final class DemoFleet implements AutoCloseable {
   private URI managementUri;
 
   private String apiToken;
+  private CollectorReplicas replicas;
   private volatile boolean closed;
 
   public DemoFleet(ProjectLayout layout, Settings settings, PrintWriter err) {
@@ -106,11 +117,28 @@ public final class DemoFleet implements AutoCloseable {
       proxy = RoundRobinProxy.start(backends);
       detail("load balancer at " + proxy.uri() + " over " + backends);
 
+      if (settings.collectors() > 1) {
+        replicas =
+            CollectorReplicas.start(
+                settings.collectors(),
+                settings.interval(),
+                children,
+                layout,
+                run.resolve("logs"),
+                apiToken,
+                (name, port, managementPort, queueProps) ->
+                    startCollector(
+                        name, port, managementPort, secretFile, run.resolve("logs"), queueProps));
+        detail("local SQS at " + replicas.sqsEndpoint() + ", capture queue " + replicas.queueUrl());
+        collectorUri = replicas.first().api().base();
+        managementUri = replicas.first().api().management();
+        return;
+      }
       int port = FreePorts.pick();
       collectorUri = URI.create("http://127.0.0.1:" + port);
       int managementPort = FreePorts.pick();
       managementUri = URI.create("http://127.0.0.1:" + managementPort);
-      startCollector(port, managementPort, secretFile, run.resolve("logs"));
+      startCollector("collector", port, managementPort, secretFile, run.resolve("logs"), Map.of());
     } catch (IOException | RuntimeException e) {
       close();
       throw e;
@@ -191,7 +219,13 @@ public final class DemoFleet implements AutoCloseable {
     return c;
   }
 
-  private void startCollector(int port, int managementPort, Path secretFile, Path logs)
+  private ChildProcesses.Child startCollector(
+      String name,
+      int port,
+      int managementPort,
+      Path secretFile,
+      Path logs,
+      Map<String, String> extraProps)
       throws IOException {
     Duration interval = settings.interval();
     List<String> cmd = new ArrayList<>();
@@ -224,6 +258,7 @@ public final class DemoFleet implements AutoCloseable {
     props.put("heapfleet.collector.capture.first-byte-timeout", "60s");
     // The dashboard is open in the demo: the collector listens on 127.0.0.1 only.
     props.put("heapfleet.collector.dashboard.open", "true");
+    props.putAll(extraProps);
     props.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
     cmd.add("-jar");
     cmd.add(layout.collectorJar().toString());
@@ -233,16 +268,23 @@ public final class DemoFleet implements AutoCloseable {
     env.put("AWS_ACCESS_KEY_ID", s3.accessKey());
     env.put("AWS_SECRET_ACCESS_KEY", s3.secretKey());
     env.put("AWS_REGION", s3.region());
-    ChildProcesses.Child c = children.start("collector", cmd, env, logs.resolve("collector.log"));
+    ChildProcesses.Child c = children.start(name, cmd, env, logs.resolve(name + ".log"));
     detail(
-        "collector pid "
+        name
+            + " pid "
             + c.pid()
-            + " at "
-            + collectorUri
+            + " at http://127.0.0.1:"
+            + port
             + " (health and metrics: management port "
             + managementPort
             + "), log "
             + c.log());
+    return c;
+  }
+
+  /** The collectors sharing the fleet through the queue; empty with one collector. */
+  public java.util.Optional<CollectorReplicas> replicas() {
+    return java.util.Optional.ofNullable(replicas);
   }
 
   /** The collector's base URL. */

@@ -31,8 +31,9 @@ import java.util.Map;
  * A fleet in miniature on 127.0.0.1: three example task JVMs with the heapfleet agent (one leaks,
  * one fills a cache then stays flat, one is quiet), a round-robin load balancer in front of them,
  * an embedded S3 store under the run directory, and the collector as a child process discovering
- * the tasks through the load balancer. {@link #close()} stops all of it (idempotent; safe from a
- * shutdown hook). Not thread-safe apart from {@link #close()}.
+ * the tasks through the load balancer (with {@code collectors} above one: a local SQS and that many
+ * collectors sharing the fleet through it, see {@link CollectorReplicas}). {@link #close()} stops
+ * all of it (idempotent; safe from a shutdown hook). Not thread-safe apart from {@link #close()}.
  */
 public final class DemoFleet implements AutoCloseable {
   /** The service name the demo's tasks belong to. */

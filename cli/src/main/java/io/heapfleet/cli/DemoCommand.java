@@ -64,6 +64,7 @@ import picocli.CommandLine.Option;
       "Examples:",
       "  heapfleet demo",
       "  heapfleet demo --rounds 4 --interval 5s --json",
+      "  heapfleet demo --collectors 3        # three collectors share one queue",
       "  heapfleet demo --keep-running        # then open the dashboard URL it prints",
     })
 final class DemoCommand implements Callable<Integer> {
@@ -85,6 +86,17 @@ final class DemoCommand implements Callable<Integer> {
       converter = DurationParser.class,
       description = "Time between two dumps of a task, e.g. 5s, 1m. Default: ${DEFAULT-VALUE}.")
   Duration interval;
+
+  @Option(
+      names = "--collectors",
+      paramLabel = "N",
+      defaultValue = "1",
+      description =
+          "Collector processes. Above 1 they share the fleet through a local SQS FIFO queue"
+              + " (ElasticMQ) and the same S3, as in docs/scale.md: the first plans and works,"
+              + " the others work; the demo says which collector took each capture and checks"
+              + " that all show the same fleet. 1..8; default: ${DEFAULT-VALUE}.")
+  int collectors;
 
   @Option(
       names = "--json",
@@ -124,16 +136,22 @@ final class DemoCommand implements Callable<Integer> {
         || interval.compareTo(Duration.ofHours(1)) > 0) {
       throw UserException.badInput("--interval must be 2s..1h, got " + interval);
     }
+    if (collectors < 1 || collectors > 8) {
+      throw UserException.badInput("--collectors must be 1..8, got " + collectors);
+    }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     ProjectLayout layout = ProjectLayout.locate().requireBuilt();
+    if (collectors > 1) {
+      layout.requireLocalSqs();
+    }
     Path runDir = dataDir.toAbsolutePath().normalize().resolve(RUN_NAME.format(Instant.now()));
 
     Optional<String> noNode = NodeTask.unavailable(layout);
     DemoFleet fleet =
         new DemoFleet(
             layout,
-            new DemoFleet.Settings(runDir, interval, verbose.verbose, noNode.isEmpty()),
+            new DemoFleet.Settings(runDir, interval, verbose.verbose, noNode.isEmpty(), collectors),
             err);
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook =
@@ -151,7 +169,11 @@ final class DemoCommand implements Callable<Integer> {
       err.println(
           "demo: starting "
               + (noNode.isEmpty() ? "3 JVM tasks and a Node.js task" : "3 tasks")
-              + ", a load balancer, embedded S3 and the collector (run dir "
+              + ", a load balancer, embedded S3 and "
+              + (collectors == 1
+                  ? "the collector"
+                  : "a local SQS queue with " + collectors + " collectors")
+              + " (run dir "
               + runDir
               + ")");
       err.flush();
@@ -166,6 +188,7 @@ final class DemoCommand implements Callable<Integer> {
             t.description());
       }
       waitUntilReady(fleet, err);
+      QueueDemo.awaitReady(fleet, err);
       err.println("demo: dashboard: " + fleet.dashboardUri());
       err.printf(
           Locale.ROOT,
@@ -176,6 +199,7 @@ final class DemoCommand implements Callable<Integer> {
       err.flush();
       List<CollectorApi.Task> last = awaitRounds(fleet, err, started);
       awaitOwners(fleet, last, err);
+      QueueDemo.reportSpreadAndFleets(fleet, err);
       FleetVerdict verdict = verdict(fleet, last, runDir);
       if (json) {
         out.println(verdict.toJson());
@@ -238,6 +262,7 @@ final class DemoCommand implements Callable<Integer> {
     int expected = fleet.tasks().size();
     while (true) {
       failIfDead(fleet);
+      fleet.replicas().ifPresent(r -> r.reportCaptures(err));
       List<CollectorApi.Task> tasks;
       try {
         tasks = api.tasks();
@@ -408,7 +433,7 @@ final class DemoCommand implements Callable<Integer> {
 
   private static Path logOf(DemoFleet fleet, String name) {
     return fleet.children().children().stream()
-        .filter(c -> c.name().equals(name))
+        .filter(c -> c.name().equals(name) || c.name().equals(name + "-1"))
         .map(c -> c.log())
         .findFirst()
         .orElse(null);

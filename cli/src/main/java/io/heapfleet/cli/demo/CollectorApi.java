@@ -58,6 +58,11 @@ public final class CollectorApi {
     return base;
   }
 
+  /** The management interface (health, metrics, OpenAPI). */
+  public URI management() {
+    return management;
+  }
+
   /** Whether {@code /q/health/ready} on the management interface answers 200. */
   public boolean ready() {
     try {
@@ -113,6 +118,11 @@ public final class CollectorApi {
   public Optional<TrendDocument> trend(String taskId) throws IOException, InterruptedException {
     Optional<String> body = getText("/api/tasks/" + taskId + "/trend");
     return body.isEmpty() ? Optional.empty() : Optional.of(AnalysisJson.readTrend(body.get()));
+  }
+
+  /** {@code GET /api/fleet} as JSON (live tasks, which leak, how many are stable). */
+  public Optional<JsonNode> fleet() throws IOException, InterruptedException {
+    return get("/api/fleet");
   }
 
   /** {@code GET /api/tasks/{id}} as JSON, or empty when unknown. */

@@ -32,8 +32,9 @@ import java.util.Map;
  * one fills a cache then stays flat, one is quiet), with {@link Settings#node()} a Node.js task
  * that leaks through a memoize ({@link NodeTask}), a round-robin load balancer in front of them, an
  * embedded S3 store under the run directory, and the collector as a child process discovering the
- * tasks through the load balancer. {@link #close()} stops all of it (idempotent; safe from a
- * shutdown hook). Not thread-safe apart from {@link #close()}.
+ * tasks through the load balancer (with {@code collectors} above one: a local SQS and that many
+ * collectors sharing the fleet through it, see {@link CollectorReplicas}). {@link #close()} stops
+ * all of it (idempotent; safe from a shutdown hook). Not thread-safe apart from {@link #close()}.
  */
 public final class DemoFleet implements AutoCloseable {
   /** The service name the demo's tasks belong to. */
@@ -49,11 +50,24 @@ public final class DemoFleet implements AutoCloseable {
    * How the demo is paced and where it keeps its files.
    *
    * @param node whether to add a Node.js task (needs {@code node} 18+ on the PATH)
+   * @param collectors collector processes; above one they share the fleet through a local SQS queue
+   *     ({@link CollectorReplicas})
    */
-  public record Settings(Path runDir, Duration interval, boolean verbose, boolean node) {
-    /** A JVM-only fleet. */
+  public record Settings(
+      Path runDir, Duration interval, boolean verbose, boolean node, int collectors) {
+    /** A JVM-only fleet with one collector. */
     public Settings(Path runDir, Duration interval, boolean verbose) {
-      this(runDir, interval, verbose, false);
+      this(runDir, interval, verbose, false, 1);
+    }
+
+    /** One collector; {@code node}: whether to add the Node.js task. */
+    public Settings(Path runDir, Duration interval, boolean verbose, boolean node) {
+      this(runDir, interval, verbose, node, 1);
+    }
+
+    /** A JVM-only fleet with {@code collectors} collectors. */
+    public Settings(Path runDir, Duration interval, boolean verbose, int collectors) {
+      this(runDir, interval, verbose, false, collectors);
     }
   }
 
@@ -73,6 +87,7 @@ public final class DemoFleet implements AutoCloseable {
   private URI managementUri;
 
   private String apiToken;
+  private CollectorReplicas replicas;
   private volatile boolean closed;
 
   public DemoFleet(ProjectLayout layout, Settings settings, PrintWriter err) {
@@ -125,11 +140,28 @@ public final class DemoFleet implements AutoCloseable {
       proxy = RoundRobinProxy.start(backends);
       detail("load balancer at " + proxy.uri() + " over " + backends);
 
+      if (settings.collectors() > 1) {
+        replicas =
+            CollectorReplicas.start(
+                settings.collectors(),
+                settings.interval(),
+                children,
+                layout,
+                run.resolve("logs"),
+                apiToken,
+                (name, port, managementPort, queueProps) ->
+                    startCollector(
+                        name, port, managementPort, secretFile, run.resolve("logs"), queueProps));
+        detail("local SQS at " + replicas.sqsEndpoint() + ", capture queue " + replicas.queueUrl());
+        collectorUri = replicas.first().api().base();
+        managementUri = replicas.first().api().management();
+        return;
+      }
       int port = FreePorts.pick();
       collectorUri = URI.create("http://127.0.0.1:" + port);
       int managementPort = FreePorts.pick();
       managementUri = URI.create("http://127.0.0.1:" + managementPort);
-      startCollector(port, managementPort, secretFile, run.resolve("logs"));
+      startCollector("collector", port, managementPort, secretFile, run.resolve("logs"), Map.of());
     } catch (IOException | RuntimeException e) {
       close();
       throw e;
@@ -215,7 +247,13 @@ public final class DemoFleet implements AutoCloseable {
     return c;
   }
 
-  private void startCollector(int port, int managementPort, Path secretFile, Path logs)
+  private ChildProcesses.Child startCollector(
+      String name,
+      int port,
+      int managementPort,
+      Path secretFile,
+      Path logs,
+      Map<String, String> extraProps)
       throws IOException {
     Duration interval = settings.interval();
     List<String> cmd = new ArrayList<>();
@@ -250,6 +288,7 @@ public final class DemoFleet implements AutoCloseable {
     props.put("heapfleet.collector.capture.first-byte-timeout", "60s");
     // The dashboard is open in the demo: the collector listens on 127.0.0.1 only.
     props.put("heapfleet.collector.dashboard.open", "true");
+    props.putAll(extraProps);
     props.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
     cmd.add("-jar");
     cmd.add(layout.collectorJar().toString());
@@ -259,16 +298,23 @@ public final class DemoFleet implements AutoCloseable {
     env.put("AWS_ACCESS_KEY_ID", s3.accessKey());
     env.put("AWS_SECRET_ACCESS_KEY", s3.secretKey());
     env.put("AWS_REGION", s3.region());
-    ChildProcesses.Child c = children.start("collector", cmd, env, logs.resolve("collector.log"));
+    ChildProcesses.Child c = children.start(name, cmd, env, logs.resolve(name + ".log"));
     detail(
-        "collector pid "
+        name
+            + " pid "
             + c.pid()
-            + " at "
-            + collectorUri
+            + " at http://127.0.0.1:"
+            + port
             + " (health and metrics: management port "
             + managementPort
             + "), log "
             + c.log());
+    return c;
+  }
+
+  /** The collectors sharing the fleet through the queue; empty with one collector. */
+  public java.util.Optional<CollectorReplicas> replicas() {
+    return java.util.Optional.ofNullable(replicas);
   }
 
   /** The collector's base URL. */

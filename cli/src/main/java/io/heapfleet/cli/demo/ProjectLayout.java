@@ -73,6 +73,29 @@ public record ProjectLayout(Path root, Path agentJar, Path leakyAppJar, Path col
     return this;
   }
 
+  /**
+   * The local SQS's runnable jar ({@code local-sqs}), needed only by {@code demo --collectors N}
+   * with N above one; its dependencies are in {@code lib/} beside it.
+   */
+  public Path localSqsJar() {
+    return root.resolve("local-sqs/target/heapfleet-local-sqs.jar");
+  }
+
+  /** Fails with the same "build first" message when the local SQS's jar is missing. */
+  public ProjectLayout requireLocalSqs() {
+    if (!Files.isRegularFile(localSqsJar())) {
+      throw new UserException(
+          io.heapfleet.cli.ExitCode.FAILURE,
+          "--collectors needs "
+              + root.relativize(localSqsJar())
+              + " (missing under "
+              + root
+              + "); run `mvn -B install -DskipTests` first, in "
+              + root);
+    }
+    return this;
+  }
+
   /** The java executable of this JVM, used for every child JVM. */
   public static String javaExecutable() {
     Path bin = Path.of(System.getProperty("java.home"), "bin", "java");

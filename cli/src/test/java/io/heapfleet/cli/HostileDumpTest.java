@@ -2,9 +2,9 @@ package io.heapfleet.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.heapfleet.analysis.hprof.BasicType;
 import io.heapfleet.analysis.hprof.HprofBombs;
-import io.heapfleet.analysis.hprof.HprofWriter;
+import io.heapfleet.testsupport.hprof.HprofType;
+import io.heapfleet.testsupport.hprof.HprofWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -97,7 +97,7 @@ class HostileDumpTest {
   @Test
   void superclassCycleIsBadInput() throws IOException {
     HprofWriter w = new HprofWriter(8);
-    long a = w.defineClass("com/acme/A", 0, 0, new HprofWriter.Field("x", BasicType.INT));
+    long a = w.defineClass("com/acme/A", 0, 0, new HprofWriter.Field("x", HprofType.INT));
     long b = w.defineClass("com/acme/B", a, 0);
     w.instance(b, 1);
     byte[] bytes = w.build();

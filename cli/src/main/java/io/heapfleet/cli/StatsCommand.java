@@ -212,7 +212,7 @@ final class StatsCommand implements Callable<Integer> {
   }
 
   private static String size(OptionalLong bytes) {
-    return bytes.isPresent() ? FetchProgress.size(bytes.getAsLong()) : "?";
+    return bytes.isPresent() ? TransferProgress.size(bytes.getAsLong()) : "?";
   }
 
   private static String count(OptionalLong n) {

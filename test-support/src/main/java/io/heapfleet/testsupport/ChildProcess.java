@@ -230,23 +230,6 @@ public final class ChildProcess implements AutoCloseable {
     process.destroyForcibly();
   }
 
-  /** Asks the child to stop (SIGTERM), kills it after {@code grace}, and waits for it. */
-  public void stop(Duration grace) {
-    closing = true;
-    List<ProcessHandle> descendants = new ArrayList<>();
-    process.descendants().forEach(descendants::add);
-    process.destroy();
-    try {
-      if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-        process.destroyForcibly();
-        process.waitFor(10, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    descendants.forEach(ProcessHandle::destroyForcibly);
-  }
-
   @Override
   public void close() {
     kill();

@@ -36,11 +36,6 @@ public final class ProjectPaths {
     return built("examples/leaky-app/target/leaky-app.jar", "examples/leaky-app");
   }
 
-  /** The shaded command line ({@code cli/target/heapfleet.jar}). */
-  public static Path cliJar() {
-    return built("cli/target/heapfleet.jar", "cli");
-  }
-
   /** The Node.js agent's preload script ({@code agent-node/register.js}). */
   public static Path nodeAgentRegister() {
     Path script = root().resolve("agent-node/register.js");

@@ -4,22 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.acme.LeakyApp;
 import io.heapfleet.cli.demo.RoundRobinProxy;
-import io.heapfleet.endpoint.HeapfleetHeaders;
-import java.io.BufferedReader;
+import io.heapfleet.testsupport.AgentTask;
+import io.heapfleet.testsupport.JavaCommand;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterAll;
@@ -34,50 +29,35 @@ import org.junit.jupiter.api.io.TempDir;
 class FetchCommandTest {
 
   private static final String SECRET = "correct-horse-battery-staple-0123456789";
-  private static final Pattern LISTENING = HeapfleetHeaders.LISTENING_LINE;
-  private static final List<Process> apps = new ArrayList<>();
+  private static final List<AgentTask> apps = new ArrayList<>();
   private static final List<URI> backends = new ArrayList<>();
   private static RoundRobinProxy proxy;
   @TempDir static Path shared;
 
   @BeforeAll
   static void startFleet() throws Exception {
-    Path agent =
-        Path.of("..", "agent-endpoint", "target", "heapfleet-agent.jar")
-            .toAbsolutePath()
-            .normalize();
-    if (!Files.isRegularFile(agent)) {
-      throw new IllegalStateException(
-          agent + " is missing: build agent-endpoint first (mvn install -pl agent-endpoint)");
-    }
     String leakyApp =
         Path.of(LeakyApp.class.getProtectionDomain().getCodeSource().getLocation().toURI())
             .toString();
     for (String task : new String[] {"task-a", "task-b", "task-c"}) {
-      ProcessBuilder pb =
-          new ProcessBuilder(
-              Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-              "-Xmx64m",
-              "-XX:TieredStopAtLevel=1",
-              "-javaagent:" + agent + "=port=0,bind=127.0.0.1",
-              "-cp",
-              leakyApp,
-              LeakyApp.class.getName());
-      pb.environment()
-          .keySet()
-          .removeIf(k -> k.startsWith("HEAPFLEET_") || k.equals("JAVA_TOOL_OPTIONS"));
-      pb.environment().put("HEAPFLEET_SECRET", SECRET);
-      pb.environment().put("HEAPFLEET_TASK_ID", task);
-      pb.environment().put("HEAPFLEET_MIN_INTERVAL", "0");
-      pb.environment().put("HEAPFLEET_TEMP_DIR", shared.toString());
-      pb.environment().put("LEAK_MODE", "leak");
-      pb.environment().put("LEAK_RATE_KB", "512");
-      pb.environment().put("LEAK_INTERVAL_MS", "100");
-      pb.environment().put("LEAK_MAX_MB", "8");
-      pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-      Process p = pb.start();
-      apps.add(p);
-      backends.add(URI.create("http://127.0.0.1:" + awaitPort(p)));
+      JavaCommand app =
+          JavaCommand.withHeap("64m")
+              .options("-XX:TieredStopAtLevel=1")
+              .main(leakyApp, LeakyApp.class.getName());
+      AgentTask t =
+          AgentTask.start(
+              AgentTask.javaAgentJvm(app, "port=0,bind=127.0.0.1")
+                  .name(task)
+                  .env("HEAPFLEET_SECRET", SECRET)
+                  .env("HEAPFLEET_TASK_ID", task)
+                  .env("HEAPFLEET_MIN_INTERVAL", "0")
+                  .env("HEAPFLEET_TEMP_DIR", shared.toString())
+                  .env("LEAK_MODE", "leak")
+                  .env("LEAK_RATE_KB", "512")
+                  .env("LEAK_INTERVAL_MS", "100")
+                  .env("LEAK_MAX_MB", "8"));
+      apps.add(t);
+      backends.add(t.base());
     }
     proxy = RoundRobinProxy.start(backends);
   }
@@ -87,45 +67,7 @@ class FetchCommandTest {
     if (proxy != null) {
       proxy.close();
     }
-    for (Process p : apps) {
-      p.destroyForcibly();
-      p.waitFor(10, TimeUnit.SECONDS);
-    }
-  }
-
-  private static int awaitPort(Process p) throws Exception {
-    CountDownLatch ready = new CountDownLatch(1);
-    int[] port = new int[1];
-    StringBuilder log = new StringBuilder();
-    Thread reader =
-        new Thread(
-            () -> {
-              try (BufferedReader r =
-                  new BufferedReader(
-                      new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                  synchronized (log) {
-                    log.append(line).append('\n');
-                  }
-                  Matcher m = LISTENING.matcher(line);
-                  if (m.find()) {
-                    port[0] = Integer.parseInt(m.group(1));
-                    ready.countDown();
-                  }
-                }
-              } catch (IOException e) {
-                // process ended
-              }
-            });
-    reader.setDaemon(true);
-    reader.start();
-    if (!ready.await(30, TimeUnit.SECONDS)) {
-      synchronized (log) {
-        throw new IllegalStateException("leaky-app with the agent did not start:\n" + log);
-      }
-    }
-    return port[0];
+    apps.forEach(AgentTask::close);
   }
 
   private static Path secretFile(Path dir) throws IOException {

@@ -2,18 +2,19 @@ package io.heapfleet.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.heapfleet.analysis.hprof.BasicType;
 import io.heapfleet.analysis.hprof.HprofBombs;
-import io.heapfleet.analysis.hprof.HprofWriter;
+import io.heapfleet.testsupport.ChildProcess;
+import io.heapfleet.testsupport.JavaCommand;
+import io.heapfleet.testsupport.hprof.HprofType;
+import io.heapfleet.testsupport.hprof.HprofWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -97,7 +98,7 @@ class HostileDumpTest {
   @Test
   void superclassCycleIsBadInput() throws IOException {
     HprofWriter w = new HprofWriter(8);
-    long a = w.defineClass("com/acme/A", 0, 0, new HprofWriter.Field("x", BasicType.INT));
+    long a = w.defineClass("com/acme/A", 0, 0, new HprofWriter.Field("x", HprofType.INT));
     long b = w.defineClass("com/acme/B", a, 0);
     w.instance(b, 1);
     byte[] bytes = w.build();
@@ -113,25 +114,18 @@ class HostileDumpTest {
   }
 
   private Child histo(String xmx, Path dump) throws IOException, InterruptedException {
-    Process p =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                xmx,
-                "-XX:TieredStopAtLevel=1",
-                "-cp",
-                System.getProperty("java.class.path"),
-                PeakRssMain.class.getName(),
-                "histo",
-                dump.toString())
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    String err;
-    try {
-      err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    } finally {
-      p.destroyForcibly();
+    ChildProcess p;
+    try (ChildProcess child =
+        JavaCommand.withHeap(xmx.substring("-Xmx".length()))
+            .options("-XX:TieredStopAtLevel=1")
+            .main(PeakRssMain.class)
+            .args("histo", dump.toString())
+            .process("histo " + xmx)
+            .start()) {
+      child.awaitExit(Duration.ofSeconds(120));
+      p = child;
     }
+    String err = p.stderr();
     List<String> lines = new ArrayList<>();
     long peak = -1;
     for (String line : err.split("\n")) {
@@ -143,8 +137,8 @@ class HostileDumpTest {
     }
     System.out.printf(
         "histo %s %s: exit %d, peak RSS %d MB, stderr %s%n",
-        xmx, dump.getFileName(), p.exitValue(), peak / 1024, lines);
-    return new Child(p.exitValue(), lines, peak);
+        xmx, dump.getFileName(), p.process().exitValue(), peak / 1024, lines);
+    return new Child(p.process().exitValue(), lines, peak);
   }
 
   private static int indexOf(byte[] haystack, byte[] needle) {

@@ -1,7 +1,6 @@
 package io.heapfleet.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,21 +12,15 @@ import io.heapfleet.endpoint.TaskIdentity;
 import io.heapfleet.endpoint.client.DumpRequest;
 import io.heapfleet.endpoint.client.DumpResponse;
 import io.heapfleet.endpoint.client.HeapdumpClient;
-import java.io.BufferedReader;
+import io.heapfleet.testsupport.AgentTask;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,35 +35,26 @@ import org.junit.jupiter.api.io.TempDir;
 class NodeFetchTest {
 
   private static final String SECRET = "correct-horse-battery-staple-0123456789";
-  private static final Pattern LISTENING = HeapfleetHeaders.LISTENING_LINE;
   // A small app: 2,000 instances of its own class, kept alive, and an event loop that stays busy.
   private static final String APP =
       "class ShoppingCart { constructor(i) { this.id = i; } }"
           + " globalThis.carts = Array.from({ length: 2000 }, (_, i) => new ShoppingCart(i));"
           + " setInterval(() => {}, 1000);";
-  private static final List<Process> apps = new ArrayList<>();
+  private static final List<AgentTask> apps = new ArrayList<>();
   private static final List<URI> backends = new ArrayList<>();
   private static RoundRobinProxy proxy;
 
   @BeforeAll
   static void startNodeTasks() throws Exception {
-    assumeTrue(nodeAvailable(), "node (Node.js 18 or later) is not on the PATH");
-    Path register = Path.of("..", "agent-node", "register.js").toAbsolutePath().normalize();
     for (String task : new String[] {"node-a", "node-b"}) {
-      ProcessBuilder pb = new ProcessBuilder("node", "--require", register.toString(), "-e", APP);
-      pb.environment()
-          .keySet()
-          .removeIf(k -> k.startsWith("HEAPFLEET_") || k.equals("NODE_OPTIONS"));
-      pb.environment().remove("ECS_CONTAINER_METADATA_URI_V4");
-      pb.environment().put("HEAPFLEET_SECRET", SECRET);
-      pb.environment().put("HEAPFLEET_TASK_ID", task);
-      pb.environment().put("HEAPFLEET_PORT", "0");
-      pb.environment().put("HEAPFLEET_BIND", "127.0.0.1");
-      pb.environment().put("HEAPFLEET_MIN_INTERVAL", "0");
-      pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-      Process p = pb.start();
-      apps.add(p);
-      backends.add(URI.create("http://127.0.0.1:" + awaitPort(p)));
+      AgentTask t =
+          AgentTask.start(
+              AgentTask.nodeAgentProcess("-e", APP)
+                  .name(task)
+                  .env(AgentTask.testAgentEnv(SECRET, task))
+                  .env("HEAPFLEET_MIN_INTERVAL", "0"));
+      apps.add(t);
+      backends.add(t.base());
     }
     proxy = RoundRobinProxy.start(backends);
   }
@@ -80,10 +64,7 @@ class NodeFetchTest {
     if (proxy != null) {
       proxy.close();
     }
-    for (Process p : apps) {
-      p.destroy();
-      p.waitFor(10, TimeUnit.SECONDS);
-    }
+    apps.forEach(AgentTask::close);
   }
 
   @Test
@@ -203,57 +184,5 @@ class NodeFetchTest {
     List<String> out = new ArrayList<>();
     snapshot.path("strings").forEach(s -> out.add(s.asText()));
     return out;
-  }
-
-  private static boolean nodeAvailable() {
-    try {
-      Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
-      String v = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        return false;
-      }
-      Matcher m = Pattern.compile("^v(\\d+)\\.").matcher(v);
-      return m.find() && Integer.parseInt(m.group(1)) >= 18;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
-
-  private static int awaitPort(Process p) throws Exception {
-    CountDownLatch ready = new CountDownLatch(1);
-    int[] port = new int[1];
-    StringBuilder log = new StringBuilder();
-    Thread reader =
-        new Thread(
-            () -> {
-              try (BufferedReader r =
-                  new BufferedReader(
-                      new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                  synchronized (log) {
-                    log.append(line).append('\n');
-                  }
-                  Matcher m = LISTENING.matcher(line);
-                  if (m.find()) {
-                    port[0] = Integer.parseInt(m.group(1));
-                    ready.countDown();
-                  }
-                }
-              } catch (IOException e) {
-                // the process ended
-              }
-            });
-    reader.setDaemon(true);
-    reader.start();
-    if (!ready.await(30, TimeUnit.SECONDS)) {
-      synchronized (log) {
-        throw new IllegalStateException("node with the agent did not start:\n" + log);
-      }
-    }
-    return port[0];
   }
 }

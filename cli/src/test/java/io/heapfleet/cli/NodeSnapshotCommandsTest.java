@@ -1,24 +1,24 @@
 package io.heapfleet.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.heapfleet.storage.DumpFormat;
 import io.heapfleet.storage.DumpKey;
 import io.heapfleet.storage.DumpMetadata;
 import io.heapfleet.storage.DumpStore;
 import io.heapfleet.storage.EmbeddedS3;
+import io.heapfleet.testsupport.ChildProcess;
+import io.heapfleet.testsupport.NodeRuntime;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
+import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,30 +47,12 @@ class NodeSnapshotCommandsTest {
   @TempDir static Path dir;
   static Path[] snapshots = new Path[4];
 
-  static Optional<Path> node() {
-    return java.util.stream.Stream.concat(
-            java.util.stream.Stream.of("/usr/bin"),
-            Arrays.stream(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)))
-        .filter(d -> !d.isEmpty())
-        .map(d -> Path.of(d, "node"))
-        .filter(Files::isExecutable)
-        .findFirst();
-  }
-
   @BeforeAll
   static void takeSnapshots() throws Exception {
-    Optional<Path> node = node();
-    assumeTrue(
-        node.isPresent(),
-        "Node.js is not installed (no /usr/bin/node, no node on the PATH): these commands are"
-            + " tested on snapshots a real Node process writes");
-    Process p =
-        new ProcessBuilder(node.get().toString(), "-e", LEAK, dir.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("node.log").toFile())
-            .start();
-    assertThat(p.waitFor(180, TimeUnit.SECONDS)).as("node finished").isTrue();
-    assertThat(p.exitValue()).as(Files.readString(dir.resolve("node.log"))).isZero();
+    ChildProcess.command(List.of(NodeRuntime.require().toString(), "-e", LEAK, dir.toString()))
+        .name("node")
+        .logTo(dir.resolve("node.log"))
+        .run(Duration.ofSeconds(180));
     for (int i = 0; i < 4; i++) {
       snapshots[i] = dir.resolve("web-" + i + ".heapsnapshot");
     }

@@ -2,13 +2,13 @@ package io.heapfleet.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.management.HotSpotDiagnosticMXBean;
-import java.lang.management.ManagementFactory;
+import io.heapfleet.testsupport.HeapDumps;
+import io.heapfleet.testsupport.JavaCommand;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,33 +29,19 @@ class RetainersCommandTest {
       for (int i = 0; i < 1000; i++) {
         ORDERS.put(i, new Order());
       }
-      ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class).dumpHeap(args[0], true);
+      HeapDumps.dumpThisJvm(Path.of(args[0]), true);
     }
   }
 
   @BeforeAll
   static void dumpALeakyJvm() throws Exception {
     dump = dir.resolve("orders.hprof");
-    String classes =
-        Path.of(OrderBook.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-            .toString();
-    Process p =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx64m",
-                "-XX:TieredStopAtLevel=1",
-                "-cp",
-                classes,
-                OrderBook.class.getName(),
-                dump.toString())
-            .inheritIO()
-            .start();
-    try {
-      assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-      assertThat(p.exitValue()).isZero();
-    } finally {
-      p.destroyForcibly();
-    }
+    JavaCommand.withHeap("64m")
+        .options("-XX:TieredStopAtLevel=1")
+        .main(OrderBook.class)
+        .args(dump.toString())
+        .process("OrderBook")
+        .run(Duration.ofSeconds(60));
   }
 
   @Test

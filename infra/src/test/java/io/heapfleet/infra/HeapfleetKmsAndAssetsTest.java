@@ -65,26 +65,15 @@ class HeapfleetKmsAndAssetsTest {
                     List.of(
                         Match.objectLike(
                             Map.of("Action", EncryptionKey.ACCOUNT_ACTIONS, "Resource", "*")))))));
-    template.hasResourceProperties(
-        "AWS::IAM::Policy",
-        Match.objectLike(
-            Map.of(
-                "PolicyDocument",
-                Match.objectLike(
-                    Map.of(
-                        "Statement",
-                        Match.arrayWith(
-                            List.of(
-                                Match.objectLike(
-                                    Map.of(
-                                        "Sid",
-                                        "UseTheKeyThroughS3AndSecretsManager",
-                                        "Action",
-                                        List.of("kms:Decrypt", "kms:GenerateDataKey"),
-                                        "Condition",
-                                        Map.of(
-                                            "StringEquals",
-                                            Map.of("kms:ViaService", Match.anyValue())))))))))));
+    PolicyTemplates.hasPolicyStatements(
+        template,
+        Map.of(
+            "Sid",
+            "UseTheKeyThroughS3AndSecretsManager",
+            "Action",
+            List.of("kms:Decrypt", "kms:GenerateDataKey"),
+            "Condition",
+            Map.of("StringEquals", Map.of("kms:ViaService", Match.anyValue()))));
     assertThat(IamStatements.violations(template.toJSON())).isEmpty();
   }
 
@@ -160,20 +149,11 @@ class HeapfleetKmsAndAssetsTest {
                                 "Fn::Sub",
                                 Match.stringLikeRegexp(".*cdk-hnb659fds-container-assets.*"))))))));
     // The execution role pulls from that repository and may ask for the registry login.
-    template.hasResourceProperties(
-        "AWS::IAM::Policy",
-        Match.objectLike(
-            Map.of(
-                "PolicyDocument",
-                Match.objectLike(
-                    Map.of(
-                        "Statement",
-                        Match.arrayWith(
-                            List.of(
-                                Match.objectLike(
-                                    Map.of(
-                                        "Action", "ecr:GetAuthorizationToken",
-                                        "Resource", "*")))))))));
+    PolicyTemplates.hasPolicyStatements(
+        template,
+        Map.of(
+            "Action", "ecr:GetAuthorizationToken",
+            "Resource", "*"));
     template.hasOutput(
         "AgentImageUri",
         Match.objectLike(

@@ -352,37 +352,22 @@ class HeapfleetStackTest {
 
   @Test
   void taskRoleHoldsOnlyWhatTheCollectorCalls() {
-    template.hasResourceProperties(
-        "AWS::IAM::Policy",
-        Match.objectLike(
-            Map.of(
-                "PolicyDocument",
-                Match.objectLike(
-                    Map.of(
-                        "Statement",
-                        Match.arrayWith(
-                            List.of(
-                                Match.objectLike(
-                                    Map.of(
-                                        "Sid",
-                                        "DiscoverTasksOfTheCluster",
-                                        "Action",
-                                        "ecs:ListTasks",
-                                        "Resource",
-                                        "*",
-                                        "Condition",
-                                        Map.of(
-                                            "ArnEquals", Map.of("ecs:cluster", Match.anyValue())))),
-                                Match.objectLike(
-                                    Map.of(
-                                        "Sid",
-                                        "DumpsUnderThePrefix",
-                                        "Action",
-                                        List.of(
-                                            "s3:GetObject",
-                                            "s3:PutObject",
-                                            "s3:AbortMultipartUpload",
-                                            "s3:DeleteObject"))))))))));
+    PolicyTemplates.hasPolicyStatements(
+        template,
+        Map.of(
+            "Sid",
+            "DiscoverTasksOfTheCluster",
+            "Action",
+            "ecs:ListTasks",
+            "Resource",
+            "*",
+            "Condition",
+            Map.of("ArnEquals", Map.of("ecs:cluster", Match.anyValue()))),
+        Map.of(
+            "Sid",
+            "DumpsUnderThePrefix",
+            "Action",
+            List.of("s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload", "s3:DeleteObject")));
     // What ECS discovery calls besides ListTasks/DescribeTasks: the task definition (port and
     // container) and, for bridge/host tasks, the container instance and its EC2 address.
     List<String> actions =

@@ -1,61 +1,31 @@
 package io.heapfleet.endpoint.it;
 
-import io.heapfleet.endpoint.HeapfleetHeaders;
-import java.io.BufferedReader;
+import io.heapfleet.testsupport.AgentTask;
+import io.heapfleet.testsupport.ChildProcess;
+import io.heapfleet.testsupport.JavaCommand;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * A child JVM running {@link BallastApp} with the real {@code heapfleet-agent.jar} on port 0; the
- * bound port is read from the agent's start-up log line. Destroyed by {@link #close()}.
+ * bound port is read from the agent's start-up log line. Destroyed by {@link #close()}. Unlike
+ * {@link AgentTask#start}, starting does not wait, so that tests can watch an agent refuse to
+ * start.
  */
 final class AgentProcess implements AutoCloseable {
-
-  private static final Pattern LISTENING = HeapfleetHeaders.LISTENING_LINE;
-
   final Process process;
-  private final List<String> stderr = new ArrayList<>();
-  private final CountDownLatch ready = new CountDownLatch(1);
+  private final ChildProcess child;
   private volatile int port;
 
-  private AgentProcess(Process process) {
-    this.process = process;
-    Thread reader =
-        new Thread(
-            () -> {
-              try (BufferedReader r =
-                  new BufferedReader(
-                      new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                  synchronized (stderr) {
-                    stderr.add(line);
-                    stderr.notifyAll();
-                  }
-                  Matcher m = LISTENING.matcher(line);
-                  if (m.find()) {
-                    port = Integer.parseInt(m.group(1));
-                    ready.countDown();
-                  }
-                }
-              } catch (IOException e) {
-                // process ended
-              }
-            },
-            "agent-process-stderr");
-    reader.setDaemon(true);
-    reader.start();
+  private AgentProcess(ChildProcess child) {
+    this.child = child;
+    this.process = child.process();
   }
 
   static Path agentJar() {
@@ -70,7 +40,7 @@ final class AgentProcess implements AutoCloseable {
   /** Starts {@code BallastApp args} with the agent and {@code env}; does not wait. */
   static AgentProcess start(Map<String, String> env, String agentArgs, String... args)
       throws IOException {
-    return start(List.of("-Xmx64m"), env, agentArgs, BallastApp.class, args);
+    return start(List.of(), env, agentArgs, BallastApp.class, args);
   }
 
   /** Starts {@code main args} in a JVM with {@code jvmOptions} and the agent; does not wait. */
@@ -81,50 +51,25 @@ final class AgentProcess implements AutoCloseable {
       Class<?> main,
       String... args)
       throws IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(jvmOptions);
-    cmd.add("-XX:TieredStopAtLevel=1");
-    cmd.add(
-        "-javaagent:" + agentJar().toAbsolutePath() + (agentArgs == null ? "" : "=" + agentArgs));
-    cmd.add("-cp");
-    cmd.add(Path.of("target", "test-classes").toAbsolutePath().toString());
-    cmd.add(main.getName());
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment()
-        .keySet()
-        .removeIf(
-            k ->
-                k.startsWith("HEAPFLEET_")
-                    || k.startsWith("ECS_")
-                    || k.equals("JAVA_TOOL_OPTIONS"));
-    pb.environment().putAll(env);
-    pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-    return new AgentProcess(pb.start());
+    JavaCommand cmd =
+        JavaCommand.withHeap("64m")
+            .options(jvmOptions)
+            .options("-XX:TieredStopAtLevel=1")
+            .javaAgent(agentJar(), agentArgs)
+            .main(Path.of("target", "test-classes").toAbsolutePath().toString(), main.getName())
+            .args(args);
+    return new AgentProcess(cmd.process("agent-process").env(env).start());
   }
 
   /** Waits for the agent's "listening" line. */
   AgentProcess awaitReady() throws InterruptedException {
-    if (!ready.await(30, TimeUnit.SECONDS)) {
-      throw new IllegalStateException("the agent did not start; stderr:\n" + stderr());
-    }
+    port = Integer.parseInt(child.awaitLine(AgentTask.LISTENING, Duration.ofSeconds(30)).group(1));
     return this;
   }
 
-  /** Waits until the child has written a line equal to {@code line} on stderr. */
+  /** Waits until the child has written a line equal to {@code line}. */
   void awaitLine(String line, long seconds) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    while (System.nanoTime() < deadline) {
-      synchronized (stderr) {
-        if (stderr.contains(line)) {
-          return;
-        }
-        stderr.wait(100);
-      }
-    }
-    throw new IllegalStateException(
-        "no line '" + line + "' within " + seconds + " s:\n" + stderr());
+    child.awaitLine(Pattern.compile("^" + Pattern.quote(line) + "$"), Duration.ofSeconds(seconds));
   }
 
   URI base() {
@@ -132,14 +77,11 @@ final class AgentProcess implements AutoCloseable {
   }
 
   String stderr() {
-    synchronized (stderr) {
-      return String.join("\n", stderr);
-    }
+    return child.stderr();
   }
 
   @Override
-  public void close() throws InterruptedException {
-    process.destroyForcibly();
-    process.waitFor(10, TimeUnit.SECONDS);
+  public void close() {
+    child.close();
   }
 }

@@ -3,16 +3,16 @@ package io.heapfleet.analysis.histogram;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.heapfleet.analysis.hprof.BasicType;
 import io.heapfleet.analysis.hprof.HprofBombs;
 import io.heapfleet.analysis.hprof.HprofFormatException;
 import io.heapfleet.analysis.hprof.HprofInput;
 import io.heapfleet.analysis.hprof.HprofLimitException;
 import io.heapfleet.analysis.hprof.HprofLimitException.Limit;
 import io.heapfleet.analysis.hprof.HprofLimits;
-import io.heapfleet.analysis.hprof.HprofWriter;
 import io.heapfleet.analysis.internal.graph.ArrayAllocator;
 import io.heapfleet.analysis.internal.graph.HprofGraphLoader;
+import io.heapfleet.testsupport.hprof.HprofType;
+import io.heapfleet.testsupport.hprof.HprofWriter;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -149,7 +149,7 @@ class ReaderLimitsTest {
   @Test
   void superclassCycleIsAFormatErrorForTheGraph(@TempDir Path dir) throws IOException {
     HprofWriter w = new HprofWriter(8);
-    long a = w.defineClass("com/acme/A", 0, 0, new HprofWriter.Field("x", BasicType.INT));
+    long a = w.defineClass("com/acme/A", 0, 0, new HprofWriter.Field("x", HprofType.INT));
     long b = w.defineClass("com/acme/B", a, 0);
     w.instance(b, 1);
     byte[] bytes = w.build();

@@ -3,12 +3,12 @@ package io.heapfleet.analysis.histogram;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.heapfleet.analysis.hprof.BasicType;
 import io.heapfleet.analysis.hprof.Compression;
 import io.heapfleet.analysis.hprof.HprofFormatException;
-import io.heapfleet.analysis.hprof.HprofWriter;
 import io.heapfleet.analysis.hprof.SyntheticDumps;
 import io.heapfleet.analysis.json.AnalysisJson;
+import io.heapfleet.testsupport.hprof.HprofType;
+import io.heapfleet.testsupport.hprof.HprofWriter;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -83,9 +83,9 @@ class SyntheticHistogramTest {
     HprofWriter w = new HprofWriter(idSize);
     long object = w.defineClass("java/lang/Object", 0, 0);
     long a =
-        w.defineClass("com/acme/Plugin", object, 0x1000, new HprofWriter.Field("x", BasicType.INT));
+        w.defineClass("com/acme/Plugin", object, 0x1000, new HprofWriter.Field("x", HprofType.INT));
     long b =
-        w.defineClass("com/acme/Plugin", object, 0x2000, new HprofWriter.Field("x", BasicType.INT));
+        w.defineClass("com/acme/Plugin", object, 0x2000, new HprofWriter.Field("x", HprofType.INT));
     w.instance(a, 1);
     w.instance(b, 2);
     w.instance(b, 3);

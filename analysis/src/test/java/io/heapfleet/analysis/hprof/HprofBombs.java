@@ -1,5 +1,6 @@
 package io.heapfleet.analysis.hprof;
 
+import io.heapfleet.testsupport.hprof.HprofWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.heapfleet.analysis.histogram.ClassHistogram;
 import io.heapfleet.analysis.histogram.ClassHistograms;
+import io.heapfleet.testsupport.ChildProcess;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -13,15 +14,14 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.Inflater;
@@ -47,22 +47,15 @@ class ParallelGzipTest {
     hotspotGz = shared.resolve("self.hprof.gz");
     // The DiagnosticCommand MBean has no GC.heap_dump: run jcmd against ourselves.
     Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-    Process p =
-        new ProcessBuilder(
+    ChildProcess.command(
+            List.of(
                 jcmd.toString(),
                 Long.toString(ProcessHandle.current().pid()),
                 "GC.heap_dump",
                 "-gz=1",
-                hotspotGz.toString())
-            .redirectErrorStream(true)
-            .start();
-    try {
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("jcmd finished").isTrue();
-      assertThat(p.exitValue()).as("jcmd: %s", out).isZero();
-    } finally {
-      p.destroyForcibly();
-    }
+                hotspotGz.toString()))
+        .name("jcmd")
+        .run(Duration.ofSeconds(120));
   }
 
   @AfterEach

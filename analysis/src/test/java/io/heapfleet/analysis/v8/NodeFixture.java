@@ -1,16 +1,15 @@
 package io.heapfleet.analysis.v8;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
+import io.heapfleet.testsupport.ChildProcess;
+import io.heapfleet.testsupport.NodeRuntime;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs {@code heap-fixture.js} (test resources) in a real Node.js process, which builds a known
@@ -20,29 +19,9 @@ import java.util.concurrent.TimeUnit;
 final class NodeFixture {
   private NodeFixture() {}
 
-  /** The node binary: {@code /usr/bin/node} or the first {@code node} on the PATH. */
-  static Optional<Path> node() {
-    List<Path> candidates = new ArrayList<>();
-    candidates.add(Path.of("/usr/bin/node"));
-    String pathVar = System.getenv("PATH");
-    if (pathVar != null) {
-      for (String d : pathVar.split(java.io.File.pathSeparator)) {
-        if (!d.isEmpty()) {
-          candidates.add(Path.of(d, "node"));
-        }
-      }
-    }
-    return candidates.stream().filter(Files::isExecutable).findFirst();
-  }
-
   /** Skips the calling test when Node.js is missing; returns the binary otherwise. */
   static Path requireNode() {
-    Optional<Path> node = node();
-    assumeTrue(
-        node.isPresent(),
-        "Node.js is not installed (no /usr/bin/node, no node on the PATH): these tests read"
-            + " snapshots that a real Node process writes");
-    return node.get();
+    return NodeRuntime.require();
   }
 
   /**
@@ -58,26 +37,17 @@ final class NodeFixture {
         Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
       }
     }
-    Path log = dir.resolve(mode + ".log");
-    Process p =
-        new ProcessBuilder(
+    ChildProcess.command(
+            List.of(
                 node.toString(),
                 script.toString(),
                 dir.toString(),
                 mode,
                 Integer.toString(count),
-                Integer.toString(n))
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
-    if (!p.waitFor(180, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new IllegalStateException("node " + mode + " did not finish in 180 s");
-    }
-    if (p.exitValue() != 0) {
-      throw new IllegalStateException(
-          "node " + mode + " exited " + p.exitValue() + ": " + Files.readString(log));
-    }
+                Integer.toString(n)))
+        .name("node " + mode)
+        .logTo(dir.resolve(mode + ".log"))
+        .run(Duration.ofSeconds(180));
     List<Path> out = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       Path s = dir.resolve(mode + "-" + i + ".heapsnapshot");

@@ -1,9 +1,10 @@
 package io.heapfleet.collector.queue;
 
-import com.sun.management.HotSpotDiagnosticMXBean;
-import java.lang.management.ManagementFactory;
+import io.heapfleet.testsupport.HeapDumps;
+import io.heapfleet.testsupport.JavaCommand;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -23,31 +24,19 @@ public final class SmallDump {
       random.nextBytes(b);
       HELD.add(b);
     }
-    ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class).dumpHeap(args[0], true);
-    if (!Files.exists(Path.of(args[0]))) {
-      System.exit(1);
-    }
+    HeapDumps.dumpThisJvm(Path.of(args[0]), true);
   }
 
   /** Makes the dump in a child JVM. */
   static Path make(Path file, int mb) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Path classes =
-        Path.of(SmallDump.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-    Process p =
-        new ProcessBuilder(
-                java,
-                "-Xmx" + (mb + 32) + "m",
-                "-XX:+UseSerialGC",
-                "-cp",
-                classes.toString(),
-                SmallDump.class.getName(),
-                file.toString(),
-                Integer.toString(mb))
-            .redirectErrorStream(true)
-            .redirectOutput(file.resolveSibling(file.getFileName() + ".log").toFile())
-            .start();
-    if (p.waitFor() != 0 || !Files.exists(file)) {
+    JavaCommand.withHeap((mb + 32) + "m")
+        .options("-XX:+UseSerialGC")
+        .main(SmallDump.class)
+        .args(file.toString(), Integer.toString(mb))
+        .process("SmallDump")
+        .logTo(file.resolveSibling(file.getFileName() + ".log"))
+        .run(Duration.ofMinutes(2));
+    if (!Files.exists(file)) {
       throw new IllegalStateException("the child JVM did not write " + file);
     }
     return file;

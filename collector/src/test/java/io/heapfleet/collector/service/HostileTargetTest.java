@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heapfleet.analysis.hprof.Compression;
 import io.heapfleet.analysis.hprof.HprofBombs;
-import io.heapfleet.analysis.hprof.HprofWriter;
 import io.heapfleet.auth.HourlyToken;
 import io.heapfleet.auth.Secret;
 import io.heapfleet.auth.TaskCredentials;
@@ -26,6 +25,7 @@ import io.heapfleet.endpoint.HeapfleetHeaders;
 import io.heapfleet.endpoint.client.HeapdumpClient;
 import io.heapfleet.storage.DumpStore;
 import io.heapfleet.storage.EmbeddedS3;
+import io.heapfleet.testsupport.hprof.HprofWriter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.DataOutputStream;
 import java.io.IOException;

@@ -2,78 +2,46 @@ package io.heapfleet.collector.testing;
 
 import io.heapfleet.auth.HourlyToken;
 import io.heapfleet.auth.Secret;
-import io.heapfleet.endpoint.HeapfleetHeaders;
 import io.heapfleet.endpoint.client.DumpRequest;
 import io.heapfleet.endpoint.client.DumpResponse;
 import io.heapfleet.endpoint.client.HeapdumpClient;
-import java.io.BufferedReader;
+import io.heapfleet.testsupport.AgentTask;
+import io.heapfleet.testsupport.ChildProcess;
+import io.heapfleet.testsupport.JavaCommand;
+import io.heapfleet.testsupport.ProjectPaths;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A child JVM with the real {@code heapfleet-agent.jar} listening on 127.0.0.1 and an ephemeral
  * port (read from the agent's start-up line). Runs either {@link TargetApp} from the test classes
- * or the {@code examples/leaky-app} jar. {@link #close()} destroys it.
+ * or the {@code examples/leaky-app} jar. {@link #close()} destroys it. The collector's settings on
+ * top of the shared {@link AgentTask}.
  */
 public final class TaskJvm implements AutoCloseable {
   /** The secret every test agent and the collector under test share (never a real one). */
   public static final String SECRET = "collector-test-secret-0123456789abcdef0123456789abcdef";
 
-  private static final Pattern LISTENING = HeapfleetHeaders.LISTENING_LINE;
-
-  private final Process process;
+  private final AgentTask task;
   private final String taskId;
-  private final List<String> stderr = new ArrayList<>();
-  private final CountDownLatch ready = new CountDownLatch(1);
-  private volatile int port;
-  private volatile boolean closing;
 
-  private TaskJvm(Process process, String taskId) {
-    this.process = process;
+  private TaskJvm(AgentTask task, String taskId) {
+    this.task = task;
     this.taskId = taskId;
-    Thread reader =
-        new Thread(
-            () -> {
-              try (BufferedReader r =
-                  new BufferedReader(
-                      new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                  synchronized (stderr) {
-                    stderr.add(line);
-                  }
-                  Matcher m = LISTENING.matcher(line);
-                  if (m.find()) {
-                    port = Integer.parseInt(m.group(1));
-                    ready.countDown();
-                  }
-                }
-              } catch (IOException e) {
-                // process ended
-              }
-            },
-            "task-jvm-" + taskId);
-    reader.setDaemon(true);
-    reader.start();
-    process
+    ChildProcess child = task.child();
+    child
+        .process()
         .onExit()
         .thenAccept(
             p -> {
-              if (!closing) {
+              if (!child.closing()) {
                 System.err.println(
                     "task JVM "
                         + taskId
@@ -87,36 +55,17 @@ public final class TaskJvm implements AutoCloseable {
 
   /** The project root (the directory with the parent pom), from the collector module's dir. */
   public static Path projectRoot() {
-    Path here = Path.of("").toAbsolutePath();
-    for (Path p = here; p != null; p = p.getParent()) {
-      if (Files.isDirectory(p.resolve("agent-endpoint"))
-          && Files.isRegularFile(p.resolve("pom.xml"))) {
-        return p;
-      }
-    }
-    throw new IllegalStateException("cannot find the project root above " + here);
+    return ProjectPaths.root();
   }
 
   /** The agent jar, or a clear failure naming the command that builds it. */
   public static Path agentJar() {
-    Path jar = projectRoot().resolve("agent-endpoint/target/heapfleet-agent.jar");
-    if (!Files.isRegularFile(jar)) {
-      throw new IllegalStateException(
-          jar
-              + " is missing: build it with `mvn -B -q install -pl agent-endpoint -am -DskipTests`");
-    }
-    return jar;
+    return ProjectPaths.agentJar();
   }
 
   /** The leaky example app jar, or a clear failure naming the command that builds it. */
   public static Path leakyAppJar() {
-    Path jar = projectRoot().resolve("examples/leaky-app/target/leaky-app.jar");
-    if (!Files.isRegularFile(jar)) {
-      throw new IllegalStateException(
-          jar
-              + " is missing: build it with `mvn -B -q install -pl examples/leaky-app -am -DskipTests`");
-    }
-    return jar;
+    return ProjectPaths.leakyAppJar();
   }
 
   /** A builder for one task JVM. */
@@ -128,16 +77,13 @@ public final class TaskJvm implements AutoCloseable {
   public static final class Builder {
     private final String taskId;
     private final Map<String, String> env = new LinkedHashMap<>();
-    private final List<String> jvmArgs = new ArrayList<>(List.of("-Xmx64m"));
-    private List<String> main = null;
+    private String heap = "64m";
+    private List<String> mainArgs = null;
+    private boolean leakyApp;
 
     Builder(String taskId) {
       this.taskId = taskId;
-      env.put("HEAPFLEET_SECRET", SECRET);
-      env.put("HEAPFLEET_TASK_ID", taskId);
-      env.put("HEAPFLEET_PORT", "0");
-      env.put("HEAPFLEET_BIND", "127.0.0.1");
-      env.put("HEAPFLEET_MIN_INTERVAL", "0s");
+      env.putAll(AgentTask.testAgentEnv(SECRET, taskId));
     }
 
     public Builder env(String name, String value) {
@@ -146,7 +92,7 @@ public final class TaskJvm implements AutoCloseable {
     }
 
     public Builder heap(String xmx) {
-      jvmArgs.set(0, "-Xmx" + xmx);
+      heap = xmx;
       return this;
     }
 
@@ -157,53 +103,38 @@ public final class TaskJvm implements AutoCloseable {
 
     /** Runs {@link TargetApp} that also leaks {@code sessionsPerSecond} sessions per second. */
     public Builder targetApp(int mb, int orders, int sessionsPerSecond) {
-      main =
+      leakyApp = false;
+      mainArgs =
           List.of(
-              "-cp",
-              Path.of("target", "test-classes").toAbsolutePath().toString(),
-              TargetApp.class.getName(),
-              Integer.toString(mb),
-              Integer.toString(orders),
-              Integer.toString(sessionsPerSecond));
+              Integer.toString(mb), Integer.toString(orders), Integer.toString(sessionsPerSecond));
       return this;
     }
 
     /** Runs the examples/leaky-app jar (configure it with {@link #env}). */
     public Builder leakyApp() {
-      main = List.of("-jar", leakyAppJar().toString());
+      leakyApp = true;
+      mainArgs = null;
       return this;
     }
 
     public TaskJvm start() throws IOException, InterruptedException {
-      List<String> cmd = new ArrayList<>();
-      cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      cmd.addAll(jvmArgs);
-      cmd.add("-XX:TieredStopAtLevel=1");
-      cmd.add("-XX:+UseSerialGC");
-      cmd.add("-javaagent:" + agentJar());
-      cmd.addAll(main == null ? List.of() : main);
-      ProcessBuilder pb = new ProcessBuilder(cmd);
-      pb.environment()
-          .keySet()
-          .removeIf(
-              k ->
-                  k.startsWith("HEAPFLEET_")
-                      || k.startsWith("ECS_")
-                      || k.equals("JAVA_TOOL_OPTIONS"));
-      pb.environment().putAll(env);
-      pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-      TaskJvm jvm = new TaskJvm(pb.start(), taskId);
-      if (!jvm.ready.await(60, TimeUnit.SECONDS)) {
-        jvm.close();
-        throw new IllegalStateException(
-            "task " + taskId + " did not start; stderr:\n" + jvm.stderr());
+      JavaCommand cmd = JavaCommand.withHeap(heap).small();
+      if (leakyApp) {
+        cmd.jar(leakyAppJar());
+      } else {
+        cmd.main(
+                Path.of("target", "test-classes").toAbsolutePath().toString(),
+                TargetApp.class.getName())
+            .args(mainArgs == null ? new ArrayList<>() : mainArgs);
       }
-      return jvm;
+      return new TaskJvm(
+          AgentTask.start(AgentTask.javaAgentJvm(cmd, null).name("task-jvm-" + taskId).env(env)),
+          taskId);
     }
   }
 
   public URI base() {
-    return URI.create("http://127.0.0.1:" + port);
+    return task.base();
   }
 
   public String taskId() {
@@ -211,23 +142,16 @@ public final class TaskJvm implements AutoCloseable {
   }
 
   public Process process() {
-    return process;
+    return task.child().process();
   }
 
-  /** For failure messages: pid, alive or exit code, and the JVM's stderr. */
+  /** For failure messages: pid, alive or exit code, and the JVM's output. */
   public String describe() {
-    return taskId
-        + " pid "
-        + process.pid()
-        + (process.isAlive() ? " alive" : " exited " + process.exitValue())
-        + "\n"
-        + stderr();
+    return task.child().describe();
   }
 
   public String stderr() {
-    synchronized (stderr) {
-      return String.join("\n", stderr);
-    }
+    return task.child().stderr();
   }
 
   /**
@@ -250,18 +174,11 @@ public final class TaskJvm implements AutoCloseable {
 
   /** Kills the JVM at once (like an OOM-killed container). */
   public void kill() {
-    closing = true;
-    process.destroyForcibly();
+    task.child().kill();
   }
 
   @Override
   public void close() {
-    closing = true;
-    process.destroyForcibly();
-    try {
-      process.waitFor(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    task.close();
   }
 }

@@ -3,23 +3,18 @@ package io.heapfleet.collector.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpServer;
 import io.heapfleet.auth.HourlyToken;
 import io.heapfleet.auth.Secret;
 import io.heapfleet.auth.SecretException;
 import io.heapfleet.collector.config.TokenConfig;
 import io.heapfleet.collector.testing.MutableClock;
-import java.net.InetSocketAddress;
+import io.heapfleet.testsupport.aws.SecretsManagerStandIn;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,52 +30,23 @@ class SecretLoaderTest {
   static final String SECRET_B = "rotating-secret-B-0123456789abcdef0123456789abcdef";
 
   @TempDir Path dir;
-  HttpServer sm;
-  final AtomicReference<String> stored = new AtomicReference<>(SECRET_A);
-  final List<String> targets = new ArrayList<>();
+  SecretsManagerStandIn sm;
 
   @BeforeEach
   void startSecretsManager() throws Exception {
     System.setProperty("aws.accessKeyId", "AKIDTEST");
     System.setProperty("aws.secretAccessKey", "test");
-    sm = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    sm.createContext(
-        "/",
-        ex -> {
-          try (ex) {
-            targets.add(ex.getRequestHeaders().getFirst("X-Amz-Target"));
-            String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            byte[] out;
-            int status;
-            if (body.contains("\"heapfleet/secret\"")) {
-              status = 200;
-              out =
-                  ("{\"ARN\":\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:heapfleet/secret-AbCdEf\","
-                          + "\"Name\":\"heapfleet/secret\",\"VersionId\":\"v1\",\"SecretString\":\""
-                          + stored.get()
-                          + "\\n\",\"CreatedDate\":1.7638E9}")
-                      .getBytes(StandardCharsets.UTF_8);
-            } else {
-              status = 400;
-              out =
-                  "{\"__type\":\"ResourceNotFoundException\",\"message\":\"Secrets Manager can't find the specified secret.\"}"
-                      .getBytes(StandardCharsets.UTF_8);
-            }
-            ex.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.1");
-            ex.sendResponseHeaders(status, out.length);
-            ex.getResponseBody().write(out);
-          }
-        });
-    sm.start();
+    sm = SecretsManagerStandIn.start();
+    sm.put("heapfleet/secret", SECRET_A + "\n");
   }
 
   @AfterEach
   void stop() {
-    sm.stop(0);
+    sm.close();
   }
 
   TokenConfig config(Optional<Path> file, Optional<String> secretId) {
-    URI endpoint = URI.create("http://127.0.0.1:" + sm.getAddress().getPort());
+    URI endpoint = sm.endpoint();
     return new TokenConfig() {
       public String secretEnv() {
         return "HEAPFLEET_SECRET";
@@ -128,8 +94,8 @@ class SecretLoaderTest {
     TokenSource tokens = new TokenSource(loader, "heapdump", clock, Duration.ofMinutes(15));
 
     assertThat(token(tokens.secret())).isEqualTo(token(Secret.of(SECRET_A, false)));
-    assertThat(targets).containsExactly("secretsmanager.GetSecretValue");
-    stored.set(SECRET_B);
+    assertThat(sm.targets()).containsExactly("secretsmanager.GetSecretValue");
+    sm.put("heapfleet/secret", SECRET_B + "\n");
     clock.advance(Duration.ofMinutes(10));
     assertThat(token(tokens.secret())).isEqualTo(token(Secret.of(SECRET_A, false))); // cached
     clock.advance(Duration.ofMinutes(5));

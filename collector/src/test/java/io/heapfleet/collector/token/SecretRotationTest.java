@@ -3,7 +3,6 @@ package io.heapfleet.collector.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpServer;
 import io.heapfleet.auth.HourlyToken;
 import io.heapfleet.auth.Secret;
 import io.heapfleet.collector.config.TokenConfig;
@@ -17,11 +16,10 @@ import io.heapfleet.endpoint.client.DumpRequest;
 import io.heapfleet.endpoint.client.DumpResponse;
 import io.heapfleet.endpoint.client.HeapdumpClient;
 import io.heapfleet.endpoint.client.ProofException;
+import io.heapfleet.testsupport.aws.SecretsManagerStandIn;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,60 +45,25 @@ class SecretRotationTest {
   static final String NEW = "rotation-new-secret-0123456789abcdef0123456789abcdef";
 
   @TempDir Path tmp;
-  HttpServer sm;
-  volatile String current = OLD;
-  volatile String previous;
-  final List<String> stagesAsked = new ArrayList<>();
+  SecretsManagerStandIn sm;
   final List<AgentServer> tasks = new ArrayList<>();
 
   @BeforeEach
   void startSecretsManager() throws IOException {
     System.setProperty("aws.accessKeyId", "AKIDTEST");
     System.setProperty("aws.secretAccessKey", "test");
-    sm = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    sm.createContext(
-        "/",
-        ex -> {
-          try (ex) {
-            String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            boolean wantsPrevious = body.contains("\"AWSPREVIOUS\"");
-            synchronized (stagesAsked) {
-              stagesAsked.add(wantsPrevious ? "AWSPREVIOUS" : "AWSCURRENT");
-            }
-            String value = wantsPrevious ? previous : current;
-            int status;
-            byte[] out;
-            if (body.contains("\"heapfleet/fleet\"") && value != null) {
-              status = 200;
-              // Stored as JSON key/value, as the console's "key/value" secrets are.
-              String secretString = "{\"hmac\":\"" + value + "\",\"other\":\"x\"}";
-              out =
-                  ("{\"ARN\":\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:heapfleet/fleet-AbCdEf\","
-                          + "\"Name\":\"heapfleet/fleet\",\"VersionId\":\"v-"
-                          + (wantsPrevious ? "1" : "2")
-                          + "\",\"SecretString\":"
-                          + io.heapfleet.auth.MiniJson.quote(secretString)
-                          + ",\"VersionStages\":[\""
-                          + (wantsPrevious ? "AWSPREVIOUS" : "AWSCURRENT")
-                          + "\"],\"CreatedDate\":1.7638E9}")
-                      .getBytes(StandardCharsets.UTF_8);
-            } else {
-              status = 400;
-              out =
-                  "{\"__type\":\"ResourceNotFoundException\",\"message\":\"Secrets Manager can't find the specified secret value for staging label: AWSPREVIOUS\"}"
-                      .getBytes(StandardCharsets.UTF_8);
-            }
-            ex.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.1");
-            ex.sendResponseHeaders(status, out.length);
-            ex.getResponseBody().write(out);
-          }
-        });
-    sm.start();
+    sm = SecretsManagerStandIn.start();
+    sm.put("heapfleet/fleet", hmacSecret(OLD));
+  }
+
+  /** Stored as JSON key/value, as the console's "key/value" secrets are. */
+  static String hmacSecret(String value) {
+    return "{\"hmac\":\"" + value + "\",\"other\":\"x\"}";
   }
 
   @AfterEach
   void stop() {
-    sm.stop(0);
+    sm.close();
     tasks.forEach(AgentServer::close);
   }
 
@@ -116,8 +79,8 @@ class SecretRotationTest {
     assertThat(tokens.previous()).isEmpty(); // no AWSPREVIOUS before the first rotation
 
     // Rotation: Secrets Manager moves AWSCURRENT to the new value; running tasks keep theirs.
-    previous = OLD;
-    current = NEW;
+    sm.put("heapfleet/fleet", SecretsManagerStandIn.PREVIOUS, hmacSecret(OLD));
+    sm.put("heapfleet/fleet", hmacSecret(NEW));
     URI newTask = startTask("new-1", NEW, null);
     // Until the collector reloads, it cannot verify a task started with the new secret, and
     // sends it nothing; the old task still works.
@@ -130,9 +93,7 @@ class SecretRotationTest {
     assertThat(capture(newTask, "new-1", tokens)).isPositive();
     assertThat(capture(oldTask, "old-1", tokens)).isPositive(); // proved with AWSPREVIOUS
     assertThat(tokens.previous()).isPresent();
-    synchronized (stagesAsked) {
-      assertThat(stagesAsked).contains("AWSCURRENT", "AWSPREVIOUS");
-    }
+    assertThat(sm.stagesAsked()).contains("AWSCURRENT", "AWSPREVIOUS");
   }
 
   @Test
@@ -198,7 +159,7 @@ class SecretRotationTest {
   }
 
   private TokenConfig config(String secretId) {
-    URI endpoint = URI.create("http://127.0.0.1:" + sm.getAddress().getPort());
+    URI endpoint = sm.endpoint();
     return new TokenConfig() {
       public String secretEnv() {
         return "HEAPFLEET_SECRET";

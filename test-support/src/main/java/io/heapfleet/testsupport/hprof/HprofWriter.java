@@ -1,4 +1,4 @@
-package io.heapfleet.analysis.hprof;
+package io.heapfleet.testsupport.hprof;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -19,7 +19,7 @@ import java.util.Map;
  */
 public final class HprofWriter {
   /** A field of a class: name and type. */
-  public record Field(String name, BasicType type) {}
+  public record Field(String name, HprofType type) {}
 
   private record ClassInfo(long superId, List<Field> fields) {}
 
@@ -123,12 +123,12 @@ public final class HprofWriter {
           out.writeInt(size);
           out.writeShort(1); // one constant pool entry, skipped by readers
           out.writeShort(7);
-          out.writeByte(BasicType.INT.code());
+          out.writeByte(HprofType.INT.code());
           out.writeInt(42);
           out.writeShort(statics.size());
           for (int i = 0; i < statics.size(); i++) {
             id(out, staticNameIds.get(i));
-            BasicType t = statics.get(i).getKey().type();
+            HprofType t = statics.get(i).getKey().type();
             out.writeByte(t.code());
             value(out, t, statics.get(i).getValue());
           }
@@ -149,7 +149,7 @@ public final class HprofWriter {
     for (long c = classId; c != 0; c = classes.get(c).superId()) {
       for (Field f : classes.get(c).fields()) {
         layout.add(f);
-        if (f.type() == BasicType.OBJECT) {
+        if (f.type() == HprofType.OBJECT) {
           refs++;
         } else {
           prims += f.type().size(idSize);
@@ -198,7 +198,7 @@ public final class HprofWriter {
     return id;
   }
 
-  public long primitiveArray(BasicType type, int length) {
+  public long primitiveArray(HprofType type, int length) {
     long id = allocate((idSize == 4 ? 12 : 16) + (long) length * type.size(idSize));
     sub(
         0x23,
@@ -214,7 +214,7 @@ public final class HprofWriter {
     return id;
   }
 
-  public void root(GcRootType type, long objectId) {
+  public void root(HprofRootType type, long objectId) {
     sub(
         type.tag(),
         out -> {
@@ -346,7 +346,7 @@ public final class HprofWriter {
     }
   }
 
-  private void value(DataOutputStream out, BasicType type, long v) throws IOException {
+  private void value(DataOutputStream out, HprofType type, long v) throws IOException {
     switch (type) {
       case OBJECT -> id(out, v);
       case BOOLEAN, BYTE -> out.writeByte((int) v);

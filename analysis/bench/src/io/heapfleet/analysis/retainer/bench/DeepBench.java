@@ -1,5 +1,6 @@
 package io.heapfleet.analysis.retainer.bench;
 
+import io.heapfleet.analysis.report.Format;
 import io.heapfleet.analysis.dominator.ClassRetained;
 import io.heapfleet.analysis.dominator.DominatorTree;
 import io.heapfleet.analysis.dominator.RetainedSizes;
@@ -112,7 +113,7 @@ public final class DeepBench {
           peaks());
       System.out.printf(
           "estimate: peak heap %s, suggested -Xmx%s (with spill -Xmx%s)%n",
-          MemoryEstimate.human(
+          Format.bytes(
               new MemoryEstimate(g.objectCount(), g.edgeCount()).peakHeapBytes()),
           new MemoryEstimate(g.objectCount(), g.edgeCount()).suggestedXmx(),
           new MemoryEstimate(g.objectCount(), g.edgeCount()).suggestedXmxWithSpill());

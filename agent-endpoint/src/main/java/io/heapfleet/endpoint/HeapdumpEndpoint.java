@@ -441,8 +441,9 @@ public final class HeapdumpEndpoint {
     return v.replaceAll("[^\\x20-\\x7e]", "?");
   }
 
+  /** Whole MiB for error messages (the agent cannot use the analysis module's formatter). */
   private static String mb(long bytes) {
-    return (bytes >> 20) + " MB";
+    return (bytes >> 20) + " MiB";
   }
 
   private static void deleteQuietly(Path file) {

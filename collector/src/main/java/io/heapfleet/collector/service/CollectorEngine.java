@@ -188,7 +188,7 @@ public final class CollectorEngine {
             t.taskId(),
             snap.heapUsedBytes(),
             Assessment.fromJson(trend.assessment()).orElse(null),
-            trend.growthMbPerHour());
+            trend.growthBytesPerHour());
       } catch (RuntimeException e) {
         outcome = CaptureOutcome.STORAGE_ERROR;
         message = "dump stored, but its summary/diff/trend could not be written: " + e.getMessage();

@@ -21,16 +21,18 @@ public final class FleetState {
   /**
    * The trend of one task's series, reduced to what the API and metrics need.
    *
-   * @param growthMbPerHour heap slope over the whole series (the trend's {@code heapBytesPerHour})
-   * @param recentGrowthMbPerHour heap slope over the latest dumps (after a warm-up, if any)
+   * @param growthBytesPerHour heap slope over the whole series, bytes per hour (the trend's {@code
+   *     heapBytesPerHour})
+   * @param recentGrowthBytesPerHour heap slope over the latest dumps (after a warm-up, if any),
+   *     bytes per hour
    * @param flatSince when the heap stopped making new highs after a warm-up, or {@code null}
    */
   public record TrendSummary(
       String assessment,
       String reason,
-      double growthMbPerHour,
+      double growthBytesPerHour,
       List<String> growing,
-      double recentGrowthMbPerHour,
+      double recentGrowthBytesPerHour,
       Instant flatSince) {
     public static final TrendSummary UNKNOWN =
         new TrendSummary("unknown", "fewer than two snapshots", 0, List.of(), 0, null);
@@ -191,11 +193,13 @@ public final class FleetState {
         last == null ? -1 : last.heapUsedBytes(),
         e.trend.assessment(),
         e.trend.reason(),
-        e.trend.growthMbPerHour(),
+        TaskStatus.megabytes(e.trend.growthBytesPerHour()),
         e.trend.growing(),
         e.lastAttempt,
         e.live ? nextCapture.apply(e.taskId) : null,
-        e.trend.recentGrowthMbPerHour(),
-        e.trend.flatSince());
+        TaskStatus.megabytes(e.trend.recentGrowthBytesPerHour()),
+        e.trend.flatSince(),
+        e.trend.growthBytesPerHour(),
+        e.trend.recentGrowthBytesPerHour());
   }
 }

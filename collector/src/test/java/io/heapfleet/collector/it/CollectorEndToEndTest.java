@@ -114,8 +114,9 @@ class CollectorEndToEndTest {
     Map<String, Object> leaky = byId.get("leaky-1");
     double bytesPerHour = ((Number) leaky.get("growthBytesPerHour")).doubleValue();
     assertThat(bytesPerHour).as(leaky.toString()).isPositive();
+    // (JsonPath reads JSON numbers as floats: compare to a float's precision.)
     assertThat(((Number) leaky.get("growthMbPerHour")).doubleValue())
-        .isCloseTo(bytesPerHour / 1e6, org.assertj.core.data.Offset.offset(1e-6));
+        .isCloseTo(bytesPerHour / 1e6, org.assertj.core.data.Percentage.withPercentage(0.001));
     assertThat(byId.get("plateau-1")).containsKey("recentGrowthBytesPerHour");
     assertThat(((Number) byId.get("leaky-1").get("heapUsedBytes")).longValue()).isPositive();
     assertThat(byId.get("leaky-1").get("service")).isEqualTo("leaky");

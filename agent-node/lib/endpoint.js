@@ -57,8 +57,9 @@ function headerSafe(v) {
   return String(v).replace(/[^\x20-\x7e]/g, '?');
 }
 
+/** Whole MiB (2^20 bytes) for error messages. */
 function mb(bytes) {
-  return `${Math.floor(bytes / 2 ** 20)} MB`;
+  return `${Math.floor(bytes / 2 ** 20)} MiB`;
 }
 
 class HeapdumpEndpoint {

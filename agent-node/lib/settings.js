@@ -39,13 +39,13 @@ function parseDuration(name, v) {
   return Math.round(ms);
 }
 
-/** `1048576`, `64MB`, `2GB` (binary multiples) → bytes. */
+/** `1048576`, `64MiB`, `2GiB` → bytes; `64MB`, `2GB` mean the same binary multiples. */
 function parseSize(name, v) {
-  const m = /^(\d+)\s*(TB|GB|MB|KB|B)?$/.exec(String(v).trim().toUpperCase());
+  const m = /^(\d+)\s*(?:([TGMK])I?B|(B))?$/.exec(String(v).trim().toUpperCase());
   if (!m) {
-    throw new SettingsError(`${name}: '${v}' is not a size (e.g. 64MB, 2GB)`);
+    throw new SettingsError(`${name}: '${v}' is not a size (e.g. 64MiB, 2GiB)`);
   }
-  const unit = { TB: 2 ** 40, GB: 2 ** 30, MB: 2 ** 20, KB: 2 ** 10, B: 1 }[m[2] || 'B'];
+  const unit = { T: 2 ** 40, G: 2 ** 30, M: 2 ** 20, K: 2 ** 10 }[m[2]] || 1;
   const n = Number(m[1]) * unit;
   if (!Number.isSafeInteger(n)) {
     throw new SettingsError(`${name}: '${v}' is too large`);

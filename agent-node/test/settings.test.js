@@ -68,6 +68,9 @@ test('durations and sizes', () => {
   assert.equal(parseDuration('X', '0'), 0);
   assert.equal(parseSize('X', '1048576'), 1048576);
   assert.equal(parseSize('X', '2kb'), 2048);
+  assert.equal(parseSize('X', '64MiB'), 64 * 2 ** 20);
+  assert.equal(parseSize('X', '2gib'), 2 * 2 ** 30);
+  assert.equal(parseSize('X', '5B'), 5);
   assert.throws(() => parseDuration('HEAPFLEET_MIN_INTERVAL', '-5s'), /HEAPFLEET_MIN_INTERVAL: '-5s' is not a duration/);
   assert.throws(() => parseSize('HEAPFLEET_DISK_RESERVE', 'lots'), /HEAPFLEET_DISK_RESERVE: 'lots' is not a size/);
 });

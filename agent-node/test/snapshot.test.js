@@ -166,7 +166,7 @@ test('507 when memory headroom is too small, naming the figures; no snapshot tak
       const r = await get(`${a.url}/heapdump`, { headers: auth() });
       assert.equal(r.status, 507);
       assert.equal(json(r).error, 'insufficient_storage');
-      assert.match(json(r).message, /not enough free memory .*heap in use 100 MB x 10 = 1000 MB \+ reserve 64 MB > free 10 MB/);
+      assert.match(json(r).message, /not enough free memory .*heap in use 100 MiB x 10 = 1000 MiB \+ reserve 64 MiB > free 10 MiB/);
       assert.equal(r.headers['x-heapdump-task'], TASK);
     }
   );
@@ -194,7 +194,7 @@ test('HEAPFLEET_IN_MEMORY=true: the JSON never touches the disk, and the memory 
       async (a) => {
         const r = await get(`${a.url}/heapdump`, { headers: auth() });
         assert.equal(r.status, 507);
-        assert.match(json(r).message, /x 11 = 1100 MB/);
+        assert.match(json(r).message, /x 11 = 1100 MiB/);
       }
     );
   } finally {
@@ -217,7 +217,7 @@ test('507 when the temp dir has too little disk; the memory rule then leaves out
       async (a) => {
         const r = await get(`${a.url}/heapdump`, { headers: auth() });
         assert.equal(r.status, 507);
-        assert.match(json(r).message, /about 200 MB \+ reserve 64 MB > free 100 MB/);
+        assert.match(json(r).message, /about 200 MiB \+ reserve 64 MiB > free 100 MiB/);
         assert.match(json(r).message, new RegExp(`not enough free disk in ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
       }
     );

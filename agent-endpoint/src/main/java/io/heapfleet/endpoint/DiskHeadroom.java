@@ -48,6 +48,6 @@ final class DiskHeadroom {
   }
 
   private static String mb(long bytes) {
-    return (bytes >> 20) + " MB";
+    return (bytes >> 20) + " MiB";
   }
 }

@@ -365,12 +365,17 @@ public final class EndpointSettings {
     }
   }
 
-  /** Parses {@code 1048576}, {@code 64MB}, {@code 2GB} (binary multiples). */
+  /**
+   * Parses {@code 1048576}, {@code 64MiB}, {@code 2GiB}; {@code 64MB} and {@code 2GB} are read as
+   * the same binary multiples (2^20, 2^30 bytes), as they always were.
+   */
   public static long parseSize(String name, String v) {
     String t = v.trim().toUpperCase(Locale.ROOT);
     long unit = 1;
-    String[] suffixes = {"TB", "GB", "MB", "KB", "B"};
-    long[] units = {1L << 40, 1L << 30, 1L << 20, 1L << 10, 1};
+    String[] suffixes = {"TIB", "GIB", "MIB", "KIB", "TB", "GB", "MB", "KB", "B"};
+    long[] units = {
+      1L << 40, 1L << 30, 1L << 20, 1L << 10, 1L << 40, 1L << 30, 1L << 20, 1L << 10, 1
+    };
     for (int i = 0; i < suffixes.length; i++) {
       if (t.endsWith(suffixes[i])) {
         unit = units[i];
@@ -385,7 +390,7 @@ public final class EndpointSettings {
       }
       return Math.multiplyExact(n, unit);
     } catch (NumberFormatException | ArithmeticException e) {
-      throw new IllegalArgumentException(name + ": '" + v + "' is not a size (e.g. 64MB, 2GB)");
+      throw new IllegalArgumentException(name + ": '" + v + "' is not a size (e.g. 64MiB, 2GiB)");
     }
   }
 

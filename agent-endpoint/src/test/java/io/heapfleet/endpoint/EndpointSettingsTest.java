@@ -120,6 +120,10 @@ class EndpointSettingsTest {
     assertThat(EndpointSettings.parseDuration("x", "0")).isZero();
     assertThat(EndpointSettings.parseSize("x", "64MB")).isEqualTo(64L << 20);
     assertThat(EndpointSettings.parseSize("x", "1024TB")).isEqualTo(1L << 50);
+    // Binary labels read as what they say; the older MB/GB spellings mean the same multiples.
+    assertThat(EndpointSettings.parseSize("x", "64MiB")).isEqualTo(64L << 20);
+    assertThat(EndpointSettings.parseSize("x", "2gib")).isEqualTo(2L << 30);
+    assertThat(EndpointSettings.parseSize("x", "512KiB")).isEqualTo(512L << 10);
   }
 
   @Test

@@ -283,7 +283,7 @@ class HeapdumpEndpointTest {
     HttpResponse<String> r = get(uri, token());
     assertThat(r.statusCode()).isEqualTo(507);
     assertThat(Json.parseObject(r.body())).containsEntry("error", "insufficient_storage");
-    assertThat(r.body()).contains(tmp.toString()).contains("free 1 MB");
+    assertThat(r.body()).contains(tmp.toString()).contains("free 1 MiB");
     assertThat(dumper.dumps.get()).isZero();
     // The lock was released: the next request with room succeeds.
     assertThat(tempFiles()).isZero();

@@ -1,6 +1,8 @@
 package io.heapfleet.cli;
 
 import io.heapfleet.analysis.json.TrendDocument;
+import io.heapfleet.analysis.report.Format;
+import io.heapfleet.analysis.report.VerdictText;
 import io.heapfleet.analysis.retainer.GrowingOwner;
 import io.heapfleet.cli.demo.CollectorApi;
 import io.heapfleet.cli.demo.DemoFleet;
@@ -52,7 +54,7 @@ import picocli.CommandLine.Option;
       "directory, and the collector with its dashboard. The collector pins each",
       "task through the load balancer, captures a dump from each once per interval,",
       "stores it in S3, and diffs and trends every task. After the last round the",
-      "fleet verdict is printed: which task leaks, its growth in MB/hour, the top",
+      "fleet verdict is printed: which task leaks, its growth in MiB/h, the top",
       "growing classes, and the path of the Markdown report.",
       "",
       "Progress goes to stderr; the verdict to stdout. Ctrl-C stops every process",
@@ -193,9 +195,9 @@ final class DemoCommand implements Callable<Integer> {
       err.printf(
           Locale.ROOT,
           "demo: capturing every task every %s for %d rounds (about %s)%n",
-          human(interval),
+          Format.duration(interval),
           rounds,
-          human(interval.multipliedBy(rounds)));
+          Format.duration(interval.multipliedBy(rounds)));
       err.flush();
       List<CollectorApi.Task> last = awaitRounds(fleet, err, started);
       awaitOwners(fleet, last, err);
@@ -304,8 +306,8 @@ final class DemoCommand implements Callable<Integer> {
             Math.min(round, rounds),
             rounds,
             captures,
-            mb(storedBytes(fleet)),
-            human(Duration.between(started, Instant.now())));
+            Format.bytes(storedBytes(fleet)),
+            Format.duration(Duration.between(started, Instant.now())));
       }
       err.flush();
       if (round >= rounds) {
@@ -318,7 +320,7 @@ final class DemoCommand implements Callable<Integer> {
                 + " of "
                 + rounds
                 + " rounds completed within "
-                + human(budget)
+                + Format.duration(budget)
                 + "; see "
                 + logOf(fleet, "collector"),
             null);
@@ -449,14 +451,5 @@ final class DemoCommand implements Callable<Integer> {
     } catch (IOException | RuntimeException e) {
       return 0; // files come and go while the collector writes; progress is best effort
     }
-  }
-
-  private static String mb(long bytes) {
-    return String.format(Locale.ROOT, "%.1f MB", bytes / 1_048_576.0);
-  }
-
-  private static String human(Duration d) {
-    long s = d.toSeconds();
-    return s < 120 ? s + " s" : String.format(Locale.ROOT, "%d min %02d s", s / 60, s % 60);
   }
 }

@@ -1,5 +1,6 @@
 package io.heapfleet.cli;
 
+import io.heapfleet.analysis.report.Format;
 import io.heapfleet.endpoint.DurationText;
 import io.heapfleet.storage.DownloadedDump;
 import io.heapfleet.storage.DumpFormat;
@@ -137,7 +138,7 @@ final class DownloadCommand implements Callable<Integer> {
           err.printf(
               "%s: %s, sha256 %s%s%n",
               got.path().getFileName(),
-              TransferProgress.size(got.sizeBytes()),
+              Format.bytesOrDash(got.sizeBytes()),
               got.sha256(),
               got.verified() ? " (verified)" : "");
         }

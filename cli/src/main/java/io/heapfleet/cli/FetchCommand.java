@@ -1,5 +1,6 @@
 package io.heapfleet.cli;
 
+import io.heapfleet.analysis.report.Format;
 import io.heapfleet.auth.HourlyToken;
 import io.heapfleet.auth.Secret;
 import io.heapfleet.auth.TaskCredentials;
@@ -18,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -162,7 +164,7 @@ final class FetchCommand implements Callable<Integer> {
             node ? "Node.js" : "JVM",
             response.pauseMillis().isPresent() ? response.pauseMillis().getAsLong() : "?",
             response.uncompressedBytes().isPresent()
-                ? TransferProgress.size(response.uncompressedBytes().getAsLong())
+                ? Format.bytesOrDash(response.uncompressedBytes().getAsLong())
                 : "?",
             node ? "V8 heap snapshot" : "HPROF");
       }
@@ -175,12 +177,12 @@ final class FetchCommand implements Callable<Integer> {
     err.println(
         String.format(
             Locale.ROOT,
-            "fetched %s from task %s (%s in %.1fs, %s/s%s)",
+            "fetched %s from task %s (%s in %s, %s%s)",
             target.getFileName(),
             response.taskId(),
-            TransferProgress.size(bytes),
-            seconds,
-            TransferProgress.size((long) (bytes / seconds)),
+            Format.bytesOrDash(bytes),
+            Format.duration(Duration.ofNanos((long) (seconds * 1e9))),
+            Format.bytesPerSecond(bytes / seconds),
             task == null
                 ? ""
                 : ", " + response.attempts() + " attempt" + (response.attempts() == 1 ? "" : "s")));

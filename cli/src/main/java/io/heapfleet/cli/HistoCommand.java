@@ -10,6 +10,7 @@ import io.heapfleet.analysis.report.Markdown;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -87,7 +88,8 @@ final class HistoCommand implements Callable<Integer> {
     if (verbose.verbose) {
       spec.commandLine()
           .getErr()
-          .printf("read %s in %.2f s%n", dump, (System.nanoTime() - t0) / 1e9)
+          .printf(
+              "read %s in %s%n", dump, Format.duration(Duration.ofNanos(System.nanoTime() - t0)))
           .flush();
     }
     return ExitCode.OK;

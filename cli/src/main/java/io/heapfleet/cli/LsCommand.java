@@ -1,5 +1,6 @@
 package io.heapfleet.cli;
 
+import io.heapfleet.analysis.report.Format;
 import io.heapfleet.storage.StorageException;
 import io.heapfleet.storage.StoredDump;
 import io.heapfleet.storage.TaskArtifact;
@@ -94,7 +95,7 @@ final class LsCommand implements Callable<Integer> {
           orDash(t.task().cluster()),
           orDash(t.task().service()),
           t.dumps().size(),
-          TransferProgress.size(t.totalBytes()),
+          Format.bytesOrDash(t.totalBytes()),
           t.latest().map(d -> TIME.format(d.time())).orElse("-"),
           analyses.isEmpty() ? "-" : analyses);
     }
@@ -122,8 +123,8 @@ final class LsCommand implements Callable<Integer> {
           Locale.ROOT,
           "%-20s  %11s  %11s  %-12s  %s%n",
           TIME.format(d.time()),
-          TransferProgress.size(d.sizeBytes()),
-          TransferProgress.size(d.metadata().heapUsedBytes()),
+          Format.bytesOrDash(d.sizeBytes()),
+          Format.bytesOrDash(d.metadata().heapUsedBytes()),
           d.sha256() == null ? "-" : d.sha256().substring(0, 12),
           d.objectKey());
     }

@@ -39,10 +39,10 @@ import picocli.CommandLine.Parameters;
     description = {
       "",
       "The report follows the team's leak investigation template: summary, growth",
-      "in MB/hour, the snapshot timeline, the classes that grow (+instances, +MB),",
+      "in MiB/h, the snapshot timeline, the classes that grow (+instances, +MiB),",
       "the top consumers, retainer paths where known, and the commands to",
       "reproduce. Every number is measured from the dumps; sections without data",
-      "are left out. MB are 2^20 bytes.",
+      "are left out. Sizes are binary: 1 MiB is 2^20 bytes.",
       "",
       "With --task the dumps are read from S3: each dump's stored summary (its",
       "class histogram) is used, and a dump is only streamed when its summary is",

@@ -84,10 +84,10 @@ final class RetainersCommand implements Callable<Integer> {
 
   @Option(
       names = "--heap-budget",
-      paramLabel = "MB",
+      paramLabel = "MiB",
       description =
-          "Megabytes of graph arrays kept on the Java heap; the rest spills to memory-mapped"
-              + " temp files. Default: half of -Xmx.")
+          "MiB (2^20 bytes) of graph arrays kept on the Java heap; the rest spills to"
+              + " memory-mapped temp files. Default: half of -Xmx.")
   Long heapBudgetMb;
 
   @Option(

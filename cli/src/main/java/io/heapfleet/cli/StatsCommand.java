@@ -1,5 +1,6 @@
 package io.heapfleet.cli;
 
+import io.heapfleet.analysis.report.Format;
 import io.heapfleet.auth.HourlyToken;
 import io.heapfleet.auth.Secret;
 import io.heapfleet.auth.TaskCredentials;
@@ -160,7 +161,7 @@ final class StatsCommand implements Callable<Integer> {
         "time",
         s.time()
             + s.uptimeMillis().stream()
-                .mapToObj(ms -> ", up " + uptime(ms))
+                .mapToObj(ms -> ", up " + Format.duration(Duration.ofMillis(ms)))
                 .findFirst()
                 .orElse(""));
     row(
@@ -190,7 +191,9 @@ final class StatsCommand implements Callable<Integer> {
                 at ->
                     at
                         + " ("
-                        + uptime(Math.max(0, Duration.between(at, s.time()).toMillis()))
+                        + Format.duration(
+                            Duration.ofMillis(
+                                Math.max(0, Duration.between(at, s.time()).toMillis())))
                         + " before)")
             .orElse("none yet"));
     row(
@@ -201,7 +204,7 @@ final class StatsCommand implements Callable<Integer> {
             + count(s.majorGcCount())
             + " major, "
             + (s.gcTimeMillis().isPresent()
-                ? String.format(Locale.ROOT, "%.1f s", s.gcTimeMillis().getAsLong() / 1000.0)
+                ? Format.duration(Duration.ofMillis(s.gcTimeMillis().getAsLong()))
                 : "?")
             + " in total");
     row(out, "RSS", size(s.rss()));
@@ -212,25 +215,10 @@ final class StatsCommand implements Callable<Integer> {
   }
 
   private static String size(OptionalLong bytes) {
-    return bytes.isPresent() ? TransferProgress.size(bytes.getAsLong()) : "?";
+    return bytes.isPresent() ? Format.bytesOrDash(bytes.getAsLong()) : "?";
   }
 
   private static String count(OptionalLong n) {
     return n.isPresent() ? Long.toString(n.getAsLong()) : "?";
-  }
-
-  /** {@code 2d 3h}, {@code 3h 12m}, {@code 4m 10s}, {@code 12s}. */
-  static String uptime(long millis) {
-    long s = millis / 1000;
-    if (s < 60) {
-      return s + "s";
-    }
-    if (s < 3600) {
-      return (s / 60) + "m " + (s % 60) + "s";
-    }
-    if (s < 86400) {
-      return (s / 3600) + "h " + (s % 3600 / 60) + "m";
-    }
-    return (s / 86400) + "d " + (s % 86400 / 3600) + "h";
   }
 }

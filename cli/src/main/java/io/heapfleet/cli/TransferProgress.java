@@ -1,5 +1,6 @@
 package io.heapfleet.cli;
 
+import io.heapfleet.analysis.report.Format;
 import java.io.PrintWriter;
 import java.util.Locale;
 
@@ -7,7 +8,7 @@ import java.util.Locale;
  * The progress line of a transfer ({@code fetch}, {@code download}) on stderr: an optional label,
  * bytes so far and the rate, and with a known total a bar, the percentage and an ETA. Redrawn in
  * place at most 5 times a second on a terminal; silent otherwise (pipes, CI logs, tests), where
- * commands print a summary line instead. Also the one place sizes of transfers are written. Not
+ * commands print a summary line instead. Sizes, rates and times are written by {@link Format}. Not
  * thread-safe: one transfer at a time.
  */
 final class TransferProgress {
@@ -72,37 +73,16 @@ final class TransferProgress {
       int bars = (int) Math.round(fraction * WIDTH);
       sb.append('[').append("#".repeat(bars)).append(" ".repeat(WIDTH - bars)).append("] ");
       sb.append(String.format(Locale.ROOT, "%3.0f%% ", fraction * 100));
-      sb.append(size(done)).append(" / ").append(size(total));
-      sb.append("  ").append(size((long) rate)).append("/s");
+      sb.append(Format.bytes(done)).append(" / ").append(Format.bytes(total));
+      sb.append("  ").append(Format.bytesPerSecond(rate));
       long eta = rate > 0 ? (long) Math.ceil((total - done) / rate) : -1;
-      sb.append("  ETA ").append(eta < 0 ? "?" : duration(eta));
+      sb.append("  ETA ").append(eta < 0 ? "?" : Format.seconds(eta));
     } else {
-      sb.append(size(done)).append("  ").append(size((long) rate)).append("/s  ETA ?");
+      sb.append(Format.bytes(done))
+          .append("  ")
+          .append(Format.bytesPerSecond(rate))
+          .append("  ETA ?");
     }
     return sb.toString();
-  }
-
-  /** {@code 512 B}, {@code 39.1 KiB}, {@code 100.0 MiB}, {@code 2.25 GiB}; {@code -} if unknown. */
-  static String size(long bytes) {
-    if (bytes < 0) {
-      return "-";
-    }
-    if (bytes < 1024) {
-      return bytes + " B";
-    }
-    if (bytes < 1024 * 1024) {
-      return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
-    }
-    if (bytes < 1024L * 1024 * 1024) {
-      return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024));
-    }
-    return String.format(Locale.ROOT, "%.2f GiB", bytes / (1024.0 * 1024 * 1024));
-  }
-
-  /** {@code 45s}, {@code 3m07s}. */
-  static String duration(long seconds) {
-    return seconds < 60
-        ? seconds + "s"
-        : (seconds / 60) + "m" + String.format(Locale.ROOT, "%02d", seconds % 60) + "s";
   }
 }

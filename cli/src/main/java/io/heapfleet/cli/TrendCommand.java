@@ -36,13 +36,13 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "trend",
     mixinStandardHelpOptions = true,
-    header = "Judge a series of dumps of one JVM: leaking or stable, MB/hour, what grows.",
+    header = "Judge a series of dumps of one JVM: leaking or stable, MiB/h, what grows.",
     description = {
       "",
       "Orders the dumps by their own timestamps, fits every class's shallow bytes and instance",
       "count against time (least squares), and calls a class a leak suspect when it grew in at",
       "least 75%% of the intervals, the fit explains at least 80%% of its variation (R²), it",
-      "still grows in the later half of the series, and it grew by at least 64 KB. A cache",
+      "still grows in the later half of the series, and it grew by at least 64 KiB. A cache",
       "that fills and then stays full, or sizes that go up and down, are stable.",
       "DUMP may also be a stored histogram JSON (histo --format json).",
       "With --deep the newest DUMP (a dump, not a JSON) is also analysed deeply: each top",
@@ -154,8 +154,8 @@ final class TrendCommand implements Callable<Integer> {
                 t.snapshots().get(0).timestamp(), t.snapshots().get(n - 1).timestamp())
             : Duration.ZERO;
     out.printf(
-        "Heap: %s/hour over %d dumps spanning %s (%s -> %s shallow)%n",
-        Format.signedBytes(t.heapBytesPerHour()),
+        "Heap: %s over %d dumps spanning %s (%s -> %s shallow)%n",
+        Format.bytesPerHour(t.heapBytesPerHour()),
         n,
         Format.duration(span),
         Format.bytes(t.snapshots().get(0).shallowBytes()),
@@ -167,15 +167,15 @@ final class TrendCommand implements Callable<Integer> {
     if (!ranked.isEmpty()) {
       out.printf("%nGrowth by owner (newest dump analysed deeply):%n");
       out.printf(
-          "%3s  %-7s %11s  %13s  %s%n",
+          "%3s  %-7s %13s  %13s  %s%n",
           "#", "steady", "per hour", "owner retains", "owner (growing classes)");
       int rank = 1;
       for (GrowingOwner g : ranked.subList(0, Math.min(10, ranked.size()))) {
         out.printf(
-            "%3d  %-7s %11s  %13s  %s (%s)%n",
+            "%3d  %-7s %13s  %13s  %s (%s)%n",
             rank++,
             g.steady() ? "yes" : "no",
-            Format.signedBytes(g.bytesPerHour()),
+            Format.bytesPerHour(g.bytesPerHour()),
             Format.bytes(g.retainedBytes()),
             g.heldBy(),
             String.join(", ", g.classes().stream().map(GrowingOwner::shortName).toList()));
@@ -184,17 +184,17 @@ final class TrendCommand implements Callable<Integer> {
     List<Suspect> shown = t.suspects().subList(0, Math.min(10, t.suspects().size()));
     if (!shown.isEmpty()) {
       out.printf(
-          "%n%3s  %-7s %14s  %11s  %11s  %-9s  %s%n",
-          "#", "steady", "+inst/dump", "+MB/dump", "per hour", "grew", "class");
+          "%n%3s  %-7s %14s  %11s  %13s  %-9s  %s%n",
+          "#", "steady", "+inst/dump", "+size/dump", "per hour", "grew", "class");
       int rank = 1;
       for (Suspect s : shown) {
         out.printf(
-            "%3d  %-7s %14s  %11s  %11s  %-9s  %s%n",
+            "%3d  %-7s %14s  %11s  %13s  %-9s  %s%n",
             rank++,
             s.steady() ? "yes" : "no",
             Format.signedCount(s.instancesPerStep()),
             Format.signedBytes(s.bytesPerStep()),
-            Format.signedBytes(s.bytesPerHour()),
+            Format.bytesPerHour(s.bytesPerHour()),
             s.growingSteps() + "/" + s.steps() + " " + Format.ratio(s.r2()),
             s.className());
       }

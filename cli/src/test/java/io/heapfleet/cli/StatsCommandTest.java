@@ -75,7 +75,8 @@ class StatsCommandTest {
         .containsPattern(
             "(?m)^old gen +[0-9.]+ [KMG]i?B used; [0-9.]+ [KMG]i?B after the last GC \\(G1 Old Gen\\)$")
         .containsPattern("(?m)^last major GC +\\d{4}-.*Z \\(.* before\\)$")
-        .containsPattern("(?m)^GC +\\d+ collections, [1-9]\\d* major, [0-9.]+ s in total$")
+        .containsPattern(
+            "(?m)^GC +\\d+ collections, [1-9]\\d* major, \\d+ (ms|s|min)( \\d+ s)? in total$")
         .containsPattern("(?m)^RSS +[0-9.]+ MiB$");
     assertThat(r.err).isEmpty();
   }
@@ -140,13 +141,5 @@ class StatsCommandTest {
                     "stats", backends.get(0).toString(), "--secret-file", secret, "--task", "a b")
                 .exitCode)
         .isEqualTo(ExitCode.BAD_INPUT);
-  }
-
-  @Test
-  void uptimeReadsLikeAPersonWouldSayIt() {
-    assertThat(StatsCommand.uptime(12_345)).isEqualTo("12s");
-    assertThat(StatsCommand.uptime(250_000)).isEqualTo("4m 10s");
-    assertThat(StatsCommand.uptime(3 * 3_600_000L + 12 * 60_000L)).isEqualTo("3h 12m");
-    assertThat(StatsCommand.uptime(2 * 86_400_000L + 3 * 3_600_000L)).isEqualTo("2d 3h");
   }
 }

@@ -35,13 +35,13 @@
       interaction: { mode: 'index', intersect: false },
       scales: {
         x: { title: { display: true, text: 'dump taken (UTC)' } },
-        y: { stacked: true, beginAtZero: true, title: { display: true, text: 'shallow size (MB)' } }
+        y: { stacked: true, beginAtZero: true, title: { display: true, text: 'shallow size (MiB)' } }
       },
       plugins: {
         legend: { position: 'bottom' },
         tooltip: {
           callbacks: {
-            label: function (c) { return c.dataset.label + ': ' + c.parsed.y.toFixed(2) + ' MB'; }
+            label: function (c) { return c.dataset.label + ': ' + c.parsed.y.toFixed(2) + ' MiB'; }
           }
         }
       }

@@ -136,7 +136,7 @@ class DemoEndToEndTest {
     assertThat(md)
         .startsWith("# Memory Leak Investigation Report")
         .contains("`" + LEAKING_TASK + "`")
-        .contains("MB/hour")
+        .contains("MiB/h")
         .contains("### 1. Heap Snapshots Collected")
         .contains("**Objects growing between snapshots**")
         .contains(verdict.path("tasks").get(0).path("topSuspect").asText())
@@ -183,7 +183,7 @@ class DemoEndToEndTest {
       // The trend's suspects (what grows; the verdict names who holds it) and the latest diff,
       // biggest growth first.
       assertThat(d.findElement(By.cssSelector("#suspects tbody tr code")).getText()).isNotBlank();
-      assertThat(d.findElement(By.cssSelector("#suspects tbody tr")).getText()).contains("MB/h");
+      assertThat(d.findElement(By.cssSelector("#suspects tbody tr")).getText()).contains("MiB/h");
       List<WebElement> diff = d.findElements(By.cssSelector("#diff tbody tr"));
       assertThat(diff).isNotEmpty();
       assertThat(diff.get(0).getAttribute("class")).contains("grows");

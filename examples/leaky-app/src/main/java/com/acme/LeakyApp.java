@@ -51,11 +51,11 @@ public final class LeakyApp {
             + mode
             + ", "
             + rateKb
-            + " KB every "
+            + " KiB every "
             + intervalMs
             + " ms, cap "
             + maxMb
-            + " MB");
+            + " MiB");
     ProductCache cache = new ProductCache(plateauEntries);
     OrderProcessor orders = new OrderProcessor();
     long retainedBytes = 0;
@@ -84,7 +84,7 @@ public final class LeakyApp {
                 + cache.size()
                 + ", heap used "
                 + (used >> 20)
-                + " MB");
+                + " MiB");
       }
       Thread.sleep(intervalMs);
     }

@@ -8,6 +8,7 @@ import io.heapfleet.analysis.internal.graph.HeapGraph;
 import io.heapfleet.analysis.internal.graph.HprofGraphLoader;
 import io.heapfleet.analysis.internal.graph.LoadedDump;
 import io.heapfleet.analysis.internal.graph.MemoryEstimate;
+import io.heapfleet.analysis.report.Format;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
@@ -112,7 +113,7 @@ public final class DeepBench {
           peaks());
       System.out.printf(
           "estimate: peak heap %s, suggested -Xmx%s (with spill -Xmx%s)%n",
-          MemoryEstimate.human(
+          Format.bytes(
               new MemoryEstimate(g.objectCount(), g.edgeCount()).peakHeapBytes()),
           new MemoryEstimate(g.objectCount(), g.edgeCount()).suggestedXmx(),
           new MemoryEstimate(g.objectCount(), g.edgeCount()).suggestedXmxWithSpill());

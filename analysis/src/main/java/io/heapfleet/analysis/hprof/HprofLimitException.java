@@ -50,13 +50,12 @@ public class HprofLimitException extends HprofFormatException {
    * the maximum heap, so that no {@code OutOfMemoryError} escapes the analysis.
    */
   public static HprofLimitException outOfMemory(OutOfMemoryError e) {
-    long maxMb = Runtime.getRuntime().maxMemory() / (1024 * 1024);
     return new HprofLimitException(
         Limit.MEMORY,
         -1,
         "the dump needs more memory than the Java heap has (max heap "
-            + maxMb
-            + " MB; the dump is hostile or too big for -Xmx)",
+            + io.heapfleet.analysis.report.Format.bytes(Runtime.getRuntime().maxMemory())
+            + "; the dump is hostile or too big for -Xmx)",
         e);
   }
 }

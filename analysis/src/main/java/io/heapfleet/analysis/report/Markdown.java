@@ -150,8 +150,8 @@ public final class Markdown {
                     : " held by " + code(ClassKind.readableStep(top.holder())));
       }
       md.append(": ")
-          .append(Format.signedBytes(top.bytesPerHour()))
-          .append("/hour** (")
+          .append(Format.bytesPerHour(top.bytesPerHour()))
+          .append("** (")
           .append(String.join(", ", top.classes().stream().map(Markdown::code).toList()))
           .append(")\n\n");
     }
@@ -161,13 +161,13 @@ public final class Markdown {
       md.append(VerdictText.WHAT_GROWS)
           .append(code(top.heldBy()))
           .append(": ")
-          .append(Format.signedBytes(top.bytesPerHour()))
-          .append("/hour\n\n");
+          .append(Format.bytesPerHour(top.bytesPerHour()))
+          .append("\n\n");
     }
     md.append(t.reason()).append("\n\n");
     md.append("Heap growth: ")
-        .append(Format.signedBytes(t.heapBytesPerHour()))
-        .append("/hour over ")
+        .append(Format.bytesPerHour(t.heapBytesPerHour()))
+        .append(" over ")
         .append(t.snapshots().size())
         .append(" dumps");
     if (t.snapshots().size() > 1) {

@@ -40,7 +40,7 @@ public final class VerdictText {
   /**
    * For an inconclusive trend with known owners, what grows and where it piles up, worded as an
    * observation rather than a leak verdict: {@code "What grows (not a leak verdict yet): static
-   * com.acme.PriceCache.CACHE (java.util.HashMap, +2,000 entries/dump): +452.1 MB/hour
+   * com.acme.PriceCache.CACHE (java.util.HashMap, +2,000 entries/dump): +452.1 MiB/h
    * (PriceCache$Entry, byte[])"}. Empty for other verdicts (a leak's owner is its first line) or
    * without owners.
    */
@@ -80,9 +80,9 @@ public final class VerdictText {
   }
 
   /**
-   * The growth column: {@code +900.0 MB/h} (leaking, all dumps), {@code +452.1 MB/h} (inconclusive,
-   * latest dumps), {@code flat since 2026-11-22T05:35:39Z} or {@code flat} (stable); {@code –}
-   * without an assessment.
+   * The growth column: {@code +900.0 MiB/h} (leaking, all dumps), {@code +452.1 MiB/h}
+   * (inconclusive, latest dumps), {@code flat since 2026-11-22T05:35:39Z} or {@code flat} (stable);
+   * {@code –} without an assessment.
    *
    * @param flatSince when a stable heap levelled off after warm-up, or {@code null}
    */
@@ -96,12 +96,11 @@ public final class VerdictText {
       // would only suggest growth the verdict has ruled out.
       return flatSince == null ? "flat" : "flat since " + RecentGrowthText.time(flatSince);
     }
-    return Format.signedBytes(shownBytesPerHour(a, heapBytesPerHour, recentHeapBytesPerHour))
-        + "/h";
+    return Format.bytesPerHour(shownBytesPerHour(a, heapBytesPerHour, recentHeapBytesPerHour));
   }
 
   /**
-   * For a stable heap that levelled off after warm-up: {@code "warm-up: grew 17.4 MB, flat since
+   * For a stable heap that levelled off after warm-up: {@code "warm-up: grew 17.4 MiB, flat since
    * 2026-11-22T05:45:15Z"}; empty otherwise.
    */
   public static Optional<String> warmUp(Assessment a, Instant flatSince, long warmUpBytes) {

@@ -2,7 +2,7 @@ package io.heapfleet.analysis.retainer;
 
 import io.heapfleet.analysis.internal.dominator.ClassRetained;
 import io.heapfleet.analysis.internal.dominator.Dominator;
-import io.heapfleet.analysis.internal.graph.MemoryEstimate;
+import io.heapfleet.analysis.report.Format;
 import java.util.Locale;
 
 /**
@@ -22,9 +22,9 @@ public final class DeepText {
             r.objects(),
             r.references(),
             r.reachableObjects(),
-            MemoryEstimate.human(r.reachableBytes()),
+            Format.bytes(r.reachableBytes()),
             r.sizeModel(),
-            MemoryEstimate.human(r.graphBytes()),
+            Format.bytes(r.graphBytes()),
             r.timings().loadMillis() / 1000.0,
             r.timings().dominatorMillis() / 1000.0,
             r.timings().pathMillis() / 1000.0));
@@ -35,7 +35,7 @@ public final class DeepText {
               "%n%s: %d instances retain %s%n",
               s.className(),
               s.instances(),
-              MemoryEstimate.human(s.retainedBytes())));
+              Format.bytes(s.retainedBytes())));
       if (s.owners().isEmpty()) {
         b.append("  no reachable instance\n");
       }
@@ -47,9 +47,9 @@ public final class DeepText {
                 o.ownerIsClass() ? "static state of " : "",
                 o.owner() == null ? "(several GC roots)" : o.owner(),
                 o.owners(),
-                MemoryEstimate.human(o.ownerRetainedBytes()),
+                Format.bytes(o.ownerRetainedBytes()),
                 o.instances(),
-                MemoryEstimate.human(o.suspectRetainedBytes())));
+                Format.bytes(o.suspectRetainedBytes())));
         for (int i = 0; i < o.path().size(); i++) {
           b.append(i == 0 ? "      " : "    → ").append(o.path().get(i)).append('\n');
         }
@@ -64,8 +64,8 @@ public final class DeepText {
           String.format(
               Locale.ROOT,
               "  %12s %12s %10d  %s%n",
-              MemoryEstimate.human(c.retainedBytes()),
-              MemoryEstimate.human(c.shallowBytes()),
+              Format.bytes(c.retainedBytes()),
+              Format.bytes(c.shallowBytes()),
               c.instances(),
               c.className()));
     }
@@ -76,7 +76,7 @@ public final class DeepText {
           String.format(
               Locale.ROOT,
               "  %12s  %s @0x%x%n",
-              MemoryEstimate.human(d.retainedBytes()),
+              Format.bytes(d.retainedBytes()),
               d.className(),
               d.objectId()));
     }

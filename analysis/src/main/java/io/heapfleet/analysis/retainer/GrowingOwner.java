@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * A trend's growth attributed to the class that holds it: "{@code com.acme.cart.Cart} held by
- * {@code static com.acme.cart.CartStore.CARTS}: +898 MB/hour ({@code byte[]}, {@code Cart})". The
+ * {@code static com.acme.cart.CartStore.CARTS}: +898 MiB/h ({@code byte[]}, {@code Cart})". The
  * owner-first view of a trend, built by {@link OwnerRanking}. Immutable.
  *
  * @param owner the owner class (see {@link SuspectOwner#owner()})
@@ -52,13 +52,13 @@ public record GrowingOwner(
 
   /**
    * The one line a person reads first, e.g. {@code com.acme.cart.Cart held by static
-   * com.acme.cart.CartStore.CARTS: +898.0 MB/hour (byte[], Cart)}.
+   * com.acme.cart.CartStore.CARTS: +898.0 MiB/h (byte[], Cart)}.
    */
   public String headline() {
     return heldBy()
         + ": "
-        + Format.signedBytes(bytesPerHour)
-        + "/hour ("
+        + Format.bytesPerHour(bytesPerHour)
+        + " ("
         + String.join(", ", classes.stream().map(GrowingOwner::shortName).toList())
         + ")";
   }

@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * Growth attributed to owners between two dumps of one task: "{@code com.acme.cart.Cart} objects
- * held by {@code static CartStore.CARTS} retain +40 MB per hour". Both dumps are analysed deeply
+ * held by {@code static CartStore.CARTS} retain +40 MiB per hour". Both dumps are analysed deeply
  * for the same suspects; the owner and path come from the newer dump, the growth is the change of
  * what that owner class retains, per hour of dump time. Stateless; thread-safe.
  */

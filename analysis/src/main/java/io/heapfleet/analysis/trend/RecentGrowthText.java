@@ -15,9 +15,9 @@ public final class RecentGrowthText {
 
   /**
    * For a stable heap that levelled off: {@code "All of it during warm-up: the heap grew by 13.8
-   * MB, then stayed within 18.5 MB – 24.3 MB: flat since 2026-11-22T05:35:39Z (4 dumps)."}; for
+   * MiB, then stayed within 18.5 MiB – 24.3 MiB: flat since 2026-11-22T05:35:39Z (4 dumps)."}; for
    * another stable trend of at least {@value TrendAnalysis#MIN_DUMPS} dumps: {@code "Lately: +1.0
-   * MB/hour over the last 3 dumps."}; for a leaking or too short trend an empty string (the overall
+   * MiB/h over the last 3 dumps."}; for a leaking or too short trend an empty string (the overall
    * growth is the figure that matters).
    */
   public static String of(TrendResult t) {
@@ -28,8 +28,8 @@ public final class RecentGrowthText {
     int start = RecentGrowth.plateauStart(t.assessment(), t.snapshots());
     if (start < 0) {
       return "Lately: "
-          + Format.signedBytes(t.recentHeapBytesPerHour())
-          + "/hour over the last "
+          + Format.bytesPerHour(t.recentHeapBytesPerHour())
+          + " over the last "
           + (n - RecentGrowth.laterHalf(n))
           + " dumps.";
     }

@@ -46,8 +46,8 @@ public final class TrendAnalysis {
    * V8's own groups of a Node.js snapshot that the engine fills as it runs, not the application:
    * {@code (compiled code)} (bytecode, baseline code, feedback vectors, IC handlers) and {@code
    * (system)}. A process compiles lazily and recompiles what it flushed, so these grow by tens of
-   * KB per snapshot for a long while (measured on Node 20: +34 KB per snapshot after 8 snapshots,
-   * +19 KB after 16); they count as growing steadily only past {@value #MIN_RUNTIME_GROWTH_BYTES}
+   * KB per snapshot for a long while (measured on Node 20: +34 KiB per snapshot after 8 snapshots,
+   * +19 KiB after 16); they count as growing steadily only past {@value #MIN_RUNTIME_GROWTH_BYTES}
    * bytes over the series (code generated per request, say), and are otherwise left out of the
    * whole-heap rule.
    */
@@ -227,18 +227,18 @@ public final class TrendAnalysis {
               + " intervals (R² "
               + Format.ratio(top.r2())
               + "), about "
-              + Format.signedBytes(top.bytesPerStep())
+              + Format.bytesPerHour(top.bytesPerStep())
               + " and "
               + Format.signedCount(top.instancesPerStep())
               + " instances per dump ("
               + Format.signedBytes(top.bytesPerHour())
-              + "/hour)"
+              + ")"
               + (steadyOnes.size() > 1
                   ? "; " + (steadyOnes.size() - 1) + " more class(es) grow steadily too"
                   : "")
               + ". The whole heap changes by "
-              + Format.signedBytes(heapSeries.slope())
-              + "/hour.";
+              + Format.bytesPerHour(heapSeries.slope())
+              + ".";
     } else if (heapSteady) {
       assessment = Assessment.LEAKING;
       reason =
@@ -249,8 +249,8 @@ public final class TrendAnalysis {
               + " intervals (R² "
               + Format.ratio(judgedSeries.r2())
               + "), "
-              + Format.signedBytes(judgedSeries.slope())
-              + "/hour, spread over many classes with no single class growing steadily.";
+              + Format.bytesPerHour(judgedSeries.slope())
+              + ", spread over many classes with no single class growing steadily.";
     } else if (stillRising(judgedHeap, snapshots)) {
       // Not a steady leak, but not flat either: the heap still rises beyond its noise while its
       // growth slows (a cache still filling, or a leak that only looks like it slows). Saying
@@ -310,13 +310,13 @@ public final class TrendAnalysis {
                     .className()
                 + " still grows, more slowly than before.";
     return "Not flat yet: "
-        + Format.signedBytes(recent)
-        + "/hour over the last "
+        + Format.bytesPerHour(recent)
+        + " over the last "
         + (n - from)
         + " dumps"
         + (recent < overall ? ", down from " : ", against ")
-        + Format.signedBytes(overall)
-        + "/hour over all "
+        + Format.bytesPerHour(overall)
+        + " over all "
         + n
         + ", more than the heap's noise of "
         + Format.bytes(RecentGrowth.noiseBytes(heap))
@@ -407,15 +407,13 @@ public final class TrendAnalysis {
                   + RecentGrowthText.time(snapshots.get(flat).timestamp())
                   + "."
               : fewerButBigger.isEmpty()
-                  ? "The heap now changes by "
-                      + Format.signedBytes(heapSeries.lateSlope())
-                      + "/hour."
+                  ? "The heap now changes by " + Format.bytesPerHour(heapSeries.lateSlope()) + "."
                   // The rest is fewer, bigger arrays (GC filler): judge, and say, without them.
                   : "Without "
                       + String.join(", ", fewerButBigger.stream().sorted().toList())
                       + " (fewer, bigger arrays: not objects piling up), the heap now changes by "
-                      + Format.signedBytes(judgedSeries.lateSlope())
-                      + "/hour.");
+                      + Format.bytesPerHour(judgedSeries.lateSlope())
+                      + ".");
     }
     if (heapSeries.steps() > 0 && heapSeries.growingSteps() < heapSeries.steps()) {
       return "No class grows steadily: the heap went up in "

@@ -63,7 +63,7 @@ class HistogramDiffTest {
                 + "      \"currentBytes\": 24240,\n"
                 + "      \"bytesDelta\": 24000");
     assertThat(Markdown.diff(d, 10))
-        .contains("| `com.acme.Cache$Entry` | 1,010 | +1,000 | 23.7 KB | +23.4 KB |")
+        .contains("| `com.acme.Cache$Entry` | 1,010 | +1,000 | 23.7 KiB | +23.4 KiB |")
         .contains("30 min");
   }
 

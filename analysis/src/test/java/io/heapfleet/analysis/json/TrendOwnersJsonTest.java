@@ -68,7 +68,7 @@ class TrendOwnersJsonTest {
     assertThat(md)
         .contains("### Who holds them")
         .contains(
-            "`byte[]`: held by `com.acme.cart.Cart`, which retains 2.2 MB") // 2,300,000 B in MiB
+            "`byte[]`: held by `com.acme.cart.Cart`, which retains 2.2 MiB") // 2,300,000 B in MiB
         .contains("→ com.acme.cart.Cart.payload");
     assertThat(Markdown.trend(TREND)).doesNotContain("Who holds them");
   }
@@ -99,7 +99,7 @@ class TrendOwnersJsonTest {
     assertThat(md)
         .contains(
             "**`com.acme.cart.Cart` held by `static com.acme.cart.CartStore.CARTS`:"
-                + " +976.6 KB/hour** (`byte[]`)")
+                + " +976.6 KiB/h** (`byte[]`)")
         .contains("### Growth by owner");
     assertThat(md.indexOf("held by `static com.acme.cart.CartStore.CARTS`"))
         .isLessThan(md.indexOf("grows"))

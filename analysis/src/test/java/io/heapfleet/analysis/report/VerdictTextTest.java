@@ -28,7 +28,7 @@ class VerdictTextTest {
     assertThat(VerdictText.growth(Assessment.STABLE, 903 * MB, -5 * MB, since))
         .isEqualTo("flat since 2026-11-22T03:35:40Z");
     assertThat(VerdictText.warmUp(Assessment.STABLE, since, 16 * 1_048_576L))
-        .contains("warm-up: grew 16.0 MB, flat since 2026-11-22T03:35:40Z");
+        .contains("warm-up: grew 16.0 MiB, flat since 2026-11-22T03:35:40Z");
     assertThat(VerdictText.topSuspect(Assessment.STABLE, List.of(OWNER), List.of("byte[]")))
         .isEmpty();
   }
@@ -36,9 +36,9 @@ class VerdictTextTest {
   @Test
   void leakingShowsTheWholeSeriesAndInconclusiveTheRecentRise() {
     assertThat(VerdictText.growth(Assessment.LEAKING, 900 * MB, 10 * MB, null))
-        .isEqualTo("+900.0 MB/h");
+        .isEqualTo("+900.0 MiB/h");
     assertThat(VerdictText.growth(Assessment.INCONCLUSIVE, 903 * MB, 452.1 * MB, null))
-        .isEqualTo("+452.1 MB/h");
+        .isEqualTo("+452.1 MiB/h");
     assertThat(VerdictText.growth(null, 1, 1, null)).isEqualTo("–");
   }
 
@@ -63,7 +63,7 @@ class VerdictTextTest {
     assertThat(VerdictText.whatGrows(Assessment.INCONCLUSIVE, List.of(OWNER)))
         .contains(
             "What grows (not a leak verdict yet): com.acme.cart.Cart held by static"
-                + " com.acme.cart.CartStore.CARTS: +900.0 MB/hour (byte[], Cart)");
+                + " com.acme.cart.CartStore.CARTS: +900.0 MiB/h (byte[], Cart)");
     assertThat(VerdictText.whatGrows(Assessment.LEAKING, List.of(OWNER))).isEmpty();
     assertThat(VerdictText.whatGrows(Assessment.STABLE, List.of(OWNER))).isEmpty();
     assertThat(VerdictText.whatGrows(Assessment.INCONCLUSIVE, List.of())).isEmpty();

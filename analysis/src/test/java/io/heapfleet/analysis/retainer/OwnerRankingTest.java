@@ -90,7 +90,7 @@ class OwnerRankingTest {
     assertThat(cart.headline())
         .isEqualTo(
             "static com.acme.cart.CartStore.CARTS (java.util.concurrent.ConcurrentHashMap, +3"
-                + " entries/dump): +923.2 MB/hour (byte[], Cart, String, ConcurrentHashMap$Node)");
+                + " entries/dump): +923.2 MiB/h (byte[], Cart, String, ConcurrentHashMap$Node)");
     // Object[] (no owner) is in no group.
     assertThat(ranked).noneMatch(g -> g.classes().contains("java.lang.Object[]"));
   }

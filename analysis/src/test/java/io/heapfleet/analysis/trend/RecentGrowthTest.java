@@ -31,7 +31,7 @@ class RecentGrowthTest {
     TrendResult t = new TrendResult(Assessment.STABLE, "r", 242e6, 0.2, demo, List.of());
     assertThat(t.flatSince()).contains(demo.get(2).timestamp());
     assertThat(t.warmUpBytes()).isEqualTo(25_494_096 - 14_177_344);
-    // Over the plateau the heap does not grow (the later-half slope alone said +476 MB/h).
+    // Over the plateau the heap does not grow (the later-half slope alone said +476 MiB/h).
     assertThat(t.recentHeapBytesPerHour()).isLessThan(0);
   }
 
@@ -44,8 +44,8 @@ class RecentGrowthTest {
     TrendResult t = new TrendResult(Assessment.STABLE, "r", 294e6, 0.2, cache, List.of());
     assertThat(RecentGrowthText.of(t))
         .isEqualTo(
-            "All of it during warm-up: the heap grew by 13.8 MB, then stayed within 18.5 MB –"
-                + " 24.3 MB: flat since 2026-11-22T05:24:22Z (4 dumps).");
+            "All of it during warm-up: the heap grew by 13.8 MiB, then stayed within 18.5 MiB –"
+                + " 24.3 MiB: flat since 2026-11-22T05:24:22Z (4 dumps).");
     List<Snapshot> quiet = series(2_629_104, 2_681_104, 2_714_224, 2_650_312, 2_681_680, 2_712_832);
     assertThat(RecentGrowth.plateauStart(Assessment.STABLE, quiet)).isEqualTo(-1);
     assertThat(

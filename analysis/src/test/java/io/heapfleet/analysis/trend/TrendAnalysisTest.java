@@ -135,7 +135,7 @@ class TrendAnalysisTest {
         .startsWith(
             "Not flat yet: +"
                 + io.heapfleet.analysis.report.Format.bytes(t.recentHeapBytesPerHour())
-                + "/hour over the last 3 dumps, down from +")
+                + "/h over the last 3 dumps, down from +")
         .contains("2 more dumps at this interval (10 min) will tell");
     assertThat(t.flatSince()).isEmpty();
 

@@ -7,7 +7,6 @@ import io.heapfleet.analysis.retainer.SuspectOwner;
 import io.heapfleet.cli.report.LeakReport;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -42,13 +41,10 @@ public final class TrendOwnersJson {
   }
 
   /**
-   * The verdict's line for an owner, in the demo's units: {@code com.acme.cart.Cart held by static
-   * com.acme.cart.CartStore.CARTS: +898.0 MB/h (byte[], Cart)}.
+   * The verdict's line for an owner: its {@link GrowingOwner#headline}, e.g. {@code
+   * com.acme.cart.Cart held by static com.acme.cart.CartStore.CARTS: +898.0 MiB/h (byte[], Cart)}.
    */
   public static String line(GrowingOwner g) {
-    return g.heldBy()
-        + String.format(Locale.ROOT, ": %+.1f MB/h (", g.bytesPerHour() / 1_048_576.0)
-        + String.join(", ", g.classes().stream().map(GrowingOwner::shortName).toList())
-        + ")";
+    return g.headline();
   }
 }

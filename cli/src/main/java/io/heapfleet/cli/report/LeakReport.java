@@ -27,7 +27,7 @@ import java.util.OptionalLong;
  * @param retainerPaths paths from a GC root to instances of growing classes, when computed
  * @param reproduce commands that produce the same analysis again
  * @param growthShown the growth that goes with the verdict, as every front end writes it ({@code
- *     VerdictText.growth}: {@code +900.0 MB/h}, {@code flat since …}), when assessed
+ *     VerdictText.growth}: {@code +900.0 MiB/h}, {@code flat since …}), when assessed
  */
 public record LeakReport(
     String subject,

@@ -62,15 +62,15 @@ class FleetVerdictTest {
         .contains("stable")
         .contains(" flat since 2026-11-22T03:35:40Z ")
         .doesNotContain("690")
-        .contains("(warm-up: grew 16.0 MB, flat since 2026-11-22T03:35:40Z)");
+        .contains("(warm-up: grew 16.0 MiB, flat since 2026-11-22T03:35:40Z)");
     // A leaking task shows its growth over the whole series.
-    assertThat(line(text, "orders-1")).contains("+900.0 MB/h").contains("held by");
+    assertThat(line(text, "orders-1")).contains("+900.0 MiB/h").contains("held by");
     // A stable task never shows a rate: its recent growth is within noise.
     assertThat(line(text, "orders-3")).contains(" flat ").doesNotContain("MB/h");
     // An inconclusive one shows its recent rise and what grows.
     assertThat(line(text, "orders-4"))
         .contains("inconclusive")
-        .contains("+452.0 MB/h")
+        .contains("+452.0 MiB/h")
         .doesNotContain("903")
         .contains("byte[]");
     assertThat(text).startsWith("Fleet verdict: 1 task is leaking; 1 is inconclusive");
@@ -96,7 +96,7 @@ class FleetVerdictTest {
   @Test
   void aStableTaskWithoutAPlateauPublishesNoRecentGrowthThatContradictsIt() {
     // A demo cache task judged stable without its GC filler arrays: the whole heap's later-half
-    // slope (+852 MB/h) is not the figure the verdict rests on, so it is not printed anywhere.
+    // slope (+852 MiB/h) is not the figure the verdict rests on, so it is not printed anywhere.
     FleetVerdict v =
         new FleetVerdict(
             List.of(
@@ -154,7 +154,7 @@ class FleetVerdictTest {
     String line = TrendOwnersJson.line(owners.get(0));
     assertThat(line)
         .isEqualTo(
-            "com.acme.cart.Cart held by static com.acme.cart.CartStore.CARTS: +900.0 MB/h"
+            "com.acme.cart.Cart held by static com.acme.cart.CartStore.CARTS: +900.0 MiB/h"
                 + " (byte[], Cart)");
     FleetVerdict v =
         new FleetVerdict(

@@ -52,16 +52,17 @@ class LeakReportMarkdownTest {
     assertThat(md)
         .contains("**Service**: orders")
         .contains("**Assessment**: leaking")
-        .contains("Memory growth: +20.0 MB/hour")
-        .contains("Heap in the dumps: 100.0 MB → 120.0 MB (+20.00 MB (+20.0%))")
+        .contains("Memory growth: +20.0 MiB/h")
+        .contains("Heap in the dumps: 100.0 MiB → 120.0 MiB (+20.0 MiB (+20.0%))")
         .contains(
             "- Held by: `com.acme.CartStore`, from GC root `com.acme.CartStore.carts (static)`")
-        .contains("| `com.acme.Cart` | +5,000 | +20.00 MB | +20.0 MB/hour |")
+        .contains("| `com.acme.Cart` | +5,000 | +20.0 MiB | +20.0 MiB/h |")
         .contains("### 3. Retainer Path Analysis")
         .contains(
-            "**Leaked Object**: `com.acme.Cart`, held by `com.acme.CartStore` (retains 30.0 MB)")
+            "**Leaked Object**: `com.acme.Cart`, held by `com.acme.CartStore` (retains 30.0 MiB)")
         .contains("com.acme.CartStore.carts (static)\n  → java.util.HashMap\n    → com.acme.Cart\n")
-        .contains("1. `com.acme.Cart` - 20.0 MB in 5,000 instances - held by `com.acme.CartStore`");
+        .contains(
+            "1. `com.acme.Cart` - 20.0 MiB in 5,000 instances - held by `com.acme.CartStore`");
   }
 
   @Test
@@ -104,10 +105,10 @@ class LeakReportMarkdownTest {
     String md = LeakReportMarkdown.render(r);
     String owner =
         "`com.acme.cart.Cart` held by `static com.acme.cart.CartStore.CARTS` grows"
-            + " +898.0 MB/hour (`byte[]`, `Cart`)";
+            + " +898.0 MiB/h (`byte[]`, `Cart`)";
     assertThat(md)
         .contains(
-            "**TL;DR**: The heap of `orders-1` keeps growing (+900.0 MB/hour) over 3"
+            "**TL;DR**: The heap of `orders-1` keeps growing (+900.0 MiB/h) over 3"
                 + " snapshots; "
                 + owner
                 + ".")

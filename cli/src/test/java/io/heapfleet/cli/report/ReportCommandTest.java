@@ -53,7 +53,7 @@ class ReportCommandTest {
         .startsWith("# Memory Leak Investigation Report")
         .contains("**Task**: `" + TASK + "`")
         .contains("## Executive Summary")
-        .contains("MB/hour")
+        .containsPattern("\\+[0-9.,]+ (B|KiB|MiB|GiB)/h")
         .contains("### 1. Heap Snapshots Collected")
         .contains("| 3 | ")
         .contains("**Objects growing between snapshots**")
@@ -85,7 +85,7 @@ class ReportCommandTest {
         .contains("### 1. Heap Snapshots Collected")
         .contains("**Top memory consumers**")
         .doesNotContain("Objects growing")
-        .doesNotContain("MB/hour")
+        .doesNotContainPattern("[0-9] (B|KiB|MiB|GiB)/h")
         .doesNotContain("Retainer Path")
         .doesNotContain("**Assessment**");
   }

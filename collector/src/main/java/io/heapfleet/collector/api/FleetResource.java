@@ -46,7 +46,7 @@ public class FleetResource {
     List<TaskSummary> leaking =
         live.stream()
             .filter(t -> t.verdict().orElse(null) == Assessment.LEAKING)
-            .sorted(Comparator.comparingDouble(TaskStatus::growthMbPerHour).reversed())
+            .sorted(Comparator.comparingDouble(TaskStatus::growthBytesPerHour).reversed())
             .map(t -> TaskSummary.of(t, engine.analysis().growingOwners(t.taskId())))
             .toList();
     int stable = count(live, Assessment.STABLE);

@@ -23,7 +23,7 @@ import java.util.List;
  * @param topSuspectHolder what keeps {@code topSuspect}'s objects alive (a static field, the
  *     application object on the retainer path, or the GC root), or {@code null} when not known
  * @param topSuspectHeadline one line for people, e.g. {@code com.acme.cart.Cart held by static
- *     com.acme.cart.CartStore.CARTS: +898.0 MB/hour (byte[], Cart)}; {@code null} without owners
+ *     com.acme.cart.CartStore.CARTS: +898.0 MiB/h (byte[], Cart)}; {@code null} without owners
  * @param owners the trend's growth attributed to owners, best first (empty until a deep analysis of
  *     a leaking trend named one)
  * @param runtime what the task runs, from its newest stored dump: {@code jvm} (HPROF) or {@code

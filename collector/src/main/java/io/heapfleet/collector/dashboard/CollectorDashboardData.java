@@ -106,9 +106,9 @@ public class CollectorDashboardData implements DashboardData {
               d.key().downloadFileName(),
               d.sizeBytes(),
               "/dashboard/tasks/"
-                  + Format.pathSegment(taskId)
+                  + PathSegment.encode(taskId)
                   + "/dumps/"
-                  + Format.pathSegment(d.key().fileName())));
+                  + PathSegment.encode(d.key().fileName())));
     }
     return Optional.of(
         new TaskView(
@@ -149,12 +149,10 @@ public class CollectorDashboardData implements DashboardData {
         t.lastCapture() == null ? null : t.lastCapture().time(),
         t.heapUsedBytes(),
         assessment,
-        // The state keeps MB (10^6 bytes) per hour; the dashboard shows MiB like every heap tool.
         assessment == null
             ? Double.NaN
             : VerdictText.shownBytesPerHour(
-                    assessment, t.growthMbPerHour(), t.recentGrowthMbPerHour())
-                * 1_000_000.0,
+                assessment, t.growthBytesPerHour(), t.recentGrowthBytesPerHour()),
         t.snapshots(),
         VerdictText.topSuspect(assessment, owners, t.growing()).orElse(null),
         t.lastAttempt() != null && !"stored".equalsIgnoreCase(t.lastAttempt().outcome())

@@ -1,5 +1,6 @@
 package io.heapfleet.collector.dashboard;
 
+import io.heapfleet.analysis.report.Format;
 import io.heapfleet.analysis.trend.Assessment;
 import io.heapfleet.storage.DumpStore;
 import io.heapfleet.storage.StoredDump;

@@ -1,5 +1,6 @@
 package io.heapfleet.collector.dashboard;
 
+import io.heapfleet.analysis.report.Format;
 import io.heapfleet.analysis.report.VerdictText;
 import io.heapfleet.analysis.trend.Assessment;
 import java.time.Instant;
@@ -51,7 +52,7 @@ public record FleetRow(
 
   /** The task page's link, the id encoded as one path segment (ids come from the tasks). */
   public String href() {
-    return "/dashboard/tasks/" + Format.pathSegment(taskId);
+    return "/dashboard/tasks/" + PathSegment.encode(taskId);
   }
 
   public boolean leaking() {
@@ -64,7 +65,7 @@ public record FleetRow(
   }
 
   public String heapUsed() {
-    return heapUsedBytes < 0 ? "–" : Format.mb(heapUsedBytes);
+    return heapUsedBytes < 0 ? "–" : Format.bytes(heapUsedBytes);
   }
 
   /** The growth column, as every front end writes it ({@link VerdictText#growth}). */

@@ -1,5 +1,6 @@
 package io.heapfleet.collector.dashboard;
 
+import io.heapfleet.analysis.report.Format;
 import java.time.Instant;
 import java.util.List;
 
@@ -65,11 +66,11 @@ public record TaskView(
     }
 
     public String rate() {
-      return Format.mbPerHour(bytesPerHour);
+      return Format.bytesPerHour(bytesPerHour);
     }
 
     public String retained() {
-      return Format.mb(retainedBytes);
+      return Format.bytes(retainedBytes);
     }
 
     public String classesText() {
@@ -105,7 +106,7 @@ public record TaskView(
     }
 
     public String bytesDeltaText() {
-      return Format.signedMb(bytesDelta());
+      return Format.signedBytes(bytesDelta());
     }
 
     public String instancesAfterText() {
@@ -113,7 +114,7 @@ public record TaskView(
     }
 
     public String bytesAfterText() {
-      return Format.mb(bytesAfter);
+      return Format.bytes(bytesAfter);
     }
 
     public boolean grows() {
@@ -140,11 +141,11 @@ public record TaskView(
     }
 
     public String rate() {
-      return Double.isNaN(bytesPerHour) ? "–" : Format.mbPerHour(bytesPerHour);
+      return Double.isNaN(bytesPerHour) ? "–" : Format.bytesPerHour(bytesPerHour);
     }
 
     public String instancesRate() {
-      return Double.isNaN(instancesPerHour) ? "–" : Format.perHour(instancesPerHour);
+      return Double.isNaN(instancesPerHour) ? "–" : Format.countPerHour(instancesPerHour);
     }
 
     public boolean hasPath() {
@@ -163,7 +164,7 @@ public record TaskView(
     }
 
     public String size() {
-      return sizeBytes < 0 ? "–" : Format.mb(sizeBytes);
+      return sizeBytes < 0 ? "–" : Format.bytes(sizeBytes);
     }
   }
 }

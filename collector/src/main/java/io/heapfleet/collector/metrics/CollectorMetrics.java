@@ -26,7 +26,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@code heapfleet_capture_dump_bytes}: size of each stored dump (summary)
  *   <li>{@code heapfleet_task_heap_used_bytes{cluster,service,task}}: heap in the newest dump
  *   <li>{@code heapfleet_task_leaking{cluster,service,task}}: 1 when the trend says leaking
- *   <li>{@code heapfleet_task_heap_growth_mb_per_hour{cluster,service,task}}: heap slope
+ *   <li>{@code heapfleet_task_heap_growth_bytes_per_second{cluster,service,task}}: heap slope over
+ *       the task's series, in base units as Prometheus asks
+ *   <li>{@code heapfleet_task_heap_growth_mb_per_hour{cluster,service,task}}: the same slope in MB
+ *       (10^6 bytes) per hour, kept for compatibility with existing alert rules
  *   <li>{@code heapfleet_discovered_tasks}: live tasks; {@code heapfleet_discovery_failures_total}
  *   <li>{@code heapfleet_identity_conflicts_total}: task ids newly proven by more than one URL
  *   <li>{@code heapfleet_untrusted_endpoints_total{reason}}: endpoints newly refused before any
@@ -41,6 +44,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * alert does not keep firing for a task that is gone. Thread-safe.
  */
 public final class CollectorMetrics {
+  /**
+   * The growth gauge's unit: Prometheus' naming convention appends the base unit to a gauge's name,
+   * which makes {@code heapfleet_task_heap_growth_bytes_per_second}.
+   */
+  static final String BYTES_PER_SECOND = "bytes.per.second";
+
   private final MeterRegistry registry;
   private final Counter bytes;
   private final DistributionSummary dumpSize;
@@ -52,7 +61,10 @@ public final class CollectorMetrics {
   private static final class TaskGauges {
     volatile double heapUsed = Double.NaN;
     volatile double leaking = Double.NaN;
+
+    /** Heap slope, bytes per hour. */
     volatile double growth = Double.NaN;
+
     volatile Assessment assessment;
     volatile double oldGenAfterGc = Double.NaN;
     volatile double rss = Double.NaN;
@@ -150,6 +162,7 @@ public final class CollectorMetrics {
    * Updates one live task's gauges.
    *
    * @param assessment the task's verdict, or {@code null} while it has too few dumps
+   * @param growthBytesPerHour heap slope over the task's series, bytes per hour
    */
   public void task(
       String cluster,
@@ -157,7 +170,7 @@ public final class CollectorMetrics {
       String taskId,
       long heapUsed,
       Assessment assessment,
-      double growthMbPerHour) {
+      double growthBytesPerHour) {
     TaskGauges g =
         perTask.computeIfAbsent(
             taskId, id -> register(Tags.of("cluster", cluster, "service", service, "task", id)));
@@ -166,7 +179,7 @@ public final class CollectorMetrics {
     // inconclusive task is not (yet) a leak, so 0; heapfleet_task_assessment tells it apart.
     g.leaking = assessment == null ? Double.NaN : assessment == Assessment.LEAKING ? 1 : 0;
     g.assessment = assessment;
-    g.growth = assessment == null ? Double.NaN : growthMbPerHour;
+    g.growth = assessment == null ? Double.NaN : growthBytesPerHour;
   }
 
   /** Records a task's newest stats sample (-1: not reported). */
@@ -225,8 +238,17 @@ public final class CollectorMetrics {
               .register(registry));
     }
     g.meters.add(
-        Gauge.builder("heapfleet.task.heap.growth.mb.per.hour", g, x -> x.growth)
-            .description("Heap growth over the task's series, MB per hour")
+        Gauge.builder("heapfleet.task.heap.growth", g, x -> x.growth / 3600)
+            .description("Heap growth over the task's series, bytes per second")
+            .baseUnit(BYTES_PER_SECOND)
+            .tags(tags)
+            .register(registry));
+    g.meters.add(
+        Gauge.builder("heapfleet.task.heap.growth.mb.per.hour", g, x -> x.growth / 1_000_000)
+            .description(
+                "Heap growth over the task's series, MB (10^6 bytes) per hour; kept for"
+                    + " compatibility, heapfleet_task_heap_growth_bytes_per_second is the base"
+                    + " unit")
             .tags(tags)
             .register(registry));
     return g;

@@ -293,7 +293,7 @@ public final class QueueWorker implements AutoCloseable {
           t.taskId(),
           snap.heapUsedBytes(),
           Assessment.fromJson(trend.assessment()).orElse(null),
-          trend.growthMbPerHour());
+          trend.growthBytesPerHour());
     }
   }
 

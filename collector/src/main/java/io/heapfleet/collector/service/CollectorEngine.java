@@ -187,9 +187,9 @@ public final class CollectorEngine {
                       new TrendSummary(
                           g.assessment().json(),
                           g.reason(),
-                          g.bytesPerHour() / 1e6,
+                          g.bytesPerHour(),
                           List.of(),
-                          g.bytesPerHour() / 1e6,
+                          g.bytesPerHour(),
                           null))
               .orElse(null);
       state.statsTrend(t.taskId(), verdict);
@@ -207,7 +207,7 @@ public final class CollectorEngine {
                             .map(TaskStatus::heapUsedBytes)
                             .orElse(-1L),
                         Assessment.fromJson(v.assessment()).orElse(null),
-                        v.growthMbPerHour()));
+                        v.growthBytesPerHour()));
       }
     }
   }
@@ -295,7 +295,7 @@ public final class CollectorEngine {
             t.taskId(),
             snap.heapUsedBytes(),
             Assessment.fromJson(trend.assessment()).orElse(null),
-            trend.growthMbPerHour());
+            trend.growthBytesPerHour());
       } catch (RuntimeException e) {
         outcome = CaptureOutcome.STORAGE_ERROR;
         message = "dump stored, but its summary/diff/trend could not be written: " + e.getMessage();

@@ -2,6 +2,7 @@ package io.heapfleet.collector.service;
 
 import io.heapfleet.analysis.hprof.HprofFormatException;
 import io.heapfleet.analysis.hprof.HprofLimitException;
+import io.heapfleet.analysis.report.Format;
 import io.heapfleet.analysis.retainer.DeepAnalysis;
 import io.heapfleet.analysis.retainer.DeepOptions;
 import io.heapfleet.analysis.retainer.DeepResult;
@@ -190,8 +191,8 @@ public final class DeepAnalyser {
     } catch (OutOfMemoryError e) {
       // The graph's arrays are unreachable once unwound; the worker (and the collector) go on.
       LOG.warnf(
-          "deep analysis of %s ran out of memory (max heap %d MB); skipped",
-          dump.objectKey(), Runtime.getRuntime().maxMemory() >> 20);
+          "deep analysis of %s ran out of memory (max heap %s); skipped",
+          dump.objectKey(), Format.bytes(Runtime.getRuntime().maxMemory()));
       outcomes.accept("out_of_memory");
     } catch (IOException | RuntimeException e) {
       LOG.warnf("deep analysis of %s failed: %s", dump.objectKey(), e.toString());

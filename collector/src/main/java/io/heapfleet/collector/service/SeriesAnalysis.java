@@ -182,9 +182,9 @@ public final class SeriesAnalysis {
     return new TrendSummary(
         trend.assessment().json(),
         trend.reason(),
-        trend.heapBytesPerHour() / 1_000_000.0,
+        trend.heapBytesPerHour(),
         growing,
-        trend.recentHeapBytesPerHour() / 1_000_000.0,
+        trend.recentHeapBytesPerHour(),
         trend.flatSince().orElse(null));
   }
 

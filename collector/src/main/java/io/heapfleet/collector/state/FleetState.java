@@ -21,16 +21,18 @@ public final class FleetState {
   /**
    * The trend of one task's series, reduced to what the API and metrics need.
    *
-   * @param growthMbPerHour heap slope over the whole series (the trend's {@code heapBytesPerHour})
-   * @param recentGrowthMbPerHour heap slope over the latest dumps (after a warm-up, if any)
+   * @param growthBytesPerHour heap slope over the whole series, bytes per hour (the trend's {@code
+   *     heapBytesPerHour})
+   * @param recentGrowthBytesPerHour heap slope over the latest dumps (after a warm-up, if any),
+   *     bytes per hour
    * @param flatSince when the heap stopped making new highs after a warm-up, or {@code null}
    */
   public record TrendSummary(
       String assessment,
       String reason,
-      double growthMbPerHour,
+      double growthBytesPerHour,
       List<String> growing,
-      double recentGrowthMbPerHour,
+      double recentGrowthBytesPerHour,
       Instant flatSince) {
     public static final TrendSummary UNKNOWN =
         new TrendSummary("unknown", "fewer than two snapshots", 0, List.of(), 0, null);
@@ -187,9 +189,9 @@ public final class FleetState {
       return new TrendSummary(
           stats.assessment(),
           "from stats: " + stats.reason(),
-          stats.growthMbPerHour(),
+          stats.growthBytesPerHour(),
           dumps.growing(),
-          stats.recentGrowthMbPerHour(),
+          stats.recentGrowthBytesPerHour(),
           null);
     }
     return dumps;
@@ -239,11 +241,13 @@ public final class FleetState {
         last == null ? -1 : last.heapUsedBytes(),
         trend.assessment(),
         trend.reason(),
-        trend.growthMbPerHour(),
+        TaskStatus.megabytes(trend.growthBytesPerHour()),
         trend.growing(),
         e.lastAttempt,
         e.live ? nextCapture.apply(e.taskId) : null,
-        trend.recentGrowthMbPerHour(),
-        trend.flatSince());
+        TaskStatus.megabytes(trend.recentGrowthBytesPerHour()),
+        trend.flatSince(),
+        trend.growthBytesPerHour(),
+        trend.recentGrowthBytesPerHour());
   }
 }

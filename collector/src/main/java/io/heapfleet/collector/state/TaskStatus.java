@@ -19,14 +19,18 @@ import java.util.Optional;
  * @param assessment {@code leaking}, {@code stable}, {@code inconclusive}, or {@code unknown}
  *     (fewer than two dumps); {@link #verdict()} is the same as an {@link Assessment}
  * @param reason why the trend says so
- * @param growthMbPerHour heap growth over the series in MB (10^6 bytes) per hour
+ * @param growthMbPerHour {@code growthBytesPerHour} in MB (10^6 bytes) per hour, kept for
+ *     compatibility
  * @param growing classes that grow, biggest growth first (at most 5)
  * @param lastAttempt the last capture attempt, or null
  * @param nextCapture when the scheduler will next capture it (null if not live)
- * @param recentGrowthMbPerHour heap growth over the latest dumps in MB per hour: for a stable task
- *     whose cache filled and then stayed flat, this (not {@code growthMbPerHour}, which includes
- *     the warm-up) is the figure to read
+ * @param recentGrowthMbPerHour {@code recentGrowthBytesPerHour} in MB (10^6 bytes) per hour, kept
+ *     for compatibility
  * @param flatSince when the heap stopped making new highs after a warm-up, or null
+ * @param growthBytesPerHour heap growth over the series in bytes per hour (warm-up included)
+ * @param recentGrowthBytesPerHour heap growth over the latest dumps in bytes per hour: for a stable
+ *     task whose cache filled and then stayed flat, this (not {@code growthBytesPerHour}, which
+ *     includes the warm-up) is the figure to read
  */
 public record TaskStatus(
     String taskId,
@@ -43,7 +47,14 @@ public record TaskStatus(
     Attempt lastAttempt,
     Instant nextCapture,
     double recentGrowthMbPerHour,
-    Instant flatSince) {
+    Instant flatSince,
+    double growthBytesPerHour,
+    double recentGrowthBytesPerHour) {
+
+  /** Bytes as the decimal MB (10^6 bytes) of the {@code …MbPerHour} fields. */
+  public static double megabytes(double bytes) {
+    return bytes / 1_000_000.0;
+  }
 
   /** The {@link #assessment()} as the enum; empty while the task has too few dumps. */
   @JsonIgnore

@@ -18,9 +18,9 @@ class DashboardLinksTest {
 
   @Test
   void ordinaryIdsAreUnchanged() {
-    assertThat(Format.pathSegment("0a1b2c3d4e5f-leaky_1.x~y"))
+    assertThat(PathSegment.encode("0a1b2c3d4e5f-leaky_1.x~y"))
         .isEqualTo("0a1b2c3d4e5f-leaky_1.x~y");
-    assertThat(Format.pathSegment("20261122T013000Z.hprof.gz"))
+    assertThat(PathSegment.encode("20261122T013000Z.hprof.gz"))
         .isEqualTo("20261122T013000Z.hprof.gz");
   }
 }

@@ -12,6 +12,7 @@ class FleetRowGrowthTest {
 
   private static final Instant FLAT = Instant.parse("2026-11-22T06:10:00Z");
 
+  /** A task's status with its growth given in MB (10^6 bytes) per hour, as the API's MB fields. */
   private static TaskStatus status(
       String assessment, double growth, double recentGrowth, Instant flatSince) {
     return new TaskStatus(
@@ -29,7 +30,9 @@ class FleetRowGrowthTest {
         null,
         null,
         recentGrowth,
-        flatSince);
+        flatSince,
+        growth * 1_000_000,
+        recentGrowth * 1_000_000);
   }
 
   @Test
@@ -52,7 +55,7 @@ class FleetRowGrowthTest {
         CollectorDashboardData.row(status("inconclusive", 900.0, 452.0, null), List.of());
     assertThat(row.status()).isEqualTo("inconclusive");
     assertThat(row.heapBytesPerHour()).isEqualTo(452_000_000.0);
-    assertThat(row.growth()).isEqualTo("+431.1 MB/h");
+    assertThat(row.growth()).isEqualTo("+431.1 MiB/h");
     assertThat(row.topSuspect()).isEqualTo("byte[]");
   }
 
@@ -60,7 +63,7 @@ class FleetRowGrowthTest {
   void aLeakingTaskShowsTheWholeSeriesSlopeEvenIfItHadAFlatStretch() {
     FleetRow row = CollectorDashboardData.row(status("leaking", 900.0, 880.0, FLAT), List.of());
     assertThat(row.heapBytesPerHour()).isEqualTo(900_000_000.0);
-    assertThat(row.growth()).isEqualTo("+858.3 MB/h");
+    assertThat(row.growth()).isEqualTo("+858.3 MiB/h");
     assertThat(row.topSuspect()).isEqualTo("byte[]");
   }
 }

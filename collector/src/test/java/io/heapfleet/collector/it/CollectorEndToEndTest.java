@@ -110,6 +110,14 @@ class CollectorEndToEndTest {
         .isEqualTo("stable");
     // Its recent growth is served beside the whole-series slope (which includes the warm-up).
     assertThat(byId.get("plateau-1")).containsKey("recentGrowthMbPerHour").containsKey("flatSince");
+    // Bytes per hour beside the MB (10^6 bytes) fields kept for compatibility: the same slope.
+    Map<String, Object> leaky = byId.get("leaky-1");
+    double bytesPerHour = ((Number) leaky.get("growthBytesPerHour")).doubleValue();
+    assertThat(bytesPerHour).as(leaky.toString()).isPositive();
+    // (JsonPath reads JSON numbers as floats: compare to a float's precision.)
+    assertThat(((Number) leaky.get("growthMbPerHour")).doubleValue())
+        .isCloseTo(bytesPerHour / 1e6, org.assertj.core.data.Percentage.withPercentage(0.001));
+    assertThat(byId.get("plateau-1")).containsKey("recentGrowthBytesPerHour");
     assertThat(((Number) byId.get("leaky-1").get("heapUsedBytes")).longValue()).isPositive();
     assertThat(byId.get("leaky-1").get("service")).isEqualTo("leaky");
 
@@ -247,6 +255,10 @@ class CollectorEndToEndTest {
         .containsPattern("heapfleet_task_leaking\\{[^}]*task=\"quiet-1\"[^}]*\\} 0\\.0");
     assertThat(metrics)
         .containsPattern("heapfleet_task_heap_growth_mb_per_hour\\{[^}]*task=\"leaky-1\"");
+    // The base-unit gauge: the leaking task's heap grows by a positive number of bytes a second.
+    assertThat(metrics)
+        .containsPattern(
+            "heapfleet_task_heap_growth_bytes_per_second\\{[^}]*task=\"leaky-1\"[^}]*\\} [1-9]");
     assertThat(metrics).contains("heapfleet_capture_bytes_total");
 
     // A restarted collector rebuilds the same picture from S3 alone (summaries only).

@@ -10,10 +10,10 @@ import org.junit.jupiter.api.Test;
 class VerdictFromStatsTest {
   static final TrendSummary STATS_FLAT =
       new TrendSummary(
-          "stable", "old generation after GC flat over 30 min", 0.1, List.of(), 0.1, null);
+          "stable", "old generation after GC flat over 30 min", 100_000, List.of(), 100_000, null);
   static final TrendSummary STATS_RISING =
       new TrendSummary(
-          "leaking", "old generation after GC grows steadily", 42, List.of(), 42, null);
+          "leaking", "old generation after GC grows steadily", 42e6, List.of(), 42e6, null);
 
   @Test
   void withOneBaselineDumpAFlatOldGenerationIsStable() {
@@ -28,7 +28,7 @@ class VerdictFromStatsTest {
         new TrendSummary("inconclusive", "growth slowing", 10, List.of("com.acme.Cart"), 5, null);
     TrendSummary v = FleetState.verdict(dumps, STATS_RISING);
     assertThat(v.assessment()).isEqualTo("leaking");
-    assertThat(v.growthMbPerHour()).isEqualTo(42);
+    assertThat(v.growthBytesPerHour()).isEqualTo(42e6);
     assertThat(v.growing()).containsExactly("com.acme.Cart");
   }
 

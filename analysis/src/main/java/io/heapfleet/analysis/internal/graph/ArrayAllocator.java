@@ -1,5 +1,6 @@
 package io.heapfleet.analysis.internal.graph;
 
+import io.heapfleet.analysis.report.Format;
 import io.heapfleet.analysis.retainer.GraphTooLargeException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -206,11 +207,11 @@ public final class ArrayAllocator implements AutoCloseable {
       if (bytes > usable - reserve) {
         throw new GraphTooLargeException(
             "not enough disk to spill the dump's graph: "
-                + MemoryEstimate.human(bytes)
+                + Format.bytes(bytes)
                 + " more are needed in "
                 + spillDirectory
                 + " but only "
-                + MemoryEstimate.human(Math.max(0, usable))
+                + Format.bytes(Math.max(0, usable))
                 + " are free; free some space, point the spill directory elsewhere, or give the"
                 + " analysis more heap (-Xmx)");
       }

@@ -13,6 +13,7 @@ import io.heapfleet.analysis.hprof.HprofListener;
 import io.heapfleet.analysis.hprof.RecordReader;
 import io.heapfleet.analysis.internal.util.LongIntMap;
 import io.heapfleet.analysis.internal.util.LongObjectMap;
+import io.heapfleet.analysis.report.Format;
 import io.heapfleet.analysis.retainer.GraphTooLargeException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -468,9 +469,9 @@ public final class HprofGraphLoader implements HprofListener {
               + " objects and "
               + builder.referenceCount()
               + " references the build already holds "
-              + MemoryEstimate.human(held)
+              + Format.bytes(held)
               + " of heap, over the limit of "
-              + MemoryEstimate.human(heapLimitBytes)
+              + Format.bytes(heapLimitBytes)
               + (inputBytes > 0 ? "" : " (compressed input: total unknown)")
               + needed
               + "; run with more heap (-Xmx) or analyse a smaller dump");

@@ -78,15 +78,4 @@ public record MemoryEstimate(long objects, long references) {
     long mb = (bytes + (1 << 20) - 1) >> 20;
     return mb >= 1024 ? ((mb + 1023) / 1024) + "g" : mb + "m";
   }
-
-  /** Human size, e.g. {@code 1.4 GB}. */
-  public static String human(long bytes) {
-    if (bytes < 1024 * 1024) {
-      return (bytes / 1024) + " KB";
-    }
-    if (bytes < 1024L * 1024 * 1024) {
-      return String.format("%.1f MB", bytes / (1024.0 * 1024));
-    }
-    return String.format("%.1f GB", bytes / (1024.0 * 1024 * 1024));
-  }
 }

@@ -2,7 +2,6 @@ package io.heapfleet.cli;
 
 import io.heapfleet.analysis.json.TrendDocument;
 import io.heapfleet.analysis.report.Format;
-import io.heapfleet.analysis.report.VerdictText;
 import io.heapfleet.analysis.retainer.GrowingOwner;
 import io.heapfleet.cli.demo.CollectorApi;
 import io.heapfleet.cli.demo.DemoFleet;

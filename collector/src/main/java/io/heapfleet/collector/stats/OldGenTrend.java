@@ -1,5 +1,6 @@
 package io.heapfleet.collector.stats;
 
+import io.heapfleet.analysis.report.Format;
 import io.heapfleet.analysis.trend.Assessment;
 import java.time.Duration;
 import java.time.Instant;
@@ -105,17 +106,17 @@ public record OldGenTrend(
     double r2 = vx == 0 || vy == 0 ? 0 : Math.pow(n * sxy - sx * sy, 2) / (vx * vy);
     double rise = slope * span.toMillis() / 3_600_000.0;
     double band = Math.max(t.flatMinBytes(), t.flatFraction() * Math.max(0, heapMax));
-    String over = human(span) + " (" + n + " samples)";
+    String over = Format.duration(span) + " (" + n + " samples)";
     if (rise < band) {
       return Optional.of(
           new OldGenTrend(
               Assessment.STABLE,
               String.format(
                   Locale.ROOT,
-                  "old generation after GC flat over %s: %s MB/hour, within the %.1f MB noise band",
+                  "old generation after GC flat over %s: %s, within the %s noise band",
                   over,
-                  signed(slope / 1e6),
-                  band / 1e6),
+                  Format.bytesPerHour(slope),
+                  Format.bytes(band)),
               slope,
               r2,
               n,
@@ -127,9 +128,9 @@ public record OldGenTrend(
               Assessment.LEAKING,
               String.format(
                   Locale.ROOT,
-                  "old generation after GC grows steadily over %s: %s MB/hour (R² %.2f)",
+                  "old generation after GC grows steadily over %s: %s (R² %.2f)",
                   over,
-                  signed(slope / 1e6),
+                  Format.bytesPerHour(slope),
                   r2),
               slope,
               r2,
@@ -141,29 +142,14 @@ public record OldGenTrend(
             Assessment.INCONCLUSIVE,
             String.format(
                 Locale.ROOT,
-                "old generation after GC rose %.1f MB over %s, but unsteadily (R² %.2f): a longer"
+                "old generation after GC rose %s over %s, but unsteadily (R² %.2f): a longer"
                     + " window or the next dumps will tell",
-                rise / 1e6,
+                Format.bytes(rise),
                 over,
                 r2),
             slope,
             r2,
             n,
             span));
-  }
-
-  private static String signed(double mb) {
-    return String.format(Locale.ROOT, "%+.1f", mb);
-  }
-
-  private static String human(Duration d) {
-    long s = d.toSeconds();
-    if (s >= 3600 && s % 3600 == 0) {
-      return s / 3600 + " h";
-    }
-    if (s >= 120) {
-      return s / 60 + " min";
-    }
-    return s + " s";
   }
 }

@@ -27,7 +27,8 @@ import java.util.Optional;
  *       stale: Serial and Parallel refresh it only at a full GC), a dump when the old generation
  *       <i>in use now</i> ({@code oldGenUsed}) exceeds the after-GC figure the dump left by that
  *       same threshold: objects promoted since the dump are either a leak or garbage that no
- *       collection has removed yet, and a dump (which runs a full GC) tells which;
+ *       collection has removed yet, and a dump (which runs a full GC) tells which (when it found
+ *       mostly garbage, this rule rests until the next dump);
  *   <li>a dump when old-gen-after-GC has risen steadily ({@link OldGenTrend} {@code leaking}) over
  *       the whole trend window since the last dump.
  * </ol>
@@ -171,7 +172,7 @@ public final class AdaptivePolicy implements CapturePolicy {
         newest = s;
       }
     }
-    if (first == null || newest == first) {
+    if (first == null || newest == first || refutedByLastDump(samples, last, first, threshold)) {
       return Optional.empty();
     }
     boolean stale =
@@ -191,6 +192,33 @@ public final class AdaptivePolicy implements CapturePolicy {
                     + " (threshold %.1f MB)",
                 grown / 1e6,
                 threshold / 1e6)));
+  }
+
+  /**
+   * Whether the last dump was one this rule would have asked for (the old generation in use then
+   * was {@code threshold} above the after-GC figure) and its full GC found that growth to be mostly
+   * garbage (the after-GC figure it left is less than {@code threshold} above the one before). Then
+   * the rule rests until the next dump: a service whose young GCs promote garbage into an old
+   * generation that is rarely collected costs one such dump per stale period, not one per minimum
+   * interval.
+   */
+  private static boolean refutedByLastDump(
+      List<StatsSample> samples, Instant last, StatsSample afterDump, double threshold) {
+    StatsSample before = null;
+    for (StatsSample s : samples) {
+      if (s.time().isAfter(last)) {
+        break;
+      }
+      if (s.oldGenAfterGc() >= 0 && s.oldGenUsed() >= 0) {
+        before = s;
+      }
+    }
+    if (before == null) {
+      return false;
+    }
+    boolean looked = before.oldGenUsed() - before.oldGenAfterGc() >= threshold;
+    boolean found = afterDump.oldGenAfterGc() - before.oldGenAfterGc() >= threshold;
+    return looked && !found;
   }
 
   /**

@@ -143,6 +143,34 @@ class AdaptivePolicyTest {
   }
 
   @Test
+  void aDumpThatFoundTheOldGenInUseToBeGarbageRestsTheRuleUntilTheNextDump() {
+    // At the dump (minute 1) 40 MB were in use above the after-GC figure; the dump's full GC left
+    // 101 MB (+1 MB): garbage. Young GCs keep promoting garbage with no full GC: not due again
+    // until the maximum interval.
+    List<StatsSample> s = new ArrayList<>();
+    s.add(new StatsSample(at(0), 100 * MB, 160 * MB, 400 * MB, -1, 0, 0, 130 * MB, 3));
+    s.add(new StatsSample(at(1), 100 * MB, 170 * MB, 400 * MB, -1, 1, 1, 140 * MB, 3));
+    for (int m = 2; m <= 400; m++) {
+      long used = 101 * MB + (m - 2) / 2 * 12 * MB % (200 * MB);
+      s.add(new StatsSample(at(m), 101 * MB, used + 20 * MB, 400 * MB, -1, m, m, used, 4));
+    }
+    for (int m = 11; m < 360; m += 5) {
+      assertThat(POLICY.due(at(m), history(1, s.subList(0, m + 1))).due())
+          .as("minute %d", m)
+          .isFalse();
+    }
+    assertThat(POLICY.due(at(361), history(1, s.subList(0, 362))).reason())
+        .isEqualTo("maximum interval");
+    // Had that dump found the growth alive, the task would be due again.
+    List<StatsSample> alive = new ArrayList<>(s.subList(0, 2));
+    for (int m = 2; m <= 20; m++) {
+      long used = 140 * MB + (m - 2) / 2 * 12 * MB;
+      alive.add(new StatsSample(at(m), 140 * MB, used + 20 * MB, 400 * MB, -1, m, m, used, 4));
+    }
+    assertThat(POLICY.due(at(11), history(1, alive.subList(0, 12))).due()).isTrue();
+  }
+
+  @Test
   void anOldCollectionThatTheMajorCountMissesStillMakesTheFigureFresh() {
     // G1 counts only full GCs as major, but mixed collections refresh the after-GC figure.
     List<StatsSample> s = new ArrayList<>();

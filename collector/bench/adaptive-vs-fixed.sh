@@ -8,6 +8,12 @@
 #
 #   collector/bench/adaptive-vs-fixed.sh [minutes, default 10] [fixed interval, default 60s]
 #
+# HEAP (default 64m) is each task's -Xmx, TASK_JAVA_OPTS more options of the task JVMs (e.g.
+# -Xmn16m: a young generation small enough that the demo app, which allocates little, runs young
+# GCs as often as a busy service would); the leaky-app settings (LEAK_INTERVAL_MS, LEAK_RATE_KB,
+# LEAK_MAX_MB) pass through, e.g. HEAP=128m LEAK_INTERVAL_MS=4000 keeps the leak growing (64 KB/s)
+# for 20 minutes, where the defaults stop it at 60 % of a 64m heap after 2.5 minutes.
+#
 # Needs: agent-endpoint/target/heapfleet-agent.jar, examples/leaky-app/target/leaky-app.jar, the
 # collector built (collector/target/quarkus-app/quarkus-run.jar), storage compiled.
 set -euo pipefail
@@ -37,7 +43,7 @@ SECRET=bench-secret-0123456789abcdef0123456789abcdef0123
 start_task() { # policy mode
   HEAPFLEET_SECRET=$SECRET HEAPFLEET_TASK_ID="$2-$1" HEAPFLEET_PORT=0 HEAPFLEET_BIND=127.0.0.1 \
     HEAPFLEET_MIN_INTERVAL=0s LEAK_MODE="$2" \
-    java -Xmx64m -XX:+UseSerialGC -javaagent:"$AGENT" -jar "$APP" 2>"$WORK/$1-$2.err" &
+    java -Xmx"${HEAP:-64m}" ${TASK_JAVA_OPTS:-} -XX:+UseSerialGC -javaagent:"$AGENT" -jar "$APP" 2>"$WORK/$1-$2.err" &
   PIDS+=($!)
 }
 for p in fixed adaptive; do for m in leak plateau quiet; do start_task $p $m; done; done
@@ -88,6 +94,7 @@ while [ "$(date +%s)" -lt "$END" ]; do
   done
   sleep 5
 done
+echo "tasks: -Xmx${HEAP:-64m} ${TASK_JAVA_OPTS:-} Serial GC, LEAK_INTERVAL_MS=${LEAK_INTERVAL_MS:-1000} LEAK_RATE_KB=${LEAK_RATE_KB:-256}; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "run: ${MINUTES} min; fixed: every $FIXED; adaptive: stats every 5 s, min 1m, growth 4 MiB, window 2m"
 printf '%-9s %-8s %6s %14s  %s\n' policy task dumps "pause total ms" "verdict"
 for p in fixed:18093 adaptive:18095; do
@@ -100,3 +107,5 @@ for p in fixed:18093 adaptive:18095; do
   done
   echo "$name: leak found with its owner after ${FOUND[$name]:-not within the run} s"
 done
+echo "adaptive dump reasons:"
+grep -o 'dumping [^ ]* ([a-z]*): .*' "$WORK/collector-adaptive.log" | sed 's/^/  /' || true

@@ -11,6 +11,7 @@ import io.heapfleet.analysis.trend.Assessment;
 import io.heapfleet.analysis.trend.Suspect;
 import io.heapfleet.collector.service.CollectorEngine;
 import io.heapfleet.collector.state.TaskStatus;
+import io.heapfleet.collector.stats.StatsSeries;
 import io.heapfleet.storage.DumpStore;
 import io.heapfleet.storage.StoredDump;
 import io.heapfleet.storage.TaskArtifact;
@@ -133,7 +134,32 @@ public class CollectorDashboardData implements DashboardData {
                             g.retainedBytes(),
                             g.classes(),
                             g.path()))
-                .toList()));
+                .toList(),
+            statsChart(taskId, dumps)));
+  }
+
+  /**
+   * The task's stats series: a live task's from memory, an ended one's from its stats.json; empty
+   * when there is none or it cannot be read.
+   */
+  private StatsChart statsChart(String taskId, List<StoredDump> dumps) {
+    Optional<StatsSeries> series = engine.stats().flatMap(p -> p.series(taskId));
+    if (series.isEmpty()) {
+      Optional<String> stored = engine.analysis().artifact(taskId, TaskArtifact.STATS_JSON);
+      if (stored.isPresent()) {
+        try {
+          series = Optional.of(StatsSeries.fromJson(stored.get(), taskId, StatsChart.MAX_POINTS));
+        } catch (IllegalArgumentException e) {
+          LOG.debugf("stats series of %s not drawn: %s", taskId, e.getMessage());
+        }
+      }
+    }
+    return series
+        .map(
+            s ->
+                new StatsChart(
+                    s.samples(), s.heapMax(), dumps.stream().map(StoredDump::time).toList()))
+        .orElseGet(StatsChart::empty);
   }
 
   /**

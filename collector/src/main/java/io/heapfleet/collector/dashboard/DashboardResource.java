@@ -33,7 +33,8 @@ public class DashboardResource {
   static class Templates {
     static native TemplateInstance fleet(List<FleetRow> tasks, Summary summary, String now);
 
-    static native TemplateInstance task(TaskView task, String chartJson, String now);
+    static native TemplateInstance task(
+        TaskView task, String chartJson, String statsJson, String now);
   }
 
   /** The counts above the fleet table. */
@@ -64,7 +65,9 @@ public class DashboardResource {
   @Path("/tasks/{taskId}")
   public String task(@PathParam("taskId") String taskId) {
     TaskView view = data.task(taskId).orElseThrow(() -> new NotFoundException("no task " + taskId));
-    return Templates.task(view, view.chart().toJson(), Format.time(Instant.now())).render();
+    return Templates.task(
+            view, view.chart().toJson(), view.stats().toJson(), Format.time(Instant.now()))
+        .render();
   }
 
   /**

@@ -17,6 +17,7 @@ import java.util.List;
  * @param dumps the task's stored dumps, newest first, with download links
  * @param owners the trend's growth attributed to the classes that hold it, best first (empty until
  *     the collector's deep analysis of a leaking trend found owners)
+ * @param stats the task's stats series with its dumps on one time axis (empty without stats)
  */
 public record TaskView(
     FleetRow row,
@@ -27,13 +28,15 @@ public record TaskView(
     List<DiffRow> diff,
     List<Suspect> suspects,
     List<Dump> dumps,
-    List<Owner> owners) {
+    List<Owner> owners,
+    StatsChart stats) {
 
   public TaskView {
     diff = List.copyOf(diff);
     suspects = List.copyOf(suspects);
     dumps = List.copyOf(dumps);
     owners = List.copyOf(owners);
+    stats = stats == null ? StatsChart.empty() : stats;
   }
 
   /** The one line to read first (owner, holder, growth, classes), or {@code null}. */

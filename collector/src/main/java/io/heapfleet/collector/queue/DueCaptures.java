@@ -41,14 +41,26 @@ public interface DueCaptures {
       RandomGenerator random) {
     CaptureScheduler scheduler =
         new CaptureScheduler(
-            new CaptureScheduler.Settings(
-                interval, jitter, Integer.MAX_VALUE, Integer.MAX_VALUE, backoffInitial, backoffMax),
-            clock,
-            random);
+            unlimited(interval, jitter, backoffInitial, backoffMax), clock, random);
     return of(scheduler);
   }
 
-  /** Plans with an existing scheduler: taking a task marks it running until it is queued. */
+  /**
+   * A schedule's limits for planning: none on parallelism or per service (the queue's message
+   * groups limit captures across workers), the interval, jitter and backoff as configured.
+   */
+  static CaptureScheduler.Settings unlimited(
+      Duration interval, Duration jitter, Duration backoffInitial, Duration backoffMax) {
+    return new CaptureScheduler.Settings(
+        interval, jitter, Integer.MAX_VALUE, Integer.MAX_VALUE, backoffInitial, backoffMax);
+  }
+
+  /**
+   * Plans with an existing scheduler (built with the configured capture policy and {@link
+   * #unlimited} settings): taking a task marks it running until it is queued; a queued task counts
+   * as dumped then for the policy (the worker's stored dump, once read from S3, replaces that
+   * time).
+   */
   static DueCaptures of(CaptureScheduler scheduler) {
     return new DueCaptures() {
       @Override

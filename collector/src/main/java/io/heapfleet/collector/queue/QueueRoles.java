@@ -1,11 +1,14 @@
 package io.heapfleet.collector.queue;
 
+import io.heapfleet.collector.config.CapturePolicyConfig;
 import io.heapfleet.collector.config.DiscoveryConfig;
 import io.heapfleet.collector.config.QueueConfig;
 import io.heapfleet.collector.config.ScheduleConfig;
+import io.heapfleet.collector.config.StatsConfig;
 import io.heapfleet.collector.discovery.Discovery;
 import io.heapfleet.collector.discovery.LogSafe;
 import io.heapfleet.collector.metrics.CollectorMetrics;
+import io.heapfleet.collector.service.CapturePolicies;
 import io.heapfleet.collector.service.CollectorEngine;
 import io.heapfleet.storage.DumpStore;
 import io.quarkus.runtime.ShutdownEvent;
@@ -16,7 +19,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.SplittableRandom;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -26,7 +28,9 @@ import software.amazon.awssdk.services.sqs.SqsClientBuilder;
 /**
  * Runs the queue roles of a collector ({@code heapfleet.collector.queue.role}): the planner every
  * {@code plan-every}, the worker's consuming loops, and the worker's catch-up from S3 every {@code
- * state-refresh}. Does nothing when the role is {@code off}.
+ * state-refresh}. The planner dumps on the configured capture policy ({@code
+ * heapfleet.collector.capture.policy}), judged from this process's stats series and the dumps the
+ * workers stored. Does nothing when the role is {@code off}.
  */
 @ApplicationScoped
 public class QueueRoles {
@@ -34,6 +38,8 @@ public class QueueRoles {
 
   @Inject QueueConfig config;
   @Inject ScheduleConfig schedule;
+  @Inject CapturePolicyConfig policy;
+  @Inject StatsConfig stats;
   @Inject DiscoveryConfig discoveryConfig;
   @Inject Discovery discovery;
   @Inject CollectorEngine engine;
@@ -80,16 +86,22 @@ public class QueueRoles {
       planner =
           new QueuePlanner(
               discovery,
-              DueCaptures.fixedInterval(
-                  schedule.interval(),
-                  schedule.jitter(),
-                  schedule.backoffInitial(),
-                  schedule.backoffMax(),
-                  clock,
-                  new SplittableRandom()),
+              DueCaptures.of(
+                  CapturePolicies.scheduler(
+                      policy,
+                      schedule,
+                      stats,
+                      DueCaptures.unlimited(
+                          schedule.interval(),
+                          schedule.jitter(),
+                          schedule.backoffInitial(),
+                          schedule.backoffMax()),
+                      CollectorEngine.histories(engine.state(), engine.stats().orElse(null)),
+                      engine.stats().orElse(null),
+                      clock)),
               queue,
               index,
-              schedule.interval(),
+              CapturePolicies.slot(policy, schedule),
               discoveryConfig.refresh(),
               clock);
     }
@@ -111,9 +123,10 @@ public class QueueRoles {
       worker.start();
     }
     LOG.infof(
-        "queue role %s on %s: %d per service at once%s",
+        "queue role %s on %s (capture policy %s): %d per service at once%s",
         role,
         url,
+        policy.policy(),
         config.perService(),
         worker == null ? "" : ", " + config.concurrency() + " captures in this worker");
   }

@@ -23,6 +23,12 @@ import java.util.Optional;
  *       {@code fallbackInterval}, as the fixed schedule would;
  *   <li>a dump when old-gen-after-GC has grown by {@code max(growthMinBytes, growthFraction x heap
  *       max)} since the last dump;
+ *   <li>while the old generation has not been collected since the last dump (its after-GC figure is
+ *       stale: Serial and Parallel refresh it only at a full GC), a dump when the old generation
+ *       <i>in use now</i> ({@code oldGenUsed}) exceeds the after-GC figure the dump left by that
+ *       same threshold: objects promoted since the dump are either a leak or garbage that no
+ *       collection has removed yet, and a dump (which runs a full GC) tells which (when it found
+ *       mostly garbage, this rule rests until the next dump);
  *   <li>a dump when old-gen-after-GC has risen steadily ({@link OldGenTrend} {@code leaking}) over
  *       the whole trend window since the last dump.
  * </ol>
@@ -114,10 +120,10 @@ public final class AdaptivePolicy implements CapturePolicy {
     }
     Optional<Long> before = oldGenAt(samples, last);
     StatsSample latest = latestWithOldGen(samples);
+    double threshold =
+        Math.max(settings.growthMinBytes(), settings.growthFraction() * Math.max(0, h.heapMax()));
     if (before.isPresent() && latest.time().isAfter(last)) {
       long grown = latest.oldGenAfterGc() - before.get();
-      double threshold =
-          Math.max(settings.growthMinBytes(), settings.growthFraction() * Math.max(0, h.heapMax()));
       if (grown >= threshold) {
         return Decision.due(
             String.format(
@@ -126,6 +132,10 @@ public final class AdaptivePolicy implements CapturePolicy {
                 grown / 1e6,
                 threshold / 1e6));
       }
+    }
+    Optional<Decision> occupancy = occupancyGrowth(samples, last, threshold);
+    if (occupancy.isPresent()) {
+      return occupancy.get();
     }
     if (since.compareTo(settings.trend().window()) >= 0) {
       Optional<OldGenTrend> trend =
@@ -141,6 +151,74 @@ public final class AdaptivePolicy implements CapturePolicy {
       }
     }
     return Decision.notDue("old gen after GC has not grown enough");
+  }
+
+  /**
+   * The second trigger, for a stale after-GC figure: the first sample after the last dump (the
+   * dump's full GC has run) gives the old generation the dump left; when no old-generation
+   * collection has run since (the after-GC figure and the major collection count are the same in
+   * the newest sample) and the old generation in use now is {@code threshold} above it, a dump is
+   * due.
+   */
+  private static Optional<Decision> occupancyGrowth(
+      List<StatsSample> samples, Instant last, double threshold) {
+    StatsSample first = null;
+    StatsSample newest = null;
+    for (StatsSample s : samples) {
+      if (s.time().isAfter(last) && s.oldGenAfterGc() >= 0 && s.oldGenUsed() >= 0) {
+        if (first == null) {
+          first = s;
+        }
+        newest = s;
+      }
+    }
+    if (first == null || newest == first || refutedByLastDump(samples, last, first, threshold)) {
+      return Optional.empty();
+    }
+    boolean stale =
+        newest.oldGenAfterGc() == first.oldGenAfterGc()
+            && (newest.majorGcCount() < 0
+                || first.majorGcCount() < 0
+                || newest.majorGcCount() == first.majorGcCount());
+    long grown = newest.oldGenUsed() - first.oldGenAfterGc();
+    if (!stale || grown < threshold) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        Decision.due(
+            String.format(
+                Locale.ROOT,
+                "old gen in use +%.1f MB since the last dump, no old-generation GC since"
+                    + " (threshold %.1f MB)",
+                grown / 1e6,
+                threshold / 1e6)));
+  }
+
+  /**
+   * Whether the last dump was one this rule would have asked for (the old generation in use then
+   * was {@code threshold} above the after-GC figure) and its full GC found that growth to be mostly
+   * garbage (the after-GC figure it left is less than {@code threshold} above the one before). Then
+   * the rule rests until the next dump: a service whose young GCs promote garbage into an old
+   * generation that is rarely collected costs one such dump per stale period, not one per minimum
+   * interval.
+   */
+  private static boolean refutedByLastDump(
+      List<StatsSample> samples, Instant last, StatsSample afterDump, double threshold) {
+    StatsSample before = null;
+    for (StatsSample s : samples) {
+      if (s.time().isAfter(last)) {
+        break;
+      }
+      if (s.oldGenAfterGc() >= 0 && s.oldGenUsed() >= 0) {
+        before = s;
+      }
+    }
+    if (before == null) {
+      return false;
+    }
+    boolean looked = before.oldGenUsed() - before.oldGenAfterGc() >= threshold;
+    boolean found = afterDump.oldGenAfterGc() - before.oldGenAfterGc() >= threshold;
+    return looked && !found;
   }
 
   /**

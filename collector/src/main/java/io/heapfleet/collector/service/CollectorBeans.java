@@ -25,7 +25,6 @@ import io.heapfleet.collector.discovery.SkipReason;
 import io.heapfleet.collector.discovery.StaticDiscovery;
 import io.heapfleet.collector.metrics.CollectorMetrics;
 import io.heapfleet.collector.queue.QueueRoles;
-import io.heapfleet.collector.schedule.AdaptivePolicy;
 import io.heapfleet.collector.schedule.CaptureScheduler;
 import io.heapfleet.collector.state.FleetState;
 import io.heapfleet.collector.stats.OldGenTrend;
@@ -50,7 +49,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -295,13 +293,7 @@ public class CollectorBeans {
       Clock clock) {
     FleetState state = new FleetState();
     StatsPoller stats = statsPoller(statsConfig, client, store, tokens, clock);
-    OldGenTrend.Thresholds verdict =
-        new OldGenTrend.Thresholds(
-            statsConfig.window(),
-            statsConfig.minPoints(),
-            statsConfig.flatMinBytes(),
-            statsConfig.flatFraction(),
-            statsConfig.minR2());
+    OldGenTrend.Thresholds verdict = CapturePolicies.verdict(statsConfig);
     CaptureScheduler.Settings settings =
         new CaptureScheduler.Settings(
             schedule.interval(),
@@ -311,33 +303,14 @@ public class CollectorBeans {
             schedule.backoffInitial(),
             schedule.backoffMax());
     CaptureScheduler scheduler =
-        switch (policyConfig.policy()) {
-          case "fixed" -> new CaptureScheduler(settings, clock, new SplittableRandom());
-          case "adaptive" ->
-              new CaptureScheduler(
-                  settings,
-                  new AdaptivePolicy(
-                      new AdaptivePolicy.Settings(
-                          policyConfig.adaptive().baselineAfter(),
-                          policyConfig.adaptive().minInterval(),
-                          policyConfig.adaptive().maxInterval(),
-                          schedule.interval(),
-                          policyConfig.adaptive().growthMinBytes(),
-                          policyConfig.adaptive().growthFraction(),
-                          verdict)),
-                  CollectorEngine.histories(state, stats),
-                  stats == null
-                      ? schedule.tick()
-                      : java.util.Collections.min(
-                          List.of(statsConfig.interval(), java.time.Duration.ofMinutes(1))),
-                  clock,
-                  new SplittableRandom());
-          default ->
-              throw new IllegalArgumentException(
-                  "heapfleet.collector.capture.policy must be fixed or adaptive, got '"
-                      + policyConfig.policy()
-                      + "'");
-        };
+        CapturePolicies.scheduler(
+            policyConfig,
+            schedule,
+            statsConfig,
+            settings,
+            CollectorEngine.histories(state, stats),
+            stats,
+            clock);
     // With a queue, the planner schedules and the workers capture: this engine captures on demand.
     scheduler.setScheduled(schedule.enabled() && !QueueRoles.queued(queue.role()));
     ExecutorService analysers = Executors.newCachedThreadPool(named("heapfleet-analyse"));

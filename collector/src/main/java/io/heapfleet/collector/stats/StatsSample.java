@@ -17,6 +17,10 @@ import java.time.Instant;
  * @param rss the process's resident set
  * @param gcCount collections since the endpoint started
  * @param gcTimeMs total collection time since the endpoint started
+ * @param oldGenUsed old generation in use now (grows between major collections as young GCs promote
+ *     objects; with Serial and Parallel the only figure that shows growth until the next full GC)
+ * @param majorGcCount old-generation (major) collections since the endpoint started: unchanged
+ *     means {@code oldGenAfterGc} has not been refreshed
  */
 public record StatsSample(
     Instant time,
@@ -25,7 +29,21 @@ public record StatsSample(
     long heapMax,
     long rss,
     long gcCount,
-    long gcTimeMs) {
+    long gcTimeMs,
+    long oldGenUsed,
+    long majorGcCount) {
+
+  /** A sample without the current old-gen occupancy and the major collection count. */
+  public StatsSample(
+      Instant time,
+      long oldGenAfterGc,
+      long heapUsed,
+      long heapMax,
+      long rss,
+      long gcCount,
+      long gcTimeMs) {
+    this(time, oldGenAfterGc, heapUsed, heapMax, rss, gcCount, gcTimeMs, -1, -1);
+  }
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -64,7 +82,9 @@ public record StatsSample(
         figure(n, "heapMax"),
         figure(n, "rss"),
         figure(n, "gcCount"),
-        figure(n, "gcTimeMs"));
+        figure(n, "gcTimeMs"),
+        figure(n, "oldGenUsed"),
+        figure(n, "majorGcCount"));
   }
 
   private static long figure(JsonNode n, String field) {

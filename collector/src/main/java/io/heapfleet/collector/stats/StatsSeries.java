@@ -11,7 +11,7 @@ import java.util.Optional;
 
 /**
  * One task's compact stats series: the newest {@code capacity} samples in primitive ring arrays
- * (about 48 bytes a sample, no object per sample), plus when its newest dump was stored. Stored in
+ * (about 64 bytes a sample, no object per sample), plus when its newest dump was stored. Stored in
  * S3 as one small columnar JSON document per task ({@code stats.json}), rewritten now and then, so
  * that a restarted collector continues the series. Thread-safe (synchronized).
  */
@@ -28,6 +28,8 @@ public final class StatsSeries {
   private final long[] rss;
   private final long[] gcCount;
   private final long[] gcTimeMs;
+  private final long[] oldGenUsed;
+  private final long[] majorGcCount;
   private long heapMax = -1;
   private int start;
   private int size;
@@ -46,6 +48,8 @@ public final class StatsSeries {
     rss = new long[capacity];
     gcCount = new long[capacity];
     gcTimeMs = new long[capacity];
+    oldGenUsed = new long[capacity];
+    majorGcCount = new long[capacity];
   }
 
   public String taskId() {
@@ -72,6 +76,8 @@ public final class StatsSeries {
     rss[i] = s.rss();
     gcCount[i] = s.gcCount();
     gcTimeMs[i] = s.gcTimeMs();
+    oldGenUsed[i] = s.oldGenUsed();
+    majorGcCount[i] = s.majorGcCount();
     if (s.heapMax() > 0) {
       heapMax = s.heapMax();
     }
@@ -120,7 +126,9 @@ public final class StatsSeries {
               heapMax,
               rss[i],
               gcCount[i],
-              gcTimeMs[i]));
+              gcTimeMs[i],
+              oldGenUsed[i],
+              majorGcCount[i]));
     }
     return out;
   }
@@ -139,7 +147,9 @@ public final class StatsSeries {
             heapMax,
             rss[i],
             gcCount[i],
-            gcTimeMs[i]));
+            gcTimeMs[i],
+            oldGenUsed[i],
+            majorGcCount[i]));
   }
 
   /** Whether samples were added since the last {@link #toJson} with {@code markClean}. */
@@ -149,8 +159,9 @@ public final class StatsSeries {
 
   /**
    * The series as columnar JSON: {@code {"format":1,"taskId":…,"heapMax":…,"lastDump":…,
-   * "time":[…],"oldGenAfterGc":[…],"heapUsed":[…],"rss":[…],"gcCount":[…],"gcTimeMs":[…]}} (times
-   * in epoch milliseconds, -1 for a figure the task did not report).
+   * "time":[…],"oldGenAfterGc":[…],"heapUsed":[…],"rss":[…],"gcCount":[…],"gcTimeMs":[…],
+   * "oldGenUsed":[…],"majorGcCount":[…]}} (times in epoch milliseconds, -1 for a figure the task
+   * did not report).
    */
   public synchronized String toJson(boolean markClean) {
     ObjectNode o = JSON.createObjectNode();
@@ -166,6 +177,8 @@ public final class StatsSeries {
     column(o, "rss", rss);
     column(o, "gcCount", gcCount);
     column(o, "gcTimeMs", gcTimeMs);
+    column(o, "oldGenUsed", oldGenUsed);
+    column(o, "majorGcCount", majorGcCount);
     if (markClean) {
       dirty = false;
     }
@@ -180,7 +193,9 @@ public final class StatsSeries {
   }
 
   /**
-   * Reads a series written by {@link #toJson} (the newest {@code capacity} samples of it).
+   * Reads a series written by {@link #toJson} (the newest {@code capacity} samples of it). The
+   * columns {@code oldGenUsed} and {@code majorGcCount} may be absent (a series stored before they
+   * were kept): their figures are then -1.
    *
    * @throws IllegalArgumentException when it is not such a document, or of another task
    */
@@ -203,6 +218,11 @@ public final class StatsSeries {
         throw new IllegalArgumentException("stats series column " + c + " has the wrong length");
       }
     }
+    for (String c : new String[] {"oldGenUsed", "majorGcCount"}) {
+      if (n.has(c) && n.path(c).size() != count) {
+        throw new IllegalArgumentException("stats series column " + c + " has the wrong length");
+      }
+    }
     StatsSeries s = new StatsSeries(taskId, capacity);
     long max = n.path("heapMax").asLong(-1);
     for (int k = Math.max(0, count - capacity); k < count; k++) {
@@ -214,7 +234,9 @@ public final class StatsSeries {
               max,
               n.path("rss").get(k).asLong(-1),
               n.path("gcCount").get(k).asLong(-1),
-              n.path("gcTimeMs").get(k).asLong(-1)));
+              n.path("gcTimeMs").get(k).asLong(-1),
+              optional(n, "oldGenUsed", k),
+              optional(n, "majorGcCount", k)));
     }
     if (n.has("lastDump")) {
       s.lastDumpMillis = n.path("lastDump").asLong();
@@ -222,5 +244,10 @@ public final class StatsSeries {
     s.heapMax = max;
     s.dirty = false;
     return s;
+  }
+
+  private static long optional(JsonNode n, String column, int k) {
+    JsonNode c = n.get(column);
+    return c == null ? -1 : c.path(k).asLong(-1);
   }
 }

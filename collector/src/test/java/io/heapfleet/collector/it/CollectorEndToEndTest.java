@@ -199,7 +199,33 @@ class CollectorEndToEndTest {
         .contains(
             "id=\"headline\">static com.acme.cart.CartStore.CARTS"
                 + " (java.util.concurrent.ConcurrentHashMap, +")
-        .contains("id=\"owners\"");
+        .contains("id=\"owners\"")
+        .contains("id=\"stats-chart\"")
+        .contains("<script type=\"application/json\" id=\"stats-data\">{\"time\":[");
+    // The stats series over real HTTP: closed without the token, columnar with it.
+    given()
+        .get("/api/tasks/leaky-1/stats")
+        .then()
+        .statusCode(401)
+        .body("error", equalTo("unauthorized"));
+    JsonPath stats =
+        api()
+            .get("/api/tasks/leaky-1/stats")
+            .then()
+            .statusCode(200)
+            .contentType(containsString("application/json"))
+            .extract()
+            .jsonPath();
+    assertThat(stats.getString("taskId")).isEqualTo("leaky-1");
+    assertThat(stats.getLong("heapMax")).isPositive();
+    int samples = stats.getList("time").size();
+    assertThat(samples).isPositive();
+    for (String column : List.of("oldGenAfterGc", "oldGenUsed", "heapUsed", "majorGcCount")) {
+      assertThat(stats.getList(column)).as(column).hasSize(samples);
+    }
+    assertThat(stats.getLong("heapUsed[-1]")).isPositive();
+    assertThat(stats.getLong("oldGenUsed[-1]")).isPositive();
+    api().get("/api/tasks/no-such-task/stats").then().statusCode(404);
     api()
         .get("/api/tasks/leaky-1/trend.md")
         .then()

@@ -90,6 +90,127 @@ class AdaptivePolicyTest {
     assertThat(d.reason()).startsWith("old gen after GC rises steadily: +30.0 MB/hour");
   }
 
+  /**
+   * A Serial/Parallel-shaped series: before the dump at minute 1 the old generation held 100 MB
+   * after GC (3 major GCs); the dump's full GC is the 4th and leaves 100 MB; from then on young GCs
+   * promote {@code promotedPerStep} every 2 minutes into the old generation and, unless {@code
+   * fullGcAt} is reached, no full GC runs, so {@code oldGenAfterGc} stays at 100 MB.
+   */
+  static List<StatsSample> serial(int to, long promotedPerStep, int fullGcAt, long liveAfterFull) {
+    List<StatsSample> out = new ArrayList<>();
+    for (int m = 0; m <= to; m++) {
+      long afterGc = 100 * MB;
+      long used = m < 1 ? 110 * MB : 100 * MB + (m - 1) / 2 * promotedPerStep;
+      long major = m < 2 ? 3 : 4;
+      if (m >= fullGcAt) {
+        afterGc = liveAfterFull;
+        used = liveAfterFull + (m - fullGcAt) / 2 * promotedPerStep;
+        major = 5;
+      }
+      out.add(
+          new StatsSample(at(m), afterGc, used + 20 * MB, 400 * MB, -1, 10L * m, m, used, major));
+    }
+    return out;
+  }
+
+  @Test
+  void aLeakPromotedByYoungGcsIsDumpedFromTheOldGenInUseWhileTheAfterGcFigureIsStale() {
+    // +12 MB every 2 minutes in use, the after-GC figure stuck at 100 MB: over 32 MB at minute 7,
+    // held back by the minimum interval to minute 11.
+    List<StatsSample> s = serial(40, 12 * MB, Integer.MAX_VALUE, 0);
+    for (int m = 2; m <= 10; m++) {
+      assertThat(POLICY.due(at(m), history(1, s.subList(0, m + 1))).due())
+          .as("minute %d", m)
+          .isFalse();
+    }
+    CapturePolicy.Decision d = POLICY.due(at(11), history(1, s.subList(0, 12)));
+    assertThat(d.due()).isTrue();
+    assertThat(d.reason())
+        .isEqualTo(
+            "old gen in use +60.0 MB since the last dump, no old-generation GC since (threshold"
+                + " 32.0 MB)");
+    // The after-GC rule alone would not have seen it before the maximum interval.
+    assertThat(POLICY.due(at(11), history(1, withoutOccupancy(s.subList(0, 12)))).due()).isFalse();
+  }
+
+  @Test
+  void garbageThatAFullGcRemovedDoesNotTriggerOnceTheAfterGcFigureIsFresh() {
+    // The same promotion, but a full GC at minute 8 found only 101 MB alive: the after-GC figure
+    // is fresh again (+1 MB) and rules; what is in use since is garbage waiting for the next one.
+    List<StatsSample> s = serial(40, 12 * MB, 8, 101 * MB);
+    assertThat(POLICY.due(at(11), history(1, s.subList(0, 12))).due()).isFalse();
+    assertThat(POLICY.due(at(20), history(1, s.subList(0, 21))).due()).isFalse();
+  }
+
+  @Test
+  void aDumpThatFoundTheOldGenInUseToBeGarbageRestsTheRuleUntilTheNextDump() {
+    // At the dump (minute 1) 40 MB were in use above the after-GC figure; the dump's full GC left
+    // 101 MB (+1 MB): garbage. Young GCs keep promoting garbage with no full GC: not due again
+    // until the maximum interval.
+    List<StatsSample> s = new ArrayList<>();
+    s.add(new StatsSample(at(0), 100 * MB, 160 * MB, 400 * MB, -1, 0, 0, 130 * MB, 3));
+    s.add(new StatsSample(at(1), 100 * MB, 170 * MB, 400 * MB, -1, 1, 1, 140 * MB, 3));
+    for (int m = 2; m <= 400; m++) {
+      long used = 101 * MB + (m - 2) / 2 * 12 * MB % (200 * MB);
+      s.add(new StatsSample(at(m), 101 * MB, used + 20 * MB, 400 * MB, -1, m, m, used, 4));
+    }
+    for (int m = 11; m < 360; m += 5) {
+      assertThat(POLICY.due(at(m), history(1, s.subList(0, m + 1))).due())
+          .as("minute %d", m)
+          .isFalse();
+    }
+    assertThat(POLICY.due(at(361), history(1, s.subList(0, 362))).reason())
+        .isEqualTo("maximum interval");
+    // Had that dump found the growth alive, the task would be due again.
+    List<StatsSample> alive = new ArrayList<>(s.subList(0, 2));
+    for (int m = 2; m <= 20; m++) {
+      long used = 140 * MB + (m - 2) / 2 * 12 * MB;
+      alive.add(new StatsSample(at(m), 140 * MB, used + 20 * MB, 400 * MB, -1, m, m, used, 4));
+    }
+    assertThat(POLICY.due(at(11), history(1, alive.subList(0, 12))).due()).isTrue();
+  }
+
+  @Test
+  void anOldCollectionThatTheMajorCountMissesStillMakesTheFigureFresh() {
+    // G1 counts only full GCs as major, but mixed collections refresh the after-GC figure.
+    List<StatsSample> s = new ArrayList<>();
+    for (int m = 0; m <= 12; m++) {
+      long afterGc = m < 6 ? 100 * MB : 102 * MB;
+      long used = 100 * MB + m * 8 * MB;
+      s.add(new StatsSample(at(m), afterGc, used, 400 * MB, -1, m, m, used, 0));
+    }
+    assertThat(POLICY.due(at(12), history(1, s)).due()).isFalse();
+  }
+
+  @Test
+  void aQuietTaskWhoseOldGenInUseStaysFlatIsNotDumpedBeforeTheMaximumInterval() {
+    List<StatsSample> s = serial(400, MB / 4, Integer.MAX_VALUE, 0).subList(0, 3);
+    List<StatsSample> quiet = new ArrayList<>(s);
+    for (int m = 3; m <= 400; m++) {
+      long used = 100 * MB + (m % 7) * MB;
+      quiet.add(new StatsSample(at(m), 100 * MB, used, 400 * MB, -1, m, m, used, 4));
+    }
+    for (int m = 2; m < 360; m += 7) {
+      assertThat(POLICY.due(at(m), history(1, quiet)).due()).as("minute %d", m).isFalse();
+    }
+    assertThat(POLICY.due(at(361), history(1, quiet)).reason()).isEqualTo("maximum interval");
+  }
+
+  static List<StatsSample> withoutOccupancy(List<StatsSample> samples) {
+    return samples.stream()
+        .map(
+            x ->
+                new StatsSample(
+                    x.time(),
+                    x.oldGenAfterGc(),
+                    x.heapUsed(),
+                    x.heapMax(),
+                    x.rss(),
+                    x.gcCount(),
+                    x.gcTimeMs()))
+        .toList();
+  }
+
   @Test
   void withoutStatsItFallsBackToTheFixedInterval() {
     assertThat(POLICY.due(at(30), history(1, List.of())).due()).isFalse();

@@ -17,6 +17,7 @@ import io.heapfleet.collector.state.TaskStatus;
 import io.heapfleet.collector.stats.OldGenTrend;
 import io.heapfleet.collector.stats.StatsClient;
 import io.heapfleet.collector.stats.StatsPoller;
+import io.heapfleet.collector.stats.StatsSample;
 import io.heapfleet.collector.testing.MutableClock;
 import io.heapfleet.collector.testing.TaskJvm;
 import io.heapfleet.endpoint.DumpFormat;
@@ -43,7 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  * serves {@code /heapdump/stats} and the in-process S3, the clock moved a minute per round: a task
  * whose old generation after GC stays flat gets its baseline dump and no other, and is {@code
  * stable} from its stats; a new collector over the same bucket continues its series and takes no
- * second baseline.
+ * second baseline; a Serial-GC task that leaks steadily, whose after-GC figure no full GC
+ * refreshes, is dumped again from the old generation in use, long before the maximum interval.
  */
 class AdaptiveCaptureEngineTest {
   static final long MB = 1_000_000;
@@ -80,9 +82,16 @@ class AdaptiveCaptureEngineTest {
   final class Collector {
     final FleetState state = new FleetState();
     final StatsPoller stats;
+    final CaptureScheduler scheduler;
     final CollectorEngine engine;
+    final TaskJvm jvm;
 
     Collector() {
+      this(quiet);
+    }
+
+    Collector(TaskJvm jvm) {
+      this.jvm = jvm;
       TaskCredentials creds =
           TaskCredentials.of(Secret.of(TaskJvm.SECRET, false), HourlyToken.DEFAULT_SCOPE);
       HeapdumpClient client = HeapdumpClient.create(Duration.ofSeconds(5));
@@ -98,7 +107,7 @@ class AdaptiveCaptureEngineTest {
               StatsPoller.Listener.NONE);
       OldGenTrend.Thresholds verdict =
           new OldGenTrend.Thresholds(Duration.ofMinutes(5), 5, 4 * MB, 0.02, 0.8);
-      CaptureScheduler scheduler =
+      scheduler =
           new CaptureScheduler(
               new CaptureScheduler.Settings(
                   Duration.ofMinutes(30),
@@ -121,7 +130,7 @@ class AdaptiveCaptureEngineTest {
               clock,
               new SplittableRandom(1));
       Map<URI, String> urls = new LinkedHashMap<>();
-      urls.put(quiet.base(), "shop");
+      urls.put(jvm.base(), "shop");
       Discovery discovery =
           new StaticDiscovery(urls, CollectorEngineTest.probe(), "test", "default");
       DumpCapture capture =
@@ -157,11 +166,11 @@ class AdaptiveCaptureEngineTest {
     }
 
     List<Target> live() {
-      return List.of(new Target("quiet1", "test", "shop", quiet.base(), false));
+      return List.of(new Target(jvm.taskId(), "test", "shop", jvm.base(), false));
     }
 
     TaskStatus task() {
-      return engine.task("quiet1").orElseThrow();
+      return engine.task(jvm.taskId()).orElseThrow();
     }
   }
 
@@ -191,5 +200,61 @@ class AdaptiveCaptureEngineTest {
     assertThat(again.snapshots()).as(again.toString()).isEqualTo(1);
     assertThat(second.stats.series("quiet1").orElseThrow().size()).isEqualTo(17);
     assertThat(again.assessment()).isEqualTo("stable");
+  }
+
+  @Test
+  void aSerialGcLeakThatNoFullGcShowsIsDumpedAgainFromTheOldGenInUse() throws Exception {
+    // 2 MiB/s retained for 20 s into a 128 MiB heap whose old generation (~120 MiB) never fills:
+    // a small young generation promotes the leak within seconds, and no full GC runs after the
+    // baseline dump's, so the after-GC figure stays where that dump left it.
+    try (TaskJvm leak =
+        TaskJvm.task("leak1")
+            .heap("128m")
+            .env("JAVA_TOOL_OPTIONS", "-Xmn8m")
+            .env("LEAK_MODE", "leak")
+            .env("LEAK_RATE_KB", "512")
+            .env("LEAK_INTERVAL_MS", "250")
+            .env("LEAK_MAX_MB", "40")
+            .leakyApp()
+            .start()) {
+      Collector c = new Collector(leak);
+      c.engine.tick();
+      // A simulated minute per round, with real time between rounds for the leak to grow; bounded
+      // far below the 6 h maximum interval.
+      int minutes = 0;
+      while (c.state.snapshots("leak1").size() < 2 && minutes < 60) {
+        c.minute();
+        minutes++;
+        Thread.sleep(500);
+      }
+      List<TaskStatus.Snapshot> dumps = c.state.snapshots("leak1");
+      assertThat(dumps).as("%s%n%s", c.task(), leak.stderr()).hasSizeGreaterThanOrEqualTo(2);
+      java.time.Instant first = dumps.get(0).time();
+      java.time.Instant second = dumps.get(1).time();
+      // Dumped again once the 3-minute minimum interval was over, not at the 6 h maximum one ...
+      assertThat(Duration.between(first, second))
+          .isGreaterThanOrEqualTo(Duration.ofMinutes(3))
+          .isLessThan(Duration.ofMinutes(60));
+      // ... while the after-GC figure said nothing: no old-generation GC between the two dumps
+      // (the figure and the major count stayed), only the old generation in use grew.
+      List<StatsSample> between =
+          c.stats.series("leak1").orElseThrow().samples().stream()
+              .filter(x -> x.time().isAfter(first) && !x.time().isAfter(second))
+              .toList();
+      assertThat(between).isNotEmpty();
+      StatsSample afterFirst = between.get(0);
+      StatsSample atSecond = between.get(between.size() - 1);
+      assertThat(between)
+          .allSatisfy(
+              x -> {
+                assertThat(x.oldGenAfterGc()).isEqualTo(afterFirst.oldGenAfterGc());
+                assertThat(x.majorGcCount()).isEqualTo(afterFirst.majorGcCount());
+              });
+      assertThat(atSecond.oldGenUsed() - afterFirst.oldGenAfterGc()).isGreaterThanOrEqualTo(8 * MB);
+      List<StatsSample> samples = c.stats.series("leak1").orElseThrow().samples();
+      StatsSample newest = samples.get(samples.size() - 1);
+      assertThat(newest.oldGenUsed()).isPositive();
+      assertThat(newest.majorGcCount()).isPositive();
+    }
   }
 }

@@ -11,7 +11,8 @@ class StatsSeriesTest {
   static final Instant T0 = Instant.parse("2026-12-03T10:00:00Z");
 
   static StatsSample sample(int i) {
-    return new StatsSample(T0.plusSeconds(i), 1000 + i, 2000 + i, 8000, 3000 + i, i, 10L * i);
+    return new StatsSample(
+        T0.plusSeconds(i), 1000 + i, 2000 + i, 8000, 3000 + i, i, 10L * i, 1500 + i, i / 2);
   }
 
   @Test
@@ -50,6 +51,21 @@ class StatsSeriesTest {
   }
 
   @Test
+  void readsASeriesStoredWithoutTheOccupancyColumns() {
+    String json =
+        "{\"format\":1,\"taskId\":\"t1\",\"heapMax\":8000,\"time\":[1000,2000],"
+            + "\"oldGenAfterGc\":[5,6],\"heapUsed\":[7,8],\"rss\":[-1,-1],\"gcCount\":[1,2],"
+            + "\"gcTimeMs\":[3,4]}";
+    StatsSample last = StatsSeries.fromJson(json, "t1", 4).latest().orElseThrow();
+    assertThat(last.oldGenAfterGc()).isEqualTo(6);
+    assertThat(last.oldGenUsed()).isEqualTo(-1);
+    assertThat(last.majorGcCount()).isEqualTo(-1);
+    assertThatThrownBy(
+            () -> StatsSeries.fromJson(json.replace("}", ",\"oldGenUsed\":[1]}"), "t1", 4))
+        .hasMessageContaining("oldGenUsed has the wrong length");
+  }
+
+  @Test
   void refusesAnotherTasksSeriesOrABrokenOne() {
     String json = new StatsSeries("t1", 4).toJson(false);
     assertThatThrownBy(() -> StatsSeries.fromJson(json, "t2", 4))
@@ -77,6 +93,14 @@ class StatsSeriesTest {
             node.replace("97001472", "null").replace(",\"rss\":268435456", ""), "web-1", T0);
     assertThat(noGcYet.oldGenAfterGc()).isEqualTo(-1);
     assertThat(noGcYet.rss()).isEqualTo(-1);
+    assertThat(noGcYet.oldGenUsed()).isEqualTo(-1);
+    StatsSample jvm =
+        StatsSample.parse(
+            node.replace("\"gcCount\"", "\"oldGenUsed\":98304512,\"majorGcCount\":3,\"gcCount\""),
+            "web-1",
+            T0);
+    assertThat(jvm.oldGenUsed()).isEqualTo(98304512);
+    assertThat(jvm.majorGcCount()).isEqualTo(3);
 
     assertThatThrownBy(() -> StatsSample.parse(node, "web-2", T0))
         .hasMessageContaining("another task");

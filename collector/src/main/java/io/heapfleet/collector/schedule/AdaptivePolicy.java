@@ -1,5 +1,6 @@
 package io.heapfleet.collector.schedule;
 
+import io.heapfleet.analysis.report.Format;
 import io.heapfleet.analysis.trend.Assessment;
 import io.heapfleet.collector.stats.OldGenTrend;
 import io.heapfleet.collector.stats.StatsSample;
@@ -128,9 +129,9 @@ public final class AdaptivePolicy implements CapturePolicy {
         return Decision.due(
             String.format(
                 Locale.ROOT,
-                "old gen after GC +%.1f MB since the last dump (threshold %.1f MB)",
-                grown / 1e6,
-                threshold / 1e6));
+                "old gen after GC %s since the last dump (threshold %s)",
+                Format.signedBytes(grown),
+                Format.bytes(threshold)));
       }
     }
     Optional<Decision> occupancy = occupancyGrowth(samples, last, threshold);
@@ -145,8 +146,8 @@ public final class AdaptivePolicy implements CapturePolicy {
         return Decision.due(
             String.format(
                 Locale.ROOT,
-                "old gen after GC rises steadily: %+.1f MB/hour (R² %.2f)",
-                trend.get().bytesPerHour() / 1e6,
+                "old gen after GC rises steadily: %s (R² %.2f)",
+                Format.bytesPerHour(trend.get().bytesPerHour()),
                 trend.get().r2()));
       }
     }
@@ -188,10 +189,10 @@ public final class AdaptivePolicy implements CapturePolicy {
         Decision.due(
             String.format(
                 Locale.ROOT,
-                "old gen in use +%.1f MB since the last dump, no old-generation GC since"
-                    + " (threshold %.1f MB)",
-                grown / 1e6,
-                threshold / 1e6)));
+                "old gen in use %s since the last dump, no old-generation GC since"
+                    + " (threshold %s)",
+                Format.signedBytes(grown),
+                Format.bytes(threshold))));
   }
 
   /**

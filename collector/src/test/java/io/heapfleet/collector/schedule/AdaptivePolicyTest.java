@@ -77,7 +77,7 @@ class AdaptivePolicyTest {
     assertThat(POLICY.due(at(10), history(1, s.subList(0, 11))).due()).isFalse();
     CapturePolicy.Decision d = POLICY.due(at(11), history(1, s.subList(0, 12)));
     assertThat(d.due()).isTrue();
-    assertThat(d.reason()).startsWith("old gen after GC +80.0 MB since the last dump");
+    assertThat(d.reason()).startsWith("old gen after GC +76.3 MiB since the last dump");
   }
 
   @Test
@@ -87,7 +87,7 @@ class AdaptivePolicyTest {
     assertThat(POLICY.due(at(29), history(1, s.subList(0, 30))).due()).isFalse();
     CapturePolicy.Decision d = POLICY.due(at(31), history(1, s.subList(0, 32)));
     assertThat(d.due()).isTrue();
-    assertThat(d.reason()).startsWith("old gen after GC rises steadily: +30.0 MB/hour");
+    assertThat(d.reason()).startsWith("old gen after GC rises steadily: +28.6 MiB/h");
   }
 
   /**
@@ -127,8 +127,8 @@ class AdaptivePolicyTest {
     assertThat(d.due()).isTrue();
     assertThat(d.reason())
         .isEqualTo(
-            "old gen in use +60.0 MB since the last dump, no old-generation GC since (threshold"
-                + " 32.0 MB)");
+            "old gen in use +57.2 MiB since the last dump, no old-generation GC since (threshold"
+                + " 30.5 MiB)");
     // The after-GC rule alone would not have seen it before the maximum interval.
     assertThat(POLICY.due(at(11), history(1, withoutOccupancy(s.subList(0, 12)))).due()).isFalse();
   }

@@ -1,6 +1,5 @@
 package io.heapfleet.collector.queue;
 
-import io.heapfleet.analysis.trend.Assessment;
 import io.heapfleet.collector.capture.CaptureOutcome;
 import io.heapfleet.collector.capture.CaptureReport;
 import io.heapfleet.collector.capture.DumpCapture;
@@ -8,11 +7,9 @@ import io.heapfleet.collector.discovery.LogSafe;
 import io.heapfleet.collector.discovery.Target;
 import io.heapfleet.collector.metrics.CollectorMetrics;
 import io.heapfleet.collector.queue.CaptureQueue.Received;
+import io.heapfleet.collector.service.CaptureRecorder;
 import io.heapfleet.collector.service.SeriesAnalysis;
 import io.heapfleet.collector.state.FleetState;
-import io.heapfleet.collector.state.FleetState.TrendSummary;
-import io.heapfleet.collector.state.TaskStatus;
-import io.heapfleet.collector.state.TaskStatus.Attempt;
 import io.heapfleet.storage.DumpStore;
 import io.heapfleet.storage.StoredDump;
 import io.heapfleet.storage.TaskRef;
@@ -22,7 +19,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -83,13 +79,10 @@ public final class QueueWorker implements AutoCloseable {
   }
 
   private final CaptureQueue queue;
-  private final DumpCapture capture;
-  private final SeriesAnalysis analysis;
-  private final FleetState state;
   private final DumpStore store;
-  private final CollectorMetrics metrics;
   private final Settings settings;
   private final Clock clock;
+  private final CaptureRecorder recorder;
   private final ScheduledExecutorService heartbeats;
   private final ExecutorService loops;
   private final AtomicInteger busy = new AtomicInteger();
@@ -108,13 +101,10 @@ public final class QueueWorker implements AutoCloseable {
       Settings settings,
       Clock clock) {
     this.queue = Objects.requireNonNull(queue, "queue");
-    this.capture = Objects.requireNonNull(capture, "capture");
-    this.analysis = Objects.requireNonNull(analysis, "analysis");
-    this.state = Objects.requireNonNull(state, "state");
     this.store = Objects.requireNonNull(store, "store");
-    this.metrics = metrics;
     this.settings = Objects.requireNonNull(settings, "settings");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.recorder = new CaptureRecorder(capture, analysis, state, metrics, null, clock);
     this.heartbeats =
         Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "heapfleet-queue-visibility"));
     this.loops =
@@ -207,46 +197,10 @@ public final class QueueWorker implements AutoCloseable {
       queue.delete(r.receiptHandle());
       return Handled.ALREADY_STORED;
     }
-    Instant at = clock.instant();
-    CaptureReport report;
-    try {
-      report = capture.capture(t);
-    } catch (RuntimeException e) {
-      report =
-          new CaptureReport(
-              CaptureOutcome.FAILED,
-              String.valueOf(e),
-              0,
-              Duration.ZERO,
-              0,
-              Optional.empty(),
-              Optional.empty(),
-              Optional.empty());
-    }
-    CaptureOutcome outcome = report.outcome();
-    String message = report.message();
-    if (outcome == CaptureOutcome.STORED) {
-      try {
-        record(t, report);
-      } catch (RuntimeException e) {
-        outcome = CaptureOutcome.STORAGE_ERROR;
-        message = "dump stored, but its summary/diff/trend could not be written: " + e.getMessage();
-      }
-    }
-    state.attempted(
-        t.taskId(),
-        t.cluster(),
-        t.service(),
-        new Attempt(
-            at,
-            outcome.tag(),
-            message,
-            report.bytes(),
-            report.duration().toMillis(),
-            report.requests()));
-    if (metrics != null) {
-      metrics.captured(outcome, report.bytes(), report.duration());
-    }
+    CaptureRecorder.Recorded c = recorder.captureAndRecord(t);
+    CaptureOutcome outcome = c.outcome();
+    String message = c.message();
+    CaptureReport report = c.report();
     switch (outcome) {
       case STORED -> {
         queue.delete(r.receiptHandle());
@@ -278,22 +232,6 @@ public final class QueueWorker implements AutoCloseable {
             t.taskId(), t.service(), outcome.tag(), retry, r.receiveCount(), LogSafe.text(message));
         return Handled.FAILED_RETRY;
       }
-    }
-  }
-
-  private void record(Target t, CaptureReport report) {
-    StoredDump stored = report.stored().orElseThrow();
-    TrendSummary trend = analysis.afterCapture(t, stored, report.histogram().orElseThrow());
-    TaskStatus.Snapshot snap = SeriesAnalysis.snapshot(stored, report.histogram().get());
-    state.stored(t.taskId(), t.cluster(), t.service(), snap, trend);
-    if (metrics != null) {
-      metrics.task(
-          t.cluster(),
-          t.service(),
-          t.taskId(),
-          snap.heapUsedBytes(),
-          Assessment.fromJson(trend.assessment()).orElse(null),
-          trend.growthBytesPerHour());
     }
   }
 

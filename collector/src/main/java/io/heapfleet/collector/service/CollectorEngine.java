@@ -65,6 +65,7 @@ public final class CollectorEngine {
   private volatile String lastUnauthorizedLog = "";
   private final StatsPoller stats;
   private final OldGenTrend.Thresholds statsVerdict;
+  private final CaptureRecorder recorder;
 
   public CollectorEngine(
       Discovery discovery,
@@ -112,6 +113,7 @@ public final class CollectorEngine {
     this.captures = captures;
     this.clock = clock;
     this.refresh = refresh;
+    this.recorder = new CaptureRecorder(capture, analysis, state, metrics, stats, clock);
     this.discoveryStatus =
         new AtomicReference<>(new DiscoveryStatus(discovery.describe(), null, null, null, 0));
   }
@@ -259,63 +261,12 @@ public final class CollectorEngine {
   }
 
   private void run(Target t) {
-    Instant at = clock.instant();
-    CaptureReport report;
-    try {
-      report = capture.capture(t);
-    } catch (RuntimeException e) {
-      report =
-          new CaptureReport(
-              CaptureOutcome.FAILED,
-              String.valueOf(e),
-              0,
-              Duration.ZERO,
-              0,
-              Optional.empty(),
-              Optional.empty(),
-              Optional.empty());
-    }
-    CaptureOutcome outcome = report.outcome();
-    String message = report.message();
-    if (outcome == CaptureOutcome.STORED) {
-      try {
-        TrendSummary trend =
-            analysis.afterCapture(
-                t, report.stored().orElseThrow(), report.histogram().orElseThrow());
-        TaskStatus.Snapshot snap =
-            SeriesAnalysis.snapshot(report.stored().get(), report.histogram().get());
-        state.stored(t.taskId(), t.cluster(), t.service(), snap, trend);
-        if (stats != null) {
-          stats.dumpStored(t.taskId(), report.stored().get().time());
-        }
-        trend = state.trend(t.taskId()).orElse(trend);
-        metrics.task(
-            t.cluster(),
-            t.service(),
-            t.taskId(),
-            snap.heapUsedBytes(),
-            Assessment.fromJson(trend.assessment()).orElse(null),
-            trend.growthBytesPerHour());
-      } catch (RuntimeException e) {
-        outcome = CaptureOutcome.STORAGE_ERROR;
-        message = "dump stored, but its summary/diff/trend could not be written: " + e.getMessage();
-      }
-    }
-    Attempt attempt =
-        new Attempt(
-            at,
-            outcome.tag(),
-            message,
-            report.bytes(),
-            report.duration().toMillis(),
-            report.requests());
-    state.attempted(t.taskId(), t.cluster(), t.service(), attempt);
-    metrics.captured(outcome, report.bytes(), report.duration());
-    log(t, outcome, report, message);
-    scheduler.finished(t.taskId(), toSchedulerOutcome(outcome, report));
+    CaptureRecorder.Recorded c = recorder.captureAndRecord(t);
+    log(t, c.outcome(), c.report(), c.message());
+    scheduler.finished(t.taskId(), toSchedulerOutcome(c.outcome(), c.report()));
     CompletableFuture<Attempt> w = waiting.remove(t.taskId());
     if (w != null) {
-      w.complete(attempt);
+      w.complete(c.attempt());
     }
     tick(); // a slot is free: start the next due capture without waiting for the timer
   }

@@ -51,6 +51,21 @@ public final class S3Clients {
 
   /** A synchronous client (URL-connection HTTP client). The caller closes it. */
   public static S3Client create(S3Settings settings) {
+    return create(settings, new ExecutionInterceptor[0]);
+  }
+
+  /**
+   * The same client with {@code extra} interceptors after heapfleet's own, for callers that count
+   * or rewrite requests (tests, benchmarks) and must otherwise behave exactly like production.
+   */
+  public static S3Client create(S3Settings settings, ExecutionInterceptor... extra) {
+    ClientOverrideConfiguration.Builder override =
+        ClientOverrideConfiguration.builder()
+            .apiCallAttemptTimeout(Duration.ofMinutes(5))
+            .addExecutionInterceptor(new NoExpectContinue());
+    for (ExecutionInterceptor interceptor : extra) {
+      override.addExecutionInterceptor(interceptor);
+    }
     var builder =
         S3Client.builder()
             .httpClientBuilder(
@@ -66,11 +81,7 @@ public final class S3Clients {
             .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
             .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
             .putAuthScheme(new UnsignedPayloadOverHttp())
-            .overrideConfiguration(
-                ClientOverrideConfiguration.builder()
-                    .apiCallAttemptTimeout(Duration.ofMinutes(5))
-                    .addExecutionInterceptor(new NoExpectContinue())
-                    .build());
+            .overrideConfiguration(override.build());
     settings.endpointOverride().ifPresent(builder::endpointOverride);
     Region region = region(settings);
     if (region != null) {

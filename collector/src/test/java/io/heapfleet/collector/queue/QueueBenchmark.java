@@ -5,6 +5,7 @@ import io.heapfleet.collector.discovery.Target;
 import io.heapfleet.collector.testing.MutableClock;
 import io.heapfleet.storage.DumpStore;
 import io.heapfleet.storage.EmbeddedS3;
+import io.heapfleet.storage.S3Clients;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.URI;
@@ -18,10 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3Configuration;
 
 /**
  * The queue mode's benchmark (run by {@code collector/bench/queue.sh}, not by {@code mvn verify}):
@@ -116,15 +114,7 @@ public final class QueueBenchmark {
       Path dump = SmallDump.make(dir.resolve("bench.hprof"), dumpMb);
       String workUrl = sqs.createCaptureQueue("work", 5);
       Counter s3Requests = new Counter();
-      S3Client counted =
-          S3Client.builder()
-              .endpointOverride(s3.endpoint())
-              .region(Region.of(s3.region()))
-              .credentialsProvider(s3.credentials())
-              .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
-              .httpClient(UrlConnectionHttpClient.create())
-              .overrideConfiguration(o -> o.addExecutionInterceptor(s3Requests))
-              .build();
+      S3Client counted = S3Clients.create(s3.settings(), s3Requests);
       DumpStore store =
           new DumpStore(counted, s3.settings().withPrefix("work").withPartSize(16 << 20));
       CaptureQueue workQueue = new CaptureQueue(sqs.client(), workUrl, 1);

@@ -8,6 +8,7 @@ import io.heapfleet.collector.state.TaskStatus;
 import io.heapfleet.collector.testing.MutableClock;
 import io.heapfleet.storage.DumpStore;
 import io.heapfleet.storage.EmbeddedS3;
+import io.heapfleet.storage.S3Clients;
 import io.heapfleet.storage.S3Settings;
 import io.heapfleet.storage.StoredDump;
 import io.heapfleet.storage.TaskRef;
@@ -256,14 +257,7 @@ class QueueScaleOutTest {
   }
 
   private static List<MultipartUpload> openUploads(String prefix) {
-    try (S3Client client =
-        S3Client.builder()
-            .endpointOverride(s3.endpoint())
-            .region(software.amazon.awssdk.regions.Region.of(EmbeddedS3.REGION))
-            .credentialsProvider(s3.credentials())
-            .forcePathStyle(true)
-            .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
-            .build()) {
+    try (S3Client client = S3Clients.create(s3.settings())) {
       return client.listMultipartUploads(b -> b.bucket(s3.bucket()).prefix(prefix + "/")).uploads();
     }
   }

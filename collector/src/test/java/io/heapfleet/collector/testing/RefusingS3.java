@@ -1,17 +1,14 @@
 package io.heapfleet.collector.testing;
 
 import io.heapfleet.storage.EmbeddedS3;
-import java.time.Duration;
+import io.heapfleet.storage.S3Clients;
 import java.util.concurrent.atomic.AtomicBoolean;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3Configuration;
 
 /**
  * A real S3 client for {@link EmbeddedS3} whose writes the real server refuses while {@link
@@ -34,15 +31,8 @@ public final class RefusingS3 implements ExecutionInterceptor {
     return r.toBuilder().encodedPath("/no-such-bucket-refused" + path.substring(second)).build();
   }
 
-  /** A path-style client for {@code s3} with this interceptor. */
+  /** A path-style client for {@code s3}, built as production builds it, with this interceptor. */
   public S3Client client(EmbeddedS3 s3) {
-    return S3Client.builder()
-        .endpointOverride(s3.endpoint())
-        .region(Region.of(s3.region()))
-        .credentialsProvider(s3.credentials())
-        .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
-        .httpClientBuilder(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofMinutes(1)))
-        .overrideConfiguration(o -> o.addExecutionInterceptor(this))
-        .build();
+    return S3Clients.create(s3.settings(), this);
   }
 }

@@ -19,11 +19,11 @@ import java.util.Optional;
  *       credential is looked at;
  *   <li>{@code /heapdump/proof}: no credential ({@link ProofRoute}, see docs/proof.md);
  *   <li>{@code /heapdump/identity}, {@code /heapdump/stats} and {@code /heapdump}: the credential
- *       (401, {@link RequestAuthenticator}), then the identity, the heap figures ({@link JvmStats},
- *       without touching the dump lock) or the dump ({@link DumpRoute}: one at a time and a minimum
- *       interval, 429; free disk, 507; the dump by the {@link HeapDumper} strategy, 503 when this
- *       JVM cannot, 500 when it fails; a response that streams and encodes the temp file and
- *       deletes it on every path).
+ *       (401, {@link RequestAuthenticator}), then the identity, the heap figures ({@link
+ *       StatsRoute}, without touching the dump lock; {@code ?gc=full} runs a full collection first)
+ *       or the dump ({@link DumpRoute}: one at a time and a minimum interval, 429; free disk, 507;
+ *       the dump by the {@link HeapDumper} strategy, 503 when this JVM cannot, 500 when it fails; a
+ *       response that streams and encodes the temp file and deletes it on every path).
  * </ul>
  *
  * <p>Thread-safe: front doors call {@link #handle} from any number of request threads.
@@ -69,13 +69,7 @@ public final class HeapdumpEndpoint {
     routes.put(
         EndpointPath.STATS,
         new Route(
-            authenticated,
-            (request, audit) ->
-                EndpointResponse.json(
-                    200,
-                    answers.taskHeaders(),
-                    stats.toJson(identity.taskId(), identity.jvm().orElse(null), clock.instant()),
-                    audit.outcome("stats"))));
+            authenticated, new StatsRoute(identity, answers, stats, new ForcedGc(clock), clock)));
     routes.put(
         EndpointPath.DUMP,
         new Route(

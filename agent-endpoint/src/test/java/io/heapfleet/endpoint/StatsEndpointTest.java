@@ -132,6 +132,45 @@ class StatsEndpointTest {
   }
 
   @Test
+  void gcFullRunsAFullCollectionFirstAtMostOnceInTenSeconds() throws Exception {
+    URI stats = start();
+    URI gc = URI.create(stats + "?gc=full");
+    Map<String, String> task =
+        Map.of(
+            HeapfleetHeaders.AUTHORIZATION,
+            HeapfleetHeaders.SCHEME_TASK + " " + CREDS.taskToken("task-a", Instant.now()));
+    assertThat(get(gc, Map.of()).statusCode()).as("no credential").isEqualTo(401);
+    long before =
+        ((Number) Json.parseObject(get(stats, task).body()).get("majorGcCount")).longValue();
+
+    HttpResponse<String> r = get(gc, task);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    Map<String, Object> s = Json.parseObject(r.body());
+    assertThat(((Number) s.get("majorGcCount")).longValue()).isGreaterThan(before);
+    assertThat(((Number) s.get("oldGenUsedAfterGc")).longValue()).isPositive();
+    @SuppressWarnings("unchecked")
+    Map<String, Object> forced = (Map<String, Object>) s.get("gc");
+    assertThat(forced).containsEntry("forced", true);
+    assertThat(((Number) forced.get("pauseMs")).longValue()).isNotNegative();
+
+    HttpResponse<String> again = get(gc, task);
+    assertThat(again.statusCode()).isEqualTo(429);
+    assertThat(Long.parseLong(again.headers().firstValue("Retry-After").orElseThrow()))
+        .isBetween(1L, 11L);
+    assertThat(again.body()).contains("gc_too_soon");
+    assertThat(get(stats, task).statusCode()).as("plain stats stay open").isEqualTo(200);
+    assertThat(get(URI.create(stats + "?gc=yes"), task).statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void gcFullSaysSoWhenTheJvmIgnoresExplicitCollections() {
+    ForcedGc disabled = new ForcedGc(java.time.Clock.systemUTC(), true);
+    ForcedGc.Result r = disabled.run();
+    assertThat(r.kind).isEqualTo(ForcedGc.Result.Kind.UNAVAILABLE);
+    assertThat(r.reason).contains("-XX:+DisableExplicitGC");
+  }
+
+  @Test
   void theTaskTokenOfThisTaskAndACaptureCredentialOpenTheStatsOthersAre401() throws Exception {
     URI stats = start();
     URI base = URI.create(stats.toString().replace("/heapdump/stats", ""));

@@ -16,7 +16,7 @@ const { pipeline } = require('stream');
 const v8 = require('v8');
 const creds = require('./credentials');
 const { NonceStore } = require('./nonces');
-const { GcWatch, stats } = require('./stats');
+const { GcWatch, stats, forceGc } = require('./stats');
 const headroom = require('./headroom');
 const snapshot = require('./snapshot');
 const { Audit, printable } = require('./audit');
@@ -216,7 +216,7 @@ class HeapdumpEndpoint {
       return;
     }
     if (pathname === '/heapdump/stats') {
-      this.json(res, 200, this.taskHeaders(), JSON.stringify(stats(id.taskId, this.gc, this.now())), audit.set('stats'));
+      this.statsAnswer(res, new URLSearchParams(rawQuery).get('gc'), id, audit);
       return;
     }
     const params = new URLSearchParams(rawQuery);
@@ -238,6 +238,32 @@ class HeapdumpEndpoint {
     }
     audit.detail('format', format).detail('live', true);
     await this.dump(res, format, audit);
+  }
+
+  /** `/heapdump/stats`, and with `?gc=full` after a full collection (docs/adaptive.md, probes). */
+  statsAnswer(res, gc, id, audit) {
+    if (gc === null) {
+      this.json(res, 200, this.taskHeaders(), JSON.stringify(stats(id.taskId, this.gc, this.now())), audit.set('stats'));
+      return;
+    }
+    if (gc !== 'full') {
+      this.badRequest(res, "gc must be 'full' (or absent)", audit);
+      return;
+    }
+    const r = forceGc(this.gc, this.now());
+    if (r.tooSoonSeconds) {
+      this.tooMany(res, 'gc_too_soon', 'a full collection ran less than 10 s ago', r.tooSoonSeconds, audit);
+      return;
+    }
+    const doc = stats(id.taskId, this.gc, this.now());
+    if (r.ran) {
+      doc.gc = { forced: true, pauseMs: r.pauseMs };
+      audit.set('stats-gc').detail('gcMs', r.pauseMs);
+    } else {
+      doc.gc = { forced: false, reason: r.unavailable };
+      audit.set('stats-gc-unavailable');
+    }
+    this.json(res, 200, this.taskHeaders(), JSON.stringify(doc), audit);
   }
 
   badRequest(res, message, audit) {

@@ -82,4 +82,51 @@ function stats(taskId, gc, nowMs) {
   };
 }
 
-module.exports = { GcWatch, stats };
+/** The least time between two full collections run on request (`?gc=full`). */
+const FORCED_GC_GAP_MS = 10_000;
+
+let collect; // the runtime's gc function once looked up; null when it cannot be had
+
+function gcFunction() {
+  if (collect === undefined) {
+    collect = null;
+    if (typeof globalThis.gc === 'function') {
+      collect = globalThis.gc;
+    } else {
+      try {
+        // --expose-gc set at run time exposes gc() to contexts created afterwards.
+        v8.setFlagsFromString('--expose-gc');
+        const fn = require('vm').runInNewContext('gc');
+        if (typeof fn === 'function') collect = fn;
+      } catch {
+        collect = null;
+      }
+    }
+  }
+  return collect;
+}
+
+/**
+ * Runs a full (major) collection for `/heapdump/stats?gc=full`, at most one per 10 s: the cheap
+ * way for a collector to tell old-space growth from garbage no major GC has removed yet. Returns
+ * `{ ran, pauseMs }`, `{ tooSoonSeconds }` or `{ unavailable }`. It blocks the event loop for the
+ * collection (a fraction of what a snapshot costs). The figure after it is recorded at once.
+ */
+function forceGc(watch, nowMs) {
+  if (watch && watch.lastForcedAt !== undefined && nowMs - watch.lastForcedAt < FORCED_GC_GAP_MS) {
+    return { tooSoonSeconds: Math.max(1, Math.ceil((watch.lastForcedAt + FORCED_GC_GAP_MS - nowMs) / 1000)) };
+  }
+  const fn = gcFunction();
+  if (!fn) return { unavailable: 'this runtime exposes no gc function' };
+  if (watch) watch.lastForcedAt = nowMs;
+  const t0 = process.hrtime.bigint();
+  fn();
+  const pauseMs = Number((process.hrtime.bigint() - t0) / 1_000_000n);
+  if (watch) {
+    watch.oldSpaceUsedAfterGc = oldSpace().space_used_size;
+    watch.lastMajorGcAt = Date.now();
+  }
+  return { ran: true, pauseMs };
+}
+
+module.exports = { GcWatch, stats, forceGc, FORCED_GC_GAP_MS };

@@ -144,6 +144,32 @@ test('stats: heap, old space, GC counts, RSS; without pausing anything', async (
   });
 });
 
+test('stats?gc=full: a full collection first, its figure at once; at most one per 10 s (429)', async () => {
+  let now = Date.parse(NOW);
+  await withAgent({ now: () => now }, async (a) => {
+    assert.equal((await get(`${a.url}/heapdump/stats?gc=full`)).status, 401);
+    let junk = Array.from({ length: 200_000 }, (_, k) => ({ k }));
+    const r = await get(`${a.url}/heapdump/stats?gc=full`, { headers: auth() });
+    assert.equal(r.status, 200);
+    const s = json(r);
+    assert.equal(s.gc.forced, true);
+    assert.equal(typeof s.gc.pauseMs, 'number');
+    assert.ok(s.oldGenUsedAfterGc > 0, 'the figure after the forced collection, at once');
+    assert.equal(s.lastMajorGcAt === null, false);
+    junk = null;
+    now += 5_000;
+    const again = await get(`${a.url}/heapdump/stats?gc=full`, { headers: auth() });
+    assert.equal(again.status, 429);
+    assert.equal(again.headers['retry-after'], '5');
+    assert.equal(json(again).error, 'gc_too_soon');
+    assert.equal((await get(`${a.url}/heapdump/stats`, { headers: auth() })).status, 200);
+    assert.equal((await get(`${a.url}/heapdump/stats?gc=yes`, { headers: auth() })).status, 400);
+    now += 5_000;
+    assert.equal((await get(`${a.url}/heapdump/stats?gc=full`, { headers: auth() })).status, 200);
+    assert.equal(junk, null);
+  });
+});
+
 test('400 for an unknown format or live value, naming it', async () => {
   await withAgent({ now: clock(NOW) }, async (a) => {
     let r = await get(`${a.url}/heapdump?format=bzip2`, { headers: auth() });

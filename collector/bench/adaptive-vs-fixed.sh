@@ -3,8 +3,10 @@
 # examples/leaky-app JVMs (leak, plateau, quiet; -Xmx64m, the agent), one collector with
 # capture.policy=fixed (a dump per task every FIXED interval) and one with capture.policy=adaptive
 # (stats every 5 s), each on its own fleet and S3 prefix. Reports per task: dumps, total pause
-# (the agent's dumpMs: the stop-the-world dumpHeap), and when the API first said `leaking` with
-# the owner (topSuspectHolder). Not part of `mvn verify`.
+# (the agent's dumpMs: the stop-the-world dumpHeap), probes (full collections asked for with
+# /heapdump/stats?gc=full, PROBE_INTERVAL apart at least, default 30s; 0s turns them off) and their
+# total pause (the agent's gcMs), and when the API first said `leaking` with the owner
+# (topSuspectHolder). Not part of `mvn verify`.
 #
 #   collector/bench/adaptive-vs-fixed.sh [minutes, default 10] [fixed interval, default 60s]
 #
@@ -76,7 +78,8 @@ start_collector adaptive 18095 18096 \
   -Dheapfleet.collector.capture.adaptive.min-interval=1m \
   -Dheapfleet.collector.capture.adaptive.max-interval=1h \
   -Dheapfleet.collector.capture.adaptive.growth-min-bytes=4194304 \
-  -Dheapfleet.collector.capture.adaptive.growth-fraction=0
+  -Dheapfleet.collector.capture.adaptive.growth-fraction=0 \
+  -Dheapfleet.collector.capture.adaptive.probe-interval="${PROBE_INTERVAL:-30s}"
 for port in 18094 18096; do
   for i in $(seq 1 300); do curl -sf "http://127.0.0.1:$port/q/health/live" >/dev/null && break; sleep 1; done
 done
@@ -95,15 +98,17 @@ while [ "$(date +%s)" -lt "$END" ]; do
   sleep 5
 done
 echo "tasks: -Xmx${HEAP:-64m} ${TASK_JAVA_OPTS:-} Serial GC, LEAK_INTERVAL_MS=${LEAK_INTERVAL_MS:-1000} LEAK_RATE_KB=${LEAK_RATE_KB:-256}; load: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "run: ${MINUTES} min; fixed: every $FIXED; adaptive: stats every 5 s, min 1m, growth 4 MiB, window 2m"
-printf '%-9s %-8s %6s %14s  %s\n' policy task dumps "pause total ms" "verdict"
+echo "run: ${MINUTES} min; fixed: every $FIXED; adaptive: stats every 5 s, min 1m, growth 4 MiB, window 2m, probes every ${PROBE_INTERVAL:-30s} at most"
+printf '%-9s %-8s %6s %14s %7s %14s  %s\n' policy task dumps "dump pause ms" probes "probe pause ms" "verdict"
 for p in fixed:18093 adaptive:18095; do
   name=${p%%:*}; port=${p##*:}
   for m in leak plateau quiet; do
     dumps=$(grep -c 'outcome=ok.*dumpMs=' "$WORK/$name-$m.err" || true)
     pause=$(grep -o 'outcome=ok.*dumpMs=[0-9]*' "$WORK/$name-$m.err" | sed 's/.*dumpMs=//' | paste -sd+ - | bc 2>/dev/null || echo 0)
+    probes=$(grep -c 'outcome=stats-gc .*gcMs=' "$WORK/$name-$m.err" || true)
+    gcpause=$(grep -o 'outcome=stats-gc .*gcMs=[0-9]*' "$WORK/$name-$m.err" | sed 's/.*gcMs=//' | paste -sd+ - | bc 2>/dev/null || echo 0)
     verdict=$(curl -s "http://127.0.0.1:$port/api/tasks/$m-$name" | sed -n 's/.*"assessment":"\([a-z]*\)".*/\1/p')
-    printf '%-9s %-8s %6s %14s  %s\n' "$name" "$m" "$dumps" "${pause:-0}" "$verdict"
+    printf '%-9s %-8s %6s %14s %7s %14s  %s\n' "$name" "$m" "$dumps" "${pause:-0}" "$probes" "${gcpause:-0}" "$verdict"
   done
   echo "$name: leak found with its owner after ${FOUND[$name]:-not within the run} s"
 done

@@ -41,5 +41,13 @@ public interface CapturePolicyConfig {
     /** ...or by this fraction of the heap's limit, whichever is larger. */
     @WithDefault("0.05")
     double growthFraction();
+
+    /**
+     * At most one forced full collection (a probe, {@code GET /heapdump/stats?gc=full}, or a dump)
+     * per task this often, to tell promoted garbage from growth without a dump; {@code 0s} turns
+     * probes off (a dump settles it instead).
+     */
+    @WithDefault("5m")
+    Duration probeInterval();
   }
 }

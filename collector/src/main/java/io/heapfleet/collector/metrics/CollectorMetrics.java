@@ -38,6 +38,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *       heapfleet_task_rss_bytes{...}}: the task's newest stats sample
  *   <li>{@code heapfleet_stats_polls_total{outcome}}: stats requests by outcome; {@code
  *       heapfleet_stats_s3_writes_total{result}}: stats series written to S3
+ *   <li>{@code heapfleet_stats_probes_total{result}}: full collections asked of tasks ({@code
+ *       collected}, {@code refused} by a task that runs none on request, or the poll outcome);
+ *       {@code heapfleet_stats_probe_pause_seconds}: the pause each cost the task, as it reported
  * </ul>
  *
  * Per-task gauges exist only for live tasks: when a task ends, its gauges are removed so that an
@@ -194,6 +197,16 @@ public final class CollectorMetrics {
   /** Counts one stats request by its outcome tag. */
   public void statsPolled(String outcome) {
     registry.counter("heapfleet.stats.polls", "outcome", outcome).increment();
+  }
+
+  /** Counts one probe by its result and records the pause it cost the task (-1: none). */
+  public void statsProbed(String result, long pauseMs) {
+    registry.counter("heapfleet.stats.probes", "result", result).increment();
+    if (pauseMs >= 0) {
+      Timer.builder("heapfleet.stats.probe.pause")
+          .register(registry)
+          .record(Duration.ofMillis(pauseMs));
+    }
   }
 
   /** Counts one write of a stats series to S3. */

@@ -17,18 +17,23 @@ import java.util.Optional;
  *
  * <ol>
  *   <li>not before the task's stored history is known (after a restart: no second baseline);
- *   <li>a <b>baseline</b> dump {@code baselineAfter} after the task is first seen;
+ *   <li>a <b>baseline</b> dump {@code baselineAfter} after the task is first seen, or at once when
+ *       its stats say its process has run that long already;
  *   <li>never sooner than {@code minInterval} after the last dump (each dump pauses the task);
  *   <li>a dump after {@code maxInterval} whatever the stats say (safety net);
  *   <li>without stats for {@code fallbackInterval} (the task serves none, or they fail), a dump per
  *       {@code fallbackInterval}, as the fixed schedule would;
  *   <li>a dump when old-gen-after-GC has grown by {@code max(growthMinBytes, growthFraction x heap
  *       max)} since the last dump;
- *   <li>while the old generation has not been collected since the last dump (its after-GC figure is
- *       stale: Serial and Parallel refresh it only at a full GC), a dump when the old generation
- *       <i>in use now</i> ({@code oldGenUsed}) exceeds the after-GC figure the dump left by that
- *       same threshold: objects promoted since the dump are either a leak or garbage that no
- *       collection has removed yet, and a dump (which runs a full GC) tells which (when it found
+ *   <li>for a task that runs a full collection on request ({@code GET /heapdump/stats?gc=full}):
+ *       when the old generation in use is the threshold above its after-GC figure, a <b>probe</b>
+ *       (that collection, a fraction of a dump's pause), at most one forced collection per {@code
+ *       probeInterval}; its fresh after-GC figure then decides through the previous rule. For other
+ *       tasks: while the old generation has not been collected since the last dump (its after-GC
+ *       figure is stale: Serial and Parallel refresh it only at a full GC), a dump when the old
+ *       generation <i>in use now</i> ({@code oldGenUsed}) exceeds the after-GC figure the dump left
+ *       by that same threshold: objects promoted since the dump are either a leak or garbage that
+ *       no collection has removed yet, and a dump (which runs a full GC) tells which (when it found
  *       mostly garbage, this rule rests until the next dump);
  *   <li>a dump when old-gen-after-GC has risen steadily ({@link OldGenTrend} {@code leaking}) over
  *       the whole trend window since the last dump.
@@ -47,7 +52,28 @@ public final class AdaptivePolicy implements CapturePolicy {
       Duration fallbackInterval,
       long growthMinBytes,
       double growthFraction,
-      OldGenTrend.Thresholds trend) {
+      OldGenTrend.Thresholds trend,
+      Duration probeInterval) {
+    /** Settings without probes: a stale after-GC figure is settled by a dump (rule 7). */
+    public Settings(
+        Duration baselineAfter,
+        Duration minInterval,
+        Duration maxInterval,
+        Duration fallbackInterval,
+        long growthMinBytes,
+        double growthFraction,
+        OldGenTrend.Thresholds trend) {
+      this(
+          baselineAfter,
+          minInterval,
+          maxInterval,
+          fallbackInterval,
+          growthMinBytes,
+          growthFraction,
+          trend,
+          Duration.ZERO);
+    }
+
     public Settings {
       Objects.requireNonNull(baselineAfter, "baselineAfter");
       if (baselineAfter.isNegative()) {
@@ -68,6 +94,15 @@ public final class AdaptivePolicy implements CapturePolicy {
             "growthFraction must be in [0, 1), got " + growthFraction);
       }
       Objects.requireNonNull(trend, "trend");
+      Objects.requireNonNull(probeInterval, "probeInterval");
+      if (probeInterval.isNegative()) {
+        throw new IllegalArgumentException("probeInterval must not be negative: " + probeInterval);
+      }
+    }
+
+    /** Whether tasks may be asked for a full collection at all (a positive probe interval). */
+    public boolean probes() {
+      return !probeInterval.isZero();
     }
 
     private static void positive(String name, Duration d) {
@@ -98,19 +133,28 @@ public final class AdaptivePolicy implements CapturePolicy {
       return Decision.notDue("stored history not read yet");
     }
     if (h.lastDump().isEmpty()) {
-      return now.isBefore(h.firstSeen().plus(settings.baselineAfter()))
+      // The wait skips a task's start-up: one found already running that long needs none.
+      Instant from = h.started().filter(st -> st.isBefore(h.firstSeen())).orElse(h.firstSeen());
+      return now.isBefore(from.plus(settings.baselineAfter()))
           ? Decision.notDue("baseline not due yet")
           : Decision.due("baseline");
     }
     Instant last = h.lastDump().get();
     Duration since = Duration.between(last, now);
+    List<StatsSample> samples = h.samples();
+    double threshold =
+        Math.max(settings.growthMinBytes(), settings.growthFraction() * Math.max(0, h.heapMax()));
+    boolean probes = settings.probes() && h.probeable();
     if (since.compareTo(settings.minInterval()) < 0) {
-      return Decision.notDue("minimum interval not over");
+      // A probe now readies the figure that decides the dump when the interval is over.
+      return probes
+          ? promotedSinceCollection(h, samples, last, now, threshold)
+              .orElse(Decision.notDue("minimum interval not over"))
+          : Decision.notDue("minimum interval not over");
     }
     if (since.compareTo(settings.maxInterval()) >= 0) {
       return Decision.due("maximum interval");
     }
-    List<StatsSample> samples = h.samples();
     Instant statsFrom = now.minus(settings.fallbackInterval());
     boolean recentStats =
         samples.stream().anyMatch(s -> s.oldGenAfterGc() >= 0 && !s.time().isBefore(statsFrom));
@@ -121,8 +165,6 @@ public final class AdaptivePolicy implements CapturePolicy {
     }
     Optional<Long> before = oldGenAt(samples, last);
     StatsSample latest = latestWithOldGen(samples);
-    double threshold =
-        Math.max(settings.growthMinBytes(), settings.growthFraction() * Math.max(0, h.heapMax()));
     if (before.isPresent() && latest.time().isAfter(last)) {
       long grown = latest.oldGenAfterGc() - before.get();
       if (grown >= threshold) {
@@ -134,7 +176,10 @@ public final class AdaptivePolicy implements CapturePolicy {
                 Format.bytes(threshold)));
       }
     }
-    Optional<Decision> occupancy = occupancyGrowth(samples, last, threshold);
+    Optional<Decision> occupancy =
+        probes
+            ? promotedSinceCollection(h, samples, last, now, threshold)
+            : occupancyGrowth(samples, last, threshold);
     if (occupancy.isPresent()) {
       return occupancy.get();
     }
@@ -152,6 +197,49 @@ public final class AdaptivePolicy implements CapturePolicy {
       }
     }
     return Decision.notDue("old gen after GC has not grown enough");
+  }
+
+  /**
+   * Rule 7 for a task that runs a full collection on request: when the old generation in use is
+   * {@code threshold} above its after-GC figure (what young collections promoted since the last
+   * old-generation collection: a leak, or garbage no collection has removed yet) and the after-GC
+   * figure has not already grown by the threshold since the last dump, a probe (a full collection,
+   * far cheaper than a dump) tells which; its fresh figure then decides through rule 6. At most one
+   * forced collection, dump or probe, per {@code probeInterval}.
+   */
+  private Optional<Decision> promotedSinceCollection(
+      TaskHistory h, List<StatsSample> samples, Instant last, Instant now, double threshold) {
+    StatsSample newest = null;
+    for (int i = samples.size() - 1; i >= 0; i--) {
+      StatsSample s = samples.get(i);
+      if (s.oldGenAfterGc() >= 0 && s.oldGenUsed() >= 0) {
+        newest = s;
+        break;
+      }
+    }
+    if (newest == null || !newest.time().isAfter(last)) {
+      return Optional.empty();
+    }
+    Optional<Long> atDump = oldGenAt(samples, last);
+    if (atDump.isPresent() && newest.oldGenAfterGc() - atDump.get() >= threshold) {
+      return Optional.empty(); // the growth is known already: rule 6 decides
+    }
+    long promoted = newest.oldGenUsed() - newest.oldGenAfterGc();
+    if (promoted < threshold) {
+      return Optional.empty();
+    }
+    Instant lastForced = h.lastProbe().filter(p -> p.isAfter(last)).orElse(last);
+    if (now.isBefore(lastForced.plus(settings.probeInterval()))) {
+      return Optional.of(Decision.notDue("waiting for the probe interval"));
+    }
+    return Optional.of(
+        Decision.probe(
+            String.format(
+                Locale.ROOT,
+                "old gen in use %s above its after-GC figure (threshold %s): a full collection"
+                    + " will tell growth from garbage",
+                Format.signedBytes(promoted),
+                Format.bytes(threshold))));
   }
 
   /**

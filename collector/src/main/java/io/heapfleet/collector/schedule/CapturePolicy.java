@@ -26,13 +26,25 @@ public interface CapturePolicy {
    * A decision and its reason, for logs and the API ({@code baseline}, {@code max-interval}, {@code
    * old gen after GC +38.2 MB since the last dump}, ...).
    */
-  record Decision(boolean due, String reason) {
+  record Decision(boolean due, String reason, boolean probe) {
+    public Decision(boolean due, String reason) {
+      this(due, reason, false);
+    }
+
     public static Decision due(String reason) {
       return new Decision(true, reason);
     }
 
     public static Decision notDue(String reason) {
       return new Decision(false, reason);
+    }
+
+    /**
+     * Not due, but a full collection on the task (far cheaper than a dump) would tell: its fresh
+     * after-GC figure decides at the next look.
+     */
+    public static Decision probe(String reason) {
+      return new Decision(false, reason, true);
     }
   }
 }

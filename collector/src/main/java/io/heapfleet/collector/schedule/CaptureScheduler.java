@@ -103,6 +103,12 @@ public final class CaptureScheduler {
      *     one, e.g. from S3)
      */
     TaskHistory history(Target target, Instant firstSeen, Optional<Instant> lastSuccess);
+
+    /**
+     * Asks the task, in the background, for a full collection (the policy's {@link
+     * CapturePolicy.Decision#probe}); its fresh figures reach later histories. Returns at once.
+     */
+    default void probe(Target target) {}
   }
 
   private static final class State {
@@ -252,6 +258,9 @@ public final class CaptureScheduler {
         policy.due(
             now, histories.history(s.target, s.firstSeen, Optional.ofNullable(s.lastSuccess)));
     s.reason = d.reason();
+    if (d.probe()) {
+      histories.probe(s.target);
+    }
     if (!d.due()) {
       s.nextDue = now.plus(recheck);
     }

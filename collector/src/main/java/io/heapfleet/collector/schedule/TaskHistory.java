@@ -16,6 +16,9 @@ import java.util.Optional;
  *     then a restarted collector does not know the history and must not take a new baseline
  * @param samples the stats series, oldest first
  * @param heapMax the heap limit the task reports, or -1
+ * @param lastProbe when the task was last asked for a full collection, if ever
+ * @param probeable whether the task may be asked for one (its agent is not known to refuse)
+ * @param started when the task's process started (from its uptime), if known
  */
 public record TaskHistory(
     String taskId,
@@ -23,11 +26,36 @@ public record TaskHistory(
     Optional<Instant> lastDump,
     boolean statsReady,
     List<StatsSample> samples,
-    long heapMax) {
+    long heapMax,
+    Optional<Instant> lastProbe,
+    boolean probeable,
+    Optional<Instant> started) {
   public TaskHistory {
+    Objects.requireNonNull(started, "started");
     Objects.requireNonNull(taskId, "taskId");
     Objects.requireNonNull(firstSeen, "firstSeen");
     Objects.requireNonNull(lastDump, "lastDump");
+    Objects.requireNonNull(lastProbe, "lastProbe");
     samples = List.copyOf(samples);
+  }
+
+  /** A history of a task that cannot be asked for a full collection. */
+  public TaskHistory(
+      String taskId,
+      Instant firstSeen,
+      Optional<Instant> lastDump,
+      boolean statsReady,
+      List<StatsSample> samples,
+      long heapMax) {
+    this(
+        taskId,
+        firstSeen,
+        lastDump,
+        statsReady,
+        samples,
+        heapMax,
+        Optional.empty(),
+        false,
+        Optional.empty());
   }
 }

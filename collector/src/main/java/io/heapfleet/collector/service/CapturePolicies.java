@@ -96,6 +96,7 @@ public final class CapturePolicies {
             schedule.interval(),
             config.adaptive().growthMinBytes(),
             config.adaptive().growthFraction(),
-            verdict(stats)));
+            verdict(stats),
+            config.adaptive().probeInterval()));
   }
 }

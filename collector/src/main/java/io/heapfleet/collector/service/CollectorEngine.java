@@ -177,6 +177,15 @@ public final class CollectorEngine {
     }
 
     @Override
+    public void probed(Target target, StatsClient.Result result) {
+      metrics.statsProbed(
+          result.outcome() != StatsClient.Outcome.OK
+              ? result.outcome().tag()
+              : result.gc().forced() ? "collected" : "refused",
+          result.gc() == null ? -1 : result.gc().pauseMs());
+    }
+
+    @Override
     public void sampled(Target t, StatsSeries series) {
       series
           .latest()

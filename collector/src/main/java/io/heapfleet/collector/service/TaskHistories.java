@@ -47,7 +47,17 @@ final class TaskHistories implements CaptureScheduler.HistorySource {
         last,
         ready,
         series.map(StatsSeries::samples).orElse(List.of()),
-        series.map(StatsSeries::heapMax).orElse(-1L));
+        series.map(StatsSeries::heapMax).orElse(-1L),
+        stats == null ? Optional.empty() : stats.lastProbe(t.taskId()),
+        stats != null && stats.probeable(t.taskId()),
+        stats == null ? Optional.empty() : stats.started(t.taskId()));
+  }
+
+  @Override
+  public void probe(Target t) {
+    if (stats != null) {
+      stats.probe(t);
+    }
   }
 
   private static Optional<Instant> newest(Optional<Instant> a, Instant b) {

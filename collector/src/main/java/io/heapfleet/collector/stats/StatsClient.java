@@ -51,8 +51,22 @@ public final class StatsClient {
     }
   }
 
-  /** A poll's result: a sample when {@link Outcome#OK}. */
-  public record Result(Outcome outcome, StatsSample sample, String message) {}
+  /**
+   * A poll's result: a sample when {@link Outcome#OK}; for a {@link #probe}, what the task said of
+   * the collection it was asked to run ({@code null} for a plain poll).
+   */
+  public record Result(Outcome outcome, StatsSample sample, String message, ForcedGc gc) {
+    public Result(Outcome outcome, StatsSample sample, String message) {
+      this(outcome, sample, message, null);
+    }
+  }
+
+  /**
+   * The task's account of a collection asked for with {@code ?gc=full}: it ran ({@code pauseMs},
+   * its wall time on the task), or it did not and {@code reason} says why (an agent that does not
+   * know the parameter answers plain stats: not forced, "not supported").
+   */
+  public record ForcedGc(boolean forced, long pauseMs, String reason) {}
 
   private record Proof(URI base, TaskCredentials credentials, Instant at) {}
 
@@ -89,6 +103,20 @@ public final class StatsClient {
 
   /** Polls one task once; never throws for anything the task does. */
   public Result poll(Target t) {
+    return request(t, false);
+  }
+
+  /**
+   * Asks one task to run a full collection and then answer its stats ({@code GET
+   * /heapdump/stats?gc=full}): the old generation's after-GC figure is fresh afterwards. Costs the
+   * task a full-collection pause (far less than a dump); the task allows one per 10 s. Never throws
+   * for anything the task does.
+   */
+  public Result probe(Target t) {
+    return request(t, true);
+  }
+
+  private Result request(Target t, boolean forceGc) {
     Instant now = clock.instant();
     Proof p = proven.get(t.taskId());
     if (p == null || !p.base().equals(t.baseUri()) || !now.isBefore(p.at().plus(reprove))) {
@@ -111,7 +139,11 @@ public final class StatsClient {
     // The token's hour is the endpoint's wall-clock hour, whatever clock stamps the samples.
     String token = p.credentials().taskToken(t.agentTaskId(), Instant.now());
     HttpRequest request =
-        HttpRequest.newBuilder(URI.create(HeapdumpClient.heapdumpUri(t.baseUri()) + "/stats"))
+        HttpRequest.newBuilder(
+                URI.create(
+                    HeapdumpClient.heapdumpUri(t.baseUri())
+                        + "/stats"
+                        + (forceGc ? "?gc=full" : "")))
             .GET()
             .timeout(timeout)
             .header(HeapfleetHeaders.AUTHORIZATION, HeapfleetHeaders.SCHEME_TASK + " " + token)
@@ -128,10 +160,9 @@ public final class StatsClient {
           if (body.length > StatsSample.MAX_BYTES) {
             return new Result(Outcome.FAILED, null, "stats answer larger than allowed");
           }
-          StatsSample s =
-              StatsSample.parse(
-                  new String(body, StandardCharsets.UTF_8), t.agentTaskId(), clock.instant());
-          return new Result(Outcome.OK, s, "");
+          String json = new String(body, StandardCharsets.UTF_8);
+          StatsSample s = StatsSample.parse(json, t.agentTaskId(), clock.instant());
+          return new Result(Outcome.OK, s, "", forceGc ? StatsSample.forcedGc(json) : null);
         }
         case 401 -> {
           forget(t.taskId());

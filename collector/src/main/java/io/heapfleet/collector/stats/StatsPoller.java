@@ -69,6 +69,9 @@ public final class StatsPoller {
     /** A sample was added to the task's series. */
     default void sampled(Target target, StatsSeries series) {}
 
+    /** A task was asked to run a full collection ({@link StatsPoller#probe}). */
+    default void probed(Target target, StatsClient.Result result) {}
+
     Listener NONE =
         new Listener() {
           @Override
@@ -83,6 +86,15 @@ public final class StatsPoller {
     volatile StatsSeries series;
     volatile Instant persistedAt = Instant.MIN;
     volatile String lastFailure = "";
+    volatile Instant lastProbe;
+
+    /** When the task's process started, from its newest uptime figure. */
+    volatile Instant started;
+
+    /** Null until a probe has been answered; false when the task runs no collection on request. */
+    volatile Boolean probes;
+
+    final AtomicBoolean probing = new AtomicBoolean();
     Target target;
   }
 
@@ -207,6 +219,9 @@ public final class StatsPoller {
     listeners.forEach(l -> l.polled(t, r));
     if (r.outcome() == StatsClient.Outcome.OK) {
       e.series.add(r.sample());
+      if (r.sample().uptimeMs() >= 0) {
+        e.started = r.sample().time().minusMillis(r.sample().uptimeMs());
+      }
       e.lastFailure = "";
       listeners.forEach(l -> l.sampled(t, e.series));
     } else if (!r.outcome().tag().equals(e.lastFailure)) {
@@ -214,6 +229,76 @@ public final class StatsPoller {
       LOG.debugf("stats of %s: %s (%s)", t.taskId(), r.outcome().tag(), LogSafe.text(r.message()));
     }
     persist(e, false);
+  }
+
+  /**
+   * Asks the task, in the background, to run a full collection and answer its stats ({@link
+   * StatsClient#probe}); the sample joins its series like a poll's. Returns at once; false when the
+   * task is not polled yet, a probe of it is already running, or it has said that it runs no
+   * collection on request.
+   */
+  public boolean probe(Target t) {
+    TaskEntry e = tasks.get(t.taskId());
+    if (e == null || e.series == null || Boolean.FALSE.equals(e.probes)) {
+      return false;
+    }
+    if (!e.probing.compareAndSet(false, true)) {
+      return false;
+    }
+    try {
+      workers.submit(
+          () -> {
+            try {
+              probeOne(t, e);
+            } finally {
+              e.probing.set(false);
+            }
+          });
+      return true;
+    } catch (java.util.concurrent.RejectedExecutionException stopped) {
+      e.probing.set(false);
+      return false;
+    }
+  }
+
+  private void probeOne(Target t, TaskEntry e) {
+    e.lastProbe = clock.instant();
+    StatsClient.Result r = client.probe(t);
+    listeners.forEach(l -> l.probed(t, r));
+    if (r.outcome() != StatsClient.Outcome.OK) {
+      LOG.debugf("probe of %s: %s (%s)", t.taskId(), r.outcome().tag(), LogSafe.text(r.message()));
+      return;
+    }
+    e.series.add(r.sample());
+    listeners.forEach(l -> l.sampled(t, e.series));
+    if (r.gc().forced()) {
+      e.probes = true;
+      LOG.debugf("probe of %s: a full collection of %d ms", t.taskId(), r.gc().pauseMs());
+    } else {
+      e.probes = false;
+      LOG.infof(
+          "task %s runs no full collection on request (%s): the adaptive policy dumps it to tell"
+              + " growth from garbage",
+          t.taskId(), LogSafe.text(r.gc().reason()));
+    }
+  }
+
+  /** When the task's process started, as its newest stats said, if known. */
+  public Optional<Instant> started(String taskId) {
+    TaskEntry e = tasks.get(taskId);
+    return e == null ? Optional.empty() : Optional.ofNullable(e.started);
+  }
+
+  /** When the task was last asked for a full collection, if ever (by this collector). */
+  public Optional<Instant> lastProbe(String taskId) {
+    TaskEntry e = tasks.get(taskId);
+    return e == null ? Optional.empty() : Optional.ofNullable(e.lastProbe);
+  }
+
+  /** Whether the task may be asked for a full collection: not known to refuse it. */
+  public boolean probeable(String taskId) {
+    TaskEntry e = tasks.get(taskId);
+    return e != null && e.series != null && !Boolean.FALSE.equals(e.probes);
   }
 
   private boolean load(Target t, TaskEntry e) {

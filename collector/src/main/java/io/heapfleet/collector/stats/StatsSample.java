@@ -21,6 +21,7 @@ import java.time.Instant;
  *     objects; with Serial and Parallel the only figure that shows growth until the next full GC)
  * @param majorGcCount old-generation (major) collections since the endpoint started: unchanged
  *     means {@code oldGenAfterGc} has not been refreshed
+ * @param uptimeMs how long the task's process has run, or -1 (not kept in a stored series)
  */
 public record StatsSample(
     Instant time,
@@ -31,7 +32,32 @@ public record StatsSample(
     long gcCount,
     long gcTimeMs,
     long oldGenUsed,
-    long majorGcCount) {
+    long majorGcCount,
+    long uptimeMs) {
+
+  /** A sample without the task's uptime (a stored series keeps none). */
+  public StatsSample(
+      Instant time,
+      long oldGenAfterGc,
+      long heapUsed,
+      long heapMax,
+      long rss,
+      long gcCount,
+      long gcTimeMs,
+      long oldGenUsed,
+      long majorGcCount) {
+    this(
+        time,
+        oldGenAfterGc,
+        heapUsed,
+        heapMax,
+        rss,
+        gcCount,
+        gcTimeMs,
+        oldGenUsed,
+        majorGcCount,
+        -1);
+  }
 
   /** A sample without the current old-gen occupancy and the major collection count. */
   public StatsSample(
@@ -84,7 +110,29 @@ public record StatsSample(
         figure(n, "gcCount"),
         figure(n, "gcTimeMs"),
         figure(n, "oldGenUsed"),
-        figure(n, "majorGcCount"));
+        figure(n, "majorGcCount"),
+        figure(n, "uptimeMs"));
+  }
+
+  /**
+   * The {@code gc} member of a stats answer to {@code ?gc=full}; an answer without one comes from
+   * an agent that does not run collections on request.
+   */
+  static StatsClient.ForcedGc forcedGc(String json) {
+    JsonNode gc;
+    try {
+      gc = JSON.readTree(json).path("gc");
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException("stats answer is not JSON: " + e.getOriginalMessage());
+    }
+    if (!gc.isObject()) {
+      return new StatsClient.ForcedGc(false, -1, "the agent runs no collection on request");
+    }
+    boolean forced = gc.path("forced").asBoolean(false);
+    long pause = forced ? figure(gc, "pauseMs") : -1;
+    String reason = gc.path("reason").asText("");
+    return new StatsClient.ForcedGc(
+        forced, pause, reason.length() > 200 ? reason.substring(0, 200) : reason);
   }
 
   private static long figure(JsonNode n, String field) {

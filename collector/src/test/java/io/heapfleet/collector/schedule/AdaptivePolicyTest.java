@@ -28,6 +28,19 @@ class AdaptivePolicyTest {
               0.05,
               new OldGenTrend.Thresholds(Duration.ofMinutes(30), 5, 4 * MB, 0.02, 0.8)));
 
+  /** The same policy, allowed to ask a task for a full collection every 2 minutes. */
+  static final AdaptivePolicy PROBING =
+      new AdaptivePolicy(
+          new AdaptivePolicy.Settings(
+              Duration.ofMinutes(1),
+              Duration.ofMinutes(10),
+              Duration.ofHours(6),
+              Duration.ofMinutes(30),
+              32 * MB,
+              0.05,
+              new OldGenTrend.Thresholds(Duration.ofMinutes(30), 5, 4 * MB, 0.02, 0.8),
+              Duration.ofMinutes(2)));
+
   static Instant at(int minute) {
     return T0.plusSeconds(60L * minute);
   }
@@ -50,6 +63,94 @@ class AdaptivePolicyTest {
         400 * MB);
   }
 
+  /** A history of a task that runs a full collection on request, last asked at that minute. */
+  static TaskHistory probeable(int lastDumpMinute, List<StatsSample> samples, Integer probedAt) {
+    return new TaskHistory(
+        "t1",
+        T0,
+        Optional.of(at(lastDumpMinute)),
+        true,
+        samples,
+        400 * MB,
+        Optional.ofNullable(probedAt).map(AdaptivePolicyTest::at),
+        true,
+        Optional.empty());
+  }
+
+  /** {@code samples} up to minute {@code m}, then what a full collection at {@code m} left. */
+  static List<StatsSample> probedAt(List<StatsSample> samples, int m, long alive, long major) {
+    List<StatsSample> out = new ArrayList<>(samples.subList(0, m + 1));
+    out.add(new StatsSample(at(m).plusSeconds(1), alive, alive, 400 * MB, -1, m, m, alive, major));
+    return out;
+  }
+
+  @Test
+  void aPromotedLeakIsProbedWithAFullCollectionThenDumpedAtTheMinimumInterval() {
+    // +12 MB every 2 minutes in use above a stale after-GC figure: 36 MB at minute 7.
+    List<StatsSample> s = serial(40, 12 * MB, Integer.MAX_VALUE, 0);
+    for (int m = 2; m <= 6; m++) {
+      CapturePolicy.Decision d = PROBING.due(at(m), probeable(1, s.subList(0, m + 1), null));
+      assertThat(d.due() || d.probe()).as("minute %d", m).isFalse();
+    }
+    CapturePolicy.Decision probe = PROBING.due(at(7), probeable(1, s.subList(0, 8), null));
+    assertThat(probe.probe()).as(probe.reason()).isTrue();
+    assertThat(probe.due()).isFalse();
+    assertThat(probe.reason())
+        .isEqualTo(
+            "old gen in use +34.3 MiB above its after-GC figure (threshold 30.5 MiB): a full"
+                + " collection will tell growth from garbage");
+    // The collection found 136 MB alive: the growth is known, no second probe; the dump waits for
+    // the minimum interval and is then due from the fresh figure.
+    List<StatsSample> alive = probedAt(s, 7, 136 * MB, 5);
+    for (int m = 8; m <= 10; m++) {
+      CapturePolicy.Decision d = PROBING.due(at(m), probeable(1, alive, 7));
+      assertThat(d.due() || d.probe()).as("minute %d", m).isFalse();
+    }
+    CapturePolicy.Decision dump = PROBING.due(at(11), probeable(1, alive, 7));
+    assertThat(dump.due()).isTrue();
+    assertThat(dump.reason()).startsWith("old gen after GC +34.3 MiB since the last dump");
+  }
+
+  @Test
+  void promotedGarbageIsProbedAtMostOncePerProbeIntervalAndNeverDumped() {
+    // Young GCs promote 12 MB every 2 minutes that a full collection removes: each probe leaves
+    // 101 MB alive. Every time 32 MB have piled up again, one probe, never two within 2 minutes.
+    List<StatsSample> s = new ArrayList<>(serial(1, 0, Integer.MAX_VALUE, 0));
+    Integer lastProbe = null;
+    long major = 4;
+    long base = 101 * MB;
+    int probes = 0;
+    int since = 1;
+    for (int m = 2; m < 120; m++) {
+      long used = base + (m - since) / 2 * 12 * MB;
+      s.add(new StatsSample(at(m), base, used + 20 * MB, 400 * MB, -1, m, m, used, major));
+      CapturePolicy.Decision d = PROBING.due(at(m), probeable(1, s, lastProbe));
+      assertThat(d.due()).as("minute %d: %s", m, d.reason()).isFalse();
+      if (d.probe()) {
+        assertThat(lastProbe == null || m - lastProbe >= 2).as("minute %d", m).isTrue();
+        probes++;
+        lastProbe = m;
+        major++;
+        since = m;
+        s.add(new StatsSample(at(m).plusSeconds(1), base, base, 400 * MB, -1, m, m, base, major));
+      }
+    }
+    assertThat(probes).isBetween(10, 20);
+    // A task that refuses probes gets the dump-based rule instead.
+    TaskHistory refusing =
+        new TaskHistory(
+            "t1",
+            T0,
+            Optional.of(at(1)),
+            true,
+            serial(12, 12 * MB, Integer.MAX_VALUE, 0),
+            400 * MB,
+            Optional.empty(),
+            false,
+            Optional.empty());
+    assertThat(PROBING.due(at(11), refusing).due()).isTrue();
+  }
+
   @Test
   void takesABaselineEarlyInTheTasksLifeButNotBeforeItsHistoryIsKnown() {
     assertThat(POLICY.due(at(0), history(null, List.of())).due()).isFalse();
@@ -57,6 +158,35 @@ class AdaptivePolicyTest {
         .isEqualTo(CapturePolicy.Decision.due("baseline"));
     TaskHistory unknown = new TaskHistory("t1", T0, Optional.empty(), false, List.of(), -1);
     assertThat(POLICY.due(at(60), unknown).due()).isFalse();
+  }
+
+  @Test
+  void aTaskFoundRunningForLongerThanTheWaitGetsItsBaselineAtOnce() {
+    TaskHistory running =
+        new TaskHistory(
+            "t1",
+            T0,
+            Optional.empty(),
+            true,
+            List.of(),
+            -1,
+            Optional.empty(),
+            false,
+            Optional.of(T0.minusSeconds(3600)));
+    assertThat(POLICY.due(T0, running)).isEqualTo(CapturePolicy.Decision.due("baseline"));
+    TaskHistory starting =
+        new TaskHistory(
+            "t1",
+            T0,
+            Optional.empty(),
+            true,
+            List.of(),
+            -1,
+            Optional.empty(),
+            false,
+            Optional.of(T0.minusSeconds(20)));
+    assertThat(POLICY.due(at(0).plusSeconds(30), starting).due()).isFalse();
+    assertThat(POLICY.due(at(0).plusSeconds(40), starting).due()).isTrue();
   }
 
   @Test

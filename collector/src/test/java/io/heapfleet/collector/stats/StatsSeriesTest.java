@@ -87,7 +87,9 @@ class StatsSeriesTest {
             + "\"oldGenUsedAfterGc\":97001472,\"gcCount\":412,\"gcTimeMs\":1830,\"rss\":268435456}";
     StatsSample s = StatsSample.parse(node, "web-1", T0);
     assertThat(s)
-        .isEqualTo(new StatsSample(T0, 97001472, 110303232, 4345298944L, 268435456, 412, 1830));
+        .isEqualTo(
+            new StatsSample(
+                T0, 97001472, 110303232, 4345298944L, 268435456, 412, 1830, -1, -1, 8123456));
     StatsSample noGcYet =
         StatsSample.parse(
             node.replace("97001472", "null").replace(",\"rss\":268435456", ""), "web-1", T0);

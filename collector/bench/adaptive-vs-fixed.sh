@@ -16,6 +16,8 @@
 # LEAK_MAX_MB) pass through, e.g. HEAP=128m LEAK_INTERVAL_MS=4000 keeps the leak growing (64 KB/s)
 # for 20 minutes, where the defaults stop it at 60 % of a 64m heap after 2.5 minutes.
 #
+# KEEP_LOGS=1 keeps the tasks' and collectors' logs (the path is printed at the end).
+#
 # Needs: agent-endpoint/target/heapfleet-agent.jar, examples/leaky-app/target/leaky-app.jar, the
 # collector built (collector/target/quarkus-app/quarkus-run.jar), storage compiled.
 set -euo pipefail
@@ -27,7 +29,8 @@ AGENT="$ROOT/agent-endpoint/target/heapfleet-agent.jar"
 APP="$ROOT/examples/leaky-app/target/leaky-app.jar"
 WORK="$(mktemp -d /tmp/heapfleet-adaptive-bench.XXXXXX)"
 PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  if [ -n "${KEEP_LOGS:-}" ]; then echo "logs kept in $WORK"; else rm -rf "$WORK"; fi; }
 trap cleanup EXIT
 for f in "$AGENT" "$APP" "$COLLECTOR_JAR"; do [ -f "$f" ] || { echo "missing $f" >&2; exit 2; }; done
 

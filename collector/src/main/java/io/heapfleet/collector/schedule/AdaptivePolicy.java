@@ -311,22 +311,28 @@ public final class AdaptivePolicy implements CapturePolicy {
   }
 
   /**
-   * The old-gen-after-GC figure when the last dump was taken: the newest sample at or before it, or
-   * else the first one after it.
+   * The old-gen-after-GC figure the last dump left. A dump runs a full collection first, so the
+   * first sample after it whose major collection count has moved past the one before the dump holds
+   * the figure that collection left; otherwise (no such sample yet, or counts not reported) the
+   * newest sample at or before the dump, or else the first one after it. Taking the figure from
+   * before the dump would count growth that the dump itself already saw as new.
    */
   private static Optional<Long> oldGenAt(List<StatsSample> samples, Instant at) {
-    Long before = null;
+    StatsSample before = null;
     for (StatsSample s : samples) {
       if (s.oldGenAfterGc() < 0) {
         continue;
       }
       if (!s.time().isAfter(at)) {
-        before = s.oldGenAfterGc();
-      } else {
-        return Optional.of(before != null ? before : s.oldGenAfterGc());
+        before = s;
+        continue;
       }
+      boolean dumpsCollection =
+          before != null && before.majorGcCount() >= 0 && s.majorGcCount() > before.majorGcCount();
+      return Optional.of(
+          before == null || dumpsCollection ? s.oldGenAfterGc() : before.oldGenAfterGc());
     }
-    return Optional.ofNullable(before);
+    return Optional.ofNullable(before).map(StatsSample::oldGenAfterGc);
   }
 
   private static StatsSample latestWithOldGen(List<StatsSample> samples) {

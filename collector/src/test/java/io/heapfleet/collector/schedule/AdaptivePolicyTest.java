@@ -152,6 +152,27 @@ class AdaptivePolicyTest {
   }
 
   @Test
+  void growthIsCountedFromTheFigureTheDumpsOwnCollectionLeftNotFromTheOneBeforeIt() {
+    // Before the dump (minute 1) the figure was a stale 100 MB; the dump's full collection (the
+    // major count moves from 3 to 4) left 130 MB, and the old generation stays at 134 MB after GC:
+    // +4 MB since the dump, not +34 MB.
+    List<StatsSample> s = new ArrayList<>();
+    for (int m = 0; m <= 12; m++) {
+      long afterGc = m <= 1 ? 100 * MB : m < 6 ? 130 * MB : 134 * MB;
+      long major = m <= 1 ? 3 : m < 6 ? 4 : 5;
+      s.add(new StatsSample(at(m), afterGc, afterGc, 400 * MB, -1, m, m, afterGc, major));
+    }
+    assertThat(POLICY.due(at(12), history(1, s)).due()).isFalse();
+    // Had the dump's collection found the same 100 MB, the 134 MB would be growth.
+    List<StatsSample> grew = new ArrayList<>(s);
+    grew.set(2, new StatsSample(at(2), 100 * MB, 100 * MB, 400 * MB, -1, 2, 2, 100 * MB, 4));
+    for (int m = 3; m < 6; m++) {
+      grew.set(m, new StatsSample(at(m), 100 * MB, 100 * MB, 400 * MB, -1, m, m, 100 * MB, 4));
+    }
+    assertThat(POLICY.due(at(12), history(1, grew)).due()).isTrue();
+  }
+
+  @Test
   void takesABaselineEarlyInTheTasksLifeButNotBeforeItsHistoryIsKnown() {
     assertThat(POLICY.due(at(0), history(null, List.of())).due()).isFalse();
     assertThat(POLICY.due(at(1), history(null, List.of())))

@@ -91,7 +91,7 @@ public record TaskSummary(
   }
 
   /** {@code jvm} or {@code node} from the newest dump's key, or null without one. */
-  static String runtimeOf(TaskStatus status) {
+  public static String runtimeOf(TaskStatus status) {
     if (status.lastCapture() == null || status.lastCapture().key() == null) {
       return null;
     }

@@ -9,6 +9,7 @@ import io.heapfleet.analysis.retainer.GrowingOwner;
 import io.heapfleet.analysis.retainer.SuspectOwner;
 import io.heapfleet.analysis.trend.Assessment;
 import io.heapfleet.analysis.trend.Suspect;
+import io.heapfleet.collector.api.TaskSummary;
 import io.heapfleet.collector.service.CollectorEngine;
 import io.heapfleet.collector.state.TaskStatus;
 import io.heapfleet.collector.stats.StatsSeries;
@@ -166,7 +167,7 @@ public class CollectorDashboardData implements DashboardData {
    * The fleet-page row; the top suspect is the best-ranked owner (with its holder) when the deep
    * analysis found one, else the trend's first growing class.
    */
-  static FleetRow row(TaskStatus t, List<GrowingOwner> owners) {
+  public static FleetRow row(TaskStatus t, List<GrowingOwner> owners) {
     Assessment assessment = t.verdict().orElse(null);
     return new FleetRow(
         t.taskId(),
@@ -185,7 +186,8 @@ public class CollectorDashboardData implements DashboardData {
             ? t.lastAttempt().message()
             : null,
         VerdictText.topSuspectHolder(assessment, owners).orElse(null),
-        assessment == Assessment.STABLE ? t.flatSince() : null);
+        assessment == Assessment.STABLE ? t.flatSince() : null,
+        TaskSummary.runtimeOf(t));
   }
 
   private Optional<HeapChart.Point> point(StoredDump d) {

@@ -28,6 +28,7 @@ import java.util.Comparator;
  *     com.acme.cart.CartStore.CARTS}), or {@code null} when no owner is known
  * @param flatSince for a stable task whose heap levelled off after a warm-up: since when, else
  *     {@code null}
+ * @param runtime {@code jvm} or {@code node} from the newest dump, or {@code null} before one
  */
 public record FleetRow(
     String taskId,
@@ -41,7 +42,38 @@ public record FleetRow(
     String topSuspect,
     String lastError,
     String topSuspectHolder,
-    Instant flatSince) {
+    Instant flatSince,
+    String runtime) {
+
+  /** A row whose runtime is not known yet. */
+  public FleetRow(
+      String taskId,
+      String service,
+      String cluster,
+      Instant lastCapture,
+      long heapUsedBytes,
+      Assessment assessment,
+      double heapBytesPerHour,
+      int captures,
+      String topSuspect,
+      String lastError,
+      String topSuspectHolder,
+      Instant flatSince) {
+    this(
+        taskId,
+        service,
+        cluster,
+        lastCapture,
+        heapUsedBytes,
+        assessment,
+        heapBytesPerHour,
+        captures,
+        topSuspect,
+        lastError,
+        topSuspectHolder,
+        flatSince,
+        null);
+  }
 
   /** Leaking tasks first, fastest growth first, then by id. */
   public static final Comparator<FleetRow> LEAKING_FIRST =

@@ -9,6 +9,7 @@ import io.heapfleet.auth.Secret;
 import io.heapfleet.auth.TaskCredentials;
 import io.heapfleet.collector.api.TaskSummary;
 import io.heapfleet.collector.capture.DumpCapture;
+import io.heapfleet.collector.dashboard.CollectorDashboardData;
 import io.heapfleet.collector.discovery.StaticDiscovery;
 import io.heapfleet.collector.metrics.CollectorMetrics;
 import io.heapfleet.collector.schedule.CaptureScheduler;
@@ -172,6 +173,9 @@ class MixedFleetTest {
     assertThat(nodeSummary.runtime()).isEqualTo("node");
     assertThat(nodeSummary.topSuspectHeadline()).contains("memoized");
     assertThat(TaskSummary.of(t.get("jvm-1"), List.of()).runtime()).isEqualTo("jvm");
+    // So does the dashboard's fleet table.
+    assertThat(CollectorDashboardData.row(node, owners).runtime()).isEqualTo("node");
+    assertThat(CollectorDashboardData.row(t.get("jvm-1"), List.of()).runtime()).isEqualTo("jvm");
 
     // A restarted collector rebuilds the same verdicts from the snapshots' summaries in S3.
     FleetState fresh = new FleetState();

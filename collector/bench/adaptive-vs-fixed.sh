@@ -81,7 +81,6 @@ start_collector adaptive 18095 18096 \
   -Dheapfleet.collector.capture.adaptive.min-interval=1m \
   -Dheapfleet.collector.capture.adaptive.max-interval=1h \
   -Dheapfleet.collector.capture.adaptive.growth-min-bytes=4194304 \
-  -Dheapfleet.collector.capture.adaptive.growth-fraction=0 \
   -Dheapfleet.collector.capture.adaptive.probe-interval="${PROBE_INTERVAL:-30s}"
 for port in 18094 18096; do
   for i in $(seq 1 300); do curl -sf "http://127.0.0.1:$port/q/health/live" >/dev/null && break; sleep 1; done
@@ -101,7 +100,7 @@ while [ "$(date +%s)" -lt "$END" ]; do
   sleep 5
 done
 echo "tasks: -Xmx${HEAP:-64m} ${TASK_JAVA_OPTS:-} Serial GC, LEAK_INTERVAL_MS=${LEAK_INTERVAL_MS:-1000} LEAK_RATE_KB=${LEAK_RATE_KB:-256}; load: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "run: ${MINUTES} min; fixed: every $FIXED; adaptive: stats every 5 s, min 1m, growth 4 MiB, window 2m, probes every ${PROBE_INTERVAL:-30s} at most"
+echo "run: ${MINUTES} min; fixed: every $FIXED; adaptive: stats every 5 s, min 1m, growth max(4 MiB, 5 % of heap max), window 2m, probes every ${PROBE_INTERVAL:-30s} at most"
 printf '%-9s %-8s %6s %14s %7s %14s  %s\n' policy task dumps "dump pause ms" probes "probe pause ms" "verdict"
 for p in fixed:18093 adaptive:18095; do
   name=${p%%:*}; port=${p##*:}

@@ -26,15 +26,16 @@ import java.util.Optional;
  *   <li>a dump when old-gen-after-GC has grown by {@code max(growthMinBytes, growthFraction x heap
  *       max)} since the last dump;
  *   <li>for a task that runs a full collection on request ({@code GET /heapdump/stats?gc=full}):
- *       when the old generation in use is the threshold above its after-GC figure, a <b>probe</b>
- *       (that collection, a fraction of a dump's pause), at most one forced collection per {@code
- *       probeInterval}; its fresh after-GC figure then decides through the previous rule. For other
- *       tasks: while the old generation has not been collected since the last dump (its after-GC
- *       figure is stale: Serial and Parallel refresh it only at a full GC), a dump when the old
- *       generation <i>in use now</i> ({@code oldGenUsed}) exceeds the after-GC figure the dump left
- *       by that same threshold: objects promoted since the dump are either a leak or garbage that
- *       no collection has removed yet, and a dump (which runs a full GC) tells which (when it found
- *       mostly garbage, this rule rests until the next dump);
+ *       when the old generation in use is the threshold above its after-GC figure (or, once per
+ *       minimum interval when it is over, anything above it), a <b>probe</b> (that collection, a
+ *       fraction of a dump's pause), at most one forced collection per {@code probeInterval}; its
+ *       fresh after-GC figure then decides through the previous rule. For other tasks: while the
+ *       old generation has not been collected since the last dump (its after-GC figure is stale:
+ *       Serial and Parallel refresh it only at a full GC), a dump when the old generation <i>in use
+ *       now</i> ({@code oldGenUsed}) exceeds the after-GC figure the dump left by that same
+ *       threshold: objects promoted since the dump are either a leak or garbage that no collection
+ *       has removed yet, and a dump (which runs a full GC) tells which (when it found mostly
+ *       garbage, this rule rests until the next dump);
  *   <li>a dump when old-gen-after-GC has risen steadily ({@link OldGenTrend} {@code leaking}) over
  *       the whole trend window since the last dump.
  * </ol>
@@ -111,6 +112,9 @@ public final class AdaptivePolicy implements CapturePolicy {
       }
     }
   }
+
+  /** Promoted bytes that make the one probe after the minimum interval worth its pause. */
+  static final long EAGER_PROBE_MIN_BYTES = 1L << 20;
 
   private final Settings settings;
 
@@ -204,8 +208,10 @@ public final class AdaptivePolicy implements CapturePolicy {
    * {@code threshold} above its after-GC figure (what young collections promoted since the last
    * old-generation collection: a leak, or garbage no collection has removed yet) and the after-GC
    * figure has not already grown by the threshold since the last dump, a probe (a full collection,
-   * far cheaper than a dump) tells which; its fresh figure then decides through rule 6. At most one
-   * forced collection, dump or probe, per {@code probeInterval}.
+   * far cheaper than a dump) tells which; its fresh figure then decides through rule 6. Once the
+   * minimum interval is over, one probe as soon as anything (1 MiB) has been promoted, so that a
+   * leak is dumped when the interval allows rather than at a later promotion. At most one forced
+   * collection, dump or probe, per {@code probeInterval}.
    */
   private Optional<Decision> promotedSinceCollection(
       TaskHistory h, List<StatsSample> samples, Instant last, Instant now, double threshold) {
@@ -225,7 +231,15 @@ public final class AdaptivePolicy implements CapturePolicy {
       return Optional.empty(); // the growth is known already: rule 6 decides
     }
     long promoted = newest.oldGenUsed() - newest.oldGenAfterGc();
-    if (promoted < threshold) {
+    // Young collections promote only now and then, so the old generation in use shows a leak
+    // late; when the minimum interval is over, one probe with anything promoted at all tells
+    // whether a dump is due now rather than a promotion later.
+    Instant intervalOver = last.plus(settings.minInterval());
+    boolean onceAfterInterval =
+        !now.isBefore(intervalOver)
+            && h.lastProbe().map(p -> p.isBefore(intervalOver)).orElse(true)
+            && promoted >= Math.min(threshold, EAGER_PROBE_MIN_BYTES);
+    if (promoted < threshold && !onceAfterInterval) {
       return Optional.empty();
     }
     Instant lastForced = h.lastProbe().filter(p -> p.isAfter(last)).orElse(last);

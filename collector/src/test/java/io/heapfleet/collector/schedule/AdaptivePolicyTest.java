@@ -112,6 +112,28 @@ class AdaptivePolicyTest {
   }
 
   @Test
+  void onceTheMinimumIntervalIsOverAnythingPromotedGetsOneProbe() {
+    // +4 MB every 2 minutes in use: far below the 32 MB threshold by minute 11.
+    List<StatsSample> s = serial(40, 4 * MB, Integer.MAX_VALUE, 0);
+    assertThat(PROBING.due(at(10), probeable(1, s.subList(0, 11), null)).probe()).isFalse();
+    CapturePolicy.Decision d = PROBING.due(at(11), probeable(1, s.subList(0, 12), null));
+    assertThat(d.probe()).as(d.reason()).isTrue();
+    // That probe found it alive and grown by the threshold: the dump is due at once.
+    List<StatsSample> alive = probedAt(s, 11, 140 * MB, 5);
+    assertThat(PROBING.due(at(11).plusSeconds(5), probeable(1, alive, 11)).due()).isTrue();
+    // Found garbage instead: no second eager probe; the threshold rule takes over again.
+    List<StatsSample> garbage = probedAt(s, 11, 101 * MB, 5);
+    for (int m = 12; m <= 20; m++) {
+      garbage.add(new StatsSample(at(m), 101 * MB, 121 * MB, 400 * MB, -1, m, m, 101 * MB + MB, 5));
+      CapturePolicy.Decision after = PROBING.due(at(m), probeable(1, garbage, 11));
+      assertThat(after.due() || after.probe()).as("minute %d", m).isFalse();
+    }
+    // Nothing promoted: no probe at all.
+    List<StatsSample> quiet = serial(40, 0, Integer.MAX_VALUE, 0);
+    assertThat(PROBING.due(at(11), probeable(1, quiet.subList(0, 12), null)).probe()).isFalse();
+  }
+
+  @Test
   void promotedGarbageIsProbedAtMostOncePerProbeIntervalAndNeverDumped() {
     // Young GCs promote 12 MB every 2 minutes that a full collection removes: each probe leaves
     // 101 MB alive. Every time 32 MB have piled up again, one probe, never two within 2 minutes.

@@ -1,10 +1,10 @@
 package io.heapfleet.cli;
 
 import io.heapfleet.analysis.report.Format;
+import io.heapfleet.auth.Compression;
 import io.heapfleet.auth.HourlyToken;
 import io.heapfleet.auth.Secret;
 import io.heapfleet.auth.TaskCredentials;
-import io.heapfleet.endpoint.DumpFormat;
 import io.heapfleet.endpoint.client.DumpRequest;
 import io.heapfleet.endpoint.client.DumpResponse;
 import io.heapfleet.endpoint.client.HeapdumpClient;
@@ -195,7 +195,7 @@ final class FetchCommand implements Callable<Integer> {
     if (format != null) {
       r =
           r.withFormat(
-              DumpFormat.fromId(format)
+              Compression.fromId(format)
                   .orElseThrow(
                       () ->
                           UserException.badInput(

@@ -3,9 +3,11 @@ package io.heapfleet.collector.capture;
 import io.heapfleet.analysis.histogram.ClassHistogram;
 import io.heapfleet.analysis.hprof.HprofLimitException;
 import io.heapfleet.analysis.hprof.HprofLimits;
+import io.heapfleet.auth.Compression;
 import io.heapfleet.auth.TaskCredentials;
 import io.heapfleet.collector.discovery.Target;
 import io.heapfleet.endpoint.HeapfleetHeaders;
+import io.heapfleet.endpoint.WireEncoding;
 import io.heapfleet.endpoint.client.DumpRequest;
 import io.heapfleet.endpoint.client.DumpResponse;
 import io.heapfleet.endpoint.client.HeapdumpClient;
@@ -70,7 +72,7 @@ public final class DumpCapture {
       Duration firstByteTimeout,
       Duration idleTimeout,
       boolean live,
-      io.heapfleet.endpoint.DumpFormat format,
+      Compression format,
       int analysisBufferBytes,
       int pinnedMaxAttempts,
       CaptureLimits limits,
@@ -85,7 +87,7 @@ public final class DumpCapture {
         Duration firstByteTimeout,
         Duration idleTimeout,
         boolean live,
-        io.heapfleet.endpoint.DumpFormat format,
+        Compression format,
         int analysisBufferBytes,
         int pinnedMaxAttempts,
         CaptureLimits limits) {
@@ -118,10 +120,8 @@ public final class DumpCapture {
      * after the dump (it needs {@code Content-Length}), so through a load balancer a long dump
      * would meet its idle timeout, where a compressed one starts at once and keeps the line busy.
      */
-    io.heapfleet.endpoint.DumpFormat wireFormat(Target target) {
-      return compressInCollector && !target.pinned()
-          ? io.heapfleet.endpoint.DumpFormat.RAW
-          : format;
+    Compression wireFormat(Target target) {
+      return compressInCollector && !target.pinned() ? Compression.RAW : format;
     }
 
     /** Settings with the {@link CaptureLimits#DEFAULT default limits}. */
@@ -129,7 +129,7 @@ public final class DumpCapture {
         Duration firstByteTimeout,
         Duration idleTimeout,
         boolean live,
-        io.heapfleet.endpoint.DumpFormat format,
+        Compression format,
         int analysisBufferBytes,
         int pinnedMaxAttempts) {
       this(
@@ -247,13 +247,11 @@ public final class DumpCapture {
             null);
       }
       // Raw from the task, encoded here: only when the task did send raw (never encode twice).
-      io.heapfleet.endpoint.DumpFormat encodeHere =
-          settings.wireFormat(target) == io.heapfleet.endpoint.DumpFormat.RAW
-                  && response.format() == io.heapfleet.endpoint.DumpFormat.RAW
+      Compression encodeHere =
+          settings.wireFormat(target) == Compression.RAW && response.format() == Compression.RAW
               ? settings.format()
-              : io.heapfleet.endpoint.DumpFormat.RAW;
-      io.heapfleet.endpoint.DumpFormat storedFormat =
-          encodeHere == io.heapfleet.endpoint.DumpFormat.RAW ? response.format() : encodeHere;
+              : Compression.RAW;
+      Compression storedFormat = encodeHere == Compression.RAW ? response.format() : encodeHere;
       // The task's headers choose the key (a Node.js task's V8 snapshot is stored as
       // .heapsnapshot.gz); the analyser checks that the content is what they said.
       boolean heapSnapshot = announcesHeapSnapshot(response);
@@ -264,7 +262,7 @@ public final class DumpCapture {
               target.service(),
               target.taskId(),
               taken,
-              DumpFormat.parse(storedFormat.id(), heapSnapshot));
+              DumpFormat.of(heapSnapshot, storedFormat));
       Bounds bounds = bounds(response);
       upload = store.openUpload(key, metadata(response));
       pipe = new BoundedPipe(settings.analysisBufferBytes(), CHUNK);
@@ -279,7 +277,7 @@ public final class DumpCapture {
               });
       OutputStream toStore;
       try {
-        toStore = encodeHere.encode(new KeepOpen(upload));
+        toStore = WireEncoding.encode(encodeHere, new KeepOpen(upload));
       } catch (IOException e) {
         throw new Failure(CaptureOutcome.FAILED, "cannot start the encoder: " + e, e);
       }

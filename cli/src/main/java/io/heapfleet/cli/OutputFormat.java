@@ -16,8 +16,17 @@ enum OutputFormat {
   /** Fails as bad input for a command that prints text or JSON only. */
   OutputFormat requireTextOrJson(String command) {
     if (this == md) {
-      throw UserException.badInput(command + " prints text or json; --format md is not available");
+      throw UserException.badInput(textOrJsonOnly(command, name()));
     }
     return this;
+  }
+
+  /** The one message for a {@code --format} that a text-or-JSON command cannot print. */
+  static String textOrJsonOnly(String command, String value) {
+    return "--format must be text or json, was '"
+        + value
+        + "': "
+        + command
+        + " prints text or json";
   }
 }

@@ -64,12 +64,7 @@ final class StatsCommand implements Callable<Integer> {
               + " and is asked with its read-only task token, never the hourly token.")
   String task;
 
-  @Option(
-      names = "--format",
-      paramLabel = "FORMAT",
-      defaultValue = "text",
-      description = "text (for a person) or json (the task's document). Default: ${DEFAULT-VALUE}.")
-  String format;
+  @Mixin OutputFormatOption output;
 
   @Option(
       names = "--max-attempts",
@@ -101,9 +96,7 @@ final class StatsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    if (!format.equals("text") && !format.equals("json")) {
-      throw UserException.badInput("--format must be text or json, was '" + format + "'");
-    }
+    OutputFormat format = output.requireTextOrJson("stats");
     if (maxAttempts < 1 || maxAttempts > 1000) {
       throw UserException.badInput("--max-attempts must be 1..1000, was " + maxAttempts);
     }
@@ -123,7 +116,7 @@ final class StatsCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw UserException.failure("cannot read stats from " + base + ": " + e.getMessage(), e);
     }
-    if (format.equals("json")) {
+    if (format == OutputFormat.json) {
       out.println(stats.json());
     } else {
       print(stats, out);

@@ -11,7 +11,9 @@ enum OutputFormat {
   md;
 
   /** The help line of a {@code --format} option. */
-  static final String DESCRIPTION = "text, json or md (default: ${DEFAULT-VALUE}).";
+  static final String DESCRIPTION =
+      "text, json or md (md where the result has a Markdown form: histo, diff, trend). Default:"
+          + " ${DEFAULT-VALUE}.";
 
   /** Fails as bad input for a command that prints text or JSON only. */
   OutputFormat requireTextOrJson(String command) {

@@ -361,7 +361,7 @@ public final class EndpointResponse implements Closeable {
       // The encoder's close() finishes the stream; the front door's stream stays open for it.
       // The last chunk is held back until the temp file is deleted and the lock released, so a
       // client that has seen the whole body can ask again at once without meeting "busy".
-      try (OutputStream encoded = WireEncoding.encode(format, new NonClosing(out))) {
+      try (OutputStream encoded = WireEncoding.encode(format, new LeaveOpenOutputStream(out))) {
         copyHoldingLast(file, encoded, this::release);
       }
       out.flush();
@@ -372,22 +372,6 @@ public final class EndpointResponse implements Closeable {
       if (released.compareAndSet(false, true)) {
         releaseDump(file, release);
       }
-    }
-  }
-
-  private static final class NonClosing extends FilterOutputStream {
-    NonClosing(OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-    }
-
-    @Override
-    public void close() throws IOException {
-      out.flush();
     }
   }
 

@@ -84,7 +84,7 @@ public final class KeepAliveEncoder {
       data = new RawGzipBody(out);
     } else {
       out.write(StreamTrailer.encode(format, record));
-      data = new ZstdFramesOutputStream(new NonClosing(out));
+      data = new ZstdFramesOutputStream(new LeaveOpenOutputStream(out));
     }
     return data;
   }
@@ -114,7 +114,7 @@ public final class KeepAliveEncoder {
 
     RawGzipBody(OutputStream out) {
       super(out);
-      this.deflate = new DeflaterOutputStream(new NonClosing(out), deflater, 64 * 1024);
+      this.deflate = new DeflaterOutputStream(new LeaveOpenOutputStream(out), deflater, 64 * 1024);
     }
 
     @Override
@@ -148,19 +148,5 @@ public final class KeepAliveEncoder {
         deflater.end();
       }
     }
-  }
-
-  private static final class NonClosing extends FilterOutputStream {
-    NonClosing(OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-    }
-
-    @Override
-    public void close() {}
   }
 }

@@ -7,6 +7,7 @@ import io.heapfleet.auth.Compression;
 import io.heapfleet.auth.TaskCredentials;
 import io.heapfleet.collector.discovery.Target;
 import io.heapfleet.endpoint.HeapfleetHeaders;
+import io.heapfleet.endpoint.LeaveOpenOutputStream;
 import io.heapfleet.endpoint.WireEncoding;
 import io.heapfleet.endpoint.client.DumpRequest;
 import io.heapfleet.endpoint.client.DumpResponse;
@@ -82,15 +83,17 @@ public final class DumpCapture {
       Objects.requireNonNull(limits, "limits");
     }
 
-    /** Settings where the task compresses (the format goes on the wire). */
+    /**
+     * Settings with the {@link CaptureLimits#DEFAULT default limits}, where the task compresses
+     * (the format goes on the wire).
+     */
     public Settings(
         Duration firstByteTimeout,
         Duration idleTimeout,
         boolean live,
         Compression format,
         int analysisBufferBytes,
-        int pinnedMaxAttempts,
-        CaptureLimits limits) {
+        int pinnedMaxAttempts) {
       this(
           firstByteTimeout,
           idleTimeout,
@@ -98,12 +101,21 @@ public final class DumpCapture {
           format,
           analysisBufferBytes,
           pinnedMaxAttempts,
-          limits,
+          CaptureLimits.DEFAULT,
           false);
     }
 
     /** These settings, compressing in the collector ({@code true}) or on the task. */
     public Settings withCompressInCollector(boolean inCollector) {
+      return with(limits, inCollector);
+    }
+
+    /** These settings with other limits. */
+    public Settings withLimits(CaptureLimits limits) {
+      return with(limits, compressInCollector);
+    }
+
+    private Settings with(CaptureLimits limits, boolean inCollector) {
       return new Settings(
           firstByteTimeout,
           idleTimeout,
@@ -122,37 +134,6 @@ public final class DumpCapture {
      */
     Compression wireFormat(Target target) {
       return compressInCollector && !target.pinned() ? Compression.RAW : format;
-    }
-
-    /** Settings with the {@link CaptureLimits#DEFAULT default limits}. */
-    public Settings(
-        Duration firstByteTimeout,
-        Duration idleTimeout,
-        boolean live,
-        Compression format,
-        int analysisBufferBytes,
-        int pinnedMaxAttempts) {
-      this(
-          firstByteTimeout,
-          idleTimeout,
-          live,
-          format,
-          analysisBufferBytes,
-          pinnedMaxAttempts,
-          CaptureLimits.DEFAULT);
-    }
-
-    /** These settings with other limits. */
-    public Settings withLimits(CaptureLimits limits) {
-      return new Settings(
-          firstByteTimeout,
-          idleTimeout,
-          live,
-          format,
-          analysisBufferBytes,
-          pinnedMaxAttempts,
-          limits,
-          compressInCollector);
     }
   }
 
@@ -277,7 +258,7 @@ public final class DumpCapture {
               });
       OutputStream toStore;
       try {
-        toStore = WireEncoding.encode(encodeHere, new KeepOpen(upload));
+        toStore = WireEncoding.encode(encodeHere, new LeaveOpenOutputStream(upload));
       } catch (IOException e) {
         throw new Failure(CaptureOutcome.FAILED, "cannot start the encoder: " + e, e);
       }
@@ -563,22 +544,5 @@ public final class DumpCapture {
   /** The current time (for callers that stamp reports). */
   Instant now() {
     return clock.instant();
-  }
-
-  /** Passes writes on and leaves the upload open when the encoder on top of it is closed. */
-  private static final class KeepOpen extends java.io.FilterOutputStream {
-    KeepOpen(OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-    }
-
-    @Override
-    public void close() throws IOException {
-      out.flush();
-    }
   }
 }

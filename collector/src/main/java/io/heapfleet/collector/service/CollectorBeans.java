@@ -335,7 +335,8 @@ public class CollectorBeans {
                     capture.live(),
                     format,
                     capture.analysisBufferBytes(),
-                    discoveryConfig.lb().maxAttempts(),
+                    discoveryConfig.lb().maxAttempts())
+                .withLimits(
                     new CaptureLimits(
                         capture.limits().deadlineBase(),
                         capture.limits().minBytesPerSecond(),

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -197,16 +198,8 @@ public final class HeapdumpClient {
    */
   public TaskIdentity identity(ProvenTask proven, TaskCredentials credentials, int maxAttempts)
       throws IOException {
-    URI uri = URI.create(proven.heapdumpUri() + "/identity");
-    HttpResponse<InputStream> response = getWithTaskToken(proven, uri, maxAttempts);
-    TaskIdentity id = parseIdentity(uri, response);
-    if (!id.taskId().equals(proven.taskId())) {
-      throw new ProofException(
-          ProofException.Reason.WRONG_TASK,
-          uri + " proved one task id and named another in its identity",
-          1);
-    }
-    return id;
+    return readProven(
+        proven, "identity", maxAttempts, HeapdumpClient::parseIdentity, TaskIdentity::taskId);
   }
 
   /**
@@ -232,15 +225,34 @@ public final class HeapdumpClient {
    * requests). The hourly token is never sent.
    */
   public TaskStats stats(ProvenTask proven, int maxAttempts) throws IOException {
-    URI uri = URI.create(proven.heapdumpUri() + "/stats");
-    TaskStats stats = parseStats(uri, getWithTaskToken(proven, uri, maxAttempts));
-    if (!stats.taskId().equals(proven.taskId())) {
+    return readProven(proven, "stats", maxAttempts, HeapdumpClient::parseStats, TaskStats::taskId);
+  }
+
+  /** Reads one document of a task from its answer; the answer is not trusted yet. */
+  private interface DocumentParser<T> {
+    T parse(URI uri, HttpResponse<InputStream> response) throws IOException;
+  }
+
+  /**
+   * Reads {@code /heapdump/<route>} of a proven task with its task token, and refuses a document
+   * that names another task than the one that proved itself.
+   */
+  private <T> T readProven(
+      ProvenTask proven,
+      String route,
+      int maxAttempts,
+      DocumentParser<T> parser,
+      Function<T, String> taskIdOf)
+      throws IOException {
+    URI uri = URI.create(proven.heapdumpUri() + "/" + route);
+    T document = parser.parse(uri, getWithTaskToken(proven, uri, maxAttempts));
+    if (!taskIdOf.apply(document).equals(proven.taskId())) {
       throw new ProofException(
           ProofException.Reason.WRONG_TASK,
-          uri + " proved one task id and named another in its stats",
+          uri + " proved one task id and named another in its " + route,
           1);
     }
-    return stats;
+    return document;
   }
 
   /** A read-only GET with the proven task's {@code HeapFleet-Task} token; 200 or an exception. */

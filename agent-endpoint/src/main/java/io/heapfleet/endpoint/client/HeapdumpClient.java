@@ -116,20 +116,7 @@ public final class HeapdumpClient {
 
   /** Asks the task (or whichever task the load balancer picks) who it is. */
   public TaskIdentity identity(URI base, String token) throws IOException {
-    URI uri = URI.create(heapdumpUri(base) + "/identity");
-    HttpResponse<InputStream> r =
-        send(newHttpClient(), request(uri, token, Duration.ofSeconds(30)).build());
-    if (r.statusCode() != 200) {
-      throw failure(r, 1);
-    }
-    try (InputStream in = r.body()) {
-      String json = new String(readBounded(in), StandardCharsets.UTF_8);
-      try {
-        return TaskIdentity.fromJson(json);
-      } catch (IllegalArgumentException e) {
-        throw new IOException("the identity answer of " + uri + " is not valid: " + e.getMessage());
-      }
-    }
+    return readWithToken(base, "identity", token, HeapdumpClient::parseIdentity);
   }
 
   /**
@@ -210,13 +197,21 @@ public final class HeapdumpClient {
    * @throws IOException when it cannot be reached or its answer is not a stats document
    */
   public TaskStats stats(URI base, String token) throws IOException {
-    URI uri = URI.create(heapdumpUri(base) + "/stats");
+    return readWithToken(base, "stats", token, HeapdumpClient::parseStats);
+  }
+
+  /**
+   * Reads {@code /heapdump/<route>} of whichever task answers, with {@code token}; 200 or throws.
+   */
+  private <T> T readWithToken(URI base, String route, String token, DocumentParser<T> parser)
+      throws IOException {
+    URI uri = URI.create(heapdumpUri(base) + "/" + route);
     HttpResponse<InputStream> r =
         send(newHttpClient(), request(uri, token, Duration.ofSeconds(30)).build());
     if (r.statusCode() != 200) {
       throw failure(r, 1);
     }
-    return parseStats(uri, r);
+    return parser.parse(uri, r);
   }
 
   /**

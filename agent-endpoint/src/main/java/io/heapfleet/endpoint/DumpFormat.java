@@ -1,94 +1,63 @@
 package io.heapfleet.endpoint;
 
+import io.heapfleet.auth.Compression;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.zip.Deflater;
-import java.util.zip.GZIPOutputStream;
 
 /**
- * How a dump is encoded on the wire. Compression happens while the dump streams out of its temp
- * file, after the JVM pause, never holding the dump in memory.
+ * How a dump is encoded on the wire: kept for code written against it. Use {@link Compression}, the
+ * one list of compressions the endpoint, the client and storage share, and {@link WireEncoding} for
+ * the encoders.
  *
- * <ul>
- *   <li>{@link #GZIP}: level 1 (fastest); MAT, VisualVM and {@code gunzip} open it. The default.
- *   <li>{@link #ZSTD}: pure-Java zstd (aircompressor); faster and smaller than gzip, but needs a
- *       zstd-aware reader ({@code zstd -d}, heapfleet).
- *   <li>{@link #RAW}: plain HPROF, with {@code Content-Length}.
- * </ul>
+ * @deprecated use {@link Compression}; every method here delegates to it.
  */
+@Deprecated
 public enum DumpFormat {
-  GZIP("gzip", ".hprof.gz", "application/gzip"),
-  ZSTD("zstd", ".hprof.zst", "application/zstd"),
-  RAW("raw", ".hprof", "application/octet-stream");
+  GZIP(Compression.GZIP),
+  ZSTD(Compression.ZSTD),
+  RAW(Compression.RAW);
 
-  /** gzip level: 1 compresses several times faster than the default 6 for a few % of size. */
-  public static final int GZIP_LEVEL = Deflater.BEST_SPEED;
+  /** gzip level. */
+  public static final int GZIP_LEVEL = WireEncoding.GZIP_LEVEL;
 
-  private static final int BUFFER = 64 * 1024;
+  private final Compression compression;
 
-  private final String id;
-  private final String extension;
-  private final String contentType;
+  DumpFormat(Compression compression) {
+    this.compression = compression;
+  }
 
-  DumpFormat(String id, String extension, String contentType) {
-    this.id = id;
-    this.extension = extension;
-    this.contentType = contentType;
+  /** The compression this constant stands for. */
+  public Compression compression() {
+    return compression;
+  }
+
+  /** The constant for {@code compression}. */
+  public static DumpFormat of(Compression compression) {
+    return valueOf(compression.name());
   }
 
   /** The name used in {@code ?format=} and settings. */
   public String id() {
-    return id;
+    return compression.id();
   }
 
   /** The file name extension, e.g. {@code .hprof.gz}. */
   public String extension() {
-    return extension;
+    return WireEncoding.hprofExtension(compression);
   }
 
   public String contentType() {
-    return contentType;
+    return compression.contentType();
   }
 
   /** Looks a format up by {@link #id()}, case-insensitively. */
   public static Optional<DumpFormat> fromId(String id) {
-    if (id == null) {
-      return Optional.empty();
-    }
-    String lower = id.toLowerCase(Locale.ROOT);
-    for (DumpFormat f : values()) {
-      if (f.id.equals(lower)) {
-        return Optional.of(f);
-      }
-    }
-    if (lower.equals("gz")) {
-      return Optional.of(GZIP);
-    }
-    if (lower.equals("zst") || lower.equals("hprof")) {
-      return Optional.of(lower.equals("zst") ? ZSTD : RAW);
-    }
-    return Optional.empty();
+    return Compression.fromId(id).map(DumpFormat::of);
   }
 
-  /**
-   * Wraps {@code out} so that bytes written are encoded in this format; closing the wrapper
-   * finishes the encoding and closes {@code out}.
-   */
+  /** Wraps {@code out} so that bytes written are encoded in this format. */
   public OutputStream encode(OutputStream out) throws IOException {
-    switch (this) {
-      case GZIP:
-        return new GZIPOutputStream(out, BUFFER) {
-          {
-            def.setLevel(GZIP_LEVEL);
-          }
-        };
-      case ZSTD:
-        return new ZstdFramesOutputStream(out);
-      case RAW:
-      default:
-        return out;
-    }
+    return WireEncoding.encode(compression, out);
   }
 }

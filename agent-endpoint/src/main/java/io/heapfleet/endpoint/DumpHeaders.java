@@ -1,5 +1,6 @@
 package io.heapfleet.endpoint;
 
+import io.heapfleet.auth.Compression;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -19,13 +20,17 @@ final class DumpHeaders {
   private DumpHeaders() {}
 
   /** The dump's file name: {@code <taskId>-<yyyyMMdd'T'HHmmss'Z'>.hprof.gz} (per format). */
-  static String fileName(String taskId, Instant at, DumpFormat format) {
-    return taskId + "-" + FILE_TIME.format(at) + format.extension();
+  static String fileName(String taskId, Instant at, Compression format) {
+    return taskId + "-" + FILE_TIME.format(at) + WireEncoding.hprofExtension(format);
   }
 
   /** Adds what every dump response says first: type, file name, no caching, format, live. */
   static Map<String, String> start(
-      Map<String, String> taskHeaders, String taskId, Instant at, DumpFormat format, boolean live) {
+      Map<String, String> taskHeaders,
+      String taskId,
+      Instant at,
+      Compression format,
+      boolean live) {
     Map<String, String> h = taskHeaders;
     h.put("Content-Type", format.contentType());
     h.put("Content-Disposition", "attachment; filename=\"" + fileName(taskId, at, format) + "\"");

@@ -1,5 +1,7 @@
 package io.heapfleet.endpoint;
 
+import io.heapfleet.auth.Compression;
+
 /**
  * What a dump request asks for in its query: {@code ?format=gzip|zstd|raw} (the settings' default
  * when absent) and {@code ?live=true|false} (true when absent), or why the query is refused (400).
@@ -7,24 +9,24 @@ package io.heapfleet.endpoint;
  */
 final class DumpQuery {
 
-  private final DumpFormat format;
+  private final Compression format;
   private final boolean live;
   private final String problem;
 
-  private DumpQuery(DumpFormat format, boolean live, String problem) {
+  private DumpQuery(Compression format, boolean live, String problem) {
     this.format = format;
     this.live = live;
     this.problem = problem;
   }
 
   /** Reads the query of {@code request}; {@link #problem()} is set when it is not valid. */
-  static DumpQuery of(EndpointRequest request, DumpFormat defaultFormat) {
-    DumpFormat format;
+  static DumpQuery of(EndpointRequest request, Compression defaultFormat) {
+    Compression format;
     String formatParam = request.queryParameter("format");
     if (formatParam == null || formatParam.isEmpty()) {
       format = defaultFormat;
     } else {
-      format = DumpFormat.fromId(formatParam).orElse(null);
+      format = Compression.fromId(formatParam).orElse(null);
       if (format == null) {
         return refused(
             "format must be gzip, zstd or raw, was '" + Answers.headerSafe(formatParam) + "'");
@@ -55,7 +57,7 @@ final class DumpQuery {
     return problem;
   }
 
-  DumpFormat format() {
+  Compression format() {
     return format;
   }
 

@@ -1,5 +1,6 @@
 package io.heapfleet.endpoint;
 
+import io.heapfleet.auth.Compression;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -57,7 +58,7 @@ final class DumpRoute implements RouteHandler {
     return dump(query.format(), query.live(), audit);
   }
 
-  private EndpointResponse dump(DumpFormat format, boolean live, Audit audit) {
+  private EndpointResponse dump(Compression format, boolean live, Audit audit) {
     DumpGate.Admission admission = gate.enter(answers, audit);
     if (!admission.admitted()) {
       return admission.refusal();
@@ -83,7 +84,7 @@ final class DumpRoute implements RouteHandler {
             gate.exitAfterDump(admission);
           };
       EndpointResponse response =
-          format != DumpFormat.RAW && !settings.keepAlive().isZero()
+          format != Compression.RAW && !settings.keepAlive().isZero()
               ? startedDump(file, format, live, admission, heapUsed, release, audit)
               : finishedDump(file, format, live, heapUsed, release, audit);
       handedOver = true;
@@ -108,7 +109,7 @@ final class DumpRoute implements RouteHandler {
 
   /** Dumps, then answers with the dump's figures as headers; the body streams the file. */
   private EndpointResponse finishedDump(
-      Path file, DumpFormat format, boolean live, long heapUsed, Runnable release, Audit audit)
+      Path file, Compression format, boolean live, long heapUsed, Runnable release, Audit audit)
       throws IOException {
     long t0 = System.nanoTime();
     long cpu0 = processCpuNanos();
@@ -131,7 +132,7 @@ final class DumpRoute implements RouteHandler {
    */
   private EndpointResponse startedDump(
       Path file,
-      DumpFormat format,
+      Compression format,
       boolean live,
       DumpGate.Admission admission,
       long heapUsed,

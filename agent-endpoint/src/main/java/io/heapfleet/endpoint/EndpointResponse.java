@@ -1,5 +1,6 @@
 package io.heapfleet.endpoint;
 
+import io.heapfleet.auth.Compression;
 import java.io.Closeable;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -51,7 +52,7 @@ public final class EndpointResponse implements Closeable {
   }
 
   static EndpointResponse dump(
-      Map<String, String> headers, Path file, DumpFormat format, Runnable release, Audit audit)
+      Map<String, String> headers, Path file, Compression format, Runnable release, Audit audit)
       throws IOException {
     long size = Files.size(file);
     return new EndpointResponse(200, headers, new DumpBody(file, format, size, release), audit);
@@ -67,7 +68,7 @@ public final class EndpointResponse implements Closeable {
   static EndpointResponse keepAliveDump(
       Map<String, String> headers,
       Path file,
-      DumpFormat format,
+      Compression format,
       Duration interval,
       DumpJob job,
       Runnable release,
@@ -229,14 +230,14 @@ public final class EndpointResponse implements Closeable {
    */
   private static final class KeepAliveDumpBody implements Body {
     private final Path file;
-    private final DumpFormat format;
+    private final Compression format;
     private final Duration interval;
     private final DumpJob job;
     private final Runnable release;
     private final AtomicBoolean released = new AtomicBoolean();
 
     KeepAliveDumpBody(
-        Path file, DumpFormat format, Duration interval, DumpJob job, Runnable release) {
+        Path file, Compression format, Duration interval, DumpJob job, Runnable release) {
       this.file = file;
       this.format = format;
       this.interval = interval;
@@ -338,12 +339,12 @@ public final class EndpointResponse implements Closeable {
   /** Streams the temp file through the encoder; deletes it and releases the lock afterwards. */
   private static final class DumpBody implements Body {
     private final Path file;
-    private final DumpFormat format;
+    private final Compression format;
     private final long size;
     private final Runnable release;
     private final AtomicBoolean released = new AtomicBoolean();
 
-    DumpBody(Path file, DumpFormat format, long size, Runnable release) {
+    DumpBody(Path file, Compression format, long size, Runnable release) {
       this.file = file;
       this.format = format;
       this.size = size;
@@ -352,7 +353,7 @@ public final class EndpointResponse implements Closeable {
 
     @Override
     public long length() {
-      return format == DumpFormat.RAW ? size : -1;
+      return format == Compression.RAW ? size : -1;
     }
 
     @Override
@@ -360,7 +361,7 @@ public final class EndpointResponse implements Closeable {
       // The encoder's close() finishes the stream; the front door's stream stays open for it.
       // The last chunk is held back until the temp file is deleted and the lock released, so a
       // client that has seen the whole body can ask again at once without meeting "busy".
-      try (OutputStream encoded = format.encode(new NonClosing(out))) {
+      try (OutputStream encoded = WireEncoding.encode(format, new LeaveOpenOutputStream(out))) {
         copyHoldingLast(file, encoded, this::release);
       }
       out.flush();
@@ -371,22 +372,6 @@ public final class EndpointResponse implements Closeable {
       if (released.compareAndSet(false, true)) {
         releaseDump(file, release);
       }
-    }
-  }
-
-  private static final class NonClosing extends FilterOutputStream {
-    NonClosing(OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-    }
-
-    @Override
-    public void close() throws IOException {
-      out.flush();
     }
   }
 

@@ -1,5 +1,6 @@
 package io.heapfleet.endpoint;
 
+import io.heapfleet.auth.Compression;
 import io.heapfleet.auth.HourlyToken;
 import io.heapfleet.auth.Secret;
 import io.heapfleet.auth.SecretException;
@@ -80,7 +81,7 @@ public final class EndpointSettings {
   private final Duration minInterval;
   private final Path tempDir;
   private final long diskReserve;
-  private final DumpFormat defaultFormat;
+  private final Compression defaultFormat;
   private final Duration ecsTimeout;
   private final boolean acceptHourlyToken;
   private final Duration headerTimeout;
@@ -205,7 +206,7 @@ public final class EndpointSettings {
     return diskReserve;
   }
 
-  public DumpFormat defaultFormat() {
+  public Compression defaultFormat() {
     return defaultFormat;
   }
 
@@ -394,8 +395,8 @@ public final class EndpointSettings {
     }
   }
 
-  static DumpFormat parseFormat(String name, String v) {
-    return DumpFormat.fromId(v.trim())
+  static Compression parseFormat(String name, String v) {
+    return Compression.fromId(v.trim())
         .orElseThrow(
             () -> new IllegalArgumentException(name + ": '" + v + "' is not gzip, zstd or raw"));
   }
@@ -449,7 +450,7 @@ public final class EndpointSettings {
     private Duration minInterval = DEFAULT_MIN_INTERVAL;
     private Path tempDir = Path.of(System.getProperty("java.io.tmpdir"));
     private long diskReserve = DEFAULT_DISK_RESERVE;
-    private DumpFormat defaultFormat = DumpFormat.GZIP;
+    private Compression defaultFormat = Compression.GZIP;
     private Duration ecsTimeout = Duration.ofSeconds(1);
     private boolean acceptHourlyToken = true;
     private Duration headerTimeout = DEFAULT_HEADER_TIMEOUT;
@@ -513,9 +514,17 @@ public final class EndpointSettings {
       return this;
     }
 
-    public Builder defaultFormat(DumpFormat format) {
+    public Builder defaultFormat(Compression format) {
       this.defaultFormat = format;
       return this;
+    }
+
+    /**
+     * @deprecated use {@link #defaultFormat(Compression)}.
+     */
+    @Deprecated
+    public Builder defaultFormat(DumpFormat format) {
+      return defaultFormat(format.compression());
     }
 
     public Builder ecsTimeout(Duration timeout) {

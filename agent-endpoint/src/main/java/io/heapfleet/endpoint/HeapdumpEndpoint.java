@@ -1,5 +1,6 @@
 package io.heapfleet.endpoint;
 
+import io.heapfleet.auth.Compression;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -120,8 +121,16 @@ public final class HeapdumpEndpoint {
   }
 
   /** The dump's file name: {@code <taskId>-<yyyyMMdd'T'HHmmss'Z'>.hprof.gz} (per format). */
-  public static String fileName(String taskId, Instant at, DumpFormat format) {
+  public static String fileName(String taskId, Instant at, Compression format) {
     return DumpHeaders.fileName(taskId, at, format);
+  }
+
+  /**
+   * @deprecated use {@link #fileName(String, Instant, Compression)}.
+   */
+  @Deprecated
+  public static String fileName(String taskId, Instant at, DumpFormat format) {
+    return fileName(taskId, at, format.compression());
   }
 
   /** One resource: the checks a request passes, then what answers it. Immutable. */

@@ -1,5 +1,6 @@
 package io.heapfleet.endpoint;
 
+import io.heapfleet.auth.Compression;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -38,23 +39,23 @@ public final class KeepAliveEncoder {
     0x28, (byte) 0xb5, 0x2f, (byte) 0xfd, 0x20, 0, 1, 0, 0
   };
 
-  private final DumpFormat format;
+  private final Compression format;
   private final OutputStream out;
   private OutputStream data;
   private Map<String, String> record;
 
-  private KeepAliveEncoder(DumpFormat format, OutputStream out) {
+  private KeepAliveEncoder(Compression format, OutputStream out) {
     this.format = format;
     this.out = out;
   }
 
   /** Starts the stream on {@code out} (gzip: writes its header) and flushes it. */
-  public static KeepAliveEncoder start(DumpFormat format, OutputStream out) throws IOException {
-    if (format == DumpFormat.RAW) {
+  public static KeepAliveEncoder start(Compression format, OutputStream out) throws IOException {
+    if (format == Compression.RAW) {
       throw new IllegalArgumentException("raw HPROF has no bytes that decode to nothing");
     }
     KeepAliveEncoder e = new KeepAliveEncoder(format, out);
-    if (format == DumpFormat.GZIP) {
+    if (format == Compression.GZIP) {
       out.write(GZIP_HEADER);
     }
     out.flush();
@@ -66,7 +67,7 @@ public final class KeepAliveEncoder {
     if (data != null) {
       throw new IllegalStateException("the dump is already being encoded");
     }
-    out.write(format == DumpFormat.GZIP ? EMPTY_STORED_BLOCK : EMPTY_ZSTD_FRAME);
+    out.write(format == Compression.GZIP ? EMPTY_STORED_BLOCK : EMPTY_ZSTD_FRAME);
     out.flush();
   }
 
@@ -79,11 +80,11 @@ public final class KeepAliveEncoder {
       throw new IllegalStateException("data() was already called");
     }
     this.record = record;
-    if (format == DumpFormat.GZIP) {
+    if (format == Compression.GZIP) {
       data = new RawGzipBody(out);
     } else {
       out.write(StreamTrailer.encode(format, record));
-      data = new ZstdFramesOutputStream(new NonClosing(out));
+      data = new ZstdFramesOutputStream(new LeaveOpenOutputStream(out));
     }
     return data;
   }
@@ -97,7 +98,7 @@ public final class KeepAliveEncoder {
       throw new IllegalStateException("data() was never called");
     }
     data.close();
-    if (format == DumpFormat.GZIP) {
+    if (format == Compression.GZIP) {
       out.write(StreamTrailer.encode(format, record));
     }
     out.flush();
@@ -105,7 +106,7 @@ public final class KeepAliveEncoder {
 
   /** Raw deflate of the dump, then the gzip member's CRC-32 and size (the header is sent). */
   private static final class RawGzipBody extends FilterOutputStream {
-    private final Deflater deflater = new Deflater(DumpFormat.GZIP_LEVEL, true);
+    private final Deflater deflater = new Deflater(WireEncoding.GZIP_LEVEL, true);
     private final DeflaterOutputStream deflate;
     private final CRC32 crc = new CRC32();
     private long size;
@@ -113,7 +114,7 @@ public final class KeepAliveEncoder {
 
     RawGzipBody(OutputStream out) {
       super(out);
-      this.deflate = new DeflaterOutputStream(new NonClosing(out), deflater, 64 * 1024);
+      this.deflate = new DeflaterOutputStream(new LeaveOpenOutputStream(out), deflater, 64 * 1024);
     }
 
     @Override
@@ -147,19 +148,5 @@ public final class KeepAliveEncoder {
         deflater.end();
       }
     }
-  }
-
-  private static final class NonClosing extends FilterOutputStream {
-    NonClosing(OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-    }
-
-    @Override
-    public void close() {}
   }
 }

@@ -1,5 +1,6 @@
 package io.heapfleet.endpoint;
 
+import io.heapfleet.auth.Compression;
 import io.heapfleet.auth.MiniJson;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -40,10 +41,10 @@ public final class StreamTrailer {
   private StreamTrailer() {}
 
   /** The encoded trailer for {@code format} (gzip or zstd). */
-  public static byte[] encode(DumpFormat format, Map<String, String> values) {
+  public static byte[] encode(Compression format, Map<String, String> values) {
     byte[] record = record(values);
     ByteArrayOutputStream b = new ByteArrayOutputStream(record.length + 32);
-    if (format == DumpFormat.GZIP) {
+    if (format == Compression.GZIP) {
       // ID1 ID2 CM=deflate FLG=FEXTRA MTIME=0 XFL=0 OS=unknown
       b.writeBytes(new byte[] {0x1f, (byte) 0x8b, 8, 4, 0, 0, 0, 0, 0, (byte) 0xff});
       le16(b, record.length + 4); // XLEN
@@ -52,7 +53,7 @@ public final class StreamTrailer {
       le16(b, record.length);
       b.writeBytes(record);
       b.writeBytes(EMPTY_GZIP_END);
-    } else if (format == DumpFormat.ZSTD) {
+    } else if (format == Compression.ZSTD) {
       le32(b, ZSTD_TRAILER_MAGIC);
       le32(b, record.length);
       b.writeBytes(record);
@@ -66,16 +67,16 @@ public final class StreamTrailer {
    * The values of the record that ends {@code tail} (gzip: the last bytes of the stream; zstd: the
    * skippable frame's content), or empty when there is none.
    */
-  public static Optional<Map<String, String>> parse(DumpFormat format, byte[] tail, int length) {
+  public static Optional<Map<String, String>> parse(Compression format, byte[] tail, int length) {
     int end = length;
-    if (format == DumpFormat.GZIP) {
+    if (format == Compression.GZIP) {
       if (end < EMPTY_GZIP_END.length
           || !Arrays.equals(
               tail, end - EMPTY_GZIP_END.length, end, EMPTY_GZIP_END, 0, EMPTY_GZIP_END.length)) {
         return Optional.empty();
       }
       end -= EMPTY_GZIP_END.length;
-    } else if (format != DumpFormat.ZSTD) {
+    } else if (format != Compression.ZSTD) {
       return Optional.empty();
     }
     if (end < 8 || !Arrays.equals(tail, end - 4, end, MAGIC, 0, 4)) {

@@ -4,6 +4,7 @@ import static io.heapfleet.endpoint.TestSupport.SECRET;
 import static io.heapfleet.endpoint.TestSupport.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.heapfleet.auth.Compression;
 import io.heapfleet.endpoint.agent.AgentServer;
 import io.heapfleet.endpoint.client.DumpRequest;
 import io.heapfleet.endpoint.client.DumpResponse;
@@ -62,8 +63,8 @@ class CaptureCostHeadersTest {
   }
 
   @ParameterizedTest
-  @EnumSource(DumpFormat.class)
-  void aDumpReportsItsCpuAndDiskBytesAndTheAuditLineTheRequestsCpu(DumpFormat format)
+  @EnumSource(Compression.class)
+  void aDumpReportsItsCpuAndDiskBytesAndTheAuditLineTheRequestsCpu(Compression format)
       throws Exception {
     EndpointSettings settings =
         EndpointSettings.builder(SECRET).tempDir(tmp).minInterval(Duration.ZERO).build();

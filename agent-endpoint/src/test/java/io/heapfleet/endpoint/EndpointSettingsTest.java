@@ -3,6 +3,7 @@ package io.heapfleet.endpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.heapfleet.auth.Compression;
 import io.heapfleet.auth.SecretException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ class EndpointSettingsTest {
     assertThat(s.port()).isEqualTo(9091);
     assertThat(s.scope()).isEqualTo("heapdump");
     assertThat(s.minInterval()).isEqualTo(Duration.ofSeconds(30));
-    assertThat(s.defaultFormat()).isEqualTo(DumpFormat.GZIP);
+    assertThat(s.defaultFormat()).isEqualTo(Compression.GZIP);
     assertThat(s.taskId()).isEmpty();
     assertThat(s.toString()).doesNotContain(TestSupport.SECRET_TEXT);
   }
@@ -74,7 +75,7 @@ class EndpointSettingsTest {
     assertThat(s.taskId()).contains("from-args");
     assertThat(s.minInterval()).isEqualTo(Duration.ofMinutes(2));
     assertThat(s.diskReserve()).isEqualTo(1L << 30);
-    assertThat(s.defaultFormat()).isEqualTo(DumpFormat.ZSTD);
+    assertThat(s.defaultFormat()).isEqualTo(Compression.ZSTD);
   }
 
   @Test

@@ -4,6 +4,7 @@ import static io.heapfleet.endpoint.TestSupport.SECRET;
 import static io.heapfleet.endpoint.TestSupport.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.heapfleet.auth.Compression;
 import io.heapfleet.endpoint.agent.AgentServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -151,13 +152,13 @@ class HeapdumpEndpointTest {
     int tail = Math.min(body.length, StreamTrailer.MAX_BYTES);
     Map<String, String> trailer =
         StreamTrailer.parse(
-                DumpFormat.GZIP,
+                Compression.GZIP,
                 java.util.Arrays.copyOfRange(body, body.length - tail, body.length),
                 tail)
             .orElseThrow();
     long hprofBytes = Long.parseLong(trailer.get(HeapfleetHeaders.HPROF_BYTES));
     try (InputStream in =
-        TestSupport.decode(new java.io.ByteArrayInputStream(body), DumpFormat.GZIP)) {
+        TestSupport.decode(new java.io.ByteArrayInputStream(body), Compression.GZIP)) {
       assertThat(TestSupport.assertHprof(in)).isEqualTo(hprofBytes);
     }
     awaitNoTempFiles();
@@ -181,7 +182,7 @@ class HeapdumpEndpointTest {
     assertThat(r.headers().firstValue(HeapfleetHeaders.STREAM)).isEmpty();
     long hprofBytes =
         Long.parseLong(r.headers().firstValue(HeapfleetHeaders.HPROF_BYTES).orElseThrow());
-    try (InputStream in = TestSupport.decode(r.body(), DumpFormat.GZIP)) {
+    try (InputStream in = TestSupport.decode(r.body(), Compression.GZIP)) {
       assertThat(TestSupport.assertHprof(in)).isEqualTo(hprofBytes);
     }
     awaitNoTempFiles();

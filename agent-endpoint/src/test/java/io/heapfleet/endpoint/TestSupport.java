@@ -3,6 +3,7 @@ package io.heapfleet.endpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.airlift.compress.zstd.ZstdInputStream;
+import io.heapfleet.auth.Compression;
 import io.heapfleet.auth.HourlyToken;
 import io.heapfleet.auth.Secret;
 import java.io.DataInputStream;
@@ -34,7 +35,7 @@ public final class TestSupport {
   }
 
   /** Decodes a dump body of the given format. */
-  public static InputStream decode(InputStream body, DumpFormat format) throws IOException {
+  public static InputStream decode(InputStream body, Compression format) throws IOException {
     switch (format) {
       case GZIP:
         return new GZIPInputStream(body, 64 * 1024);

@@ -77,6 +77,7 @@ final class DiffCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    OutputFormat format = output.get();
     if (top < 0) {
       throw UserException.badInput("--top must be 0 (all) or positive, not " + top);
     }
@@ -90,7 +91,7 @@ final class DiffCommand implements Callable<Integer> {
     List<RetainedDiff.Delta> retainedShown =
         top == 0 ? retained : retained.subList(0, Math.min(top, retained.size()));
     PrintWriter out = spec.commandLine().getOut();
-    switch (output.format) {
+    switch (format) {
       case json -> AnalysisJson.writeDiff(shown, retainedShown, out);
       case md -> {
         out.print(Markdown.diff(diff, top == 0 ? Integer.MAX_VALUE : top));

@@ -1,10 +1,10 @@
 package io.heapfleet.cli;
 
 import io.heapfleet.analysis.report.Format;
+import io.heapfleet.auth.Compression;
 import io.heapfleet.auth.HourlyToken;
 import io.heapfleet.auth.Secret;
 import io.heapfleet.auth.TaskCredentials;
-import io.heapfleet.endpoint.DumpFormat;
 import io.heapfleet.endpoint.client.DumpRequest;
 import io.heapfleet.endpoint.client.DumpResponse;
 import io.heapfleet.endpoint.client.HeapdumpClient;
@@ -92,20 +92,7 @@ final class FetchCommand implements Callable<Integer> {
           "Only live objects (a full GC first). Default: ${DEFAULT-VALUE}; --no-live dumps everything.")
   boolean live;
 
-  @Option(
-      names = "--max-attempts",
-      paramLabel = "N",
-      defaultValue = "" + DumpRequest.DEFAULT_MAX_ATTEMPTS,
-      description =
-          "With --task: how many requests to try before giving up. Default: ${DEFAULT-VALUE}.")
-  int maxAttempts;
-
-  @Option(
-      names = "--scope",
-      paramLabel = "SCOPE",
-      defaultValue = HourlyToken.DEFAULT_SCOPE,
-      description = "The token scope; must match the endpoint's. Default: ${DEFAULT-VALUE}.")
-  String scope;
+  @Mixin TaskRequestOptions taskRequest;
 
   @Option(names = "--force", description = "Overwrite an existing file.")
   boolean force;
@@ -133,7 +120,7 @@ final class FetchCommand implements Callable<Integer> {
       throw UserException.badInput(output + " already exists (use --force to overwrite)");
     }
     Secret secret = secretOptions.load(CliEnvironment.get());
-    String token = HourlyToken.compute(secret, scope, clock.instant());
+    String token = HourlyToken.compute(secret, taskRequest.scope(), clock.instant());
     long started = System.nanoTime();
     Path target;
     long bytes;
@@ -145,7 +132,8 @@ final class FetchCommand implements Callable<Integer> {
       response =
           task == null
               ? HeapdumpClient.create().open(base, token, request)
-              : HeapdumpClient.create().open(base, TaskCredentials.of(secret, scope), request);
+              : HeapdumpClient.create()
+                  .open(base, TaskCredentials.of(secret, taskRequest.scope()), request);
     } catch (HeapdumpClientException e) {
       throw UserException.failure(explain(e), e);
     } catch (IOException e) {
@@ -195,15 +183,13 @@ final class FetchCommand implements Callable<Integer> {
     if (format != null) {
       r =
           r.withFormat(
-              DumpFormat.fromId(format)
+              Compression.fromId(format)
                   .orElseThrow(
                       () ->
                           UserException.badInput(
                               "--format must be gzip, zstd or raw, was '" + format + "'")));
     }
-    if (maxAttempts < 1 || maxAttempts > 1000) {
-      throw UserException.badInput("--max-attempts must be 1..1000, was " + maxAttempts);
-    }
+    int maxAttempts = taskRequest.maxAttempts();
     r = r.withMaxAttempts(maxAttempts);
     if (task != null) {
       try {

@@ -69,17 +69,18 @@ final class HistoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    OutputFormat format = output.get();
     if (top < 0) {
       throw UserException.badInput("--top must be 0 (all) or positive, not " + top);
     }
     long t0 = System.nanoTime();
-    if (output.format == OutputFormat.json) {
+    if (format == OutputFormat.json) {
       JsonWriter.warmUp(); // loads the JSON classes while the dump is read
     }
     ClassHistogram h = HistogramInputs.load(dump);
     ClassHistogram shown = top == 0 ? h : h.top(top);
     PrintWriter out = spec.commandLine().getOut();
-    switch (output.format) {
+    switch (format) {
       case json -> AnalysisJson.writeHistogram(shown, out);
       case md -> out.print(Markdown.histogram(shown, dump.getFileName().toString()));
       case text -> printText(out, shown);

@@ -11,13 +11,24 @@ enum OutputFormat {
   md;
 
   /** The help line of a {@code --format} option. */
-  static final String DESCRIPTION = "text, json or md (default: ${DEFAULT-VALUE}).";
+  static final String DESCRIPTION =
+      "text, json or md (md where the result has a Markdown form: histo, diff, trend). Default:"
+          + " ${DEFAULT-VALUE}.";
 
   /** Fails as bad input for a command that prints text or JSON only. */
   OutputFormat requireTextOrJson(String command) {
     if (this == md) {
-      throw UserException.badInput(command + " prints text or json; --format md is not available");
+      throw UserException.badInput(textOrJsonOnly(command, name()));
     }
     return this;
+  }
+
+  /** The one message for a {@code --format} that a text-or-JSON command cannot print. */
+  static String textOrJsonOnly(String command, String value) {
+    return "--format must be text or json, was '"
+        + value
+        + "': "
+        + command
+        + " prints text or json";
   }
 }

@@ -99,12 +99,7 @@ final class RetainersCommand implements Callable<Integer> {
   @Option(names = "--no-labels", description = "Skip the extra pass that names path fields.")
   boolean noLabels;
 
-  @Option(
-      names = "--format",
-      paramLabel = "FORMAT",
-      description = "text or json (default: ${DEFAULT-VALUE}).",
-      defaultValue = "text")
-  OutputFormat format;
+  @Mixin OutputFormatOption output;
 
   @Option(names = "--json", description = "Same as --format json.")
   boolean json;
@@ -113,7 +108,7 @@ final class RetainersCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    format.requireTextOrJson("retainers");
+    OutputFormat format = output.requireTextOrJson("retainers");
     if (!Files.isRegularFile(dump)) {
       throw UserException.badInput("no such dump file: " + dump);
     }

@@ -4,7 +4,6 @@ import io.heapfleet.analysis.report.Format;
 import io.heapfleet.auth.HourlyToken;
 import io.heapfleet.auth.Secret;
 import io.heapfleet.auth.TaskCredentials;
-import io.heapfleet.endpoint.client.DumpRequest;
 import io.heapfleet.endpoint.client.HeapdumpClient;
 import io.heapfleet.endpoint.client.HeapdumpClientException;
 import io.heapfleet.endpoint.client.ProvenTask;
@@ -64,27 +63,9 @@ final class StatsCommand implements Callable<Integer> {
               + " and is asked with its read-only task token, never the hourly token.")
   String task;
 
-  @Option(
-      names = "--format",
-      paramLabel = "FORMAT",
-      defaultValue = "text",
-      description = "text (for a person) or json (the task's document). Default: ${DEFAULT-VALUE}.")
-  String format;
+  @Mixin OutputFormatOption output;
 
-  @Option(
-      names = "--max-attempts",
-      paramLabel = "N",
-      defaultValue = "" + DumpRequest.DEFAULT_MAX_ATTEMPTS,
-      description =
-          "With --task: how many requests to try before giving up. Default: ${DEFAULT-VALUE}.")
-  int maxAttempts;
-
-  @Option(
-      names = "--scope",
-      paramLabel = "SCOPE",
-      defaultValue = HourlyToken.DEFAULT_SCOPE,
-      description = "The token scope; must match the endpoint's. Default: ${DEFAULT-VALUE}.")
-  String scope;
+  @Mixin TaskRequestOptions taskRequest;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -101,21 +82,18 @@ final class StatsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    if (!format.equals("text") && !format.equals("json")) {
-      throw UserException.badInput("--format must be text or json, was '" + format + "'");
-    }
-    if (maxAttempts < 1 || maxAttempts > 1000) {
-      throw UserException.badInput("--max-attempts must be 1..1000, was " + maxAttempts);
-    }
+    OutputFormat format = output.requireTextOrJson("stats");
+    int maxAttempts = taskRequest.maxAttempts();
     URI base = FetchCommand.parseUrl(url);
     Secret secret = secretOptions.load(CliEnvironment.get());
     HeapdumpClient client = HeapdumpClient.create();
     TaskStats stats;
     try {
       if (task == null) {
-        stats = client.stats(base, HourlyToken.compute(secret, scope, clock.instant()));
+        stats =
+            client.stats(base, HourlyToken.compute(secret, taskRequest.scope(), clock.instant()));
       } else {
-        ProvenTask proven = prove(client, base, TaskCredentials.of(secret, scope));
+        ProvenTask proven = prove(client, base, TaskCredentials.of(secret, taskRequest.scope()));
         stats = client.stats(proven, Math.max(1, maxAttempts - proven.requests() + 1));
       }
     } catch (HeapdumpClientException e) {
@@ -123,7 +101,7 @@ final class StatsCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw UserException.failure("cannot read stats from " + base + ": " + e.getMessage(), e);
     }
-    if (format.equals("json")) {
+    if (format == OutputFormat.json) {
       out.println(stats.json());
     } else {
       print(stats, out);
@@ -145,7 +123,7 @@ final class StatsCommand implements Callable<Integer> {
       try {
         return client.prove(base, credentials, task);
       } catch (HeapdumpClientException e) {
-        if (e.status() != 421 || attempt >= maxAttempts) {
+        if (e.status() != 421 || attempt >= taskRequest.maxAttempts()) {
           throw e;
         }
       }

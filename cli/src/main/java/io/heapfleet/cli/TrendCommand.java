@@ -89,6 +89,7 @@ final class TrendCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    OutputFormat format = output.get();
     List<ClassHistogram> histograms = new ArrayList<>();
     List<Path> byTime = new ArrayList<>();
     for (Path dump : dumps) {
@@ -113,7 +114,7 @@ final class TrendCommand implements Callable<Integer> {
     }
     Map<String, SuspectOwner> owners = deep ? owners(trend, latest) : Map.of();
     PrintWriter out = spec.commandLine().getOut();
-    switch (output.format) {
+    switch (format) {
       case json -> AnalysisJson.writeTrend(trend, owners, out);
       case md -> out.print(Markdown.trend(trend, owners));
       case text -> printText(out, trend, latest, owners);

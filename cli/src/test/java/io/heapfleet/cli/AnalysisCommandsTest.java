@@ -156,5 +156,10 @@ class AnalysisCommandsTest {
 
     CliRun badTop = CliRun.run("histo", dumps[0].toString(), "--top", "-1");
     assertThat(badTop.exitCode).isEqualTo(ExitCode.BAD_INPUT);
+
+    CliRun badFormat = CliRun.run("histo", dumps[0].toString(), "--format", "yaml");
+    assertThat(badFormat.exitCode).isEqualTo(ExitCode.BAD_INPUT);
+    assertThat(badFormat.err).contains("--format must be text, json or md, was 'yaml'");
+    assertThat(badFormat.out).isEmpty();
   }
 }

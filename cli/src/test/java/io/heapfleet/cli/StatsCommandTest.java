@@ -136,6 +136,11 @@ class StatsCommandTest {
             "stats", backends.get(0).toString(), "--secret-file", secret, "--format", "yaml");
     assertThat(r.exitCode).isEqualTo(ExitCode.BAD_INPUT);
     assertThat(r.err).contains("--format must be text or json, was 'yaml'");
+    CliRun md =
+        CliRun.run("stats", backends.get(0).toString(), "--secret-file", secret, "--format", "md");
+    assertThat(md.exitCode).isEqualTo(ExitCode.BAD_INPUT);
+    assertThat(md.err)
+        .contains("--format must be text or json, was 'md': stats prints text or json");
     assertThat(
             CliRun.run(
                     "stats", backends.get(0).toString(), "--secret-file", secret, "--task", "a b")

@@ -1,19 +1,21 @@
 package io.heapfleet.storage;
 
+import io.heapfleet.auth.Compression;
 import java.util.Optional;
 
 /**
- * What a stored dump is and how it is compressed, shown by its file extension: a JVM's HPROF
- * ({@code .hprof.gz}, {@code .hprof.zst}, {@code .hprof}) or a Node.js task's V8 heap snapshot
- * ({@code .heapsnapshot.gz}, {@code .heapsnapshot.zst}, {@code .heapsnapshot}).
+ * What a stored dump is: the runtime that wrote it and its {@link Compression}, shown by its file
+ * extension: a JVM's HPROF ({@code .hprof.gz}, {@code .hprof.zst}, {@code .hprof}) or a Node.js
+ * task's V8 heap snapshot ({@code .heapsnapshot.gz}, {@code .heapsnapshot.zst}, {@code
+ * .heapsnapshot}). Immutable.
  */
 public enum DumpFormat {
-  GZIP(".hprof.gz"),
-  ZSTD(".hprof.zst"),
-  RAW(".hprof"),
-  SNAPSHOT_GZIP(".heapsnapshot.gz"),
-  SNAPSHOT_ZSTD(".heapsnapshot.zst"),
-  SNAPSHOT_RAW(".heapsnapshot");
+  GZIP(false, Compression.GZIP),
+  ZSTD(false, Compression.ZSTD),
+  RAW(false, Compression.RAW),
+  SNAPSHOT_GZIP(true, Compression.GZIP),
+  SNAPSHOT_ZSTD(true, Compression.ZSTD),
+  SNAPSHOT_RAW(true, Compression.RAW);
 
   /** {@link #runtime()} of a JVM's HPROF dump. */
   public static final String JVM = "jvm";
@@ -21,10 +23,24 @@ public enum DumpFormat {
   /** {@link #runtime()} of a Node.js task's V8 heap snapshot. */
   public static final String NODE = "node";
 
+  private final boolean heapSnapshot;
+  private final Compression compression;
   private final String extension;
 
-  DumpFormat(String extension) {
-    this.extension = extension;
+  DumpFormat(boolean heapSnapshot, Compression compression) {
+    this.heapSnapshot = heapSnapshot;
+    this.compression = compression;
+    this.extension = (heapSnapshot ? ".heapsnapshot" : ".hprof") + compression.suffix();
+  }
+
+  /** The stored format of a dump from a JVM ({@code heapSnapshot} false) or a Node.js task. */
+  public static DumpFormat of(boolean heapSnapshot, Compression compression) {
+    for (DumpFormat f : values()) {
+      if (f.heapSnapshot == heapSnapshot && f.compression == compression) {
+        return f;
+      }
+    }
+    throw new AssertionError("every runtime has every compression");
   }
 
   /** {@code .hprof.gz}, {@code .heapsnapshot.gz}, ... */
@@ -32,14 +48,19 @@ public enum DumpFormat {
     return extension;
   }
 
+  /** How the stored bytes are compressed. */
+  public Compression compression() {
+    return compression;
+  }
+
   /** Whether this is a V8 heap snapshot (Node.js) rather than an HPROF dump (JVM). */
   public boolean isHeapSnapshot() {
-    return extension.startsWith(".heapsnapshot");
+    return heapSnapshot;
   }
 
   /** {@value #JVM} for HPROF, {@value #NODE} for a V8 heap snapshot. */
   public String runtime() {
-    return isHeapSnapshot() ? NODE : JVM;
+    return heapSnapshot ? NODE : JVM;
   }
 
   /** The format whose extension ends {@code fileName}, if any. */
@@ -58,24 +79,19 @@ public enum DumpFormat {
   }
 
   /**
-   * Parses {@code gzip|zstd|raw} (the /heapdump {@code format} parameter) as the HPROF format or,
-   * when {@code heapSnapshot}, the V8 heap snapshot format with that compression.
+   * Parses {@code gzip|zstd|raw} (the /heapdump {@code format} parameter, see {@link
+   * Compression#fromId}; {@code heapsnapshot} means raw too) as the HPROF format or, when {@code
+   * heapSnapshot}, the V8 heap snapshot format with that compression.
    */
   public static DumpFormat parse(String text, boolean heapSnapshot) {
-    switch (text.toLowerCase(java.util.Locale.ROOT)) {
-      case "gzip":
-      case "gz":
-        return heapSnapshot ? SNAPSHOT_GZIP : GZIP;
-      case "zstd":
-      case "zst":
-        return heapSnapshot ? SNAPSHOT_ZSTD : ZSTD;
-      case "raw":
-      case "hprof":
-      case "heapsnapshot":
-        return heapSnapshot ? SNAPSHOT_RAW : RAW;
-      default:
-        throw new IllegalArgumentException(
-            "unknown dump format '" + text + "'; use gzip, zstd or raw");
-    }
+    Compression compression =
+        "heapsnapshot".equalsIgnoreCase(text)
+            ? Compression.RAW
+            : Compression.fromId(text)
+                .orElseThrow(
+                    () ->
+                        new IllegalArgumentException(
+                            "unknown dump format '" + text + "'; use gzip, zstd or raw"));
+    return of(heapSnapshot, compression);
   }
 }

@@ -3,6 +3,7 @@ package io.heapfleet.storage;
 import java.net.URI;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 
 /**
@@ -101,125 +102,45 @@ public record S3Settings(
   }
 
   public S3Settings withPrefix(String value) {
-    return new S3Settings(
-        bucket,
-        value,
-        endpoint,
-        region,
-        pathStyle,
-        sse,
-        kmsKeyId,
-        partSize,
-        partsInFlight,
-        credentials,
-        checksumCopyLimit);
+    return with(c -> c.prefix = value);
   }
 
   /** An endpoint override; also switches on path-style addressing. */
   public S3Settings withEndpoint(URI value) {
-    return new S3Settings(
-        bucket,
-        prefix,
-        value,
-        region,
-        value != null || pathStyle,
-        sse,
-        kmsKeyId,
-        partSize,
-        partsInFlight,
-        credentials,
-        checksumCopyLimit);
+    return with(
+        c -> {
+          c.endpoint = value;
+          c.pathStyle = value != null || pathStyle;
+        });
   }
 
   public S3Settings withRegion(String value) {
-    return new S3Settings(
-        bucket,
-        prefix,
-        endpoint,
-        value,
-        pathStyle,
-        sse,
-        kmsKeyId,
-        partSize,
-        partsInFlight,
-        credentials,
-        checksumCopyLimit);
+    return with(c -> c.region = value);
   }
 
   public S3Settings withPathStyle(boolean value) {
-    return new S3Settings(
-        bucket,
-        prefix,
-        endpoint,
-        region,
-        value,
-        sse,
-        kmsKeyId,
-        partSize,
-        partsInFlight,
-        credentials,
-        checksumCopyLimit);
+    return with(c -> c.pathStyle = value);
   }
 
   /** Server-side encryption; {@code kmsKeyId} only with {@link ServerSideEncryption#KMS}. */
   public S3Settings withEncryption(ServerSideEncryption value, String kmsKey) {
-    return new S3Settings(
-        bucket,
-        prefix,
-        endpoint,
-        region,
-        pathStyle,
-        value,
-        kmsKey,
-        partSize,
-        partsInFlight,
-        credentials,
-        checksumCopyLimit);
+    return with(
+        c -> {
+          c.sse = value;
+          c.kmsKeyId = kmsKey;
+        });
   }
 
   public S3Settings withPartSize(int value) {
-    return new S3Settings(
-        bucket,
-        prefix,
-        endpoint,
-        region,
-        pathStyle,
-        sse,
-        kmsKeyId,
-        value,
-        partsInFlight,
-        credentials,
-        checksumCopyLimit);
+    return with(c -> c.partSize = value);
   }
 
   public S3Settings withPartsInFlight(int value) {
-    return new S3Settings(
-        bucket,
-        prefix,
-        endpoint,
-        region,
-        pathStyle,
-        sse,
-        kmsKeyId,
-        partSize,
-        value,
-        credentials,
-        checksumCopyLimit);
+    return with(c -> c.partsInFlight = value);
   }
 
   public S3Settings withCredentials(AwsCredentialsProvider value) {
-    return new S3Settings(
-        bucket,
-        prefix,
-        endpoint,
-        region,
-        pathStyle,
-        sse,
-        kmsKeyId,
-        partSize,
-        partsInFlight,
-        value,
-        checksumCopyLimit);
+    return with(c -> c.credentials = value);
   }
 
   /**
@@ -227,18 +148,54 @@ public record S3Settings(
    * #MAX_COPY_SIZE} = checksum in the object's own metadata whenever S3 can copy it.
    */
   public S3Settings withChecksumCopyLimit(long value) {
+    return with(c -> c.checksumCopyLimit = value);
+  }
+
+  /** A copy of these settings with {@code change} applied, checked like any new settings. */
+  private S3Settings with(Consumer<Copy> change) {
+    Copy c = new Copy(this);
+    change.accept(c);
     return new S3Settings(
-        bucket,
-        prefix,
-        endpoint,
-        region,
-        pathStyle,
-        sse,
-        kmsKeyId,
-        partSize,
-        partsInFlight,
-        credentials,
-        value);
+        c.bucket,
+        c.prefix,
+        c.endpoint,
+        c.region,
+        c.pathStyle,
+        c.sse,
+        c.kmsKeyId,
+        c.partSize,
+        c.partsInFlight,
+        c.credentials,
+        c.checksumCopyLimit);
+  }
+
+  /** The components of a settings record being changed by one {@code with...} method. */
+  private static final class Copy {
+    String bucket;
+    String prefix;
+    URI endpoint;
+    String region;
+    boolean pathStyle;
+    ServerSideEncryption sse;
+    String kmsKeyId;
+    int partSize;
+    int partsInFlight;
+    AwsCredentialsProvider credentials;
+    long checksumCopyLimit;
+
+    Copy(S3Settings s) {
+      bucket = s.bucket;
+      prefix = s.prefix;
+      endpoint = s.endpoint;
+      region = s.region;
+      pathStyle = s.pathStyle;
+      sse = s.sse;
+      kmsKeyId = s.kmsKeyId;
+      partSize = s.partSize;
+      partsInFlight = s.partsInFlight;
+      credentials = s.credentials;
+      checksumCopyLimit = s.checksumCopyLimit;
+    }
   }
 
   /** The endpoint override, if any. */

@@ -3,6 +3,7 @@ package io.heapfleet.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.heapfleet.auth.Compression;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -67,6 +68,16 @@ class DumpKeyTest {
     assertThat(DumpFormat.parse("gzip", true)).isEqualTo(DumpFormat.SNAPSHOT_GZIP);
     assertThat(DumpFormat.parse("raw", true)).isEqualTo(DumpFormat.SNAPSHOT_RAW);
     assertThat(DumpFormat.parse("zstd", false)).isEqualTo(DumpFormat.ZSTD);
+    assertThat(DumpFormat.parse("heapsnapshot", true)).isEqualTo(DumpFormat.SNAPSHOT_RAW);
+    assertThatThrownBy(() -> DumpFormat.parse("brotli"))
+        .hasMessage("unknown dump format 'brotli'; use gzip, zstd or raw");
+    for (DumpFormat f : DumpFormat.values()) {
+      // runtime × compression: the extension is the runtime's plus the compression's suffix.
+      assertThat(DumpFormat.of(f.isHeapSnapshot(), f.compression())).isEqualTo(f);
+      assertThat(f.extension())
+          .isEqualTo((f.isHeapSnapshot() ? ".heapsnapshot" : ".hprof") + f.compression().suffix());
+    }
+    assertThat(DumpFormat.of(true, Compression.ZSTD).extension()).isEqualTo(".heapsnapshot.zst");
     assertThat(DumpKey.isDumpFileName("20261122T013709Z.heapsnapshot.json")).isFalse();
   }
 

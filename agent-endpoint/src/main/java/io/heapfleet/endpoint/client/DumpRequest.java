@@ -1,6 +1,6 @@
 package io.heapfleet.endpoint.client;
 
-import io.heapfleet.endpoint.DumpFormat;
+import io.heapfleet.auth.Compression;
 import io.heapfleet.endpoint.TaskIdentity;
 import java.time.Duration;
 import java.util.Objects;
@@ -16,14 +16,14 @@ public final class DumpRequest {
   /** Default bound on attempts when pinning a task. */
   public static final int DEFAULT_MAX_ATTEMPTS = 20;
 
-  private final DumpFormat format;
+  private final Compression format;
   private final boolean live;
   private final String targetTask;
   private final int maxAttempts;
   private final Duration timeout;
 
   private DumpRequest(
-      DumpFormat format, boolean live, String targetTask, int maxAttempts, Duration timeout) {
+      Compression format, boolean live, String targetTask, int maxAttempts, Duration timeout) {
     this.format = format;
     this.live = live;
     this.targetTask = targetTask;
@@ -37,7 +37,7 @@ public final class DumpRequest {
   }
 
   /** The format to ask for; empty means the endpoint's default. */
-  public Optional<DumpFormat> format() {
+  public Optional<Compression> format() {
     return Optional.ofNullable(format);
   }
 
@@ -59,8 +59,16 @@ public final class DumpRequest {
     return timeout;
   }
 
-  public DumpRequest withFormat(DumpFormat format) {
+  public DumpRequest withFormat(Compression format) {
     return new DumpRequest(format, live, targetTask, maxAttempts, timeout);
+  }
+
+  /**
+   * @deprecated use {@link #withFormat(Compression)}.
+   */
+  @Deprecated
+  public DumpRequest withFormat(io.heapfleet.endpoint.DumpFormat format) {
+    return withFormat(format.compression());
   }
 
   public DumpRequest withLive(boolean live) {

@@ -1,6 +1,6 @@
 package io.heapfleet.endpoint.client;
 
-import io.heapfleet.endpoint.DumpFormat;
+import io.heapfleet.auth.Compression;
 import io.heapfleet.endpoint.HeapfleetHeaders;
 import io.heapfleet.endpoint.StreamTrailer;
 import java.io.Closeable;
@@ -103,19 +103,13 @@ public final class DumpResponse implements Closeable {
   }
 
   /** The encoding of {@link #body()}, from {@code X-Heapdump-Format} or the file name. */
-  public DumpFormat format() {
+  public Compression format() {
     List<String> declared = headers.get("x-heapdump-format");
-    Optional<DumpFormat> f =
+    Optional<Compression> f =
         declared == null || declared.isEmpty()
             ? Optional.empty()
-            : DumpFormat.fromId(declared.get(0));
-    if (f.isPresent()) {
-      return f.get();
-    }
-    if (fileName.endsWith(".gz")) {
-      return DumpFormat.GZIP;
-    }
-    return fileName.endsWith(".zst") ? DumpFormat.ZSTD : DumpFormat.RAW;
+            : Compression.fromId(declared.get(0));
+    return f.orElseGet(() -> Compression.ofFileName(fileName));
   }
 
   /** The uncompressed HPROF size ({@code X-Heapdump-Hprof-Bytes}), for progress estimates. */

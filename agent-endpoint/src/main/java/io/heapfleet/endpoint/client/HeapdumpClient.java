@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -115,20 +116,7 @@ public final class HeapdumpClient {
 
   /** Asks the task (or whichever task the load balancer picks) who it is. */
   public TaskIdentity identity(URI base, String token) throws IOException {
-    URI uri = URI.create(heapdumpUri(base) + "/identity");
-    HttpResponse<InputStream> r =
-        send(newHttpClient(), request(uri, token, Duration.ofSeconds(30)).build());
-    if (r.statusCode() != 200) {
-      throw failure(r, 1);
-    }
-    try (InputStream in = r.body()) {
-      String json = new String(readBounded(in), StandardCharsets.UTF_8);
-      try {
-        return TaskIdentity.fromJson(json);
-      } catch (IllegalArgumentException e) {
-        throw new IOException("the identity answer of " + uri + " is not valid: " + e.getMessage());
-      }
-    }
+    return readWithToken(base, "identity", token, HeapdumpClient::parseIdentity);
   }
 
   /**
@@ -197,16 +185,8 @@ public final class HeapdumpClient {
    */
   public TaskIdentity identity(ProvenTask proven, TaskCredentials credentials, int maxAttempts)
       throws IOException {
-    URI uri = URI.create(proven.heapdumpUri() + "/identity");
-    HttpResponse<InputStream> response = getWithTaskToken(proven, uri, maxAttempts);
-    TaskIdentity id = parseIdentity(uri, response);
-    if (!id.taskId().equals(proven.taskId())) {
-      throw new ProofException(
-          ProofException.Reason.WRONG_TASK,
-          uri + " proved one task id and named another in its identity",
-          1);
-    }
-    return id;
+    return readProven(
+        proven, "identity", maxAttempts, HeapdumpClient::parseIdentity, TaskIdentity::taskId);
   }
 
   /**
@@ -217,13 +197,21 @@ public final class HeapdumpClient {
    * @throws IOException when it cannot be reached or its answer is not a stats document
    */
   public TaskStats stats(URI base, String token) throws IOException {
-    URI uri = URI.create(heapdumpUri(base) + "/stats");
+    return readWithToken(base, "stats", token, HeapdumpClient::parseStats);
+  }
+
+  /**
+   * Reads {@code /heapdump/<route>} of whichever task answers, with {@code token}; 200 or throws.
+   */
+  private <T> T readWithToken(URI base, String route, String token, DocumentParser<T> parser)
+      throws IOException {
+    URI uri = URI.create(heapdumpUri(base) + "/" + route);
     HttpResponse<InputStream> r =
         send(newHttpClient(), request(uri, token, Duration.ofSeconds(30)).build());
     if (r.statusCode() != 200) {
       throw failure(r, 1);
     }
-    return parseStats(uri, r);
+    return parser.parse(uri, r);
   }
 
   /**
@@ -232,15 +220,34 @@ public final class HeapdumpClient {
    * requests). The hourly token is never sent.
    */
   public TaskStats stats(ProvenTask proven, int maxAttempts) throws IOException {
-    URI uri = URI.create(proven.heapdumpUri() + "/stats");
-    TaskStats stats = parseStats(uri, getWithTaskToken(proven, uri, maxAttempts));
-    if (!stats.taskId().equals(proven.taskId())) {
+    return readProven(proven, "stats", maxAttempts, HeapdumpClient::parseStats, TaskStats::taskId);
+  }
+
+  /** Reads one document of a task from its answer; the answer is not trusted yet. */
+  private interface DocumentParser<T> {
+    T parse(URI uri, HttpResponse<InputStream> response) throws IOException;
+  }
+
+  /**
+   * Reads {@code /heapdump/<route>} of a proven task with its task token, and refuses a document
+   * that names another task than the one that proved itself.
+   */
+  private <T> T readProven(
+      ProvenTask proven,
+      String route,
+      int maxAttempts,
+      DocumentParser<T> parser,
+      Function<T, String> taskIdOf)
+      throws IOException {
+    URI uri = URI.create(proven.heapdumpUri() + "/" + route);
+    T document = parser.parse(uri, getWithTaskToken(proven, uri, maxAttempts));
+    if (!taskIdOf.apply(document).equals(proven.taskId())) {
       throw new ProofException(
           ProofException.Reason.WRONG_TASK,
-          uri + " proved one task id and named another in its stats",
+          uri + " proved one task id and named another in its " + route,
           1);
     }
-    return stats;
+    return document;
   }
 
   /** A read-only GET with the proven task's {@code HeapFleet-Task} token; 200 or an exception. */

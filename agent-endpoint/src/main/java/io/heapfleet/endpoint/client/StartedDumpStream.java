@@ -1,6 +1,6 @@
 package io.heapfleet.endpoint.client;
 
-import io.heapfleet.endpoint.DumpFormat;
+import io.heapfleet.auth.Compression;
 import io.heapfleet.endpoint.KeepAliveEncoder;
 import io.heapfleet.endpoint.StreamTrailer;
 import java.io.FilterInputStream;
@@ -25,8 +25,8 @@ abstract class StartedDumpStream extends FilterInputStream {
     super(in);
   }
 
-  static StartedDumpStream of(DumpFormat format, InputStream in) {
-    return format == DumpFormat.ZSTD ? new Zstd(in) : new Gzip(in);
+  static StartedDumpStream of(Compression format, InputStream in) {
+    return format == Compression.ZSTD ? new Zstd(in) : new Gzip(in);
   }
 
   /** The record, once read past; empty before and when the stream has none. */
@@ -86,7 +86,7 @@ abstract class StartedDumpStream extends FilterInputStream {
       for (int i = 0; i < length; i++) {
         last[i] = ring[(int) ((seen - length + i) % ring.length)];
       }
-      return StreamTrailer.parse(DumpFormat.GZIP, last, length);
+      return StreamTrailer.parse(Compression.GZIP, last, length);
     }
   }
 
@@ -155,7 +155,7 @@ abstract class StartedDumpStream extends FilterInputStream {
         if (content.length < length) {
           throw new IOException("the zstd stream ended inside its heapfleet record");
         }
-        record = StreamTrailer.parse(DumpFormat.ZSTD, content, length);
+        record = StreamTrailer.parse(Compression.ZSTD, content, length);
         return;
       }
       if (Arrays.equals(head, 0, 4, EMPTY, 0, 4)) {

@@ -2,8 +2,8 @@ package io.heapfleet.endpoint.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.heapfleet.auth.Compression;
 import io.heapfleet.auth.TaskCredentials;
-import io.heapfleet.endpoint.DumpFormat;
 import io.heapfleet.endpoint.EndpointSettings;
 import io.heapfleet.endpoint.HeapdumpEndpoint;
 import io.heapfleet.endpoint.HeapfleetHeaders;
@@ -150,7 +150,7 @@ class AgentServerHardeningTest {
     assertThat(tempFiles()).as("the temp dump is deleted").isZero();
     HttpResponse<InputStream> again =
         http.send(
-            HttpRequest.newBuilder(URI.create(base + "/heapdump?format=" + DumpFormat.RAW.id()))
+            HttpRequest.newBuilder(URI.create(base + "/heapdump?format=" + Compression.RAW.id()))
                 .header(
                     HeapfleetHeaders.AUTHORIZATION,
                     HeapfleetHeaders.SCHEME_HOURLY + " " + TestSupport.token())

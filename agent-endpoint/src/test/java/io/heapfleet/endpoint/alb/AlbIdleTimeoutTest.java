@@ -3,7 +3,7 @@ package io.heapfleet.endpoint.alb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.heapfleet.endpoint.DumpFormat;
+import io.heapfleet.auth.Compression;
 import io.heapfleet.endpoint.EndpointSettings;
 import io.heapfleet.endpoint.HeapDumper;
 import io.heapfleet.endpoint.HeapdumpEndpoint;
@@ -60,7 +60,7 @@ class AlbIdleTimeoutTest {
     Path saved = tmp.resolve("through-alb.hprof.gz");
     DumpResponse response =
         HeapdumpClient.create()
-            .open(alb, TestSupport.token(), DumpRequest.defaults().withFormat(DumpFormat.GZIP));
+            .open(alb, TestSupport.token(), DumpRequest.defaults().withFormat(Compression.GZIP));
     assertThat(response.startedBeforeDump()).isTrue();
     assertThat(response.header(HeapfleetHeaders.HEAP_USED)).isPresent();
     assertThat(response.hprofBytes()).isEmpty(); // known only at the end
@@ -69,7 +69,7 @@ class AlbIdleTimeoutTest {
     assertThat(proxy.idleCloses()).isZero();
     assertThat(proxy.maxResponseGap()).isLessThan(PROXY_IDLE);
     long decoded;
-    try (InputStream in = TestSupport.decode(Files.newInputStream(saved), DumpFormat.GZIP)) {
+    try (InputStream in = TestSupport.decode(Files.newInputStream(saved), Compression.GZIP)) {
       decoded = TestSupport.assertHprof(in);
     }
     Map<String, String> trailer = response.trailer().orElseThrow();
@@ -85,13 +85,13 @@ class AlbIdleTimeoutTest {
     Path saved = tmp.resolve("through-alb.hprof.zst");
     DumpResponse response =
         HeapdumpClient.create()
-            .open(alb, TestSupport.token(), DumpRequest.defaults().withFormat(DumpFormat.ZSTD));
+            .open(alb, TestSupport.token(), DumpRequest.defaults().withFormat(Compression.ZSTD));
     copy(response, saved);
 
     assertThat(proxy.idleCloses()).isZero();
     assertThat(proxy.maxResponseGap()).isLessThan(PROXY_IDLE);
     long decoded;
-    try (InputStream in = TestSupport.decode(Files.newInputStream(saved), DumpFormat.ZSTD)) {
+    try (InputStream in = TestSupport.decode(Files.newInputStream(saved), Compression.ZSTD)) {
       decoded = TestSupport.assertHprof(in);
     }
     assertThat(response.hprofBytes()).hasValue(decoded);
@@ -107,7 +107,7 @@ class AlbIdleTimeoutTest {
                     .open(
                         alb,
                         TestSupport.token(),
-                        DumpRequest.defaults().withFormat(DumpFormat.GZIP)))
+                        DumpRequest.defaults().withFormat(Compression.GZIP)))
         .isInstanceOfSatisfying(
             HeapdumpClientException.class, e -> assertThat(e.status()).isEqualTo(504));
     assertThat(proxy.idleCloses()).isEqualTo(1);
@@ -124,7 +124,7 @@ class AlbIdleTimeoutTest {
 
     DumpResponse response =
         HeapdumpClient.create()
-            .open(alb, TestSupport.token(), DumpRequest.defaults().withFormat(DumpFormat.ZSTD));
+            .open(alb, TestSupport.token(), DumpRequest.defaults().withFormat(Compression.ZSTD));
     Path saved = tmp.resolve("broken.hprof.zst");
     assertThatThrownBy(() -> copy(response, saved)).isInstanceOf(IOException.class);
     assertThat(response.trailer()).isEmpty();

@@ -2,8 +2,8 @@ package io.heapfleet.endpoint.alb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.heapfleet.auth.Compression;
 import io.heapfleet.auth.TaskCredentials;
-import io.heapfleet.endpoint.DumpFormat;
 import io.heapfleet.endpoint.EndpointSettings;
 import io.heapfleet.endpoint.HeapdumpEndpoint;
 import io.heapfleet.endpoint.TaskIdentity;
@@ -92,7 +92,7 @@ class AlbRoutingTest {
             CREDS,
             DumpRequest.defaults()
                 .withTargetTask(task)
-                .withFormat(DumpFormat.ZSTD)
+                .withFormat(Compression.ZSTD)
                 .withMaxAttempts(20));
     try (r) {
       r.body().readAllBytes();

@@ -1,11 +1,12 @@
 package io.heapfleet.endpoint.bench;
 
+import io.heapfleet.auth.Compression;
 import io.heapfleet.auth.HourlyToken;
 import io.heapfleet.auth.Secret;
-import io.heapfleet.endpoint.DumpFormat;
 import io.heapfleet.endpoint.EndpointSettings;
 import io.heapfleet.endpoint.HeapdumpEndpoint;
 import io.heapfleet.endpoint.TaskIdentity;
+import io.heapfleet.endpoint.WireEncoding;
 import io.heapfleet.endpoint.agent.AgentServer;
 import io.heapfleet.endpoint.client.DumpRequest;
 import io.heapfleet.endpoint.client.DumpResponse;
@@ -114,9 +115,9 @@ public final class DumpBenchmark {
       System.out.println(
           "| format | JVM pause (dumpHeap) | time to last byte | HPROF size | bytes sent | ratio | MB/s of HPROF |");
       System.out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
-      for (DumpFormat format :
-          new DumpFormat[] {
-            DumpFormat.RAW, DumpFormat.GZIP, DumpFormat.ZSTD, DumpFormat.GZIP, DumpFormat.ZSTD
+      for (Compression format :
+          new Compression[] {
+            Compression.RAW, Compression.GZIP, Compression.ZSTD, Compression.GZIP, Compression.ZSTD
           }) {
         String token = HourlyToken.compute(secret, "heapdump", Instant.now());
         // The server releases its lock just after the client has read the last byte.
@@ -246,11 +247,11 @@ public final class DumpBenchmark {
       case 0:
         return sink;
       case 1:
-        return DumpFormat.GZIP.encode(sink);
+        return WireEncoding.encode(Compression.GZIP, sink);
       case 2:
         return new java.util.zip.GZIPOutputStream(sink, 64 * 1024);
       case 3:
-        return DumpFormat.ZSTD.encode(sink);
+        return WireEncoding.encode(Compression.ZSTD, sink);
       default:
         return new io.airlift.compress.zstd.ZstdOutputStream(sink);
     }

@@ -3,6 +3,7 @@ package io.heapfleet.endpoint.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.heapfleet.auth.Compression;
 import io.heapfleet.auth.Secret;
 import io.heapfleet.auth.TaskCredentials;
 import io.heapfleet.endpoint.EndpointSettings;
@@ -66,9 +67,7 @@ class ProvenClientTest {
   void aProvenCaptureGetsTheDumpOfTheExpectedTask() throws Exception {
     URI base = start("task-a");
     DumpRequest request =
-        DumpRequest.defaults()
-            .withFormat(io.heapfleet.endpoint.DumpFormat.RAW)
-            .withTargetTask("task-a");
+        DumpRequest.defaults().withFormat(Compression.RAW).withTargetTask("task-a");
     try (DumpResponse r = HeapdumpClient.create().open(base, CREDS, request)) {
       assertThat(r.taskId()).isEqualTo("task-a");
       assertThat(r.body().readAllBytes()).containsExactly(42, 43, 44);

@@ -5,10 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
-import io.heapfleet.endpoint.DumpFormat;
+import io.heapfleet.auth.Compression;
 import io.heapfleet.endpoint.HeapfleetHeaders;
 import io.heapfleet.endpoint.TaskIdentity;
 import io.heapfleet.endpoint.TestSupport;
+import io.heapfleet.endpoint.WireEncoding;
 import io.heapfleet.endpoint.client.DumpRequest;
 import io.heapfleet.endpoint.client.DumpResponse;
 import io.heapfleet.endpoint.client.HeapdumpClient;
@@ -95,13 +96,15 @@ class AgentIT {
 
   @Test
   void gzipAndZstdDumpsAreValidHprofNamedByTask() throws Exception {
-    for (DumpFormat format : new DumpFormat[] {DumpFormat.GZIP, DumpFormat.ZSTD}) {
+    for (Compression format : new Compression[] {Compression.GZIP, Compression.ZSTD}) {
       try (DumpResponse r =
           client.open(app.base(), token(), DumpRequest.defaults().withFormat(format))) {
         assertThat(r.taskId()).isEqualTo("task-one");
         assertThat(r.attempts()).isEqualTo(1);
         assertThat(r.format()).isEqualTo(format);
-        assertThat(r.fileName()).startsWith("task-one-").endsWith(format.extension());
+        assertThat(r.fileName())
+            .startsWith("task-one-")
+            .endsWith(WireEncoding.hprofExtension(format));
         assertThat(r.header(HeapfleetHeaders.JVM)).isPresent();
         // The response started before the dump: its figures arrive in the stream's record.
         assertThat(r.startedBeforeDump()).isTrue();
@@ -187,7 +190,7 @@ class AgentIT {
   void aConcurrentRequestIs429WhileTheFirstStreams() throws Exception {
     // Raw: the 24 MB of random ballast cannot sit in socket buffers, so the first stream is open.
     try (DumpResponse first =
-        client.open(app.base(), token(), DumpRequest.defaults().withFormat(DumpFormat.RAW))) {
+        client.open(app.base(), token(), DumpRequest.defaults().withFormat(Compression.RAW))) {
       assertThat(first.contentLength()).isPresent();
       assertThatThrownBy(() -> client.open(app.base(), token(), DumpRequest.defaults()))
           .isInstanceOfSatisfying(

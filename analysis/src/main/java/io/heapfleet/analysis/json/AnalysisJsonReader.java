@@ -69,9 +69,7 @@ final class AnalysisJsonReader {
               number(dump.get("shallowBytes"), "dump.shallowBytes"),
               (int) number(dump.get("classes"), "dump.classes"),
               entries,
-              dump.get("duplicateClasses") == null
-                  ? List.of()
-                  : strings(dump.get("duplicateClasses"), "duplicateClasses"),
+              optionalStrings(dump.get("duplicateClasses"), "duplicateClasses"),
               model == null
                   ? SizeModel.COMPRESSED_OOPS
                   : SizeModel.ofLabel(text(model, "sizeModel")),
@@ -98,16 +96,14 @@ final class AnalysisJsonReader {
                           number(c.get("baseBytes"), "baseBytes"),
                           number(c.get("currentBytes"), "currentBytes")));
           List<RetainedDiff.Delta> retained =
-              root.get("retained") == null
-                  ? List.of()
-                  : each(
-                      root.get("retained"),
-                      "retained",
-                      r ->
-                          new RetainedDiff.Delta(
-                              text(r.get("class"), "class"),
-                              number(r.get("baseRetainedBytes"), "baseRetainedBytes"),
-                              number(r.get("currentRetainedBytes"), "currentRetainedBytes")));
+              optionalEach(
+                  root.get("retained"),
+                  "retained",
+                  r ->
+                      new RetainedDiff.Delta(
+                          text(r.get("class"), "class"),
+                          number(r.get("baseRetainedBytes"), "baseRetainedBytes"),
+                          number(r.get("currentRetainedBytes"), "currentRetainedBytes")));
           DiffResult diff =
               new DiffResult(
                   instant(base.get("timestamp"), "base.timestamp"),
@@ -177,17 +173,15 @@ final class AnalysisJsonReader {
                           number(s.get("shallowBytes"), "shallowBytes"),
                           number(s.get("instances"), "instances")));
           List<LockstepGroup> lockstep =
-              root.get("lockstep") == null
-                  ? List.of()
-                  : each(
-                      root.get("lockstep"),
-                      "lockstep",
-                      g ->
-                          new LockstepGroup(
-                              text(g.get("name"), "name"),
-                              strings(g.get("applicationClasses"), "applicationClasses"),
-                              strings(g.get("platformClasses"), "platformClasses"),
-                              real(g.get("instancesPerDump"), "instancesPerDump")));
+              optionalEach(
+                  root.get("lockstep"),
+                  "lockstep",
+                  g ->
+                      new LockstepGroup(
+                          text(g.get("name"), "name"),
+                          strings(g.get("applicationClasses"), "applicationClasses"),
+                          strings(g.get("platformClasses"), "platformClasses"),
+                          real(g.get("instancesPerDump"), "instancesPerDump")));
           TrendResult trend =
               new TrendResult(
                   assessment,
@@ -295,7 +289,7 @@ final class AnalysisJsonReader {
                     name,
                     text(owner, "owner"),
                     retained == null ? 0 : number(retained, "retainedBytes"),
-                    s.get("path") == null ? List.of() : strings(s.get("path"), "path")));
+                    optionalStrings(s.get("path"), "path")));
           }
           return out;
         });
@@ -322,6 +316,17 @@ final class AnalysisJsonReader {
       out.add(mapping.apply(object(o, "a \"" + field + "\" entry")));
     }
     return out;
+  }
+
+  /** {@link #each}, or no entries where the (optional) array is absent. */
+  private static <T> List<T> optionalEach(
+      Object array, String field, Function<Map<String, Object>, T> mapping) {
+    return array == null ? List.of() : each(array, field, mapping);
+  }
+
+  /** {@link #strings}, or none where the (optional) array is absent. */
+  private static List<String> optionalStrings(Object array, String field) {
+    return array == null ? List.of() : strings(array, field);
   }
 
   private static List<String> strings(Object array, String field) {

@@ -13,7 +13,7 @@ import java.util.List;
  * for the same suspects; the owner and path come from the newer dump, the growth is the change of
  * what that owner class retains, per hour of dump time. Stateless; thread-safe.
  */
-public final class OwnerGrowth {
+final class OwnerGrowth {
 
   /**
    * One suspect's owner and how fast what it retains grows.

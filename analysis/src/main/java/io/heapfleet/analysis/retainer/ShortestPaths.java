@@ -14,7 +14,7 @@ import java.util.List;
  *
  * <p>Immutable once computed; thread-safe for reads.
  */
-public final class ShortestPaths {
+final class ShortestPaths {
   private static final int UNSEEN = -2;
   private static final int ROOT = -1;
   private final HeapGraph graph;

@@ -20,7 +20,7 @@ import java.util.Arrays;
  *
  * <p>One instance reads one snapshot; not thread-safe.
  */
-public final class HeapSnapshotReader {
+final class HeapSnapshotReader {
   /** Arrays sized by a declared count start at most this big and grow as the data arrives. */
   static final int INITIAL_CAPACITY = 1 << 16;
 

@@ -19,7 +19,7 @@ import java.util.Map;
  * @param nodeCount nodes the snapshot says it holds
  * @param edgeCount edges the snapshot says it holds
  */
-public record SnapshotMeta(
+record SnapshotMeta(
     List<String> nodeFields,
     List<String> nodeTypes,
     List<String> edgeFields,

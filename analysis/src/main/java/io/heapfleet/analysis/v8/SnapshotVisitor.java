@@ -6,7 +6,7 @@ package io.heapfleet.analysis.v8;
  * Values are raw: unsigned 32-bit numbers in {@code int}s, positions as {@link SnapshotMeta} says.
  * The arrays passed in are reused: copy what you keep.
  */
-public interface SnapshotVisitor {
+interface SnapshotVisitor {
   /** The snapshot's declared layout and counts, before any node. */
   void meta(SnapshotMeta meta) throws HeapSnapshotFormatException;
 

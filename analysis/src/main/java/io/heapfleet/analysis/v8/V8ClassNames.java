@@ -8,7 +8,7 @@ package io.heapfleet.analysis.v8;
  * ...), with V8's {@code hidden} nodes shown as {@code (system)} and {@code code} as {@code
  * (compiled code)}. Stateless.
  */
-public final class V8ClassNames {
+final class V8ClassNames {
   private V8ClassNames() {}
 
   /** True if nodes of this type are grouped by their name (the constructor). */

@@ -14,7 +14,7 @@ import java.util.Arrays;
  *
  * <p>Immutable once read; thread-safe for reads.
  */
-public final class V8Graph {
+final class V8Graph {
   private final SnapshotMeta meta;
   private final int[] nodeType;
   private final int[] nodeName;

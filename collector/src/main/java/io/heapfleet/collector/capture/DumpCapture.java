@@ -3,9 +3,12 @@ package io.heapfleet.collector.capture;
 import io.heapfleet.analysis.histogram.ClassHistogram;
 import io.heapfleet.analysis.hprof.HprofLimitException;
 import io.heapfleet.analysis.hprof.HprofLimits;
+import io.heapfleet.auth.Compression;
 import io.heapfleet.auth.TaskCredentials;
 import io.heapfleet.collector.discovery.Target;
 import io.heapfleet.endpoint.HeapfleetHeaders;
+import io.heapfleet.endpoint.LeaveOpenOutputStream;
+import io.heapfleet.endpoint.WireEncoding;
 import io.heapfleet.endpoint.client.DumpRequest;
 import io.heapfleet.endpoint.client.DumpResponse;
 import io.heapfleet.endpoint.client.HeapdumpClient;
@@ -70,7 +73,7 @@ public final class DumpCapture {
       Duration firstByteTimeout,
       Duration idleTimeout,
       boolean live,
-      io.heapfleet.endpoint.DumpFormat format,
+      Compression format,
       int analysisBufferBytes,
       int pinnedMaxAttempts,
       CaptureLimits limits,
@@ -80,15 +83,17 @@ public final class DumpCapture {
       Objects.requireNonNull(limits, "limits");
     }
 
-    /** Settings where the task compresses (the format goes on the wire). */
+    /**
+     * Settings with the {@link CaptureLimits#DEFAULT default limits}, where the task compresses
+     * (the format goes on the wire).
+     */
     public Settings(
         Duration firstByteTimeout,
         Duration idleTimeout,
         boolean live,
-        io.heapfleet.endpoint.DumpFormat format,
+        Compression format,
         int analysisBufferBytes,
-        int pinnedMaxAttempts,
-        CaptureLimits limits) {
+        int pinnedMaxAttempts) {
       this(
           firstByteTimeout,
           idleTimeout,
@@ -96,12 +101,21 @@ public final class DumpCapture {
           format,
           analysisBufferBytes,
           pinnedMaxAttempts,
-          limits,
+          CaptureLimits.DEFAULT,
           false);
     }
 
     /** These settings, compressing in the collector ({@code true}) or on the task. */
     public Settings withCompressInCollector(boolean inCollector) {
+      return with(limits, inCollector);
+    }
+
+    /** These settings with other limits. */
+    public Settings withLimits(CaptureLimits limits) {
+      return with(limits, compressInCollector);
+    }
+
+    private Settings with(CaptureLimits limits, boolean inCollector) {
       return new Settings(
           firstByteTimeout,
           idleTimeout,
@@ -118,41 +132,8 @@ public final class DumpCapture {
      * after the dump (it needs {@code Content-Length}), so through a load balancer a long dump
      * would meet its idle timeout, where a compressed one starts at once and keeps the line busy.
      */
-    io.heapfleet.endpoint.DumpFormat wireFormat(Target target) {
-      return compressInCollector && !target.pinned()
-          ? io.heapfleet.endpoint.DumpFormat.RAW
-          : format;
-    }
-
-    /** Settings with the {@link CaptureLimits#DEFAULT default limits}. */
-    public Settings(
-        Duration firstByteTimeout,
-        Duration idleTimeout,
-        boolean live,
-        io.heapfleet.endpoint.DumpFormat format,
-        int analysisBufferBytes,
-        int pinnedMaxAttempts) {
-      this(
-          firstByteTimeout,
-          idleTimeout,
-          live,
-          format,
-          analysisBufferBytes,
-          pinnedMaxAttempts,
-          CaptureLimits.DEFAULT);
-    }
-
-    /** These settings with other limits. */
-    public Settings withLimits(CaptureLimits limits) {
-      return new Settings(
-          firstByteTimeout,
-          idleTimeout,
-          live,
-          format,
-          analysisBufferBytes,
-          pinnedMaxAttempts,
-          limits,
-          compressInCollector);
+    Compression wireFormat(Target target) {
+      return compressInCollector && !target.pinned() ? Compression.RAW : format;
     }
   }
 
@@ -247,13 +228,11 @@ public final class DumpCapture {
             null);
       }
       // Raw from the task, encoded here: only when the task did send raw (never encode twice).
-      io.heapfleet.endpoint.DumpFormat encodeHere =
-          settings.wireFormat(target) == io.heapfleet.endpoint.DumpFormat.RAW
-                  && response.format() == io.heapfleet.endpoint.DumpFormat.RAW
+      Compression encodeHere =
+          settings.wireFormat(target) == Compression.RAW && response.format() == Compression.RAW
               ? settings.format()
-              : io.heapfleet.endpoint.DumpFormat.RAW;
-      io.heapfleet.endpoint.DumpFormat storedFormat =
-          encodeHere == io.heapfleet.endpoint.DumpFormat.RAW ? response.format() : encodeHere;
+              : Compression.RAW;
+      Compression storedFormat = encodeHere == Compression.RAW ? response.format() : encodeHere;
       // The task's headers choose the key (a Node.js task's V8 snapshot is stored as
       // .heapsnapshot.gz); the analyser checks that the content is what they said.
       boolean heapSnapshot = announcesHeapSnapshot(response);
@@ -264,7 +243,7 @@ public final class DumpCapture {
               target.service(),
               target.taskId(),
               taken,
-              DumpFormat.parse(storedFormat.id(), heapSnapshot));
+              DumpFormat.of(heapSnapshot, storedFormat));
       Bounds bounds = bounds(response);
       upload = store.openUpload(key, metadata(response));
       pipe = new BoundedPipe(settings.analysisBufferBytes(), CHUNK);
@@ -279,7 +258,7 @@ public final class DumpCapture {
               });
       OutputStream toStore;
       try {
-        toStore = encodeHere.encode(new KeepOpen(upload));
+        toStore = WireEncoding.encode(encodeHere, new LeaveOpenOutputStream(upload));
       } catch (IOException e) {
         throw new Failure(CaptureOutcome.FAILED, "cannot start the encoder: " + e, e);
       }
@@ -565,22 +544,5 @@ public final class DumpCapture {
   /** The current time (for callers that stamp reports). */
   Instant now() {
     return clock.instant();
-  }
-
-  /** Passes writes on and leaves the upload open when the encoder on top of it is closed. */
-  private static final class KeepOpen extends java.io.FilterOutputStream {
-    KeepOpen(OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-    }
-
-    @Override
-    public void close() throws IOException {
-      out.flush();
-    }
   }
 }

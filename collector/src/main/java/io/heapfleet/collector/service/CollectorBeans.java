@@ -1,5 +1,6 @@
 package io.heapfleet.collector.service;
 
+import io.heapfleet.auth.Compression;
 import io.heapfleet.collector.capture.CaptureLimits;
 import io.heapfleet.collector.capture.DumpCapture;
 import io.heapfleet.collector.config.CaptureConfig;
@@ -32,7 +33,6 @@ import io.heapfleet.collector.stats.StatsClient;
 import io.heapfleet.collector.stats.StatsPoller;
 import io.heapfleet.collector.token.SecretLoader;
 import io.heapfleet.collector.token.TokenSource;
-import io.heapfleet.endpoint.DumpFormat;
 import io.heapfleet.endpoint.client.HeapdumpClient;
 import io.heapfleet.storage.DumpStore;
 import io.heapfleet.storage.RetentionPolicy;
@@ -316,8 +316,8 @@ public class CollectorBeans {
     ExecutorService analysers = Executors.newCachedThreadPool(named("heapfleet-analyse"));
     ScheduledExecutorService timer =
         Executors.newSingleThreadScheduledExecutor(named("heapfleet-timer"));
-    DumpFormat format =
-        DumpFormat.fromId(capture.format())
+    Compression format =
+        Compression.fromId(capture.format())
             .orElseThrow(
                 () ->
                     new IllegalArgumentException(
@@ -335,7 +335,8 @@ public class CollectorBeans {
                     capture.live(),
                     format,
                     capture.analysisBufferBytes(),
-                    discoveryConfig.lb().maxAttempts(),
+                    discoveryConfig.lb().maxAttempts())
+                .withLimits(
                     new CaptureLimits(
                         capture.limits().deadlineBase(),
                         capture.limits().minBytesPerSecond(),

@@ -117,18 +117,7 @@ public final class StatsSeries {
   public synchronized List<StatsSample> samples() {
     List<StatsSample> out = new ArrayList<>(size);
     for (int k = 0; k < size; k++) {
-      int i = index(k);
-      out.add(
-          new StatsSample(
-              Instant.ofEpochMilli(time[i]),
-              oldGenAfterGc[i],
-              heapUsed[i],
-              heapMax,
-              rss[i],
-              gcCount[i],
-              gcTimeMs[i],
-              oldGenUsed[i],
-              majorGcCount[i]));
+      out.add(sample(index(k)));
     }
     return out;
   }
@@ -138,18 +127,21 @@ public final class StatsSeries {
     if (size == 0) {
       return Optional.empty();
     }
-    int i = index(size - 1);
-    return Optional.of(
-        new StatsSample(
-            Instant.ofEpochMilli(time[i]),
-            oldGenAfterGc[i],
-            heapUsed[i],
-            heapMax,
-            rss[i],
-            gcCount[i],
-            gcTimeMs[i],
-            oldGenUsed[i],
-            majorGcCount[i]));
+    return Optional.of(sample(index(size - 1)));
+  }
+
+  /** The sample in ring slot {@code i}; callers hold the lock. */
+  private StatsSample sample(int i) {
+    return new StatsSample(
+        Instant.ofEpochMilli(time[i]),
+        oldGenAfterGc[i],
+        heapUsed[i],
+        heapMax,
+        rss[i],
+        gcCount[i],
+        gcTimeMs[i],
+        oldGenUsed[i],
+        majorGcCount[i]);
   }
 
   /** Whether samples were added since the last {@link #toJson} with {@code markClean}. */

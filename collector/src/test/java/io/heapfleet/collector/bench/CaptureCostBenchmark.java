@@ -1,5 +1,6 @@
 package io.heapfleet.collector.bench;
 
+import io.heapfleet.auth.Compression;
 import io.heapfleet.auth.HourlyToken;
 import io.heapfleet.auth.Secret;
 import io.heapfleet.auth.TaskCredentials;
@@ -7,8 +8,8 @@ import io.heapfleet.collector.capture.CaptureOutcome;
 import io.heapfleet.collector.capture.CaptureReport;
 import io.heapfleet.collector.capture.DumpCapture;
 import io.heapfleet.collector.discovery.Target;
-import io.heapfleet.endpoint.DumpFormat;
 import io.heapfleet.endpoint.HeapfleetHeaders;
+import io.heapfleet.endpoint.WireEncoding;
 import io.heapfleet.endpoint.client.DumpRequest;
 import io.heapfleet.endpoint.client.DumpResponse;
 import io.heapfleet.endpoint.client.HeapdumpClient;
@@ -97,7 +98,8 @@ public final class CaptureCostBenchmark {
             + " written to task disk | sent | sent / HPROF |");
     System.out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     HeapdumpClient client = HeapdumpClient.create();
-    for (DumpFormat format : new DumpFormat[] {DumpFormat.RAW, DumpFormat.GZIP, DumpFormat.ZSTD}) {
+    for (Compression format :
+        new Compression[] {Compression.RAW, Compression.GZIP, Compression.ZSTD}) {
       String token = HourlyToken.compute(Secret.of(SECRET, false), "heapdump", Instant.now());
       Thread.sleep(2000); // the task releases its lock just after the last byte
       int lines = taskLog.size();
@@ -146,14 +148,14 @@ public final class CaptureCostBenchmark {
     try (var s3Client = new io.heapfleet.collector.testing.RefusingS3().client(s3)) {
       DumpStore store = new DumpStore(s3Client, s3.settings().withPrefix("bench"));
       Object[][] modes = {
-        {DumpFormat.GZIP, false},
-        {DumpFormat.ZSTD, false},
-        {DumpFormat.GZIP, true},
-        {DumpFormat.ZSTD, true},
-        {DumpFormat.RAW, false}
+        {Compression.GZIP, false},
+        {Compression.ZSTD, false},
+        {Compression.GZIP, true},
+        {Compression.ZSTD, true},
+        {Compression.RAW, false}
       };
       for (Object[] mode : modes) {
-        DumpFormat format = (DumpFormat) mode[0];
+        Compression format = (Compression) mode[0];
         boolean inCollector = (Boolean) mode[1];
         DumpCapture capture =
             new DumpCapture(
@@ -185,8 +187,8 @@ public final class CaptureCostBenchmark {
         System.out.printf(
             Locale.ROOT,
             "| %s | %s | %s | %.1f s | %.1f s | %.1f s | %.1f s | %s |%n",
-            format.extension(),
-            format == DumpFormat.RAW ? "—" : inCollector ? "collector" : "task",
+            WireEncoding.hprofExtension(format),
+            format == Compression.RAW ? "—" : inCollector ? "collector" : "task",
             mib(wire[0]),
             figure(audit, "dumpMs") / 1000.0,
             cpu1 - cpu0,

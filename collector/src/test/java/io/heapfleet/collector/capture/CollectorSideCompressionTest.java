@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heapfleet.analysis.histogram.ClassHistogram;
 import io.heapfleet.analysis.histogram.ClassHistograms;
+import io.heapfleet.auth.Compression;
 import io.heapfleet.collector.discovery.Target;
 import io.heapfleet.collector.testing.TargetApp;
 import io.heapfleet.collector.testing.TaskJvm;
-import io.heapfleet.endpoint.DumpFormat;
+import io.heapfleet.endpoint.WireEncoding;
 import io.heapfleet.endpoint.client.HeapdumpClient;
 import io.heapfleet.storage.DumpStore;
 import io.heapfleet.storage.EmbeddedS3;
@@ -60,9 +61,9 @@ class CollectorSideCompressionTest {
 
   @ParameterizedTest
   @EnumSource(
-      value = DumpFormat.class,
+      value = Compression.class,
       names = {"GZIP", "ZSTD"})
-  void theTaskSendsRawAndTheCollectorStoresTheFormatItWasAskedFor(DumpFormat format)
+  void theTaskSendsRawAndTheCollectorStoresTheFormatItWasAskedFor(Compression format)
       throws Exception {
     DumpCapture capture =
         new DumpCapture(
@@ -82,14 +83,14 @@ class CollectorSideCompressionTest {
 
     assertThat(r.outcome()).as(r.message()).isEqualTo(CaptureOutcome.STORED);
     var stored = r.stored().orElseThrow();
-    assertThat(stored.objectKey()).endsWith(format.extension());
+    assertThat(stored.objectKey()).endsWith(WireEncoding.hprofExtension(format));
     // Raw HPROF came over the wire: several times what the compressed object holds.
     assertThat(onTheWire.get()).isGreaterThan(2 * stored.sizeBytes());
     ClassHistogram h = r.histogram().orElseThrow();
     assertThat(h.get(TargetApp.Order.class.getName()).orElseThrow().instances()).isEqualTo(5000);
     try (InputStream in = store.open(stored)) {
       byte[] magic = in.readNBytes(4);
-      if (format == DumpFormat.GZIP) {
+      if (format == Compression.GZIP) {
         assertThat(magic[0] & 0xff).isEqualTo(0x1f);
         assertThat(magic[1] & 0xff).isEqualTo(0x8b);
       } else {
@@ -112,7 +113,7 @@ class CollectorSideCompressionTest {
                     Duration.ofMinutes(2),
                     Duration.ofSeconds(20),
                     true,
-                    DumpFormat.GZIP,
+                    Compression.GZIP,
                     1 << 20,
                     5)
                 .withCompressInCollector(true),

@@ -3,6 +3,7 @@ package io.heapfleet.collector.capture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heapfleet.analysis.histogram.ClassHistogram;
+import io.heapfleet.auth.Compression;
 import io.heapfleet.auth.HourlyToken;
 import io.heapfleet.auth.Secret;
 import io.heapfleet.auth.TaskCredentials;
@@ -10,7 +11,6 @@ import io.heapfleet.collector.discovery.Target;
 import io.heapfleet.collector.testing.RefusingS3;
 import io.heapfleet.collector.testing.TargetApp;
 import io.heapfleet.collector.testing.TaskJvm;
-import io.heapfleet.endpoint.DumpFormat;
 import io.heapfleet.endpoint.client.HeapdumpClient;
 import io.heapfleet.storage.DumpStore;
 import io.heapfleet.storage.EmbeddedS3;
@@ -74,7 +74,7 @@ class DumpCaptureTest {
         store,
         token,
         new DumpCapture.Settings(
-            Duration.ofMinutes(2), Duration.ofSeconds(20), true, DumpFormat.GZIP, 1 << 20, 5),
+            Duration.ofMinutes(2), Duration.ofSeconds(20), true, Compression.GZIP, 1 << 20, 5),
         Clock.systemUTC(),
         analysers,
         timer);

@@ -1,5 +1,6 @@
 package io.heapfleet.collector.queue;
 
+import io.heapfleet.auth.Compression;
 import io.heapfleet.auth.HourlyToken;
 import io.heapfleet.auth.Secret;
 import io.heapfleet.auth.TaskCredentials;
@@ -7,7 +8,6 @@ import io.heapfleet.collector.capture.DumpCapture;
 import io.heapfleet.collector.service.SeriesAnalysis;
 import io.heapfleet.collector.state.FleetState;
 import io.heapfleet.collector.testing.TaskJvm;
-import io.heapfleet.endpoint.DumpFormat;
 import io.heapfleet.endpoint.client.HeapdumpClient;
 import io.heapfleet.storage.DumpStore;
 import java.time.Clock;
@@ -35,7 +35,7 @@ final class Workers {
             store,
             () -> c,
             new DumpCapture.Settings(
-                Duration.ofMinutes(1), Duration.ofSeconds(20), true, DumpFormat.GZIP, 1 << 20, 5),
+                Duration.ofMinutes(1), Duration.ofSeconds(20), true, Compression.GZIP, 1 << 20, 5),
             clock,
             analysers,
             timer);

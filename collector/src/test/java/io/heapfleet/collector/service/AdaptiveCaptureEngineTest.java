@@ -2,6 +2,7 @@ package io.heapfleet.collector.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.heapfleet.auth.Compression;
 import io.heapfleet.auth.HourlyToken;
 import io.heapfleet.auth.Secret;
 import io.heapfleet.auth.TaskCredentials;
@@ -20,7 +21,6 @@ import io.heapfleet.collector.stats.StatsPoller;
 import io.heapfleet.collector.stats.StatsSample;
 import io.heapfleet.collector.testing.MutableClock;
 import io.heapfleet.collector.testing.TaskJvm;
-import io.heapfleet.endpoint.DumpFormat;
 import io.heapfleet.endpoint.client.HeapdumpClient;
 import io.heapfleet.storage.DumpStore;
 import io.heapfleet.storage.EmbeddedS3;
@@ -139,7 +139,12 @@ class AdaptiveCaptureEngineTest {
               store,
               () -> creds,
               new DumpCapture.Settings(
-                  Duration.ofMinutes(1), Duration.ofSeconds(20), true, DumpFormat.GZIP, 1 << 20, 5),
+                  Duration.ofMinutes(1),
+                  Duration.ofSeconds(20),
+                  true,
+                  Compression.GZIP,
+                  1 << 20,
+                  5),
               clock,
               analysers,
               timer);

@@ -20,7 +20,6 @@ import io.heapfleet.collector.state.TaskStatus;
 import io.heapfleet.collector.testing.HostileTarget;
 import io.heapfleet.collector.testing.MutableClock;
 import io.heapfleet.collector.testing.TaskJvm;
-import io.heapfleet.endpoint.DumpFormat;
 import io.heapfleet.endpoint.HeapfleetHeaders;
 import io.heapfleet.endpoint.client.HeapdumpClient;
 import io.heapfleet.storage.DumpStore;
@@ -108,7 +107,12 @@ class HostileTargetTest {
         store,
         () -> credentials,
         new DumpCapture.Settings(
-                Duration.ofSeconds(30), Duration.ofSeconds(20), true, DumpFormat.GZIP, 1 << 20, 5)
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(20),
+                true,
+                io.heapfleet.auth.Compression.GZIP,
+                1 << 20,
+                5)
             .withLimits(LIMITS),
         clock,
         analysers,

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.heapfleet.analysis.retainer.GrowingOwner;
+import io.heapfleet.auth.Compression;
 import io.heapfleet.auth.HourlyToken;
 import io.heapfleet.auth.Secret;
 import io.heapfleet.auth.TaskCredentials;
@@ -18,7 +19,6 @@ import io.heapfleet.collector.state.TaskStatus;
 import io.heapfleet.collector.testing.MutableClock;
 import io.heapfleet.collector.testing.TaskJvm;
 import io.heapfleet.collector.testing.TaskNode;
-import io.heapfleet.endpoint.DumpFormat;
 import io.heapfleet.endpoint.client.HeapdumpClient;
 import io.heapfleet.storage.DumpStore;
 import io.heapfleet.storage.EmbeddedS3;
@@ -205,7 +205,7 @@ class MixedFleetTest {
         store,
         () -> c,
         new DumpCapture.Settings(
-            Duration.ofMinutes(2), Duration.ofSeconds(30), true, DumpFormat.GZIP, 1 << 20, 5),
+            Duration.ofMinutes(2), Duration.ofSeconds(30), true, Compression.GZIP, 1 << 20, 5),
         clock,
         analysers,
         timer);

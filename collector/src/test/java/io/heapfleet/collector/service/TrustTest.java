@@ -2,6 +2,7 @@ package io.heapfleet.collector.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.heapfleet.auth.Compression;
 import io.heapfleet.auth.HourlyToken;
 import io.heapfleet.auth.Secret;
 import io.heapfleet.auth.TaskCredentials;
@@ -20,7 +21,6 @@ import io.heapfleet.collector.testing.MutableClock;
 import io.heapfleet.collector.testing.RecordingFakeTarget;
 import io.heapfleet.collector.testing.RoundRobinTcpProxy;
 import io.heapfleet.collector.testing.TaskJvm;
-import io.heapfleet.endpoint.DumpFormat;
 import io.heapfleet.endpoint.HeapfleetHeaders;
 import io.heapfleet.endpoint.client.HeapdumpClient;
 import io.heapfleet.storage.DumpStore;
@@ -117,7 +117,7 @@ class TrustTest {
             store,
             TrustTest::credentials,
             new DumpCapture.Settings(
-                Duration.ofMinutes(1), Duration.ofSeconds(20), true, DumpFormat.GZIP, 1 << 20, 8),
+                Duration.ofMinutes(1), Duration.ofSeconds(20), true, Compression.GZIP, 1 << 20, 8),
             clock,
             analysers,
             timer);

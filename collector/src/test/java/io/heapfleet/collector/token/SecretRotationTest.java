@@ -3,11 +3,11 @@ package io.heapfleet.collector.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.heapfleet.auth.Compression;
 import io.heapfleet.auth.HourlyToken;
 import io.heapfleet.auth.Secret;
 import io.heapfleet.collector.config.TokenConfig;
 import io.heapfleet.collector.testing.MutableClock;
-import io.heapfleet.endpoint.DumpFormat;
 import io.heapfleet.endpoint.EndpointSettings;
 import io.heapfleet.endpoint.HeapdumpEndpoint;
 import io.heapfleet.endpoint.TaskIdentity;
@@ -103,7 +103,7 @@ class SecretRotationTest {
         HourlyToken.compute(Secret.of(OLD, false), HourlyToken.DEFAULT_SCOPE, Instant.now());
     try (DumpResponse r =
         HeapdumpClient.create()
-            .open(task, oldToken, DumpRequest.defaults().withFormat(DumpFormat.RAW))) {
+            .open(task, oldToken, DumpRequest.defaults().withFormat(Compression.RAW))) {
       assertThat(r.taskId()).isEqualTo("new-2");
       r.body().readAllBytes();
     }
@@ -112,7 +112,7 @@ class SecretRotationTest {
     assertThatThrownBy(
             () ->
                 HeapdumpClient.create()
-                    .open(strict, oldToken, DumpRequest.defaults().withFormat(DumpFormat.RAW)))
+                    .open(strict, oldToken, DumpRequest.defaults().withFormat(Compression.RAW)))
         .hasMessageContaining("401");
   }
 
@@ -128,7 +128,7 @@ class SecretRotationTest {
                 .open(
                     task,
                     tokens.credentials(),
-                    DumpRequest.defaults().withTargetTask(taskId).withFormat(DumpFormat.ZSTD));
+                    DumpRequest.defaults().withTargetTask(taskId).withFormat(Compression.ZSTD));
         InputStream in = r.body()) {
       assertThat(r.taskId()).isEqualTo(taskId);
       return in.readAllBytes().length;

@@ -4,7 +4,10 @@ import java.nio.ByteOrder;
 import java.nio.IntBuffer;
 import java.util.Arrays;
 
-/** The {@code int} twin of {@link LongChunks}, spilling the same way. Not thread-safe. */
+/**
+ * The {@code int} twin of {@link LongChunks}, spilling the same way. A copy on purpose: a generic
+ * or boxed list would cost an object per value on the graph's hottest path. Not thread-safe.
+ */
 final class IntChunks {
   private static final int SHIFT = 20;
   private static final int CHUNK = 1 << SHIFT;

@@ -43,6 +43,7 @@ import picocli.CommandLine.Parameters;
       "  heapfleet stats http://10.0.1.23:9091 --secret-file /run/secrets/heapfleet",
       "  heapfleet stats https://orders.example.com --task 158d1c80",
       "  heapfleet stats http://127.0.0.1:9091 --format json",
+      "  heapfleet stats http://127.0.0.1:9091 --gc",
     })
 final class StatsCommand implements Callable<Integer> {
 
@@ -62,6 +63,13 @@ final class StatsCommand implements Callable<Integer> {
           "Pin this task behind a load balancer (retry on 421). The task proves who it is first"
               + " and is asked with its read-only task token, never the hourly token.")
   String task;
+
+  @Option(
+      names = "--gc",
+      description =
+          "Run a full collection on the task first (/heapdump/stats?gc=full): the old generation"
+              + " after GC is then fresh. Pauses the task for one full GC; at most one per 10 s.")
+  boolean fullGc;
 
   @Mixin OutputFormatOption output;
 
@@ -91,10 +99,11 @@ final class StatsCommand implements Callable<Integer> {
     try {
       if (task == null) {
         stats =
-            client.stats(base, HourlyToken.compute(secret, taskRequest.scope(), clock.instant()));
+            client.stats(
+                base, HourlyToken.compute(secret, taskRequest.scope(), clock.instant()), fullGc);
       } else {
         ProvenTask proven = prove(client, base, TaskCredentials.of(secret, taskRequest.scope()));
-        stats = client.stats(proven, Math.max(1, maxAttempts - proven.requests() + 1));
+        stats = client.stats(proven, Math.max(1, maxAttempts - proven.requests() + 1), fullGc);
       }
     } catch (HeapdumpClientException e) {
       throw UserException.failure(FetchCommand.explain(e), e);
@@ -186,6 +195,14 @@ final class StatsCommand implements Callable<Integer> {
                 : "?")
             + " in total");
     row(out, "RSS", size(s.rss()));
+    if (s.fields().get("gc") instanceof java.util.Map<?, ?> gc) {
+      row(
+          out,
+          "full GC",
+          Boolean.TRUE.equals(gc.get("forced"))
+              ? "run on request, " + gc.get("pauseMs") + " ms pause"
+              : "not run: " + gc.get("reason"));
+    }
   }
 
   private static void row(PrintWriter out, String label, String value) {

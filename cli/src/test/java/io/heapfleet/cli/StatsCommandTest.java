@@ -82,6 +82,32 @@ class StatsCommandTest {
   }
 
   @Test
+  void gcRunsAFullCollectionFirstAndSaysHowLongItPaused() throws Exception {
+    String secret = secretFile.toString();
+    CliRun r = CliRun.run("stats", backends.get(0).toString(), "--secret-file", secret, "--gc");
+    assertThat(r.exitCode).as(r.toString()).isZero();
+    assertThat(r.out).containsPattern("(?m)^full GC +run on request, \\d+ ms pause$");
+    CliRun again = CliRun.run("stats", backends.get(0).toString(), "--secret-file", secret, "--gc");
+    assertThat(again.exitCode).as(again.toString()).isEqualTo(1);
+    assertThat(again.err).contains("429");
+    CliRun pinned =
+        CliRun.run(
+            "stats",
+            proxy.uri().toString(),
+            "--secret-file",
+            secret,
+            "--task",
+            "task-b",
+            "--gc",
+            "--format",
+            "json");
+    assertThat(pinned.exitCode).as(pinned.toString()).isZero();
+    JsonNode json = new ObjectMapper().readTree(pinned.out);
+    assertThat(json.path("taskId").asText()).isEqualTo("task-b");
+    assertThat(json.path("gc").path("forced").asBoolean()).isTrue();
+  }
+
+  @Test
   void jsonIsTheTasksDocument() throws Exception {
     CliRun r =
         CliRun.run(

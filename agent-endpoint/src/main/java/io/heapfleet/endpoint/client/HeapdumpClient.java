@@ -197,7 +197,19 @@ public final class HeapdumpClient {
    * @throws IOException when it cannot be reached or its answer is not a stats document
    */
   public TaskStats stats(URI base, String token) throws IOException {
-    return readWithToken(base, "stats", token, HeapdumpClient::parseStats);
+    return stats(base, token, false);
+  }
+
+  /**
+   * The same, with {@code fullGc} after a full collection on the task ({@code ?gc=full}: one per 10
+   * s, 429 otherwise); the document then has a {@code gc} member.
+   */
+  public TaskStats stats(URI base, String token, boolean fullGc) throws IOException {
+    return readWithToken(base, statsRoute(fullGc), token, HeapdumpClient::parseStats);
+  }
+
+  private static String statsRoute(boolean fullGc) {
+    return fullGc ? "stats?gc=full" : "stats";
   }
 
   /**
@@ -220,7 +232,13 @@ public final class HeapdumpClient {
    * requests). The hourly token is never sent.
    */
   public TaskStats stats(ProvenTask proven, int maxAttempts) throws IOException {
-    return readProven(proven, "stats", maxAttempts, HeapdumpClient::parseStats, TaskStats::taskId);
+    return stats(proven, maxAttempts, false);
+  }
+
+  /** The same, with {@code fullGc} after a full collection on the task ({@code ?gc=full}). */
+  public TaskStats stats(ProvenTask proven, int maxAttempts, boolean fullGc) throws IOException {
+    return readProven(
+        proven, statsRoute(fullGc), maxAttempts, HeapdumpClient::parseStats, TaskStats::taskId);
   }
 
   /** Reads one document of a task from its answer; the answer is not trusted yet. */

@@ -116,6 +116,12 @@ public final class AdaptivePolicy implements CapturePolicy {
   /** Promoted bytes that make the one probe after the minimum interval worth its pause. */
   static final long EAGER_PROBE_MIN_BYTES = 1L << 20;
 
+  /**
+   * How long before the minimum interval is over that probe may run, so that its answer is in when
+   * the interval allows the dump.
+   */
+  static final Duration EAGER_PROBE_LEAD = Duration.ofSeconds(5);
+
   private final Settings settings;
 
   public AdaptivePolicy(Settings settings) {
@@ -151,10 +157,9 @@ public final class AdaptivePolicy implements CapturePolicy {
     boolean probes = settings.probes() && h.probeable();
     if (since.compareTo(settings.minInterval()) < 0) {
       // A probe now readies the figure that decides the dump when the interval is over.
-      return probes
-          ? promotedSinceCollection(h, samples, last, now, threshold)
-              .orElse(Decision.notDue("minimum interval not over"))
-          : Decision.notDue("minimum interval not over");
+      Decision wait =
+          Decision.notDueUntil("minimum interval not over", last.plus(settings.minInterval()));
+      return probes ? promotedSinceCollection(h, samples, last, now, threshold).orElse(wait) : wait;
     }
     if (since.compareTo(settings.maxInterval()) >= 0) {
       return Decision.due("maximum interval");
@@ -208,10 +213,10 @@ public final class AdaptivePolicy implements CapturePolicy {
    * {@code threshold} above its after-GC figure (what young collections promoted since the last
    * old-generation collection: a leak, or garbage no collection has removed yet) and the after-GC
    * figure has not already grown by the threshold since the last dump, a probe (a full collection,
-   * far cheaper than a dump) tells which; its fresh figure then decides through rule 6. Once the
-   * minimum interval is over, one probe as soon as anything (1 MiB) has been promoted, so that a
-   * leak is dumped when the interval allows rather than at a later promotion. At most one forced
-   * collection, dump or probe, per {@code probeInterval}.
+   * far cheaper than a dump) tells which; its fresh figure then decides through rule 6. When the
+   * minimum interval is about to be over (5 s before), one probe as soon as anything (1 MiB) has
+   * been promoted, so that a leak is dumped when the interval allows rather than at a later
+   * promotion. At most one forced collection, dump or probe, per {@code probeInterval}.
    */
   private Optional<Decision> promotedSinceCollection(
       TaskHistory h, List<StatsSample> samples, Instant last, Instant now, double threshold) {
@@ -236,7 +241,7 @@ public final class AdaptivePolicy implements CapturePolicy {
     // whether a dump is due now rather than a promotion later.
     Instant intervalOver = last.plus(settings.minInterval());
     boolean onceAfterInterval =
-        !now.isBefore(intervalOver)
+        !now.isBefore(intervalOver.minus(EAGER_PROBE_LEAD))
             && h.lastProbe().map(p -> p.isBefore(intervalOver)).orElse(true)
             && promoted >= Math.min(threshold, EAGER_PROBE_MIN_BYTES);
     if (promoted < threshold && !onceAfterInterval) {

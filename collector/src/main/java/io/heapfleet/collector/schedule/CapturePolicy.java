@@ -26,9 +26,9 @@ public interface CapturePolicy {
    * A decision and its reason, for logs and the API ({@code baseline}, {@code max-interval}, {@code
    * old gen after GC +38.2 MB since the last dump}, ...).
    */
-  record Decision(boolean due, String reason, boolean probe) {
+  record Decision(boolean due, String reason, boolean probe, Instant lookAgain) {
     public Decision(boolean due, String reason) {
-      this(due, reason, false);
+      this(due, reason, false, null);
     }
 
     public static Decision due(String reason) {
@@ -39,12 +39,17 @@ public interface CapturePolicy {
       return new Decision(false, reason);
     }
 
+    /** Not due, and nothing can change that before {@code until}: look again then, not sooner. */
+    public static Decision notDueUntil(String reason, Instant until) {
+      return new Decision(false, reason, false, until);
+    }
+
     /**
      * Not due, but a full collection on the task (far cheaper than a dump) would tell: its fresh
      * after-GC figure decides at the next look.
      */
     public static Decision probe(String reason) {
-      return new Decision(false, reason, true);
+      return new Decision(false, reason, true, null);
     }
   }
 }

@@ -128,6 +128,9 @@ public final class CaptureScheduler {
     }
   }
 
+  /** How soon a task is looked at again after a probe was asked of it (its answer decides). */
+  static final Duration PROBE_RECHECK = Duration.ofSeconds(1);
+
   private final Settings settings;
   private volatile boolean scheduled = true;
   private final Clock clock;
@@ -262,7 +265,11 @@ public final class CaptureScheduler {
       histories.probe(s.target);
     }
     if (!d.due()) {
-      s.nextDue = now.plus(recheck);
+      Instant next = now.plus(d.probe() ? PROBE_RECHECK : recheck);
+      if (d.lookAgain() != null && d.lookAgain().isAfter(now) && d.lookAgain().isBefore(next)) {
+        next = d.lookAgain();
+      }
+      s.nextDue = next;
     }
     return d.due();
   }

@@ -116,8 +116,12 @@ class AdaptivePolicyTest {
     // +4 MB every 2 minutes in use: far below the 32 MB threshold by minute 11.
     List<StatsSample> s = serial(40, 4 * MB, Integer.MAX_VALUE, 0);
     assertThat(PROBING.due(at(10), probeable(1, s.subList(0, 11), null)).probe()).isFalse();
-    CapturePolicy.Decision d = PROBING.due(at(11), probeable(1, s.subList(0, 12), null));
+    // 5 s before the interval is over, so that the answer is in when the dump may be taken.
+    CapturePolicy.Decision d =
+        PROBING.due(at(11).minusSeconds(5), probeable(1, s.subList(0, 11), null));
     assertThat(d.probe()).as(d.reason()).isTrue();
+    assertThat(PROBING.due(at(11).minusSeconds(6), probeable(1, s.subList(0, 11), null)).probe())
+        .isFalse();
     // That probe found it alive and grown by the threshold: the dump is due at once.
     List<StatsSample> alive = probedAt(s, 11, 140 * MB, 5);
     assertThat(PROBING.due(at(11).plusSeconds(5), probeable(1, alive, 11)).due()).isTrue();

@@ -218,4 +218,55 @@ class CaptureSchedulerTest {
                     Duration.ofMinutes(1)))
         .hasMessageContaining("interval must be positive, got PT0S");
   }
+
+  @Test
+  void aProbeIsHandedToTheHistorySourceAndTheTaskIsLookedAtAgainSoonAndNotBeforeItCanChange() {
+    List<String> probed = new ArrayList<>();
+    List<Instant> asked = new ArrayList<>();
+    CapturePolicy policy =
+        new CapturePolicy() {
+          @Override
+          public Decision due(Instant now, TaskHistory history) {
+            asked.add(now);
+            return switch (asked.size()) {
+              case 1 -> Decision.probe("promoted since the last collection");
+              case 2 -> Decision.notDueUntil("minimum interval not over", now.plusSeconds(3));
+              default -> Decision.due("old gen after GC grew");
+            };
+          }
+
+          @Override
+          public String name() {
+            return "test";
+          }
+        };
+    CaptureScheduler.HistorySource histories =
+        new CaptureScheduler.HistorySource() {
+          @Override
+          public TaskHistory history(Target t, Instant firstSeen, Optional<Instant> last) {
+            return new TaskHistory(t.taskId(), firstSeen, last, true, List.of(), -1);
+          }
+
+          @Override
+          public void probe(Target t) {
+            probed.add(t.taskId());
+          }
+        };
+    CaptureScheduler s =
+        new CaptureScheduler(
+            settings, policy, histories, Duration.ofMinutes(5), clock, new SplittableRandom(42));
+    s.updateTargets(List.of(target("a", "svc")));
+    clock.advance(Duration.ofMinutes(3)); // past any jitter
+    assertThat(s.takeDue()).isEmpty();
+    assertThat(probed).containsExactly("a");
+    clock.advance(Duration.ofSeconds(1)); // a probe's answer is looked at after a second
+    assertThat(s.takeDue()).isEmpty();
+    assertThat(asked).hasSize(2);
+    clock.advance(Duration.ofSeconds(2)); // not before the decision said it could change
+    assertThat(s.takeDue()).isEmpty();
+    assertThat(asked).hasSize(2);
+    clock.advance(Duration.ofSeconds(1)); // then, instead of after the 5-minute recheck
+    assertThat(s.takeDue()).extracting(Target::taskId).containsExactly("a");
+    assertThat(s.lastReason("a")).isEqualTo("old gen after GC grew");
+  }
 }

@@ -141,9 +141,29 @@ public final class ChildProcess implements AutoCloseable {
    * returns the match; fails with the output so far when none comes or the child exits first.
    */
   public MatchResult awaitLine(Pattern pattern, Duration timeout) throws InterruptedException {
+    return awaitLine(pattern, timeout, new Mark(0, 0));
+  }
+
+  /**
+   * A place in the output: how many stdout and stderr lines had been written when {@link #mark()}
+   * was called.
+   */
+  public record Mark(int stdoutLines, int stderrLines) {}
+
+  /** The output written so far, to wait for a line that comes only after it. */
+  public synchronized Mark mark() {
+    return new Mark(stdout.size(), stderr.size());
+  }
+
+  /**
+   * Like {@link #awaitLine(Pattern, Duration)}, among the lines written after {@code after} only
+   * (for example the log line of a request made after the mark).
+   */
+  public MatchResult awaitLine(Pattern pattern, Duration timeout, Mark after)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    int seenOut = 0;
-    int seenErr = 0;
+    int seenOut = after.stdoutLines();
+    int seenErr = after.stderrLines();
     synchronized (this) {
       while (true) {
         for (; seenErr < stderr.size(); seenErr++) {
@@ -172,6 +192,32 @@ public final class ChildProcess implements AutoCloseable {
         }
         wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 100)));
       }
+    }
+  }
+
+  /**
+   * Waits up to {@code timeout} for stdout line {@code index} (0 for the first) and returns it;
+   * fails with the output so far when it does not come or the child exits first.
+   */
+  public String awaitStdoutLine(int index, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (this) {
+      while (stdout.size() <= index) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0 || (!process.isAlive() && pumpsDone())) {
+          throw new AssertionError(
+              name
+                  + (process.isAlive() ? " wrote no" : " exited without a")
+                  + " stdout line "
+                  + (index + 1)
+                  + " within "
+                  + timeout.toSeconds()
+                  + " s:\n"
+                  + output());
+        }
+        wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 100)));
+      }
+      return stdout.get(index);
     }
   }
 

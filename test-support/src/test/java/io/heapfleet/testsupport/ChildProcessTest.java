@@ -50,6 +50,28 @@ class ChildProcessTest {
   }
 
   @Test
+  void awaitLineAfterAMarkSkipsTheLinesWrittenBeforeIt() throws Exception {
+    try (ChildProcess c = child("listen", "4711").process("listener").start()) {
+      c.awaitLine(AgentTask.LISTENING, Duration.ofSeconds(60));
+      ChildProcess.Mark mark = c.mark();
+      assertThatThrownBy(() -> c.awaitLine(AgentTask.LISTENING, Duration.ofMillis(300), mark))
+          .isInstanceOf(AssertionError.class)
+          .hasMessageContaining("listener wrote no line matching");
+    }
+  }
+
+  @Test
+  void awaitStdoutLineReturnsStdoutLinesInOrderAndFailsPastTheLast() throws Exception {
+    try (ChildProcess c = child("print", "one", "two").process("printer").start()) {
+      assertThat(c.awaitStdoutLine(0, Duration.ofSeconds(60))).isEqualTo("one");
+      assertThat(c.awaitStdoutLine(1, Duration.ofSeconds(60))).isEqualTo("two");
+      assertThatThrownBy(() -> c.awaitStdoutLine(3, Duration.ofMinutes(5)))
+          .isInstanceOf(AssertionError.class)
+          .hasMessageContaining("printer exited without a stdout line 4");
+    }
+  }
+
+  @Test
   void awaitLineFailsAtOnceWhenTheChildExitsWithoutTheLine() {
     assertThatThrownBy(
             () -> {

@@ -1,7 +1,6 @@
 package io.heapfleet.collector.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.heapfleet.analysis.retainer.GrowingOwner;
 import io.heapfleet.auth.HourlyToken;
@@ -21,6 +20,7 @@ import io.heapfleet.endpoint.DumpFormat;
 import io.heapfleet.endpoint.client.HeapdumpClient;
 import io.heapfleet.storage.DumpStore;
 import io.heapfleet.storage.EmbeddedS3;
+import io.heapfleet.testsupport.NodeRuntime;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.nio.file.Files;
@@ -64,7 +64,7 @@ class MixedFleetTest {
 
   @BeforeAll
   static void start() throws Exception {
-    assumeTrue(TaskNode.nodeAvailable(), "node (Node.js 18 or later) is not on the PATH");
+    NodeRuntime.require();
     s3 = EmbeddedS3.filesystem(dir.resolve("s3"), "heapfleet");
     store = DumpStore.create(s3.settings().withPrefix("heapdumps"));
     jvm = TaskJvm.task("jvm-1").leakyApp().env("LEAK_MODE", "quiet").start();

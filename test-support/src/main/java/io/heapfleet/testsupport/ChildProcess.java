@@ -59,6 +59,7 @@ public final class ChildProcess implements AutoCloseable {
     private String name;
     private Path directory;
     private Path logFile;
+    private boolean inheritEnvironment = true;
 
     private Builder(List<String> command) {
       this.command = new ArrayList<>(command);
@@ -85,6 +86,15 @@ public final class ChildProcess implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Inherits nothing of the test JVM's environment but {@code PATH}: the child sees only the
+     * variables set here, as a container sees only those of its task definition.
+     */
+    public Builder onlyGivenEnvironment() {
+      inheritEnvironment = false;
+      return this;
+    }
+
     /** Runs the child in {@code dir}. */
     public Builder directory(Path dir) {
       this.directory = dir;
@@ -104,8 +114,10 @@ public final class ChildProcess implements AutoCloseable {
           .keySet()
           .removeIf(
               k ->
-                  INHERITED_NAMES_DROPPED.contains(k)
-                      || INHERITED_PREFIXES_DROPPED.stream().anyMatch(k::startsWith));
+                  inheritEnvironment
+                      ? INHERITED_NAMES_DROPPED.contains(k)
+                          || INHERITED_PREFIXES_DROPPED.stream().anyMatch(k::startsWith)
+                      : !k.equals("PATH"));
       pb.environment().putAll(env);
       if (directory != null) {
         pb.directory(directory.toFile());

@@ -33,6 +33,19 @@ class ChildProcessTest {
   }
 
   @Test
+  void onlyGivenEnvironmentHidesTheTestJvmsVariablesButPath() throws Exception {
+    String out =
+        child("env", "PATH", "HOME", "CHILD_GREETING")
+            .process("env")
+            .env("CHILD_GREETING", "hello")
+            .onlyGivenEnvironment()
+            .run(Duration.ofSeconds(60));
+    assertThat(System.getenv("HOME")).as("the test JVM has HOME").isNotNull();
+    assertThat(out)
+        .isEqualTo("PATH=" + System.getenv("PATH") + "\nHOME=null\nCHILD_GREETING=hello");
+  }
+
+  @Test
   void runFailsWithTheOutputWhenTheChildExitsNonZero() {
     assertThatThrownBy(() -> child("exit", "3").process("quitter").run(Duration.ofSeconds(60)))
         .isInstanceOf(AssertionError.class)

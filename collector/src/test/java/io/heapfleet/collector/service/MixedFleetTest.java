@@ -10,12 +10,12 @@ import io.heapfleet.collector.api.TaskSummary;
 import io.heapfleet.collector.capture.DumpCapture;
 import io.heapfleet.collector.discovery.StaticDiscovery;
 import io.heapfleet.collector.metrics.CollectorMetrics;
-import io.heapfleet.collector.schedule.CaptureScheduler;
 import io.heapfleet.collector.state.FleetState;
 import io.heapfleet.collector.state.TaskStatus;
 import io.heapfleet.collector.testing.MutableClock;
 import io.heapfleet.collector.testing.TaskJvm;
 import io.heapfleet.collector.testing.TaskNode;
+import io.heapfleet.collector.testing.TestSchedulers;
 import io.heapfleet.endpoint.DumpFormat;
 import io.heapfleet.endpoint.client.HeapdumpClient;
 import io.heapfleet.storage.DumpStore;
@@ -30,7 +30,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -108,16 +107,7 @@ class MixedFleetTest {
     CollectorEngine engine =
         new CollectorEngine(
             discovery(),
-            new CaptureScheduler(
-                new CaptureScheduler.Settings(
-                    Duration.ofMinutes(30),
-                    Duration.ZERO,
-                    3,
-                    1,
-                    Duration.ofMinutes(1),
-                    Duration.ofMinutes(10)),
-                clock,
-                new SplittableRandom(1)),
+            TestSchedulers.halfHourly(3, clock),
             capture(clock),
             analysis,
             new FleetState(),

@@ -21,6 +21,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ecs.EcsClient;
 
 /**
  * A local HTTP server on 127.0.0.1 speaking the ECS JSON 1.1 protocol for {@code ListTasks}, {@code
@@ -176,6 +181,17 @@ final class EcsStub implements AutoCloseable {
 
   URI endpoint() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+  }
+
+  /** A new real SDK client for this stub (test credentials, the stub's region). */
+  EcsClient client() {
+    return EcsClient.builder()
+        .endpointOverride(endpoint())
+        .region(Region.of(REGION))
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret")))
+        .httpClient(UrlConnectionHttpClient.create())
+        .build();
   }
 
   synchronized void setTasks(String cluster, List<StubTask> tasks) {

@@ -190,19 +190,9 @@ public final class ChildProcess implements AutoCloseable {
             return m.toMatchResult();
           }
         }
-        long left = deadline - System.nanoTime();
-        if (left <= 0 || (!process.isAlive() && pumpsDone())) {
-          throw new AssertionError(
-              name
-                  + (process.isAlive() ? " wrote no line matching " : " exited without a line ")
-                  + "/"
-                  + pattern
-                  + "/ within "
-                  + timeout.toSeconds()
-                  + " s:\n"
-                  + output());
+        if (!awaitMoreOutput(deadline)) {
+          throw nothingWritten("line matching /" + pattern + "/", timeout);
         }
-        wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 100)));
       }
     }
   }
@@ -215,22 +205,36 @@ public final class ChildProcess implements AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (this) {
       while (stdout.size() <= index) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0 || (!process.isAlive() && pumpsDone())) {
-          throw new AssertionError(
-              name
-                  + (process.isAlive() ? " wrote no" : " exited without a")
-                  + " stdout line "
-                  + (index + 1)
-                  + " within "
-                  + timeout.toSeconds()
-                  + " s:\n"
-                  + output());
+        if (!awaitMoreOutput(deadline)) {
+          throw nothingWritten("stdout line " + (index + 1), timeout);
         }
-        wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 100)));
       }
       return stdout.get(index);
     }
+  }
+
+  /**
+   * Waits a little for more output, holding this lock; false once {@code deadline} has passed or
+   * the child has exited and all its output has been read.
+   */
+  private synchronized boolean awaitMoreOutput(long deadline) throws InterruptedException {
+    long left = deadline - System.nanoTime();
+    if (left <= 0 || (!process.isAlive() && pumpsDone())) {
+      return false;
+    }
+    wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 100)));
+    return true;
+  }
+
+  private AssertionError nothingWritten(String what, Duration timeout) {
+    return new AssertionError(
+        name
+            + (process.isAlive() ? " wrote no " : " exited without a ")
+            + what
+            + " within "
+            + timeout.toSeconds()
+            + " s:\n"
+            + output());
   }
 
   /** Waits up to {@code timeout} for the exit and returns the exit code; fails if it runs on. */

@@ -1,11 +1,9 @@
 package io.heapfleet.endpoint;
 
-import static io.heapfleet.endpoint.TestSupport.SECRET;
 import static io.heapfleet.endpoint.TestSupport.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heapfleet.auth.Compression;
-import io.heapfleet.endpoint.agent.AgentServer;
 import io.heapfleet.endpoint.client.DumpRequest;
 import io.heapfleet.endpoint.client.DumpResponse;
 import io.heapfleet.endpoint.client.HeapdumpClient;
@@ -13,12 +11,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -31,47 +24,16 @@ import org.junit.jupiter.params.provider.EnumSource;
 class CaptureCostHeadersTest {
 
   @TempDir Path tmp;
-  private AgentServer server;
-  private final List<String> audit = new ArrayList<>();
-  private final Handler handler =
-      new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-          synchronized (audit) {
-            audit.add(r.getMessage());
-          }
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-      };
-
-  @BeforeEach
-  void listen() {
-    Audit.LOG.addHandler(handler);
-  }
-
-  @AfterEach
-  void stop() {
-    Audit.LOG.removeHandler(handler);
-    if (server != null) {
-      server.close();
-    }
-  }
+  @RegisterExtension final LocalAgentServer server = new LocalAgentServer();
+  @RegisterExtension final AuditLines audit = new AuditLines();
 
   @ParameterizedTest
   @EnumSource(Compression.class)
   void aDumpReportsItsCpuAndDiskBytesAndTheAuditLineTheRequestsCpu(Compression format)
       throws Exception {
-    EndpointSettings settings =
-        EndpointSettings.builder(SECRET).tempDir(tmp).minInterval(Duration.ZERO).build();
+    EndpointSettings settings = LocalAgentServer.settings(tmp).build();
     TaskIdentity identity = new TaskIdentity("task-a", null, null, null, null, null, null, "JVM");
-    server =
-        AgentServer.start(HeapdumpEndpoint.builder(settings, identity).build(), "127.0.0.1", 0);
-    URI base = URI.create("http://127.0.0.1:" + server.port());
+    URI base = server.start(HeapdumpEndpoint.builder(settings, identity).build());
     long sent = 0;
     DumpResponse r =
         HeapdumpClient.create().open(base, token(), DumpRequest.defaults().withFormat(format));
@@ -97,16 +59,7 @@ class CaptureCostHeadersTest {
   }
 
   private String awaitAuditLine() throws InterruptedException {
-    for (int i = 0; i < 100; i++) {
-      synchronized (audit) {
-        for (String l : audit) {
-          if (l.contains("outcome=ok") && l.contains(" cpuMs=")) {
-            return l;
-          }
-        }
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("no audit line with cpuMs: " + audit);
+    return audit.await(
+        l -> l.contains("outcome=ok") && l.contains(" cpuMs="), Duration.ofSeconds(5));
   }
 }

@@ -5,7 +5,6 @@ import static io.heapfleet.endpoint.TestSupport.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heapfleet.auth.Compression;
-import io.heapfleet.endpoint.agent.AgentServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,17 +20,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -41,38 +36,10 @@ import org.junit.jupiter.api.io.TempDir;
 class HeapdumpEndpointTest {
 
   @TempDir Path tmp;
-  private AgentServer server;
+  @RegisterExtension final LocalAgentServer server = new LocalAgentServer();
+  @RegisterExtension final AuditLines audit = new AuditLines();
   private final HttpClient http =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-  private final List<String> audit = new ArrayList<>();
-  private final Handler auditHandler =
-      new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-          synchronized (audit) {
-            audit.add(r.getMessage());
-          }
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-      };
-
-  @BeforeEach
-  void captureAudit() {
-    Audit.LOG.addHandler(auditHandler);
-  }
-
-  @AfterEach
-  void stop() {
-    Audit.LOG.removeHandler(auditHandler);
-    if (server != null) {
-      server.close();
-    }
-  }
 
   private static TaskIdentity identity() {
     return new TaskIdentity(
@@ -80,12 +47,11 @@ class HeapdumpEndpointTest {
   }
 
   private EndpointSettings.Builder settings() {
-    return EndpointSettings.builder(SECRET).tempDir(tmp).minInterval(Duration.ZERO).diskReserve(0);
+    return LocalAgentServer.settings(tmp);
   }
 
   private URI start(HeapdumpEndpoint endpoint) throws IOException {
-    server = AgentServer.start(endpoint, "127.0.0.1", 0);
-    return URI.create("http://127.0.0.1:" + server.port() + "/heapdump");
+    return server.start(endpoint).resolve("/heapdump");
   }
 
   private URI start(HeapDumper dumper) throws IOException {
@@ -101,9 +67,7 @@ class HeapdumpEndpointTest {
   }
 
   private List<String> auditLines() {
-    synchronized (audit) {
-      return new ArrayList<>(audit);
-    }
+    return audit.lines();
   }
 
   private long tempFiles() throws IOException {
@@ -309,8 +273,7 @@ class HeapdumpEndpointTest {
     HttpResponse<String> r = get(uri, token());
     assertThat(r.statusCode()).isEqualTo(503);
     assertThat(Json.parseObject(r.body())).containsEntry("error", "unavailable");
-    server.close();
-    server = null;
+    server.stop();
     // A failed dump is a 500 when the response starts after the dump (no keep-alive); with
     // keep-alive the stream breaks instead (AlbIdleTimeoutTest).
     uri =

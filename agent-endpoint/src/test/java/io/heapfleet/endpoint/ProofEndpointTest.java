@@ -6,19 +6,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heapfleet.auth.HourlyToken;
 import io.heapfleet.auth.TaskCredentials;
-import io.heapfleet.endpoint.agent.AgentServer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,26 +28,14 @@ class ProofEndpointTest {
   private static final TaskCredentials CREDS = TaskCredentials.of(SECRET, "heapdump");
 
   @TempDir Path tmp;
-  private AgentServer server;
+  @RegisterExtension final LocalAgentServer server = new LocalAgentServer();
   private final AtomicInteger dumps = new AtomicInteger();
   private final HttpClient http =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-  @AfterEach
-  void stop() {
-    if (server != null) {
-      server.close();
-    }
-  }
-
   private URI start(String taskId, boolean acceptHourly) throws IOException {
     EndpointSettings settings =
-        EndpointSettings.builder(SECRET)
-            .tempDir(tmp)
-            .minInterval(Duration.ZERO)
-            .diskReserve(0)
-            .acceptHourlyToken(acceptHourly)
-            .build();
+        LocalAgentServer.settings(tmp).acceptHourlyToken(acceptHourly).build();
     TaskIdentity identity =
         new TaskIdentity(taskId, null, "prod", "orders", null, null, null, "JVM");
     HeapDumper counting =
@@ -57,10 +43,7 @@ class ProofEndpointTest {
           dumps.incrementAndGet();
           java.nio.file.Files.write(file, new byte[] {1, 2, 3});
         };
-    server =
-        AgentServer.start(
-            HeapdumpEndpoint.builder(settings, identity).dumper(counting).build(), "127.0.0.1", 0);
-    return URI.create("http://127.0.0.1:" + server.port());
+    return server.start(HeapdumpEndpoint.builder(settings, identity).dumper(counting).build());
   }
 
   private HttpResponse<String> get(URI uri, Map<String, String> headers) throws Exception {

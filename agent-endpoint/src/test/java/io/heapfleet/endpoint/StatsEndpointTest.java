@@ -6,20 +6,18 @@ import static io.heapfleet.endpoint.TestSupport.wrongToken;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heapfleet.auth.TaskCredentials;
-import io.heapfleet.endpoint.agent.AgentServer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,31 +29,18 @@ class StatsEndpointTest {
   private static final TaskCredentials CREDS = TaskCredentials.of(SECRET, "heapdump");
 
   @TempDir Path tmp;
-  private AgentServer server;
+  @RegisterExtension final LocalAgentServer server = new LocalAgentServer();
   private final HttpClient http =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-  @AfterEach
-  void stop() {
-    if (server != null) {
-      server.close();
-    }
-  }
-
   private URI start(boolean acceptHourly, HeapDumper dumper) throws IOException {
     EndpointSettings settings =
-        EndpointSettings.builder(SECRET)
-            .tempDir(tmp)
-            .minInterval(Duration.ZERO)
-            .diskReserve(0)
-            .acceptHourlyToken(acceptHourly)
-            .build();
+        LocalAgentServer.settings(tmp).acceptHourlyToken(acceptHourly).build();
     TaskIdentity identity =
         new TaskIdentity("task-a", null, "prod", "orders", null, null, null, "Test JVM 17");
-    server =
-        AgentServer.start(
-            HeapdumpEndpoint.builder(settings, identity).dumper(dumper).build(), "127.0.0.1", 0);
-    return URI.create("http://127.0.0.1:" + server.port() + "/heapdump/stats");
+    return server
+        .start(HeapdumpEndpoint.builder(settings, identity).dumper(dumper).build())
+        .resolve("/heapdump/stats");
   }
 
   private URI start() throws IOException {

@@ -3,17 +3,14 @@ package io.heapfleet.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.acme.LeakyApp;
-import io.heapfleet.cli.demo.RoundRobinProxy;
 import io.heapfleet.testsupport.AgentTask;
 import io.heapfleet.testsupport.JavaCommand;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
@@ -29,9 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FetchCommandTest {
 
   private static final String SECRET = "correct-horse-battery-staple-0123456789";
-  private static final List<AgentTask> apps = new ArrayList<>();
-  private static final List<URI> backends = new ArrayList<>();
-  private static RoundRobinProxy proxy;
+  private static final BalancedTasks fleet = new BalancedTasks();
   @TempDir static Path shared;
 
   @BeforeAll
@@ -56,18 +51,14 @@ class FetchCommandTest {
                   .env("LEAK_RATE_KB", "512")
                   .env("LEAK_INTERVAL_MS", "100")
                   .env("LEAK_MAX_MB", "8"));
-      apps.add(t);
-      backends.add(t.base());
+      fleet.add(t, t.base());
     }
-    proxy = RoundRobinProxy.start(backends);
+    fleet.balance();
   }
 
   @AfterAll
   static void stopFleet() throws Exception {
-    if (proxy != null) {
-      proxy.close();
-    }
-    apps.forEach(AgentTask::close);
+    fleet.close();
   }
 
   private static Path secretFile(Path dir) throws IOException {
@@ -93,13 +84,13 @@ class FetchCommandTest {
 
   @Test
   void pinsTheRequestedTaskBehindTheRoundRobinProxy(@TempDir Path dir) throws Exception {
-    long before = proxy.forwarded();
+    long before = fleet.proxy().forwarded();
     // Ask for each task in turn: whichever backend the proxy picks first, each must be reached.
     for (String task : new String[] {"task-c", "task-b", "task-a"}) {
       CliRun r =
           CliRun.run(
               "fetch",
-              proxy.uri().toString(),
+              fleet.proxy().uri().toString(),
               "--secret-file",
               secretFile(dir).toString(),
               "--task",
@@ -113,7 +104,7 @@ class FetchCommandTest {
       assertGzippedHprof(saved);
     }
     assertThat(files(dir)).hasSize(3);
-    assertThat(proxy.forwarded() - before)
+    assertThat(fleet.proxy().forwarded() - before)
         .as("some requests were refused with 421 and retried")
         .isGreaterThan(3);
     assertThat(files(shared)).as("agent temp files").isEmpty();
@@ -130,7 +121,8 @@ class FetchCommandTest {
         io.heapfleet.endpoint.client.HeapdumpClient.create();
     java.util.Set<String> seen = new java.util.TreeSet<>();
     for (int i = 0; i < 6; i++) {
-      io.heapfleet.endpoint.client.ProvenTask proven = client.prove(proxy.uri(), creds, null);
+      io.heapfleet.endpoint.client.ProvenTask proven =
+          client.prove(fleet.proxy().uri(), creds, null);
       assertThat(client.identity(proven, creds, 20).taskId()).isEqualTo(proven.taskId());
       seen.add(proven.taskId());
     }
@@ -143,7 +135,7 @@ class FetchCommandTest {
     CliRun r =
         CliRun.run(
             "fetch",
-            proxy.uri().toString(),
+            fleet.proxy().uri().toString(),
             "--secret-file",
             secretFile(dir).toString(),
             "--task",
@@ -164,7 +156,7 @@ class FetchCommandTest {
     CliRun r =
         CliRun.run(
             "fetch",
-            backends.get(0).toString(),
+            fleet.backend(0).toString(),
             "--secret-file",
             wrong.toString(),
             "-o",
@@ -180,7 +172,7 @@ class FetchCommandTest {
     CliRun r =
         CliRun.run(
             "fetch",
-            backends.get(1) + "/heapdump",
+            fleet.backend(1) + "/heapdump",
             "--secret-file",
             secretFile(dir).toString(),
             "--format",
@@ -198,7 +190,7 @@ class FetchCommandTest {
     CliRun again =
         CliRun.run(
             "fetch",
-            backends.get(1).toString(),
+            fleet.backend(1).toString(),
             "--secret-file",
             secretFile(dir).toString(),
             "-o",

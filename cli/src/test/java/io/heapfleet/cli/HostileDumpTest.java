@@ -40,12 +40,7 @@ class HostileDumpTest {
     Path bomb = dir.resolve("string-bomb.hprof.gz");
     HprofBombs.gzipStringBomb(bomb, 40, 16 * 1024 * 1024); // 640 MiB of strings in ~650 KB
     Child c = histo("-Xmx256m", bomb);
-    assertThat(c.exitCode).as(c.toString()).isEqualTo(ExitCode.BAD_INPUT);
-    assertThat(c.errLines)
-        .as(c.toString())
-        .singleElement()
-        .asString()
-        .contains("STRING record of 16777216 bytes exceeds the limit of 65535 bytes");
+    assertBadInputInOneLine(c, "STRING record of 16777216 bytes exceeds the limit of 65535 bytes");
     assertThat(c.peakRssKb).as(c.toString()).isPositive().isLessThan(PEAK_RSS_BOUND_KB);
   }
 
@@ -55,12 +50,7 @@ class HostileDumpTest {
     // A valid header, a heap dump segment claiming 4 GiB, then zeros: 10 GB inflated, ~10 MB here.
     HprofBombs.writeGzipZeroBomb(bomb, 10L * 1000 * 1000 * 1000, true);
     Child c = histo("-Xmx256m", bomb);
-    assertThat(c.exitCode).as(c.toString()).isEqualTo(ExitCode.BAD_INPUT);
-    assertThat(c.errLines)
-        .as(c.toString())
-        .singleElement()
-        .asString()
-        .contains("Unknown heap dump sub-record tag 0x00");
+    assertBadInputInOneLine(c, "Unknown heap dump sub-record tag 0x00");
     assertThat(c.peakRssKb).as(c.toString()).isPositive().isLessThan(PEAK_RSS_BOUND_KB);
   }
 
@@ -71,12 +61,7 @@ class HostileDumpTest {
       HprofBombs.writeStringFlood(out, 2000, 65_535); // 131 MB of 64 KiB symbols
     }
     Child c = histo("-Xmx256m", flood);
-    assertThat(c.exitCode).as(c.toString()).isEqualTo(ExitCode.BAD_INPUT);
-    assertThat(c.errLines)
-        .as(c.toString())
-        .singleElement()
-        .asString()
-        .contains("over the string budget of 100663296 bytes");
+    assertBadInputInOneLine(c, "over the string budget of 100663296 bytes");
     assertThat(c.peakRssKb).as(c.toString()).isPositive().isLessThan(PEAK_RSS_BOUND_KB);
   }
 
@@ -87,12 +72,7 @@ class HostileDumpTest {
       HprofBombs.writeStringFlood(out, 1400, 65_535); // within the budget, not within -Xmx32m
     }
     Child c = histo("-Xmx32m", flood);
-    assertThat(c.exitCode).as(c.toString()).isEqualTo(ExitCode.BAD_INPUT);
-    assertThat(c.errLines)
-        .as(c.toString())
-        .singleElement()
-        .asString()
-        .contains("needs more memory than the Java heap has");
+    assertBadInputInOneLine(c, "needs more memory than the Java heap has");
   }
 
   @Test
@@ -111,6 +91,12 @@ class HostileDumpTest {
     CliRun r = CliRun.run("retainers", dump.toString(), "--class", "com.acme.B");
     assertThat(r.exitCode).as(r.toString()).isEqualTo(ExitCode.BAD_INPUT);
     assertThat(r.err).contains("superclass cycle").doesNotContain("\tat ");
+  }
+
+  /** Refused as bad input, in one stderr line that contains {@code message}. */
+  private static void assertBadInputInOneLine(Child c, String message) {
+    assertThat(c.exitCode).as(c.toString()).isEqualTo(ExitCode.BAD_INPUT);
+    assertThat(c.errLines).as(c.toString()).singleElement().asString().contains(message);
   }
 
   private Child histo(String xmx, Path dump) throws IOException, InterruptedException {

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.heapfleet.auth.HourlyToken;
 import io.heapfleet.auth.Secret;
-import io.heapfleet.cli.demo.RoundRobinProxy;
 import io.heapfleet.endpoint.HeapfleetHeaders;
 import io.heapfleet.endpoint.TaskIdentity;
 import io.heapfleet.endpoint.client.DumpRequest;
@@ -15,7 +14,6 @@ import io.heapfleet.endpoint.client.HeapdumpClient;
 import io.heapfleet.testsupport.AgentTask;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -40,9 +38,7 @@ class NodeFetchTest {
       "class ShoppingCart { constructor(i) { this.id = i; } }"
           + " globalThis.carts = Array.from({ length: 2000 }, (_, i) => new ShoppingCart(i));"
           + " setInterval(() => {}, 1000);";
-  private static final List<AgentTask> apps = new ArrayList<>();
-  private static final List<URI> backends = new ArrayList<>();
-  private static RoundRobinProxy proxy;
+  private static final BalancedTasks fleet = new BalancedTasks();
 
   @BeforeAll
   static void startNodeTasks() throws Exception {
@@ -53,18 +49,14 @@ class NodeFetchTest {
                   .name(task)
                   .env(AgentTask.testAgentEnv(SECRET, task))
                   .env("HEAPFLEET_MIN_INTERVAL", "0"));
-      apps.add(t);
-      backends.add(t.base());
+      fleet.add(t, t.base());
     }
-    proxy = RoundRobinProxy.start(backends);
+    fleet.balance();
   }
 
   @AfterAll
   static void stopNodeTasks() throws Exception {
-    if (proxy != null) {
-      proxy.close();
-    }
-    apps.forEach(AgentTask::close);
+    fleet.close();
   }
 
   @Test
@@ -74,7 +66,7 @@ class NodeFetchTest {
     CliRun r =
         CliRun.run(
             "fetch",
-            backends.get(0).toString(),
+            fleet.backend(0).toString(),
             "--secret-file",
             secret.toString(),
             "-o",
@@ -99,7 +91,7 @@ class NodeFetchTest {
   void statsPrintsANodeTasksFiguresAndPinsOneBehindTheProxy(@TempDir Path dir) throws Exception {
     Path secret = Files.writeString(dir.resolve("secret"), SECRET + "\n");
     CliRun text =
-        CliRun.run("stats", backends.get(0).toString(), "--secret-file", secret.toString());
+        CliRun.run("stats", fleet.backend(0).toString(), "--secret-file", secret.toString());
     assertThat(text.exitCode).as(text.toString()).isZero();
     assertThat(text.out)
         .containsPattern("(?m)^task +node-a \\(node: v\\d+\\.")
@@ -109,7 +101,7 @@ class NodeFetchTest {
     CliRun json =
         CliRun.run(
             "stats",
-            proxy.uri().toString(),
+            fleet.proxy().uri().toString(),
             "--secret-file",
             secret.toString(),
             "--task",
@@ -130,7 +122,7 @@ class NodeFetchTest {
       CliRun r =
           CliRun.run(
               "fetch",
-              proxy.uri().toString(),
+              fleet.proxy().uri().toString(),
               "--secret-file",
               secret.toString(),
               "--task",
@@ -149,11 +141,11 @@ class NodeFetchTest {
   void theCollectorsClientReadsIdentityAndStreamsTheSnapshot() throws Exception {
     String token = HourlyToken.compute(Secret.of(SECRET, false), "heapdump", Instant.now());
     HeapdumpClient client = HeapdumpClient.create();
-    TaskIdentity identity = client.identity(backends.get(1), token);
+    TaskIdentity identity = client.identity(fleet.backend(1), token);
     assertThat(identity.taskId()).isEqualTo("node-b");
     assertThat(identity.source()).contains(TaskIdentity.Source.CONFIG);
     assertThat(identity.jvm()).isEmpty();
-    try (DumpResponse response = client.open(backends.get(1), token, DumpRequest.defaults())) {
+    try (DumpResponse response = client.open(fleet.backend(1), token, DumpRequest.defaults())) {
       assertThat(response.taskId()).isEqualTo("node-b");
       assertThat(response.runtime()).isEqualTo("node");
       assertThat(response.fileName()).endsWith(".heapsnapshot.gz");
@@ -170,7 +162,7 @@ class NodeFetchTest {
         HourlyToken.compute(
             Secret.of("a-different-secret-of-sufficient-length", false), "heapdump", Instant.now());
     org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> client.open(backends.get(1), wrong, DumpRequest.defaults()))
+            () -> client.open(fleet.backend(1), wrong, DumpRequest.defaults()))
         .hasMessageContaining("401");
   }
 

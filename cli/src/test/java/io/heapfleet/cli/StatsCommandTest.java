@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.heapfleet.auth.Secret;
-import io.heapfleet.cli.demo.RoundRobinProxy;
 import io.heapfleet.endpoint.EndpointSettings;
 import io.heapfleet.endpoint.HeapdumpEndpoint;
 import io.heapfleet.endpoint.TaskIdentity;
@@ -14,8 +13,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,9 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class StatsCommandTest {
 
   private static final String SECRET = "correct-horse-battery-staple-0123456789";
-  private static final List<AgentServer> servers = new ArrayList<>();
-  private static final List<URI> backends = new ArrayList<>();
-  private static RoundRobinProxy proxy;
+  private static final BalancedTasks fleet = new BalancedTasks();
   @TempDir static Path dir;
   private static Path secretFile;
 
@@ -47,25 +42,21 @@ class StatsCommandTest {
           new TaskIdentity(task, null, "prod", "orders", null, null, null, "Test JVM 17");
       AgentServer s =
           AgentServer.start(HeapdumpEndpoint.builder(settings, identity).build(), "127.0.0.1", 0);
-      servers.add(s);
-      backends.add(URI.create("http://127.0.0.1:" + s.port()));
+      fleet.add(s, URI.create("http://127.0.0.1:" + s.port()));
     }
-    proxy = RoundRobinProxy.start(backends);
+    fleet.balance();
     System.gc(); // so the old generation has a figure after GC
   }
 
   @AfterAll
   static void stopTasks() throws Exception {
-    if (proxy != null) {
-      proxy.close();
-    }
-    servers.forEach(AgentServer::close);
+    fleet.close();
   }
 
   @Test
   void printsTheTasksFiguresForAPerson() {
     CliRun r =
-        CliRun.run("stats", backends.get(0).toString(), "--secret-file", secretFile.toString());
+        CliRun.run("stats", fleet.backend(0).toString(), "--secret-file", secretFile.toString());
     assertThat(r.exitCode).as(r.toString()).isZero();
     assertThat(r.out)
         .contains("task           task-a (jvm: Test JVM 17)")
@@ -84,16 +75,17 @@ class StatsCommandTest {
   @Test
   void gcRunsAFullCollectionFirstAndSaysHowLongItPaused() throws Exception {
     String secret = secretFile.toString();
-    CliRun r = CliRun.run("stats", backends.get(0).toString(), "--secret-file", secret, "--gc");
+    CliRun r = CliRun.run("stats", fleet.backend(0).toString(), "--secret-file", secret, "--gc");
     assertThat(r.exitCode).as(r.toString()).isZero();
     assertThat(r.out).containsPattern("(?m)^full GC +run on request, \\d+ ms pause$");
-    CliRun again = CliRun.run("stats", backends.get(0).toString(), "--secret-file", secret, "--gc");
+    CliRun again =
+        CliRun.run("stats", fleet.backend(0).toString(), "--secret-file", secret, "--gc");
     assertThat(again.exitCode).as(again.toString()).isEqualTo(1);
     assertThat(again.err).contains("429");
     CliRun pinned =
         CliRun.run(
             "stats",
-            proxy.uri().toString(),
+            fleet.proxy().uri().toString(),
             "--secret-file",
             secret,
             "--task",
@@ -112,7 +104,7 @@ class StatsCommandTest {
     CliRun r =
         CliRun.run(
             "stats",
-            backends.get(1) + "/heapdump/stats",
+            fleet.backend(1) + "/heapdump/stats",
             "--secret-file",
             secretFile.toString(),
             "--format",
@@ -131,7 +123,7 @@ class StatsCommandTest {
       CliRun r =
           CliRun.run(
               "stats",
-              proxy.uri().toString(),
+              fleet.proxy().uri().toString(),
               "--secret-file",
               secretFile.toString(),
               "--task",
@@ -146,7 +138,7 @@ class StatsCommandTest {
   @Test
   void aWrongSecretIsAFailureThatSaysWhy() throws Exception {
     Path wrong = Files.writeString(dir.resolve("wrong"), "another-secret-that-is-long-enough-000");
-    CliRun r = CliRun.run("stats", backends.get(0).toString(), "--secret-file", wrong.toString());
+    CliRun r = CliRun.run("stats", fleet.backend(0).toString(), "--secret-file", wrong.toString());
     assertThat(r.exitCode).isEqualTo(ExitCode.FAILURE);
     assertThat(r.err).contains("refused the token (401)");
     assertThat(r.out).isEmpty();
@@ -159,17 +151,17 @@ class StatsCommandTest {
         .isEqualTo(ExitCode.BAD_INPUT);
     CliRun r =
         CliRun.run(
-            "stats", backends.get(0).toString(), "--secret-file", secret, "--format", "yaml");
+            "stats", fleet.backend(0).toString(), "--secret-file", secret, "--format", "yaml");
     assertThat(r.exitCode).isEqualTo(ExitCode.BAD_INPUT);
     assertThat(r.err).contains("--format must be text or json, was 'yaml'");
     CliRun md =
-        CliRun.run("stats", backends.get(0).toString(), "--secret-file", secret, "--format", "md");
+        CliRun.run("stats", fleet.backend(0).toString(), "--secret-file", secret, "--format", "md");
     assertThat(md.exitCode).isEqualTo(ExitCode.BAD_INPUT);
     assertThat(md.err)
         .contains("--format must be text or json, was 'md': stats prints text or json");
     assertThat(
             CliRun.run(
-                    "stats", backends.get(0).toString(), "--secret-file", secret, "--task", "a b")
+                    "stats", fleet.backend(0).toString(), "--secret-file", secret, "--task", "a b")
                 .exitCode)
         .isEqualTo(ExitCode.BAD_INPUT);
   }

@@ -1,26 +1,25 @@
 package io.heapfleet.e2e;
 
-import java.io.BufferedReader;
+import io.heapfleet.testsupport.ChildProcess;
+import io.heapfleet.testsupport.JavaCommand;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code heapfleet demo} run exactly as a user runs it: the shaded CLI jar in its own JVM, with
- * stdout and stderr captured line by line, and every descendant process remembered (sampled while
- * it runs) so a test can prove that none is left afterwards. Not thread-safe; one per test.
+ * {@code heapfleet demo} run exactly as a user runs it: the shaded CLI jar in its own JVM (a {@link
+ * ChildProcess}, so its stdout and stderr are kept line by line), with every descendant process
+ * remembered (sampled while it runs) so a test can prove that none is left afterwards. Not
+ * thread-safe; one per test.
  */
 final class DemoRun implements AutoCloseable {
   static final Path HOME =
@@ -31,15 +30,14 @@ final class DemoRun implements AutoCloseable {
   private static final Pattern PORT = Pattern.compile("(?:port |127\\.0\\.0\\.1:)(\\d{2,5})");
 
   final Process process;
-  final List<String> stderr = Collections.synchronizedList(new ArrayList<>());
-  final BlockingQueue<String> stdout = new LinkedBlockingQueue<>();
   final Map<Long, ProcessHandle> seen = Collections.synchronizedMap(new LinkedHashMap<>());
+  private final ChildProcess child;
   private final Thread sampler;
+  private int stdoutRead;
 
-  private DemoRun(Process process) {
-    this.process = process;
-    pump(process.getErrorStream(), stderr::add, "demo-stderr");
-    pump(process.getInputStream(), stdout::add, "demo-stdout");
+  private DemoRun(ChildProcess child) {
+    this.child = child;
+    this.process = child.process();
     sampler =
         new Thread(
             () -> {
@@ -61,89 +59,64 @@ final class DemoRun implements AutoCloseable {
   static DemoRun start(Path dataDir, String... args) throws IOException {
     Path jar = HOME.resolve("cli/target/heapfleet.jar");
     if (!Files.isRegularFile(jar)) {
-      throw new IllegalStateException(jar + " is missing: run `mvn -B install -DskipTests` first");
+      throw new IllegalStateException(
+          jar + " is missing: build it with `mvn -B -q package -pl cli -am -DskipTests`");
     }
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Dheapfleet.home=" + HOME);
-    cmd.add("-jar");
-    cmd.add(jar.toString());
-    cmd.add("demo");
-    cmd.add("--data-dir");
-    cmd.add(dataDir.toString());
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(TARGET.toFile());
-    return new DemoRun(pb.start());
+    List<String> demo = new ArrayList<>(List.of("demo", "--data-dir", dataDir.toString()));
+    demo.addAll(List.of(args));
+    return new DemoRun(
+        JavaCommand.withDefaultHeap()
+            .options("-Dheapfleet.home=" + HOME)
+            .jar(jar)
+            .args(demo)
+            .process("demo")
+            .directory(TARGET)
+            .start());
   }
 
-  /** The next stdout line, waiting up to {@code seconds}; fails with the stderr so far if none. */
+  /** The next stdout line, waiting up to {@code seconds}; fails with the output so far if none. */
   String nextStdoutLine(long seconds) throws InterruptedException {
-    String line = stdout.poll(seconds, TimeUnit.SECONDS);
-    if (line == null) {
-      throw new AssertionError(
-          "no stdout line from the demo within "
-              + seconds
-              + " s; alive="
-              + process.isAlive()
-              + "\n--- stderr\n"
-              + String.join("\n", stderr));
-    }
+    String line = child.awaitStdoutLine(stdoutRead, Duration.ofSeconds(seconds));
+    stdoutRead++;
     return line;
   }
 
   /** The first stderr line containing {@code text}, waiting up to {@code seconds}. */
   String awaitStderr(String text, long seconds) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    while (System.nanoTime() < deadline) {
-      synchronized (stderr) {
-        for (String l : stderr) {
-          if (l.contains(text)) {
-            return l;
-          }
-        }
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError(
-        "no '" + text + "' on stderr within " + seconds + " s:\n" + String.join("\n", stderr));
+    return child
+        .awaitLine(Pattern.compile(".*" + Pattern.quote(text) + ".*"), Duration.ofSeconds(seconds))
+        .group();
   }
 
   /** Every 127.0.0.1 port the demo reported (with --verbose: tasks, load balancer, collector). */
   List<Integer> reportedPorts() {
     List<Integer> ports = new ArrayList<>();
-    synchronized (stderr) {
-      for (String l : stderr) {
-        Matcher m = PORT.matcher(l);
-        while (m.find()) {
-          int p = Integer.parseInt(m.group(1));
-          if (!ports.contains(p)) {
-            ports.add(p);
-          }
-        }
+    Matcher m = PORT.matcher(child.stderr());
+    while (m.find()) {
+      int p = Integer.parseInt(m.group(1));
+      if (!ports.contains(p)) {
+        ports.add(p);
       }
     }
     return ports;
   }
 
   String stderrText() {
-    synchronized (stderr) {
-      return String.join("\n", stderr);
-    }
+    return child.stderr();
   }
 
   @Override
   public void close() {
     sampler.interrupt();
     if (process.isAlive()) {
-      process.destroy();
+      process.destroy(); // SIGTERM first: the demo's shutdown hooks stop what it started
       try {
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-          process.destroyForcibly();
-        }
+        process.waitFor(30, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
     }
+    child.close();
     // Belt and braces for a failed test: never leave a JVM behind on the CI machine.
     synchronized (seen) {
       seen.values()
@@ -154,25 +127,5 @@ final class DemoRun implements AutoCloseable {
                 }
               });
     }
-  }
-
-  private static void pump(
-      java.io.InputStream in, java.util.function.Consumer<String> sink, String name) {
-    Thread t =
-        new Thread(
-            () -> {
-              try (BufferedReader r =
-                  new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                  sink.accept(line);
-                }
-              } catch (IOException e) {
-                // the process ended
-              }
-            },
-            name);
-    t.setDaemon(true);
-    t.start();
   }
 }

@@ -3,18 +3,18 @@ package io.heapfleet.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heapfleet.storage.EmbeddedS3;
+import io.heapfleet.testsupport.ChildProcess;
+import io.heapfleet.testsupport.JavaCommand;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -244,18 +244,15 @@ class CollectorDriftTest {
     env.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort));
     env.put("HEAPFLEET_COLLECTOR_METRICS_EMF_INTERVAL", "1s"); // the task writes one a minute
 
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    for (String option : env.remove("JAVA_OPTS").split(" +")) {
-      command.add(option);
-    }
+    // The container's JAVA_OPTS (its -Xmx among them) come first, as in the image.
+    JavaCommand command =
+        JavaCommand.withDefaultHeap().options(env.remove("JAVA_OPTS").split(" +"));
     Map<String, String> properties = CollectorConfig.properties(settings, "-", "-", null);
     for (String property : properties.keySet()) {
-      command.add("-D" + property + "=" + env.get(CollectorConfig.env(property)));
+      command.options("-D" + property + "=" + env.get(CollectorConfig.env(property)));
     }
-    extra.forEach((k, v) -> command.add("-D" + k + "=" + v));
-    command.add("-jar");
-    command.add(collectorJar().toString());
+    extra.forEach((k, v) -> command.options("-D" + k + "=" + v));
+    command.jar(collectorJar());
     return CollectorProcess.start(
         command, env, managementPort, dir.resolve("collector-" + port + ".log"));
   }
@@ -336,15 +333,15 @@ class CollectorDriftTest {
     }
   }
 
-  /** The collector JVM, its output in a file; destroyed on close. */
+  /** The collector JVM, its output also in a file; killed on close. */
   static final class CollectorProcess implements AutoCloseable {
+    private final ChildProcess child;
     private final Process process;
-    private final Path log;
     private final int port;
 
-    private CollectorProcess(Process process, Path log, int managementPort) {
-      this.process = process;
-      this.log = log;
+    private CollectorProcess(ChildProcess child, int managementPort) {
+      this.child = child;
+      this.process = child.process();
       this.port = managementPort;
     }
 
@@ -353,14 +350,11 @@ class CollectorDriftTest {
       return port;
     }
 
-    static CollectorProcess start(List<String> command, Map<String, String> env, int port, Path log)
+    /** Starts {@code command} with {@code env} and nothing else of this JVM's environment. */
+    static CollectorProcess start(JavaCommand command, Map<String, String> env, int port, Path log)
         throws IOException {
-      ProcessBuilder pb = new ProcessBuilder(command);
-      pb.environment().clear();
-      pb.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
-      pb.environment().putAll(env);
-      pb.redirectErrorStream(true).redirectOutput(log.toFile());
-      return new CollectorProcess(pb.start(), log, port);
+      return new CollectorProcess(
+          command.process("collector").onlyGivenEnvironment().env(env).logTo(log).start(), port);
     }
 
     /** The readiness status once it is 200, or the last status when the time is up or it exits. */
@@ -389,27 +383,18 @@ class CollectorDriftTest {
       return last;
     }
 
+    /** The exit code; fails with the output when it runs on past {@code max}. */
     int awaitExit(Duration max) throws InterruptedException {
-      if (!process.waitFor(max.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
-        return 0;
-      }
-      return process.exitValue();
+      return child.awaitExit(max);
     }
 
     String output() {
-      try {
-        return Files.readString(log, StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        return "(no output: " + e + ")";
-      }
+      return child.output();
     }
 
     @Override
-    public void close() throws InterruptedException {
-      process.destroy();
-      if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor();
-      }
+    public void close() {
+      child.close();
     }
   }
 }

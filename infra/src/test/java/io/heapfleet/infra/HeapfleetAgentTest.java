@@ -11,6 +11,8 @@ import software.amazon.awscdk.App;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
+import software.amazon.awscdk.services.ec2.IConnectable;
+import software.amazon.awscdk.services.ec2.ISecurityGroup;
 import software.amazon.awscdk.services.ec2.SecurityGroup;
 import software.amazon.awscdk.services.ecs.ContainerDefinition;
 import software.amazon.awscdk.services.ecs.ContainerDefinitionOptions;
@@ -32,22 +34,12 @@ class HeapfleetAgentTest {
     App app = new App();
     Stack stack = new Stack(app, "orders");
     Fixture f = new Fixture(stack);
-    new HeapfleetAgent(
+    addAgent(
         stack,
-        "Heapfleet",
-        f.task,
-        f.app,
-        new HeapfleetAgent.Props(
-            ContainerImage.fromRegistry("public.ecr.aws/example/heapfleet-agent:test"),
-            Secret.fromSecretCompleteArn(
-                stack,
-                "HeapfleetSecret",
-                "arn:aws:secretsmanager:eu-west-1:123456789012:secret:heapfleet-AbCdEf"),
-            9091,
-            24 * 1024,
-            4,
-            SecurityGroup.fromSecurityGroupId(stack, "Collector", "sg-0collector"),
-            f.appGroup));
+        f,
+        24 * 1024,
+        SecurityGroup.fromSecurityGroupId(stack, "Collector", "sg-0collector"),
+        f.appGroup);
     template = Template.fromStack(stack);
   }
 
@@ -100,6 +92,31 @@ class HeapfleetAgentTest {
       }
     }
     throw new AssertionError("no container " + name);
+  }
+
+  /**
+   * The agent on {@code f}'s app container: the test image and secret, port 9091, an app heap of
+   * {@code heapMiB}, 4 GiB of app disk, and the collector's and the app's security groups (both may
+   * be null).
+   */
+  static HeapfleetAgent addAgent(
+      Stack stack, Fixture f, int heapMiB, ISecurityGroup collector, IConnectable app) {
+    return new HeapfleetAgent(
+        stack,
+        "Heapfleet",
+        f.task,
+        f.app,
+        new HeapfleetAgent.Props(
+            ContainerImage.fromRegistry("public.ecr.aws/example/heapfleet-agent:test"),
+            Secret.fromSecretCompleteArn(
+                stack,
+                "HeapfleetSecret",
+                "arn:aws:secretsmanager:eu-west-1:123456789012:secret:heapfleet-AbCdEf"),
+            9091,
+            heapMiB,
+            4,
+            collector,
+            app));
   }
 
   @Test
@@ -186,22 +203,7 @@ class HeapfleetAgentTest {
     App app = new App();
     Stack stack = new Stack(app, "late");
     Fixture f = new Fixture(stack);
-    new HeapfleetAgent(
-        stack,
-        "Heapfleet",
-        f.task,
-        f.app,
-        new HeapfleetAgent.Props(
-            ContainerImage.fromRegistry("public.ecr.aws/example/heapfleet-agent:test"),
-            Secret.fromSecretCompleteArn(
-                stack,
-                "HeapfleetSecret",
-                "arn:aws:secretsmanager:eu-west-1:123456789012:secret:heapfleet-AbCdEf"),
-            9091,
-            512,
-            4,
-            null,
-            null));
+    addAgent(stack, f, 512, null, null);
     f.app.addEnvironment("JAVA_TOOL_OPTIONS", "-Xss1m");
     assertThatThrownBy(app::synth)
         .hasMessageContaining("JAVA_TOOL_OPTIONS of container orders no longer holds")

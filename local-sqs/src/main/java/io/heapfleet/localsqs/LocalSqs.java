@@ -138,18 +138,11 @@ public final class LocalSqs {
 
   /**
    * Creates {@code name}-dlq.fifo and {@code name}.fifo, the latter moving a message to the former
-   * after {@code maxReceives} receives; returns the capture queue's URL.
+   * after {@code maxReceives} receives; returns the capture queue's URL. The collector's tests
+   * create their queues here too, so that they test the queue the demo runs.
    */
-  static String createQueues(URI endpoint, String name, int maxReceives) {
-    try (SqsClient sqs =
-        SqsClient.builder()
-            .endpointOverride(endpoint)
-            .region(Region.US_EAST_1)
-            // ElasticMQ accepts any credentials; these are not secrets.
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-            .httpClient(UrlConnectionHttpClient.create())
-            .build()) {
+  public static String createQueues(URI endpoint, String name, int maxReceives) {
+    try (SqsClient sqs = client(endpoint)) {
       String dlq =
           sqs.createQueue(
                   b ->
@@ -175,5 +168,17 @@ public final class LocalSqs {
                                   + "\"}")))
           .queueUrl();
     }
+  }
+
+  /** A new SDK client for the local SQS at {@code endpoint}. */
+  public static SqsClient client(URI endpoint) {
+    return SqsClient.builder()
+        .endpointOverride(endpoint)
+        .region(Region.US_EAST_1)
+        // ElasticMQ accepts any credentials; these are not secrets.
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+        .httpClient(UrlConnectionHttpClient.create())
+        .build();
   }
 }

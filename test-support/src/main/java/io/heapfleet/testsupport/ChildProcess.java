@@ -59,6 +59,7 @@ public final class ChildProcess implements AutoCloseable {
     private String name;
     private Path directory;
     private Path logFile;
+    private boolean inheritEnvironment = true;
 
     private Builder(List<String> command) {
       this.command = new ArrayList<>(command);
@@ -85,6 +86,15 @@ public final class ChildProcess implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Inherits nothing of the test JVM's environment but {@code PATH}: the child sees only the
+     * variables set here, as a container sees only those of its task definition.
+     */
+    public Builder onlyGivenEnvironment() {
+      inheritEnvironment = false;
+      return this;
+    }
+
     /** Runs the child in {@code dir}. */
     public Builder directory(Path dir) {
       this.directory = dir;
@@ -104,8 +114,10 @@ public final class ChildProcess implements AutoCloseable {
           .keySet()
           .removeIf(
               k ->
-                  INHERITED_NAMES_DROPPED.contains(k)
-                      || INHERITED_PREFIXES_DROPPED.stream().anyMatch(k::startsWith));
+                  inheritEnvironment
+                      ? INHERITED_NAMES_DROPPED.contains(k)
+                          || INHERITED_PREFIXES_DROPPED.stream().anyMatch(k::startsWith)
+                      : !k.equals("PATH"));
       pb.environment().putAll(env);
       if (directory != null) {
         pb.directory(directory.toFile());
@@ -141,9 +153,29 @@ public final class ChildProcess implements AutoCloseable {
    * returns the match; fails with the output so far when none comes or the child exits first.
    */
   public MatchResult awaitLine(Pattern pattern, Duration timeout) throws InterruptedException {
+    return awaitLine(pattern, timeout, new Mark(0, 0));
+  }
+
+  /**
+   * A place in the output: how many stdout and stderr lines had been written when {@link #mark()}
+   * was called.
+   */
+  public record Mark(int stdoutLines, int stderrLines) {}
+
+  /** The output written so far, to wait for a line that comes only after it. */
+  public synchronized Mark mark() {
+    return new Mark(stdout.size(), stderr.size());
+  }
+
+  /**
+   * Like {@link #awaitLine(Pattern, Duration)}, among the lines written after {@code after} only
+   * (for example the log line of a request made after the mark).
+   */
+  public MatchResult awaitLine(Pattern pattern, Duration timeout, Mark after)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    int seenOut = 0;
-    int seenErr = 0;
+    int seenOut = after.stdoutLines();
+    int seenErr = after.stderrLines();
     synchronized (this) {
       while (true) {
         for (; seenErr < stderr.size(); seenErr++) {
@@ -158,21 +190,51 @@ public final class ChildProcess implements AutoCloseable {
             return m.toMatchResult();
           }
         }
-        long left = deadline - System.nanoTime();
-        if (left <= 0 || (!process.isAlive() && pumpsDone())) {
-          throw new AssertionError(
-              name
-                  + (process.isAlive() ? " wrote no line matching " : " exited without a line ")
-                  + "/"
-                  + pattern
-                  + "/ within "
-                  + timeout.toSeconds()
-                  + " s:\n"
-                  + output());
+        if (!awaitMoreOutput(deadline)) {
+          throw nothingWritten("line matching /" + pattern + "/", timeout);
         }
-        wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 100)));
       }
     }
+  }
+
+  /**
+   * Waits up to {@code timeout} for stdout line {@code index} (0 for the first) and returns it;
+   * fails with the output so far when it does not come or the child exits first.
+   */
+  public String awaitStdoutLine(int index, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (this) {
+      while (stdout.size() <= index) {
+        if (!awaitMoreOutput(deadline)) {
+          throw nothingWritten("stdout line " + (index + 1), timeout);
+        }
+      }
+      return stdout.get(index);
+    }
+  }
+
+  /**
+   * Waits a little for more output, holding this lock; false once {@code deadline} has passed or
+   * the child has exited and all its output has been read.
+   */
+  private synchronized boolean awaitMoreOutput(long deadline) throws InterruptedException {
+    long left = deadline - System.nanoTime();
+    if (left <= 0 || (!process.isAlive() && pumpsDone())) {
+      return false;
+    }
+    wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 100)));
+    return true;
+  }
+
+  private AssertionError nothingWritten(String what, Duration timeout) {
+    return new AssertionError(
+        name
+            + (process.isAlive() ? " wrote no " : " exited without a ")
+            + what
+            + " within "
+            + timeout.toSeconds()
+            + " s:\n"
+            + output());
   }
 
   /** Waits up to {@code timeout} for the exit and returns the exit code; fails if it runs on. */

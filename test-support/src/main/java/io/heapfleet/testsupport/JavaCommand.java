@@ -22,6 +22,14 @@ public final class JavaCommand {
     return c;
   }
 
+  /**
+   * A command without {@code -Xmx}: the JVM sizes its heap from the machine, as for a user who runs
+   * the program without options.
+   */
+  public static JavaCommand withDefaultHeap() {
+    return new JavaCommand();
+  }
+
   /** The {@code java} binary of the running JVM. */
   public static String javaBinary() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();

@@ -13,6 +13,11 @@ public final class ChildMain {
         System.out.println(System.getenv("CHILD_GREETING"));
         System.err.println("done");
         break;
+      case "env":
+        for (int i = 1; i < args.length; i++) {
+          System.out.println(args[i] + "=" + System.getenv(args[i]));
+        }
+        break;
       case "exit":
         System.err.println("about to exit " + args[1]);
         System.exit(Integer.parseInt(args[1]));

@@ -33,6 +33,19 @@ class ChildProcessTest {
   }
 
   @Test
+  void onlyGivenEnvironmentHidesTheTestJvmsVariablesButPath() throws Exception {
+    String out =
+        child("env", "PATH", "HOME", "CHILD_GREETING")
+            .process("env")
+            .env("CHILD_GREETING", "hello")
+            .onlyGivenEnvironment()
+            .run(Duration.ofSeconds(60));
+    assertThat(System.getenv("HOME")).as("the test JVM has HOME").isNotNull();
+    assertThat(out)
+        .isEqualTo("PATH=" + System.getenv("PATH") + "\nHOME=null\nCHILD_GREETING=hello");
+  }
+
+  @Test
   void runFailsWithTheOutputWhenTheChildExitsNonZero() {
     assertThatThrownBy(() -> child("exit", "3").process("quitter").run(Duration.ofSeconds(60)))
         .isInstanceOf(AssertionError.class)
@@ -46,6 +59,28 @@ class ChildProcessTest {
       MatchResult m = c.awaitLine(AgentTask.LISTENING, Duration.ofSeconds(60));
       assertThat(m.group(1)).isEqualTo("4711");
       assertThat(m.group(2)).isEqualTo("task-1");
+    }
+  }
+
+  @Test
+  void awaitLineAfterAMarkSkipsTheLinesWrittenBeforeIt() throws Exception {
+    try (ChildProcess c = child("listen", "4711").process("listener").start()) {
+      c.awaitLine(AgentTask.LISTENING, Duration.ofSeconds(60));
+      ChildProcess.Mark mark = c.mark();
+      assertThatThrownBy(() -> c.awaitLine(AgentTask.LISTENING, Duration.ofMillis(300), mark))
+          .isInstanceOf(AssertionError.class)
+          .hasMessageContaining("listener wrote no line matching");
+    }
+  }
+
+  @Test
+  void awaitStdoutLineReturnsStdoutLinesInOrderAndFailsPastTheLast() throws Exception {
+    try (ChildProcess c = child("print", "one", "two").process("printer").start()) {
+      assertThat(c.awaitStdoutLine(0, Duration.ofSeconds(60))).isEqualTo("one");
+      assertThat(c.awaitStdoutLine(1, Duration.ofSeconds(60))).isEqualTo("two");
+      assertThatThrownBy(() -> c.awaitStdoutLine(3, Duration.ofMinutes(5)))
+          .isInstanceOf(AssertionError.class)
+          .hasMessageContaining("printer exited without a stdout line 4");
     }
   }
 

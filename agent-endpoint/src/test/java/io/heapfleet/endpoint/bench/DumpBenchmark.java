@@ -11,6 +11,7 @@ import io.heapfleet.endpoint.agent.AgentServer;
 import io.heapfleet.endpoint.client.DumpRequest;
 import io.heapfleet.endpoint.client.DumpResponse;
 import io.heapfleet.endpoint.client.HeapdumpClient;
+import io.heapfleet.testsupport.SessionHeap;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
@@ -18,13 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Random;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -38,58 +33,16 @@ import java.util.concurrent.TimeUnit;
  */
 public final class DumpBenchmark {
 
-  static final List<Session> SESSIONS = new ArrayList<>();
-
-  /** A web session, the kind of object that fills real heaps. */
-  static final class Session {
-    final String id;
-    final Map<String, String> attributes = new HashMap<>();
-    final byte[] state;
-    final int[] counters = new int[16];
-    final long createdAt;
-
-    Session(Random random, int i) {
-      id = new UUID(random.nextLong(), random.nextLong()).toString();
-      attributes.put("user", "user-" + random.nextInt(100_000));
-      attributes.put("locale", random.nextBoolean() ? "en-GB" : "de-DE");
-      attributes.put("cart", "cart-" + i);
-      attributes.put("agent", "Mozilla/5.0 (X11; Linux x86_64) build " + random.nextInt(50));
-      StringBuilder json = new StringBuilder();
-      while (json.length() < 480) {
-        json.append("{\"sku\":\"SKU-")
-            .append(random.nextInt(5000))
-            .append("\",\"qty\":")
-            .append(random.nextInt(9))
-            .append(",\"price\":")
-            .append(random.nextInt(100000) / 100.0)
-            .append('}');
-      }
-      state = json.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-      for (int k = 0; k < counters.length; k++) {
-        counters[k] = random.nextInt(1000);
-      }
-      createdAt = System.currentTimeMillis() - random.nextInt(1_000_000);
-    }
-  }
+  static SessionHeap heap;
 
   public static void main(String[] args) throws Exception {
     int targetMb = args.length > 0 ? Integer.parseInt(args[0]) : 400;
-    Random random = new Random(7);
-    System.gc();
-    while (heapUsed() < (long) targetMb << 20) {
-      for (int i = 0; i < 10_000; i++) {
-        SESSIONS.add(new Session(random, SESSIONS.size()));
-      }
-      if (SESSIONS.size() % 200_000 == 0) {
-        System.gc();
-      }
-    }
-    System.gc();
+    heap = SessionHeap.fill((long) targetMb << 20);
     System.out.printf(
         Locale.ROOT,
         "heap: %d sessions, %d MB used after GC, %s %s, %d CPUs%n",
-        SESSIONS.size(),
-        heapUsed() >> 20,
+        heap.sessions(),
+        SessionHeap.heapUsed() >> 20,
         System.getProperty("java.vm.name"),
         System.getProperty("java.runtime.version"),
         Runtime.getRuntime().availableProcessors());
@@ -269,9 +222,5 @@ public final class DumpBenchmark {
     public void write(byte[] b, int off, int len) {
       count += len;
     }
-  }
-
-  private static long heapUsed() {
-    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
   }
 }

@@ -8,31 +8,26 @@ import io.heapfleet.collector.capture.CaptureOutcome;
 import io.heapfleet.collector.capture.CaptureReport;
 import io.heapfleet.collector.capture.DumpCapture;
 import io.heapfleet.collector.discovery.Target;
-import io.heapfleet.endpoint.HeapfleetHeaders;
 import io.heapfleet.endpoint.WireEncoding;
 import io.heapfleet.endpoint.client.DumpRequest;
 import io.heapfleet.endpoint.client.DumpResponse;
 import io.heapfleet.endpoint.client.HeapdumpClient;
 import io.heapfleet.storage.DumpStore;
 import io.heapfleet.storage.EmbeddedS3;
-import java.io.BufferedReader;
+import io.heapfleet.testsupport.AgentTask;
+import io.heapfleet.testsupport.ChildProcess;
+import io.heapfleet.testsupport.JavaCommand;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -59,38 +54,37 @@ public final class CaptureCostBenchmark {
   private static final String SECRET = "bench-secret-0123456789abcdef0123456789abcdef";
   private static final Pattern AUDIT_FIGURE =
       Pattern.compile("\\b(bytes|durationMs|dumpMs|dumpCpuMs|cpuMs|hprofBytes)=(\\d+)");
+  private static final Pattern AUDIT_LINE =
+      Pattern.compile(".*request=\"GET /heapdump\\?.* cpuMs=.*");
+  private static final Pattern HOLDING = Pattern.compile("CostTaskApp: (holding .*)");
   private static final long CLK_TCK = 100; // Linux USER_HZ
 
   public static void main(String[] args) throws Exception {
     int mb = args.length > 0 ? Integer.parseInt(args[0]) : 1100;
     Path agent = Path.of(args.length > 1 ? args[1] : "agent-endpoint/target/heapfleet-agent.jar");
     Path work = Files.createTempDirectory("heapfleet-cost");
-    List<String> taskLog = new ArrayList<>();
-    Process task = startTask(mb, agent, work, taskLog);
-    try (EmbeddedS3 s3 = EmbeddedS3.filesystem(work.resolve("s3"), "heapfleet")) {
-      URI base = awaitTask(task, taskLog);
+    try (AgentTask task = startTask(mb, agent, work);
+        EmbeddedS3 s3 = EmbeddedS3.filesystem(work.resolve("s3"), "heapfleet")) {
+      String holding = task.child().awaitLine(HOLDING, Duration.ofMinutes(15)).group(1);
       System.out.printf(
           Locale.ROOT,
           "task: %s; %s %s, %d CPUs, load average %s%n%n",
-          lastLine(taskLog, "CostTaskApp: holding"),
+          holding,
           System.getProperty("java.vm.name"),
           System.getProperty("java.runtime.version"),
           Runtime.getRuntime().availableProcessors(),
           Files.readString(Path.of("/proc/loadavg")).trim());
-      taskSide(base, task, taskLog);
-      endToEnd(base, task, taskLog, s3);
+      taskSide(task);
+      endToEnd(task, s3);
       System.out.printf(
           Locale.ROOT,
           "%npeak RSS: task %s MiB, collector+S3 %s MiB%n",
-          status(task.pid(), "VmHWM") / 1024,
+          status(task.child().process().pid(), "VmHWM") / 1024,
           status(ProcessHandle.current().pid(), "VmHWM") / 1024);
-    } finally {
-      task.destroyForcibly();
-      task.waitFor(30, TimeUnit.SECONDS);
     }
   }
 
-  private static void taskSide(URI base, Process task, List<String> taskLog) throws Exception {
+  private static void taskSide(AgentTask task) throws Exception {
     System.out.println("Task side: one GET /heapdump, read to the end over loopback");
     System.out.println();
     System.out.println(
@@ -102,11 +96,12 @@ public final class CaptureCostBenchmark {
         new Compression[] {Compression.RAW, Compression.GZIP, Compression.ZSTD}) {
       String token = HourlyToken.compute(Secret.of(SECRET, false), "heapdump", Instant.now());
       Thread.sleep(2000); // the task releases its lock just after the last byte
-      int lines = taskLog.size();
-      double cpu0 = cpuSeconds(task.pid());
+      ChildProcess.Mark before = task.child().mark();
+      double cpu0 = cpuSeconds(task);
       long t0 = System.nanoTime();
       long sent = 0;
-      try (DumpResponse r = client.open(base, token, DumpRequest.defaults().withFormat(format))) {
+      try (DumpResponse r =
+          client.open(task.base(), token, DumpRequest.defaults().withFormat(format))) {
         InputStream in = r.body();
         byte[] buf = new byte[256 * 1024];
         int n;
@@ -115,8 +110,8 @@ public final class CaptureCostBenchmark {
         }
       }
       double wall = (System.nanoTime() - t0) / 1e9;
-      String audit = awaitAudit(taskLog, lines);
-      double cpu1 = cpuSeconds(task.pid());
+      String audit = awaitAudit(task, before);
+      double cpu1 = cpuSeconds(task);
       long hprof = figure(audit, "hprofBytes");
       System.out.printf(
           Locale.ROOT,
@@ -133,8 +128,7 @@ public final class CaptureCostBenchmark {
     System.out.println();
   }
 
-  private static void endToEnd(URI base, Process task, List<String> taskLog, EmbeddedS3 s3)
-      throws Exception {
+  private static void endToEnd(AgentTask task, EmbeddedS3 s3) throws Exception {
     System.out.println(
         "End to end: the collector's capture into the in-process S3 (histogram too)");
     System.out.println();
@@ -169,17 +163,18 @@ public final class CaptureCostBenchmark {
                 analysers,
                 timer);
         Thread.sleep(2000);
-        int lines = taskLog.size();
-        double cpu0 = cpuSeconds(task.pid());
+        ChildProcess.Mark before = task.child().mark();
+        double cpu0 = cpuSeconds(task);
         double own0 = ownCpuSeconds();
         long[] wire = {0};
         long t0 = System.nanoTime();
         CaptureReport r =
-            capture.capture(new Target("cost-task", "bench", "svc", base, false), n -> wire[0] = n);
+            capture.capture(
+                new Target("cost-task", "bench", "svc", task.base(), false), n -> wire[0] = n);
         double wall = (System.nanoTime() - t0) / 1e9;
         double own1 = ownCpuSeconds();
-        String audit = awaitAudit(taskLog, lines);
-        double cpu1 = cpuSeconds(task.pid());
+        String audit = awaitAudit(task, before);
+        double cpu1 = cpuSeconds(task);
         if (r.outcome() != CaptureOutcome.STORED) {
           System.out.println("| " + format.id() + " | FAILED: " + r.message() + " |");
           continue;
@@ -202,85 +197,24 @@ public final class CaptureCostBenchmark {
     }
   }
 
-  private static Process startTask(int mb, Path agent, Path work, List<String> log)
-      throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx" + (mb * 2) + "m");
-    cmd.add("-Xms" + (mb * 2) + "m");
-    cmd.add("-javaagent:" + agent.toAbsolutePath() + "=bind=127.0.0.1,port=0");
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(CostTaskApp.class.getName());
-    cmd.add(Integer.toString(mb));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment().keySet().removeIf(k -> k.startsWith("HEAPFLEET_") || k.startsWith("ECS_"));
-    pb.environment().put("HEAPFLEET_SECRET", SECRET);
-    pb.environment().put("HEAPFLEET_TASK_ID", "cost-task");
-    pb.environment().put("HEAPFLEET_MIN_INTERVAL", "0");
-    pb.environment().put("HEAPFLEET_TEMP_DIR", work.toString());
-    pb.environment().put("HEAPFLEET_DISK_RESERVE", "0");
-    pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-    Process p = pb.start();
-    Thread reader =
-        new Thread(
-            () -> {
-              try (BufferedReader r =
-                  new BufferedReader(
-                      new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                  synchronized (log) {
-                    log.add(line);
-                    log.notifyAll();
-                  }
-                }
-              } catch (java.io.IOException e) {
-                // the task ended
-              }
-            });
-    reader.setDaemon(true);
-    reader.start();
-    return p;
+  private static AgentTask startTask(int mb, Path agent, Path work) throws Exception {
+    JavaCommand cmd =
+        JavaCommand.withHeap((mb * 2) + "m")
+            .options("-Xms" + (mb * 2) + "m")
+            .javaAgent(agent, null)
+            .main(CostTaskApp.class)
+            .args(Integer.toString(mb));
+    return AgentTask.start(
+        cmd.process("cost-task")
+            .env(AgentTask.testAgentEnv(SECRET, "cost-task"))
+            .env("HEAPFLEET_TEMP_DIR", work.toString())
+            .env("HEAPFLEET_DISK_RESERVE", "0"));
   }
 
-  private static URI awaitTask(Process task, List<String> log) throws Exception {
-    Pattern listening = HeapfleetHeaders.LISTENING_LINE;
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(15);
-    while (System.nanoTime() < deadline && task.isAlive()) {
-      synchronized (log) {
-        String port = null;
-        boolean holding = false;
-        for (String line : log) {
-          Matcher m = listening.matcher(line);
-          if (m.find()) {
-            port = m.group(1);
-          }
-          holding |= line.startsWith("CostTaskApp: holding");
-        }
-        if (port != null && holding) {
-          return URI.create("http://127.0.0.1:" + port);
-        }
-        log.wait(1000);
-      }
-    }
-    throw new IllegalStateException("the task did not start:\n" + String.join("\n", log));
-  }
-
-  /** The task's audit line of the request that ends after line {@code from}. */
-  private static String awaitAudit(List<String> log, int from) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-    while (System.nanoTime() < deadline) {
-      synchronized (log) {
-        for (int i = log.size() - 1; i >= from; i--) {
-          if (log.get(i).contains("request=\"GET /heapdump?") && log.get(i).contains(" cpuMs=")) {
-            return log.get(i);
-          }
-        }
-        log.wait(200);
-      }
-    }
-    throw new IllegalStateException("no audit line from the task");
+  /** The task's audit line of the request made after {@code before}. */
+  private static String awaitAudit(AgentTask task, ChildProcess.Mark before)
+      throws InterruptedException {
+    return task.child().awaitLine(AUDIT_LINE, Duration.ofMinutes(2), before).group();
   }
 
   private static long figure(String audit, String name) {
@@ -293,19 +227,9 @@ public final class CaptureCostBenchmark {
     return -1;
   }
 
-  private static String lastLine(List<String> log, String prefix) {
-    synchronized (log) {
-      for (int i = log.size() - 1; i >= 0; i--) {
-        if (log.get(i).startsWith(prefix)) {
-          return log.get(i).substring("CostTaskApp: ".length());
-        }
-      }
-    }
-    return "?";
-  }
-
   /** utime + stime of a process, from {@code /proc/<pid>/stat}. */
-  private static double cpuSeconds(long pid) throws Exception {
+  private static double cpuSeconds(AgentTask task) throws Exception {
+    long pid = task.child().process().pid();
     String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     // fields after "(comm) ": state=0 ... utime=11 stime=12

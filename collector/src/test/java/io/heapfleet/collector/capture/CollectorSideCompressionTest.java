@@ -6,26 +6,21 @@ import io.heapfleet.analysis.histogram.ClassHistogram;
 import io.heapfleet.analysis.histogram.ClassHistograms;
 import io.heapfleet.auth.Compression;
 import io.heapfleet.collector.discovery.Target;
+import io.heapfleet.collector.testing.CaptureRig;
 import io.heapfleet.collector.testing.TargetApp;
 import io.heapfleet.collector.testing.TaskJvm;
 import io.heapfleet.endpoint.WireEncoding;
 import io.heapfleet.endpoint.client.HeapdumpClient;
-import io.heapfleet.storage.DumpStore;
-import io.heapfleet.storage.EmbeddedS3;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * {@code compress-in: collector}: a real task JVM sends raw HPROF, the collector encodes it on its
@@ -33,18 +28,12 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 class CollectorSideCompressionTest {
   @TempDir static Path dir;
-  static EmbeddedS3 s3;
-  static S3Client client;
-  static DumpStore store;
+  static CaptureRig rig;
   static TaskJvm task;
-  static ExecutorService analysers = Executors.newCachedThreadPool();
-  static ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
 
   @BeforeAll
   static void start() throws Exception {
-    s3 = EmbeddedS3.filesystem(dir.resolve("s3"), "heapfleet");
-    client = new io.heapfleet.collector.testing.RefusingS3().client(s3);
-    store = new DumpStore(client, s3.settings().withPrefix("heapdumps").withPartSize(5 << 20));
+    rig = CaptureRig.start(dir);
     task = TaskJvm.task("task-raw").targetApp(2, 5000).start();
   }
 
@@ -53,10 +42,9 @@ class CollectorSideCompressionTest {
     if (task != null) {
       task.close();
     }
-    analysers.shutdownNow();
-    timer.shutdownNow();
-    client.close();
-    s3.close();
+    if (rig != null) {
+      rig.close();
+    }
   }
 
   @ParameterizedTest
@@ -68,14 +56,14 @@ class CollectorSideCompressionTest {
     DumpCapture capture =
         new DumpCapture(
             HeapdumpClient.create(Duration.ofSeconds(5)),
-            store,
+            rig.store(),
             DumpCaptureTest.token(TaskJvm.SECRET),
             new DumpCapture.Settings(
                     Duration.ofMinutes(2), Duration.ofSeconds(20), true, format, 1 << 20, 5)
                 .withCompressInCollector(true),
             Clock.systemUTC(),
-            analysers,
-            timer);
+            rig.analysers(),
+            rig.timer());
     AtomicLong onTheWire = new AtomicLong();
     CaptureReport r =
         capture.capture(
@@ -88,7 +76,7 @@ class CollectorSideCompressionTest {
     assertThat(onTheWire.get()).isGreaterThan(2 * stored.sizeBytes());
     ClassHistogram h = r.histogram().orElseThrow();
     assertThat(h.get(TargetApp.Order.class.getName()).orElseThrow().instances()).isEqualTo(5000);
-    try (InputStream in = store.open(stored)) {
+    try (InputStream in = rig.store().open(stored)) {
       byte[] magic = in.readNBytes(4);
       if (format == Compression.GZIP) {
         assertThat(magic[0] & 0xff).isEqualTo(0x1f);
@@ -97,7 +85,7 @@ class CollectorSideCompressionTest {
         assertThat(magic).containsExactly(0x28, 0xb5, 0x2f, 0xfd);
       }
     }
-    try (InputStream in = store.open(stored)) {
+    try (InputStream in = rig.store().open(stored)) {
       assertThat(ClassHistograms.of(in).entries()).isEqualTo(h.entries());
     }
   }
@@ -107,7 +95,7 @@ class CollectorSideCompressionTest {
     DumpCapture capture =
         new DumpCapture(
             HeapdumpClient.create(Duration.ofSeconds(5)),
-            store,
+            rig.store(),
             DumpCaptureTest.token(TaskJvm.SECRET),
             new DumpCapture.Settings(
                     Duration.ofMinutes(2),
@@ -118,8 +106,8 @@ class CollectorSideCompressionTest {
                     5)
                 .withCompressInCollector(true),
             Clock.systemUTC(),
-            analysers,
-            timer);
+            rig.analysers(),
+            rig.timer());
     AtomicLong onTheWire = new AtomicLong();
     CaptureReport r =
         capture.capture(

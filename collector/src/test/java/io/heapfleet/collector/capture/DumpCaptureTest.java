@@ -8,26 +8,20 @@ import io.heapfleet.auth.HourlyToken;
 import io.heapfleet.auth.Secret;
 import io.heapfleet.auth.TaskCredentials;
 import io.heapfleet.collector.discovery.Target;
-import io.heapfleet.collector.testing.RefusingS3;
+import io.heapfleet.collector.testing.CaptureRig;
 import io.heapfleet.collector.testing.TargetApp;
 import io.heapfleet.collector.testing.TaskJvm;
 import io.heapfleet.endpoint.client.HeapdumpClient;
-import io.heapfleet.storage.DumpStore;
-import io.heapfleet.storage.EmbeddedS3;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -36,19 +30,12 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 class DumpCaptureTest {
   @TempDir static Path dir;
-  static EmbeddedS3 s3;
-  static RefusingS3 refusing = new RefusingS3();
-  static S3Client client;
-  static DumpStore store;
+  static CaptureRig rig;
   static TaskJvm small;
-  static ExecutorService analysers = Executors.newCachedThreadPool();
-  static ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
 
   @BeforeAll
   static void start() throws Exception {
-    s3 = EmbeddedS3.filesystem(dir.resolve("s3"), "heapfleet");
-    client = refusing.client(s3);
-    store = new DumpStore(client, s3.settings().withPrefix("heapdumps").withPartSize(5 << 20));
+    rig = CaptureRig.start(dir);
     small = TaskJvm.task("task-small").targetApp(2, 5000).start();
   }
 
@@ -57,10 +44,9 @@ class DumpCaptureTest {
     if (small != null) {
       small.close();
     }
-    analysers.shutdownNow();
-    timer.shutdownNow();
-    client.close();
-    s3.close();
+    if (rig != null) {
+      rig.close();
+    }
   }
 
   static Supplier<TaskCredentials> token(String secret) {
@@ -71,13 +57,13 @@ class DumpCaptureTest {
   static DumpCapture capture(Supplier<TaskCredentials> token) {
     return new DumpCapture(
         HeapdumpClient.create(Duration.ofSeconds(5)),
-        store,
+        rig.store(),
         token,
         new DumpCapture.Settings(
             Duration.ofMinutes(2), Duration.ofSeconds(20), true, Compression.GZIP, 1 << 20, 5),
         Clock.systemUTC(),
-        analysers,
-        timer);
+        rig.analysers(),
+        rig.timer());
   }
 
   static Target target(TaskJvm jvm) {
@@ -85,14 +71,14 @@ class DumpCaptureTest {
   }
 
   List<S3Object> objects(String taskId) {
-    return client
+    return rig.client()
         .listObjectsV2(
             b -> b.bucket("heapfleet").prefix("heapdumps/test/svc-" + taskId + "/" + taskId + "/"))
         .contents();
   }
 
   int openMultipartUploads() {
-    return client.listMultipartUploads(b -> b.bucket("heapfleet")).uploads().size();
+    return rig.client().listMultipartUploads(b -> b.bucket("heapfleet")).uploads().size();
   }
 
   @Test
@@ -108,7 +94,7 @@ class DumpCaptureTest {
         .endsWith(".hprof.gz");
     assertThat(r.bytes()).isEqualTo(stored.sizeBytes()).isGreaterThan(2L << 20);
     // The stored object is the same dump: its histogram, read back from S3, is identical.
-    try (InputStream in = store.open(stored)) {
+    try (InputStream in = rig.store().open(stored)) {
       ClassHistogram again = io.heapfleet.analysis.histogram.ClassHistograms.of(in);
       assertThat(again.entries()).isEqualTo(h.entries());
     }
@@ -138,12 +124,12 @@ class DumpCaptureTest {
   @Test
   void s3RefusingWritesFailsCleanlyAndTheNextAttemptStores() {
     DumpCapture capture = capture(token(TaskJvm.SECRET));
-    refusing.refuse.set(true);
+    rig.refusing().refuse.set(true);
     CaptureReport refused;
     try {
       refused = capture.capture(target(small));
     } finally {
-      refusing.refuse.set(false);
+      rig.refusing().refuse.set(false);
     }
     assertThat(refused.outcome()).as(refused.message()).isEqualTo(CaptureOutcome.STORAGE_ERROR);
     assertThat(refused.stored()).isEmpty();

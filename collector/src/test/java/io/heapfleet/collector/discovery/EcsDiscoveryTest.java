@@ -10,10 +10,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ClusterNotFoundException;
 
@@ -25,14 +21,7 @@ class EcsDiscoveryTest {
   @BeforeEach
   void start() throws Exception {
     stub = new EcsStub();
-    ecs =
-        EcsClient.builder()
-            .endpointOverride(stub.endpoint())
-            .region(Region.of(EcsStub.REGION))
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret")))
-            .httpClient(UrlConnectionHttpClient.create())
-            .build();
+    ecs = stub.client();
   }
 
   @AfterEach

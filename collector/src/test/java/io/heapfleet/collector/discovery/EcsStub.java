@@ -20,6 +20,12 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ecs.EcsClient;
 
 /**
  * A local HTTP server on 127.0.0.1 speaking the ECS JSON 1.1 protocol for {@code ListTasks}, {@code
@@ -59,94 +65,77 @@ final class EcsStub implements AutoCloseable {
     }
 
     StubTask withTaskDefinition(String familyRevision) {
-      return new StubTask(
-          service,
-          id,
-          lastStatus,
-          ip,
-          familyRevision,
-          containerInstance,
-          bindings,
-          health,
-          startedAt,
-          tags,
-          ipv6);
+      return copy(c -> c.taskDefinition = familyRevision);
     }
 
     /** A bridge/host task on {@code containerInstance} with these host port bindings. */
     StubTask onInstance(String instance, Map<String, Map<Integer, Integer>> portBindings) {
-      return new StubTask(
-          service,
-          id,
-          lastStatus,
-          null,
-          taskDefinition,
-          instance,
-          portBindings,
-          health,
-          startedAt,
-          tags,
-          ipv6);
+      return copy(
+          c -> {
+            c.ip = null;
+            c.containerInstance = instance;
+            c.bindings = portBindings;
+          });
     }
 
     StubTask withHealth(String status) {
-      return new StubTask(
-          service,
-          id,
-          lastStatus,
-          ip,
-          taskDefinition,
-          containerInstance,
-          bindings,
-          status,
-          startedAt,
-          tags,
-          ipv6);
+      return copy(c -> c.health = status);
     }
 
     StubTask startedAt(Instant at) {
-      return new StubTask(
-          service,
-          id,
-          lastStatus,
-          ip,
-          taskDefinition,
-          containerInstance,
-          bindings,
-          health,
-          at,
-          tags,
-          ipv6);
+      return copy(c -> c.startedAt = at);
     }
 
     StubTask withTags(Map<String, String> t) {
-      return new StubTask(
-          service,
-          id,
-          lastStatus,
-          ip,
-          taskDefinition,
-          containerInstance,
-          bindings,
-          health,
-          startedAt,
-          t,
-          ipv6);
+      return copy(c -> c.tags = t);
     }
 
     StubTask withIpv6Only(String address) {
+      return copy(
+          c -> {
+            c.ip = null;
+            c.ipv6 = address;
+          });
+    }
+
+    private StubTask copy(Consumer<Copy> change) {
+      Copy c = new Copy(this);
+      change.accept(c);
       return new StubTask(
           service,
           id,
           lastStatus,
-          null,
-          taskDefinition,
-          containerInstance,
-          bindings,
-          health,
-          startedAt,
-          tags,
-          address);
+          c.ip,
+          c.taskDefinition,
+          c.containerInstance,
+          c.bindings,
+          c.health,
+          c.startedAt,
+          c.tags,
+          c.ipv6);
+    }
+
+    /** The fields a {@code with...} method may change, for {@link #copy}. */
+    private static final class Copy {
+      String ip;
+      String taskDefinition;
+      String containerInstance;
+      Map<String, Map<Integer, Integer>> bindings;
+      String health;
+      Instant startedAt;
+      Map<String, String> tags;
+      String ipv6;
+
+      Copy(StubTask t) {
+        ip = t.ip();
+        taskDefinition = t.taskDefinition();
+        containerInstance = t.containerInstance();
+        bindings = t.bindings();
+        health = t.health();
+        startedAt = t.startedAt();
+        tags = t.tags();
+        ipv6 = t.ipv6();
+      }
     }
 
     String taskDefinitionOrDefault() {
@@ -192,6 +181,17 @@ final class EcsStub implements AutoCloseable {
 
   URI endpoint() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+  }
+
+  /** A new real SDK client for this stub (test credentials, the stub's region). */
+  EcsClient client() {
+    return EcsClient.builder()
+        .endpointOverride(endpoint())
+        .region(Region.of(REGION))
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret")))
+        .httpClient(UrlConnectionHttpClient.create())
+        .build();
   }
 
   synchronized void setTasks(String cluster, List<StubTask> tasks) {
@@ -305,7 +305,12 @@ final class EcsStub implements AutoCloseable {
   }
 
   private static String clusterName(String clusterOrArn) {
-    return clusterOrArn.substring(clusterOrArn.lastIndexOf('/') + 1);
+    return lastSegment(clusterOrArn);
+  }
+
+  /** The id at the end of an ARN (or the name itself when it is not one). */
+  private static String lastSegment(String arnOrName) {
+    return arnOrName.substring(arnOrName.lastIndexOf('/') + 1);
   }
 
   private void listTasks(HttpExchange ex, String cluster, List<StubTask> tasks, JsonNode body)
@@ -335,8 +340,7 @@ final class EcsStub implements AutoCloseable {
 
   private void describeTasks(HttpExchange ex, String cluster, List<StubTask> tasks, JsonNode body)
       throws IOException {
-    if (body.path("tasks").size() > 100) {
-      error(ex, "InvalidParameterException", "Tasks cannot be longer than 100.");
+    if (tooMany(ex, body, "tasks", "Tasks", 100)) {
       return;
     }
     ObjectNode out = json.createObjectNode();
@@ -344,16 +348,14 @@ final class EcsStub implements AutoCloseable {
     ArrayNode failures = out.putArray("failures");
     for (JsonNode requested : body.path("tasks")) {
       String arn = requested.asText();
-      String id = arn.substring(arn.lastIndexOf('/') + 1);
+      String id = lastSegment(arn);
       StubTask task =
           tasks.stream()
               .filter(t -> t.id().equals(id) && !vanishBetweenCalls.contains(id))
               .findFirst()
               .orElse(null);
       if (task == null) {
-        ObjectNode f = failures.addObject();
-        f.put("arn", arn);
-        f.put("reason", "MISSING");
+        missing(failures, arn);
         continue;
       }
       ObjectNode t = described.addObject();
@@ -379,14 +381,7 @@ final class EcsStub implements AutoCloseable {
         t.put("startedAt", task.startedAt().toEpochMilli() / 1000.0);
       }
       if (includes(body, "TAGS")) {
-        ArrayNode tags = t.putArray("tags");
-        task.tags()
-            .forEach(
-                (k, v) -> {
-                  ObjectNode tag = tags.addObject();
-                  tag.put("key", k);
-                  tag.put("value", v);
-                });
+        tags(t, task.tags());
       }
       t.put("lastStatus", task.lastStatus());
       t.put("desiredStatus", "RUNNING");
@@ -449,7 +444,7 @@ final class EcsStub implements AutoCloseable {
 
   private void describeTaskDefinition(HttpExchange ex, JsonNode body) throws IOException {
     String requested = body.path("taskDefinition").asText();
-    String familyRevision = requested.substring(requested.lastIndexOf('/') + 1);
+    String familyRevision = lastSegment(requested);
     ObjectNode td = taskDefinitions.get(familyRevision);
     if (td == null) {
       String family = familyRevision.substring(0, familyRevision.indexOf(':'));
@@ -464,8 +459,7 @@ final class EcsStub implements AutoCloseable {
 
   private void describeContainerInstances(HttpExchange ex, String cluster, JsonNode body)
       throws IOException {
-    if (body.path("containerInstances").size() > 100) {
-      error(ex, "InvalidParameterException", "containerInstances cannot be longer than 100.");
+    if (tooMany(ex, body, "containerInstances", "containerInstances", 100)) {
       return;
     }
     ObjectNode out = json.createObjectNode();
@@ -473,12 +467,10 @@ final class EcsStub implements AutoCloseable {
     ArrayNode failures = out.putArray("failures");
     for (JsonNode requested : body.path("containerInstances")) {
       String arn = requested.asText();
-      String id = arn.substring(arn.lastIndexOf('/') + 1);
+      String id = lastSegment(arn);
       String ec2 = ec2InstanceOf.get(id);
       if (ec2 == null) {
-        ObjectNode f = failures.addObject();
-        f.put("arn", arn);
-        f.put("reason", "MISSING");
+        missing(failures, arn);
         continue;
       }
       ObjectNode ci = found.addObject();
@@ -504,8 +496,7 @@ final class EcsStub implements AutoCloseable {
   }
 
   private void describeServices(HttpExchange ex, String cluster, JsonNode body) throws IOException {
-    if (body.path("services").size() > 10) {
-      error(ex, "InvalidParameterException", "services cannot be longer than 10.");
+    if (tooMany(ex, body, "services", "services", 10)) {
       return;
     }
     ObjectNode out = json.createObjectNode();
@@ -513,7 +504,7 @@ final class EcsStub implements AutoCloseable {
     out.putArray("failures");
     Map<String, Map<String, String>> known = services.getOrDefault(cluster, Map.of());
     for (JsonNode requested : body.path("services")) {
-      String name = requested.asText().substring(requested.asText().lastIndexOf('/') + 1);
+      String name = lastSegment(requested.asText());
       Map<String, String> tags = known.get(name);
       if (tags == null) {
         continue;
@@ -522,16 +513,41 @@ final class EcsStub implements AutoCloseable {
       s.put("serviceName", name);
       s.put("status", "ACTIVE");
       if (includes(body, "TAGS")) {
-        ArrayNode t = s.putArray("tags");
-        tags.forEach(
-            (k, v) -> {
-              ObjectNode tag = t.addObject();
-              tag.put("key", k);
-              tag.put("value", v);
-            });
+        tags(s, tags);
       }
     }
     ok(ex, out);
+  }
+
+  /**
+   * Whether the request's {@code field} lists more than {@code max} items; if so, answers with the
+   * real API's InvalidParameterException ({@code <name> cannot be longer than <max>.}).
+   */
+  private boolean tooMany(HttpExchange ex, JsonNode body, String field, String name, int max)
+      throws IOException {
+    if (body.path(field).size() <= max) {
+      return false;
+    }
+    error(ex, "InvalidParameterException", name + " cannot be longer than " + max + ".");
+    return true;
+  }
+
+  /** A {@code failures} entry for an ARN the cluster does not know (any more). */
+  private static void missing(ArrayNode failures, String arn) {
+    ObjectNode f = failures.addObject();
+    f.put("arn", arn);
+    f.put("reason", "MISSING");
+  }
+
+  /** {@code tags} as ECS writes them: a list of key/value objects. */
+  private static void tags(ObjectNode resource, Map<String, String> tags) {
+    ArrayNode list = resource.putArray("tags");
+    tags.forEach(
+        (k, v) -> {
+          ObjectNode tag = list.addObject();
+          tag.put("key", k);
+          tag.put("value", v);
+        });
   }
 
   private static void detail(ArrayNode details, String name, String value) {

@@ -4,10 +4,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ecs.EcsClient;
 
 /**
@@ -20,14 +16,7 @@ public final class EcsStubAccess implements AutoCloseable {
 
   public EcsStubAccess() throws IOException {
     stub = new EcsStub();
-    client =
-        EcsClient.builder()
-            .endpointOverride(stub.endpoint())
-            .region(Region.of(EcsStub.REGION))
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret")))
-            .httpClient(UrlConnectionHttpClient.create())
-            .build();
+    client = stub.client();
   }
 
   /** The stub's endpoint, for a collector in another process. */

@@ -12,9 +12,8 @@ import io.heapfleet.storage.S3Clients;
 import io.heapfleet.storage.S3Settings;
 import io.heapfleet.storage.StoredDump;
 import io.heapfleet.storage.TaskRef;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import io.heapfleet.testsupport.ChildProcess;
+import io.heapfleet.testsupport.JavaCommand;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +22,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -215,7 +215,7 @@ class QueueScaleOutTest {
     DumpStore store = store(prefix);
     CaptureQueue queue = new CaptureQueue(sqs.client(), url, 1);
     Path big = SmallDump.make(dir.resolve("big.hprof"), 12);
-    Process child = null;
+    ChildProcess child = null;
     List<Workers.Worker> workers = new ArrayList<>();
     try (FakeFleet fleet = new FakeFleet(0, 0, smallDump, Duration.ZERO, dir)) {
       Target direct = fleet.start("svc-slow", "task-slow", big, Duration.ZERO, dir);
@@ -226,8 +226,8 @@ class QueueScaleOutTest {
         assertThat(planner(List.of(target), queue, store, clock).planRound().queued()).isEqualTo(1);
         // Killed once its multipart upload has begun (the first 5 MiB part is in S3).
         await("the child's upload", Duration.ofMinutes(1), () -> !openUploads(prefix).isEmpty());
-        child.destroyForcibly();
-        assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        child.kill();
+        assertThat(child.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(openUploads(prefix)).hasSize(1);
 
         Workers.Worker w =
@@ -250,7 +250,7 @@ class QueueScaleOutTest {
       }
     } finally {
       if (child != null) {
-        child.destroyForcibly();
+        child.close();
       }
       workers.forEach(w -> w.worker().stop(Duration.ofSeconds(5)));
     }
@@ -262,57 +262,30 @@ class QueueScaleOutTest {
     }
   }
 
-  private static Process startWorkerProcess(String url, String prefix, int visibilitySeconds)
+  /** A worker in its own JVM ({@link WorkerProcess}), started and ready to take messages. */
+  private static ChildProcess startWorkerProcess(String url, String prefix, int visibilitySeconds)
       throws Exception {
-    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb =
-        new ProcessBuilder(
-            javaBin,
-            "-Xmx128m",
-            "-cp",
-            System.getProperty("java.class.path"),
-            WorkerProcess.class.getName(),
-            sqs.endpoint().toString(),
-            url,
-            s3.endpoint().toString(),
-            s3.bucket(),
-            prefix,
-            Integer.toString(visibilitySeconds));
-    pb.environment()
-        .put("HEAPFLEET_TEST_S3_SECRET", s3.credentials().resolveCredentials().secretAccessKey());
-    pb.redirectErrorStream(true);
-    pb.redirectOutput(ProcessBuilder.Redirect.PIPE);
-    Process p = pb.start();
-    BufferedReader out =
-        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-    Path log = dir.resolve("worker-process.log");
-    Thread drain =
-        new Thread(
-            () -> {
-              try (var w = java.nio.file.Files.newBufferedWriter(log)) {
-                String line;
-                while ((line = out.readLine()) != null) {
-                  w.write(line);
-                  w.newLine();
-                  w.flush();
-                }
-              } catch (java.io.IOException e) {
-                // the child is gone
-              }
-            });
-    drain.setDaemon(true);
-    drain.start();
-    await(
-        "the worker process to start",
-        Duration.ofMinutes(1),
-        () -> {
-          try {
-            return java.nio.file.Files.exists(log)
-                && java.nio.file.Files.readString(log).contains("ready");
-          } catch (java.io.IOException e) {
-            return false;
-          }
-        });
-    return p;
+    ChildProcess child =
+        JavaCommand.withHeap("128m")
+            .main(WorkerProcess.class)
+            .args(
+                sqs.endpoint().toString(),
+                url,
+                s3.endpoint().toString(),
+                s3.bucket(),
+                prefix,
+                Integer.toString(visibilitySeconds))
+            .process("worker-process")
+            .env(
+                "HEAPFLEET_TEST_S3_SECRET", s3.credentials().resolveCredentials().secretAccessKey())
+            .logTo(dir.resolve("worker-process.log"))
+            .start();
+    try {
+      child.awaitLine(Pattern.compile("^ready$"), Duration.ofMinutes(1));
+      return child;
+    } catch (AssertionError | InterruptedException e) {
+      child.close();
+      throw e;
+    }
   }
 }

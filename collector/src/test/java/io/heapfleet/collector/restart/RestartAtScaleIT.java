@@ -16,6 +16,8 @@ import io.heapfleet.storage.DumpStore;
 import io.heapfleet.storage.EmbeddedS3;
 import io.heapfleet.storage.S3Clients;
 import io.heapfleet.storage.TaskRef;
+import io.heapfleet.testsupport.ChildProcess;
+import io.heapfleet.testsupport.JavaCommand;
 import java.io.ByteArrayInputStream;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -81,10 +83,7 @@ class RestartAtScaleIT {
       int port = freePort();
       Path secret = dir.resolve("secret");
       Files.writeString(secret, "restart-test-secret-0123456789abcdef");
-      List<String> cmd = new ArrayList<>();
-      cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      cmd.add("-Xmx256m");
-      cmd.add("-XX:+ExitOnOutOfMemoryError");
+      JavaCommand cmd = JavaCommand.withHeap("256m").options("-XX:+ExitOnOutOfMemoryError");
       Map<String, String> props = new LinkedHashMap<>();
       props.put("quarkus.http.host", "127.0.0.1");
       props.put("quarkus.http.port", Integer.toString(port));
@@ -107,18 +106,19 @@ class RestartAtScaleIT {
       props.put("heapfleet.collector.s3.region", s3.region());
       props.put("heapfleet.collector.s3.path-style", "true");
       props.put("heapfleet.collector.token.secret-file", secret.toString());
-      props.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
-      cmd.add("-jar");
-      cmd.add(jar.toAbsolutePath().toString());
-      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+      props.forEach((k, v) -> cmd.options("-D" + k + "=" + v));
+      cmd.jar(jar.toAbsolutePath());
       Path log = Path.of("target", "restart-at-scale-collector.log");
-      pb.redirectOutput(log.toFile());
-      pb.environment().put("AWS_ACCESS_KEY_ID", s3.accessKey());
-      pb.environment().put("AWS_SECRET_ACCESS_KEY", s3.secretKey());
-      pb.environment().put("AWS_REGION", s3.region());
+      Files.deleteIfExists(log);
       long t0 = System.nanoTime();
-      Process collector = pb.start();
-      try {
+      try (ChildProcess child =
+          cmd.process("collector")
+              .env("AWS_ACCESS_KEY_ID", s3.accessKey())
+              .env("AWS_SECRET_ACCESS_KEY", s3.secretKey())
+              .env("AWS_REGION", s3.region())
+              .logTo(log)
+              .start()) {
+        Process collector = child.process();
         HttpClient http = HttpClient.newHttpClient();
         URI base = URI.create("http://127.0.0.1:" + port);
         URI management = URI.create("http://127.0.0.1:" + managementPort);
@@ -175,9 +175,6 @@ class RestartAtScaleIT {
         System.out.printf(
             "restore done after %d ms (ready at %d ms); collector peak RSS %s%n",
             doneMillis, readyMillis, peakRss(collector.pid()));
-      } finally {
-        collector.destroy();
-        collector.waitFor();
       }
     }
   }

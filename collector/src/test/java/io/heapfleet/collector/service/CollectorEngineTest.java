@@ -20,23 +20,18 @@ import io.heapfleet.collector.metrics.CollectorMetrics;
 import io.heapfleet.collector.schedule.CaptureScheduler;
 import io.heapfleet.collector.state.FleetState;
 import io.heapfleet.collector.state.TaskStatus;
+import io.heapfleet.collector.testing.CaptureRig;
 import io.heapfleet.collector.testing.MutableClock;
-import io.heapfleet.collector.testing.RefusingS3;
 import io.heapfleet.collector.testing.RoundRobinTcpProxy;
 import io.heapfleet.collector.testing.TaskJvm;
+import io.heapfleet.collector.testing.TestSchedulers;
 import io.heapfleet.endpoint.client.HeapdumpClient;
-import io.heapfleet.storage.DumpStore;
-import io.heapfleet.storage.EmbeddedS3;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.AbstractExecutorService;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -44,7 +39,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The collector loop without Quarkus, with a clock the test moves: ECS discovery through the ECS
@@ -54,21 +48,14 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 class CollectorEngineTest {
   @TempDir static Path dir;
-  static EmbeddedS3 s3;
-  static RefusingS3 refusing = new RefusingS3();
-  static S3Client client;
-  static DumpStore store;
+  static CaptureRig rig;
   static TaskJvm a1;
   static TaskJvm b1;
   static TaskJvm b2;
-  static ExecutorService analysers = Executors.newCachedThreadPool();
-  static ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
 
   @BeforeAll
   static void start() throws Exception {
-    s3 = EmbeddedS3.filesystem(dir.resolve("s3"), "heapfleet");
-    client = refusing.client(s3);
-    store = new DumpStore(client, s3.settings().withPrefix("heapdumps").withPartSize(5 << 20));
+    rig = CaptureRig.start(dir);
     a1 = TaskJvm.task("a1").targetApp(1, 300).start();
     b1 = TaskJvm.task("b1").targetApp(1, 300).start();
     b2 = TaskJvm.task("b2").targetApp(1, 300).start();
@@ -81,10 +68,9 @@ class CollectorEngineTest {
         t.close();
       }
     }
-    analysers.shutdownNow();
-    timer.shutdownNow();
-    client.close();
-    s3.close();
+    if (rig != null) {
+      rig.close();
+    }
   }
 
   /** Runs each task on the calling thread. */
@@ -122,23 +108,13 @@ class CollectorEngineTest {
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
   CollectorEngine engine(Discovery discovery, String secret) {
-    CaptureScheduler scheduler =
-        new CaptureScheduler(
-            new CaptureScheduler.Settings(
-                Duration.ofMinutes(30),
-                Duration.ZERO,
-                2,
-                1,
-                Duration.ofMinutes(1),
-                Duration.ofMinutes(10)),
-            clock,
-            new SplittableRandom(1));
+    CaptureScheduler scheduler = TestSchedulers.halfHourly(2, clock);
     DumpCapture capture = capture(secret);
     return new CollectorEngine(
         discovery,
         scheduler,
         capture,
-        new SeriesAnalysis(store, 48),
+        new SeriesAnalysis(rig.store(), 48),
         new FleetState(),
         new CollectorMetrics(registry),
         new CallerRuns(),
@@ -151,13 +127,13 @@ class CollectorEngineTest {
     Supplier<TaskCredentials> token = () -> c;
     return new DumpCapture(
         HeapdumpClient.create(Duration.ofSeconds(5)),
-        store,
+        rig.store(),
         token,
         new DumpCapture.Settings(
             Duration.ofMinutes(1), Duration.ofSeconds(20), true, Compression.GZIP, 1 << 20, 5),
         clock,
-        analysers,
-        timer);
+        rig.analysers(),
+        rig.timer());
   }
 
   double captures(String outcome) {
@@ -238,16 +214,16 @@ class CollectorEngineTest {
   void s3RefusingWritesFailsTheRoundAndTheNextRoundStores() throws Exception {
     Discovery one = staticDiscovery(a1);
     CollectorEngine engine = engine(one, TaskJvm.SECRET);
-    refusing.refuse.set(true);
+    rig.refusing().refuse.set(true);
     try {
       engine.tick();
     } finally {
-      refusing.refuse.set(false);
+      rig.refusing().refuse.set(false);
     }
     TaskStatus failed = tasks(engine).get("a1");
     assertThat(failed.lastAttempt().outcome()).isEqualTo("storage_error");
     int before = failed.snapshots();
-    assertThat(client.listMultipartUploads(b -> b.bucket("heapfleet")).uploads()).isEmpty();
+    assertThat(rig.client().listMultipartUploads(b -> b.bucket("heapfleet")).uploads()).isEmpty();
 
     engine.tick(); // backing off: nothing yet
     assertThat(captures("storage_error") + captures("stored")).isEqualTo(1);

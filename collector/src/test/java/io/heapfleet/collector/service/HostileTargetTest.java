@@ -17,13 +17,13 @@ import io.heapfleet.collector.metrics.CollectorMetrics;
 import io.heapfleet.collector.schedule.CaptureScheduler;
 import io.heapfleet.collector.state.FleetState;
 import io.heapfleet.collector.state.TaskStatus;
+import io.heapfleet.collector.testing.CaptureRig;
 import io.heapfleet.collector.testing.HostileTarget;
 import io.heapfleet.collector.testing.MutableClock;
 import io.heapfleet.collector.testing.TaskJvm;
+import io.heapfleet.collector.testing.TestSchedulers;
 import io.heapfleet.endpoint.HeapfleetHeaders;
 import io.heapfleet.endpoint.client.HeapdumpClient;
-import io.heapfleet.storage.DumpStore;
-import io.heapfleet.storage.EmbeddedS3;
 import io.heapfleet.testsupport.hprof.HprofWriter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.DataOutputStream;
@@ -35,17 +35,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Targets that send what no honest task sends, against the real capture path and a real in-process
@@ -56,12 +51,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 class HostileTargetTest {
   @TempDir static Path dir;
-  static EmbeddedS3 s3;
-  static S3Client client;
-  static DumpStore store;
+  static CaptureRig rig;
   static TaskJvm good;
-  static ExecutorService analysers = Executors.newCachedThreadPool();
-  static ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
 
   /** Short limits for tests: 3 s + 1 s per 4 MiB announced, cap 2 × size (at least 1 MiB). */
   static final CaptureLimits LIMITS =
@@ -72,9 +63,7 @@ class HostileTargetTest {
 
   @BeforeAll
   static void start() throws Exception {
-    s3 = EmbeddedS3.filesystem(dir.resolve("s3"), "heapfleet");
-    client = new io.heapfleet.collector.testing.RefusingS3().client(s3);
-    store = new DumpStore(client, s3.settings().withPrefix("heapdumps").withPartSize(5 << 20));
+    rig = CaptureRig.start(dir);
     good = TaskJvm.task("b-good").targetApp(1, 300).start();
   }
 
@@ -83,10 +72,9 @@ class HostileTargetTest {
     if (good != null) {
       good.close();
     }
-    analysers.shutdownNow();
-    timer.shutdownNow();
-    client.close();
-    s3.close();
+    if (rig != null) {
+      rig.close();
+    }
   }
 
   @AfterEach
@@ -104,7 +92,7 @@ class HostileTargetTest {
         TaskCredentials.of(Secret.of(TaskJvm.SECRET, false), HourlyToken.DEFAULT_SCOPE);
     return new DumpCapture(
         HeapdumpClient.create(Duration.ofSeconds(5)),
-        store,
+        rig.store(),
         () -> credentials,
         new DumpCapture.Settings(
                 Duration.ofSeconds(30),
@@ -115,8 +103,8 @@ class HostileTargetTest {
                 5)
             .withLimits(LIMITS),
         clock,
-        analysers,
-        timer);
+        rig.analysers(),
+        rig.timer());
   }
 
   CollectorEngine engine(List<Target> targets) {
@@ -132,22 +120,12 @@ class HostileTargetTest {
             return "fixed " + targets.size();
           }
         };
-    CaptureScheduler scheduler =
-        new CaptureScheduler(
-            new CaptureScheduler.Settings(
-                Duration.ofMinutes(30),
-                Duration.ZERO,
-                2,
-                1,
-                Duration.ofMinutes(1),
-                Duration.ofMinutes(10)),
-            clock,
-            new SplittableRandom(1));
+    CaptureScheduler scheduler = TestSchedulers.halfHourly(2, clock);
     return new CollectorEngine(
         fixed,
         scheduler,
         capture(),
-        new SeriesAnalysis(store, 48),
+        new SeriesAnalysis(rig.store(), 48),
         new FleetState(),
         new CollectorMetrics(registry),
         new CollectorEngineTest.CallerRuns(),
@@ -164,11 +142,12 @@ class HostileTargetTest {
   }
 
   int openMultipartUploads() {
-    return client.listMultipartUploads(b -> b.bucket("heapfleet")).uploads().size();
+    return rig.client().listMultipartUploads(b -> b.bucket("heapfleet")).uploads().size();
   }
 
   int objects(String taskId) {
-    return client
+    return rig
+        .client()
         .listObjectsV2(b -> b.bucket("heapfleet").prefix("heapdumps/test/"))
         .contents()
         .stream()

@@ -1,7 +1,6 @@
 package io.heapfleet.collector.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.heapfleet.analysis.retainer.GrowingOwner;
 import io.heapfleet.auth.Compression;
@@ -13,15 +12,16 @@ import io.heapfleet.collector.capture.DumpCapture;
 import io.heapfleet.collector.dashboard.CollectorDashboardData;
 import io.heapfleet.collector.discovery.StaticDiscovery;
 import io.heapfleet.collector.metrics.CollectorMetrics;
-import io.heapfleet.collector.schedule.CaptureScheduler;
 import io.heapfleet.collector.state.FleetState;
 import io.heapfleet.collector.state.TaskStatus;
 import io.heapfleet.collector.testing.MutableClock;
 import io.heapfleet.collector.testing.TaskJvm;
 import io.heapfleet.collector.testing.TaskNode;
+import io.heapfleet.collector.testing.TestSchedulers;
 import io.heapfleet.endpoint.client.HeapdumpClient;
 import io.heapfleet.storage.DumpStore;
 import io.heapfleet.storage.EmbeddedS3;
+import io.heapfleet.testsupport.NodeRuntime;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.nio.file.Files;
@@ -31,7 +31,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -65,7 +64,7 @@ class MixedFleetTest {
 
   @BeforeAll
   static void start() throws Exception {
-    assumeTrue(TaskNode.nodeAvailable(), "node (Node.js 18 or later) is not on the PATH");
+    NodeRuntime.require();
     s3 = EmbeddedS3.filesystem(dir.resolve("s3"), "heapfleet");
     store = DumpStore.create(s3.settings().withPrefix("heapdumps"));
     jvm = TaskJvm.task("jvm-1").leakyApp().env("LEAK_MODE", "quiet").start();
@@ -109,16 +108,7 @@ class MixedFleetTest {
     CollectorEngine engine =
         new CollectorEngine(
             discovery(),
-            new CaptureScheduler(
-                new CaptureScheduler.Settings(
-                    Duration.ofMinutes(30),
-                    Duration.ZERO,
-                    3,
-                    1,
-                    Duration.ofMinutes(1),
-                    Duration.ofMinutes(10)),
-                clock,
-                new SplittableRandom(1)),
+            TestSchedulers.halfHourly(3, clock),
             capture(clock),
             analysis,
             new FleetState(),

@@ -17,14 +17,14 @@ import io.heapfleet.collector.metrics.CollectorMetrics;
 import io.heapfleet.collector.schedule.CaptureScheduler;
 import io.heapfleet.collector.state.FleetState;
 import io.heapfleet.collector.state.TaskStatus;
+import io.heapfleet.collector.testing.CaptureRig;
 import io.heapfleet.collector.testing.MutableClock;
 import io.heapfleet.collector.testing.RecordingFakeTarget;
 import io.heapfleet.collector.testing.RoundRobinTcpProxy;
 import io.heapfleet.collector.testing.TaskJvm;
+import io.heapfleet.collector.testing.TestSchedulers;
 import io.heapfleet.endpoint.HeapfleetHeaders;
 import io.heapfleet.endpoint.client.HeapdumpClient;
-import io.heapfleet.storage.DumpStore;
-import io.heapfleet.storage.EmbeddedS3;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -37,10 +37,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.SplittableRandom;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,11 +55,8 @@ class TrustTest {
       Set.of("connection", "content-length", "expect", "host", "upgrade", "x-heapdump-target-task");
 
   @TempDir static Path dir;
-  static EmbeddedS3 s3;
-  static DumpStore store;
+  static CaptureRig rig;
   static TaskJvm real;
-  static ExecutorService analysers = Executors.newCachedThreadPool();
-  static ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
 
   final MutableClock clock = new MutableClock();
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -74,8 +67,7 @@ class TrustTest {
 
   @BeforeAll
   static void start() throws Exception {
-    s3 = EmbeddedS3.filesystem(dir.resolve("s3"), "heapfleet");
-    store = DumpStore.create(s3.settings().withPrefix("heapdumps").withPartSize(5 << 20));
+    rig = CaptureRig.start(dir);
     real = TaskJvm.task("real-1").targetApp(1, 300).start();
   }
 
@@ -84,10 +76,9 @@ class TrustTest {
     if (real != null) {
       real.close();
     }
-    analysers.shutdownNow();
-    timer.shutdownNow();
-    store.close();
-    s3.close();
+    if (rig != null) {
+      rig.close();
+    }
   }
 
   static TaskCredentials credentials() {
@@ -100,32 +91,22 @@ class TrustTest {
   }
 
   CollectorEngine engine(Discovery discovery) {
-    CaptureScheduler scheduler =
-        new CaptureScheduler(
-            new CaptureScheduler.Settings(
-                Duration.ofMinutes(30),
-                Duration.ZERO,
-                2,
-                1,
-                Duration.ofMinutes(1),
-                Duration.ofMinutes(10)),
-            clock,
-            new SplittableRandom(1));
+    CaptureScheduler scheduler = TestSchedulers.halfHourly(2, clock);
     DumpCapture capture =
         new DumpCapture(
             HeapdumpClient.create(Duration.ofSeconds(5)),
-            store,
+            rig.store(),
             TrustTest::credentials,
             new DumpCapture.Settings(
                 Duration.ofMinutes(1), Duration.ofSeconds(20), true, Compression.GZIP, 1 << 20, 8),
             clock,
-            analysers,
-            timer);
+            rig.analysers(),
+            rig.timer());
     return new CollectorEngine(
         discovery,
         scheduler,
         capture,
-        new SeriesAnalysis(store, 48),
+        new SeriesAnalysis(rig.store(), 48),
         new FleetState(),
         metrics,
         new CollectorEngineTest.CallerRuns(),

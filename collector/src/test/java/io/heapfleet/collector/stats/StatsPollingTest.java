@@ -1,7 +1,6 @@
 package io.heapfleet.collector.stats;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.heapfleet.analysis.trend.Assessment;
 import io.heapfleet.auth.Secret;
@@ -11,7 +10,7 @@ import io.heapfleet.collector.schedule.AdaptivePolicy;
 import io.heapfleet.collector.schedule.CapturePolicy;
 import io.heapfleet.collector.schedule.TaskHistory;
 import io.heapfleet.collector.testing.MutableClock;
-import io.heapfleet.collector.testing.NodeTask;
+import io.heapfleet.collector.testing.TaskNode;
 import io.heapfleet.endpoint.client.HeapdumpClient;
 import io.heapfleet.storage.DumpStore;
 import io.heapfleet.storage.EmbeddedS3;
@@ -55,8 +54,8 @@ class StatsPollingTest {
           + " setInterval(() => { const a = []; for (let i = 0; i < 10000; i++) a.push({ i, s: 'g' + i }); }, 100);"
           + " setInterval(() => gc(), 200);";
 
-  private static NodeTask growing;
-  private static NodeTask flat;
+  private static TaskNode growing;
+  private static TaskNode flat;
   private EmbeddedS3 s3;
   private DumpStore store;
   private ExecutorService workers;
@@ -64,9 +63,8 @@ class StatsPollingTest {
 
   @BeforeAll
   static void startTasks() throws Exception {
-    assumeTrue(NodeTask.available(), "node (Node.js 18 or later) is not on the PATH");
-    growing = NodeTask.start("grow-1", SECRET, GROWING);
-    flat = NodeTask.start("flat-1", SECRET, FLAT);
+    growing = TaskNode.script("grow-1", SECRET, GROWING);
+    flat = TaskNode.script("flat-1", SECRET, FLAT);
   }
 
   @AfterAll
@@ -93,8 +91,8 @@ class StatsPollingTest {
     s3.close();
   }
 
-  private static Target target(String id, NodeTask t) {
-    return new Target(id, "demo", "shop", t.baseUri(), false);
+  private static Target target(String id, TaskNode t) {
+    return new Target(id, "demo", "shop", t.base(), false);
   }
 
   private StatsPoller poller(String secret, Duration persistEvery, CountingListener listener) {

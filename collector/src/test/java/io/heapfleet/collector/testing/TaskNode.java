@@ -5,131 +5,72 @@ import io.heapfleet.auth.Secret;
 import io.heapfleet.endpoint.client.DumpRequest;
 import io.heapfleet.endpoint.client.DumpResponse;
 import io.heapfleet.endpoint.client.HeapdumpClient;
-import java.io.BufferedReader;
+import io.heapfleet.testsupport.AgentTask;
+import io.heapfleet.testsupport.ChildProcess;
+import io.heapfleet.testsupport.ProjectPaths;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * A child Node.js process running {@code examples/leaky-node/app.js} with the real Node agent
- * ({@code agent-node/register.js} as a preload) on 127.0.0.1 and an ephemeral port, read from the
- * agent's start-up line. It shares {@link TaskJvm#SECRET}. {@link #close()} destroys it.
+ * A child Node.js process with the real Node agent ({@code agent-node/register.js} as a preload) on
+ * 127.0.0.1 and an ephemeral port, read from the agent's start-up line: either {@code
+ * examples/leaky-node/app.js} or a short script. The collector tests' settings on top of the shared
+ * {@link AgentTask}; the calling test is skipped when Node.js 18+ is missing. {@link #close()}
+ * kills it. Thread-safe.
  */
 public final class TaskNode implements AutoCloseable {
-  private static final Pattern LISTENING =
-      Pattern.compile("listening on [^:]+:(\\d+) as task (\\S+)");
-  private static final Pattern VERSION = Pattern.compile("^v(\\d+)\\.");
+  private final AgentTask task;
+  private final String secret;
 
-  private final Process process;
-  private final String taskId;
-  private final List<String> stderr = new ArrayList<>();
-  private final CountDownLatch ready = new CountDownLatch(1);
-  private volatile int port;
-
-  private TaskNode(Process process, String taskId) {
-    this.process = process;
-    this.taskId = taskId;
-    Thread reader =
-        new Thread(
-            () -> {
-              try (BufferedReader r =
-                  new BufferedReader(
-                      new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                  synchronized (stderr) {
-                    stderr.add(line);
-                  }
-                  Matcher m = LISTENING.matcher(line);
-                  if (m.find()) {
-                    port = Integer.parseInt(m.group(1));
-                    ready.countDown();
-                  }
-                }
-              } catch (IOException e) {
-                // process ended
-              }
-            },
-            "task-node-" + taskId);
-    reader.setDaemon(true);
-    reader.start();
-  }
-
-  /** Whether {@code node} 18 or later is on the PATH (tests that need it are skipped otherwise). */
-  public static boolean nodeAvailable() {
-    try {
-      Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
-      String v = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        return false;
-      }
-      Matcher m = VERSION.matcher(v);
-      return m.find() && Integer.parseInt(m.group(1)) >= 18;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+  private TaskNode(AgentTask task, String secret) {
+    this.task = task;
+    this.secret = secret;
   }
 
   /**
-   * Starts the example app as task {@code taskId}.
+   * Starts the example app as task {@code taskId} with {@link TaskJvm#SECRET}.
    *
    * @param env the app's settings ({@code LEAK_MODE}, {@code LEAK_RATE}, ...)
    */
   public static TaskNode start(String taskId, Map<String, String> env)
       throws IOException, InterruptedException {
-    Path root = TaskJvm.projectRoot();
-    Path register = root.resolve("agent-node/register.js");
-    Path app = root.resolve("examples/leaky-node/app.js");
-    ProcessBuilder pb =
-        new ProcessBuilder("node", "--require", register.toString(), app.toString());
-    pb.environment()
-        .keySet()
-        .removeIf(k -> k.startsWith("HEAPFLEET_") || k.startsWith("ECS_") || k.startsWith("NODE_"));
-    Map<String, String> all = new LinkedHashMap<>();
-    all.put("HEAPFLEET_SECRET", TaskJvm.SECRET);
-    all.put("HEAPFLEET_TASK_ID", taskId);
-    all.put("HEAPFLEET_PORT", "0");
-    all.put("HEAPFLEET_BIND", "127.0.0.1");
-    all.put("HEAPFLEET_MIN_INTERVAL", "0");
-    all.putAll(env);
-    pb.environment().putAll(all);
-    pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-    TaskNode node = new TaskNode(pb.start(), taskId);
-    if (!node.ready.await(60, TimeUnit.SECONDS)) {
-      node.close();
-      throw new IllegalStateException(
-          "Node task " + taskId + " did not start; stderr:\n" + node.stderr());
-    }
-    return node;
+    String app = ProjectPaths.root().resolve("examples/leaky-node/app.js").toString();
+    return start(AgentTask.nodeAgentProcess(app), taskId, TaskJvm.SECRET, env);
+  }
+
+  /**
+   * Starts {@code script} (JavaScript run with {@code -e}) as task {@code taskId} with {@code
+   * secret}, and with {@code --expose-gc}, so that the script can run major collections (what
+   * old-gen-after-GC is sampled at).
+   */
+  public static TaskNode script(String taskId, String secret, String script)
+      throws IOException, InterruptedException {
+    return start(AgentTask.nodeAgentProcess("--expose-gc", "-e", script), taskId, secret, Map.of());
+  }
+
+  private static TaskNode start(
+      ChildProcess.Builder node, String taskId, String secret, Map<String, String> env)
+      throws IOException, InterruptedException {
+    return new TaskNode(
+        AgentTask.start(
+            node.name("task-node-" + taskId).env(AgentTask.testAgentEnv(secret, taskId)).env(env)),
+        secret);
   }
 
   public URI base() {
-    return URI.create("http://127.0.0.1:" + port);
+    return task.base();
   }
 
   public String taskId() {
-    return taskId;
+    return task.taskId();
   }
 
+  /** Its stderr so far (the agent's log). */
   public String stderr() {
-    synchronized (stderr) {
-      return String.join("\n", stderr);
-    }
+    return task.child().stderr();
   }
 
   /**
@@ -144,8 +85,7 @@ public final class TaskNode implements AutoCloseable {
     HeapdumpClient client = HeapdumpClient.create();
     for (int i = 0; i < snapshots; i++) {
       String token =
-          HourlyToken.compute(
-              Secret.of(TaskJvm.SECRET, false), HourlyToken.DEFAULT_SCOPE, Instant.now());
+          HourlyToken.compute(Secret.of(secret, false), HourlyToken.DEFAULT_SCOPE, Instant.now());
       try (DumpResponse r = client.open(base(), token, DumpRequest.defaults())) {
         r.body().transferTo(OutputStream.nullOutputStream());
       }
@@ -154,11 +94,6 @@ public final class TaskNode implements AutoCloseable {
 
   @Override
   public void close() {
-    process.destroyForcibly();
-    try {
-      process.waitFor(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    task.close();
   }
 }

@@ -9,7 +9,6 @@ import io.heapfleet.auth.SecretException;
 import io.heapfleet.collector.config.TokenConfig;
 import io.heapfleet.collector.testing.MutableClock;
 import io.heapfleet.testsupport.aws.SecretsManagerStandIn;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,40 +45,7 @@ class SecretLoaderTest {
   }
 
   TokenConfig config(Optional<Path> file, Optional<String> secretId) {
-    URI endpoint = sm.endpoint();
-    return new TokenConfig() {
-      public String secretEnv() {
-        return "HEAPFLEET_SECRET";
-      }
-
-      public Optional<Path> secretFile() {
-        return file;
-      }
-
-      public Optional<String> secretsManagerId() {
-        return secretId;
-      }
-
-      public Optional<String> secretsManagerRegion() {
-        return Optional.of("eu-west-1");
-      }
-
-      public Optional<URI> secretsManagerEndpointOverride() {
-        return Optional.of(endpoint);
-      }
-
-      public Duration secretsManagerRefresh() {
-        return Duration.ofMinutes(15);
-      }
-
-      public String scope() {
-        return "heapdump";
-      }
-
-      public boolean allowWeakSecret() {
-        return false;
-      }
-    };
+    return new TestTokenConfig(file, secretId, sm.endpoint());
   }
 
   static String token(Secret s) {

@@ -159,39 +159,6 @@ class SecretRotationTest {
   }
 
   private TokenConfig config(String secretId) {
-    URI endpoint = sm.endpoint();
-    return new TokenConfig() {
-      public String secretEnv() {
-        return "HEAPFLEET_SECRET";
-      }
-
-      public Optional<Path> secretFile() {
-        return Optional.empty();
-      }
-
-      public Optional<String> secretsManagerId() {
-        return Optional.of(secretId);
-      }
-
-      public Optional<String> secretsManagerRegion() {
-        return Optional.of("eu-west-1");
-      }
-
-      public Optional<URI> secretsManagerEndpointOverride() {
-        return Optional.of(endpoint);
-      }
-
-      public Duration secretsManagerRefresh() {
-        return Duration.ofMinutes(15);
-      }
-
-      public String scope() {
-        return "heapdump";
-      }
-
-      public boolean allowWeakSecret() {
-        return false;
-      }
-    };
+    return new TestTokenConfig(Optional.empty(), Optional.of(secretId), sm.endpoint());
   }
 }

@@ -2,7 +2,11 @@ package io.heapfleet.testsupport.hprof;
 
 /**
  * The GC root sub-records {@link HprofWriter} can write (HotSpot's and Android's), with their tag
- * byte. Kept apart from the reader's own enum so that a wrong tag in one is caught by the other.
+ * byte. It repeats the reader's {@code io.heapfleet.analysis.hprof.GcRootType} on purpose: the
+ * writer is the independent oracle the reader's tests check against, so it takes its tags from the
+ * format, not from the code under test (a wrong tag in one is caught by the other). It cannot use
+ * the reader's enum anyway: {@code analysis}'s tests depend on this module, and Maven forbids the
+ * cycle.
  */
 public enum HprofRootType {
   UNKNOWN(0xFF),

@@ -88,10 +88,12 @@ final class DumpContent {
    * dump; the stream is reset to where it was.
    */
   private static boolean isHeapSnapshot(BufferedInputStream raw) throws IOException {
+    // Read the magic first: its own mark would replace the peek's larger one.
+    int kind = compression(raw);
     raw.mark(PEEK_LIMIT);
     byte[] head;
     try {
-      InputStream peek = peekDecompressed(raw);
+      InputStream peek = peekDecompressed(raw, kind);
       head = peek.readNBytes(64);
     } catch (IOException e) {
       throw new WrongKindException("the content is not a readable heap dump: " + e.getMessage());
@@ -112,9 +114,12 @@ final class DumpContent {
             + (head.length == 0 ? ": it is empty" : ""));
   }
 
-  /** A decompressing view for the peek only: it must not close or consume past the mark. */
-  private static InputStream peekDecompressed(BufferedInputStream raw) throws IOException {
-    int kind = compression(raw);
+  /**
+   * A decompressing view for the peek only: it must not close the stream, and reads at most one
+   * compressed block (a zstd block is up to 128 KiB), well within the peek's mark.
+   */
+  private static InputStream peekDecompressed(BufferedInputStream raw, int kind)
+      throws IOException {
     InputStream shielded =
         new FilterInputStream(raw) {
           @Override

@@ -80,14 +80,15 @@ public final class DumpBenchmark {
         long hprof;
         long pause;
         try (DumpResponse r = client.open(base, token, DumpRequest.defaults().withFormat(format))) {
-          hprof = r.hprofBytes().getAsLong();
-          pause = r.pauseMillis().getAsLong();
           byte[] buf = new byte[256 * 1024];
           int n;
           InputStream in = r.body();
           while ((n = in.read(buf)) != -1) {
             sent += n;
           }
+          // A stream started before the dump carries its size and pause in the trailer.
+          hprof = r.hprofBytes().getAsLong();
+          pause = r.pauseMillis().getAsLong();
         }
         long total = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         System.out.printf(

@@ -113,6 +113,9 @@ public final class AdaptivePolicy implements CapturePolicy {
     }
   }
 
+  /** How soon a task whose stored history is being read is looked at again. */
+  static final Duration HISTORY_RECHECK = Duration.ofSeconds(1);
+
   /** Promoted bytes that make the one probe after the minimum interval worth its pause. */
   static final long EAGER_PROBE_MIN_BYTES = 1L << 20;
 
@@ -140,13 +143,15 @@ public final class AdaptivePolicy implements CapturePolicy {
   @Override
   public Decision due(Instant now, TaskHistory h) {
     if (!h.statsReady()) {
-      return Decision.notDue("stored history not read yet");
+      // The first poll reads it within moments: look again soon, not after a whole recheck.
+      return Decision.notDueUntil("stored history not read yet", now.plus(HISTORY_RECHECK));
     }
     if (h.lastDump().isEmpty()) {
       // The wait skips a task's start-up: one found already running that long needs none.
       Instant from = h.started().filter(st -> st.isBefore(h.firstSeen())).orElse(h.firstSeen());
-      return now.isBefore(from.plus(settings.baselineAfter()))
-          ? Decision.notDue("baseline not due yet")
+      Instant baseline = from.plus(settings.baselineAfter());
+      return now.isBefore(baseline)
+          ? Decision.notDueUntil("baseline not due yet", baseline)
           : Decision.due("baseline");
     }
     Instant last = h.lastDump().get();

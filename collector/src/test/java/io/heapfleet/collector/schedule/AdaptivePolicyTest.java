@@ -205,6 +205,10 @@ class AdaptivePolicyTest {
         .isEqualTo(CapturePolicy.Decision.due("baseline"));
     TaskHistory unknown = new TaskHistory("t1", T0, Optional.empty(), false, List.of(), -1);
     assertThat(POLICY.due(at(60), unknown).due()).isFalse();
+    // Looked at again within a second (the first poll reads the history), and a baseline that is
+    // not due yet at the moment it will be.
+    assertThat(POLICY.due(at(60), unknown).lookAgain()).isEqualTo(at(60).plusSeconds(1));
+    assertThat(POLICY.due(at(0), history(null, List.of())).lookAgain()).isEqualTo(at(1));
   }
 
   @Test

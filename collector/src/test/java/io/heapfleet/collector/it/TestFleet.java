@@ -103,7 +103,15 @@ public class TestFleet implements QuarkusTestResourceLifecycleManager {
   }
 
   private static TaskJvm.Builder leakyApp(String taskId, String mode) {
-    return TaskJvm.task(taskId).leakyApp().env("LEAK_MODE", mode);
+    // Captures 1.5 s apart stand for captures half an hour apart; the agent's HTTP server keeps a
+    // finished capture's idle connection (and its buffers) for 30 s, so between real captures it
+    // is gone. Forgetting it within a second keeps it out of the next dump here too, or a quiet
+    // task's dumps would grow by one connection per capture.
+    return TaskJvm.task(taskId)
+        .leakyApp()
+        .env("LEAK_MODE", mode)
+        .jvmOption("-Dsun.net.httpserver.idleInterval=1")
+        .jvmOption("-Dsun.net.httpserver.clockTick=200");
   }
 
   @Override

@@ -79,6 +79,7 @@ public final class TaskJvm implements AutoCloseable {
     private final Map<String, String> env = new LinkedHashMap<>();
     private String heap = "64m";
     private List<String> mainArgs = null;
+    private final List<String> jvmOptions = new ArrayList<>();
     private boolean leakyApp;
 
     Builder(String taskId) {
@@ -93,6 +94,12 @@ public final class TaskJvm implements AutoCloseable {
 
     public Builder heap(String xmx) {
       heap = xmx;
+      return this;
+    }
+
+    /** More options of the task's JVM (system properties, GC flags). */
+    public Builder jvmOption(String option) {
+      jvmOptions.add(option);
       return this;
     }
 
@@ -118,7 +125,7 @@ public final class TaskJvm implements AutoCloseable {
     }
 
     public TaskJvm start() throws IOException, InterruptedException {
-      JavaCommand cmd = JavaCommand.withHeap(heap).small();
+      JavaCommand cmd = JavaCommand.withHeap(heap).small().options(jvmOptions);
       if (leakyApp) {
         cmd.jar(leakyAppJar());
       } else {

@@ -211,31 +211,25 @@ class AdaptivePolicyTest {
     assertThat(POLICY.due(at(0), history(null, List.of())).lookAgain()).isEqualTo(at(1));
   }
 
+  /** A task first seen at T0, without a dump yet, whose process started at {@code started}. */
+  static TaskHistory startedAt(Instant started) {
+    return new TaskHistory(
+        "t1",
+        T0,
+        Optional.empty(),
+        true,
+        List.of(),
+        -1,
+        Optional.empty(),
+        false,
+        Optional.of(started));
+  }
+
   @Test
   void aTaskFoundRunningForLongerThanTheWaitGetsItsBaselineAtOnce() {
-    TaskHistory running =
-        new TaskHistory(
-            "t1",
-            T0,
-            Optional.empty(),
-            true,
-            List.of(),
-            -1,
-            Optional.empty(),
-            false,
-            Optional.of(T0.minusSeconds(3600)));
-    assertThat(POLICY.due(T0, running)).isEqualTo(CapturePolicy.Decision.due("baseline"));
-    TaskHistory starting =
-        new TaskHistory(
-            "t1",
-            T0,
-            Optional.empty(),
-            true,
-            List.of(),
-            -1,
-            Optional.empty(),
-            false,
-            Optional.of(T0.minusSeconds(20)));
+    assertThat(POLICY.due(T0, startedAt(T0.minusSeconds(3600))))
+        .isEqualTo(CapturePolicy.Decision.due("baseline"));
+    TaskHistory starting = startedAt(T0.minusSeconds(20));
     assertThat(POLICY.due(at(0).plusSeconds(30), starting).due()).isFalse();
     assertThat(POLICY.due(at(0).plusSeconds(40), starting).due()).isTrue();
   }

@@ -19,15 +19,8 @@ trap cleanup EXIT
 [ -f "$AGENT" ] || { echo "missing $AGENT: mvn -B -q install -pl agent-endpoint -am -DskipTests" >&2; exit 2; }
 [ -f "$COLLECTOR_JAR" ] || { echo "missing $COLLECTOR_JAR: mvn -B -q install -pl collector -am -DskipTests" >&2; exit 2; }
 
-mvn -B -q -f "$ROOT/storage/pom.xml" dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" >/dev/null
-CP="$ROOT/storage/target/classes:$(cat "$WORK/cp.txt")"
-java -cp "$CP" "$ROOT/collector/bench/EmbeddedS3Main.java" "$WORK/s3" > "$WORK/s3.out" 2>"$WORK/s3.err" &
-PIDS+=($!)
-for i in $(seq 1 120); do grep -q '^region=' "$WORK/s3.out" 2>/dev/null && break; sleep 1; done
-ENDPOINT=$(sed -n 's/^endpoint=//p' "$WORK/s3.out")
-export AWS_ACCESS_KEY_ID=$(sed -n 's/^accessKey=//p' "$WORK/s3.out")
-export AWS_SECRET_ACCESS_KEY=$(sed -n 's/^secretKey=//p' "$WORK/s3.out")
-REGION=$(sed -n 's/^region=//p' "$WORK/s3.out")
+. "$ROOT/collector/bench/embedded-s3.sh"
+start_embedded_s3
 
 SECRET=bench-secret-0123456789abcdef0123456789abcdef0123
 javac -d "$WORK/app" "$ROOT/collector/bench/BigHeapApp.java"

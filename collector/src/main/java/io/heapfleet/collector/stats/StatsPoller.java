@@ -218,12 +218,8 @@ public final class StatsPoller {
     StatsClient.Result r = client.poll(t);
     listeners.forEach(l -> l.polled(t, r));
     if (r.outcome() == StatsClient.Outcome.OK) {
-      e.series.add(r.sample());
-      if (r.sample().uptimeMs() >= 0) {
-        e.started = r.sample().time().minusMillis(r.sample().uptimeMs());
-      }
       e.lastFailure = "";
-      listeners.forEach(l -> l.sampled(t, e.series));
+      record(t, e, r.sample());
     } else if (!r.outcome().tag().equals(e.lastFailure)) {
       e.lastFailure = r.outcome().tag();
       LOG.debugf("stats of %s: %s (%s)", t.taskId(), r.outcome().tag(), LogSafe.text(r.message()));
@@ -269,8 +265,7 @@ public final class StatsPoller {
       LOG.debugf("probe of %s: %s (%s)", t.taskId(), r.outcome().tag(), LogSafe.text(r.message()));
       return;
     }
-    e.series.add(r.sample());
-    listeners.forEach(l -> l.sampled(t, e.series));
+    record(t, e, r.sample());
     if (r.gc().forced()) {
       e.probes = true;
       LOG.debugf("probe of %s: a full collection of %d ms", t.taskId(), r.gc().pauseMs());
@@ -281,6 +276,15 @@ public final class StatsPoller {
               + " growth from garbage",
           t.taskId(), LogSafe.text(r.gc().reason()));
     }
+  }
+
+  /** Adds a poll's or a probe's sample to the task's series, and tells the listeners. */
+  private void record(Target t, TaskEntry e, StatsSample sample) {
+    e.series.add(sample);
+    if (sample.uptimeMs() >= 0) {
+      e.started = sample.time().minusMillis(sample.uptimeMs());
+    }
+    listeners.forEach(l -> l.sampled(t, e.series));
   }
 
   /** When the task's process started, as its newest stats said, if known. */

@@ -160,9 +160,9 @@ public final class StatsClient {
           if (body.length > StatsSample.MAX_BYTES) {
             return new Result(Outcome.FAILED, null, "stats answer larger than allowed");
           }
-          String json = new String(body, StandardCharsets.UTF_8);
-          StatsSample s = StatsSample.parse(json, t.agentTaskId(), clock.instant());
-          return new Result(Outcome.OK, s, "", forceGc ? StatsSample.forcedGc(json) : null);
+          var answer = StatsSample.tree(new String(body, StandardCharsets.UTF_8));
+          StatsSample s = StatsSample.parse(answer, t.agentTaskId(), clock.instant());
+          return new Result(Outcome.OK, s, "", forceGc ? StatsSample.forcedGc(answer) : null);
         }
         case 401 -> {
           forget(t.taskId());

@@ -84,6 +84,11 @@ public record StatsSample(
    * @throws IllegalArgumentException when the answer is not a stats document of that task
    */
   public static StatsSample parse(String json, String expectedTaskId, Instant receivedAt) {
+    return parse(tree(json), expectedTaskId, receivedAt);
+  }
+
+  /** A stats answer as a JSON object, for {@link #parse(JsonNode, String, Instant)}. */
+  static JsonNode tree(String json) {
     JsonNode n;
     try {
       n = JSON.readTree(json);
@@ -93,6 +98,11 @@ public record StatsSample(
     if (n == null || !n.isObject()) {
       throw new IllegalArgumentException("stats answer is not a JSON object");
     }
+    return n;
+  }
+
+  /** The same, from the answer already read as a JSON object ({@link #tree}). */
+  static StatsSample parse(JsonNode n, String expectedTaskId, Instant receivedAt) {
     String task = n.path("taskId").asText("");
     if (!task.equals(expectedTaskId)) {
       throw new IllegalArgumentException("stats answer is from another task than expected");
@@ -115,16 +125,11 @@ public record StatsSample(
   }
 
   /**
-   * The {@code gc} member of a stats answer to {@code ?gc=full}; an answer without one comes from
-   * an agent that does not run collections on request.
+   * The {@code gc} member of a stats answer ({@link #tree}) to {@code ?gc=full}; an answer without
+   * one comes from an agent that does not run collections on request.
    */
-  static StatsClient.ForcedGc forcedGc(String json) {
-    JsonNode gc;
-    try {
-      gc = JSON.readTree(json).path("gc");
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalArgumentException("stats answer is not JSON: " + e.getOriginalMessage());
-    }
+  static StatsClient.ForcedGc forcedGc(JsonNode answer) {
+    JsonNode gc = answer.path("gc");
     if (!gc.isObject()) {
       return new StatsClient.ForcedGc(false, -1, "the agent runs no collection on request");
     }

@@ -53,6 +53,13 @@ class StatsEndpointTest {
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** The read-only task token of {@code task} for this hour. */
+  private static Map<String, String> taskToken(String task) {
+    return Map.of(
+        HeapfleetHeaders.AUTHORIZATION,
+        HeapfleetHeaders.SCHEME_TASK + " " + CREDS.taskToken(task, Instant.now()));
+  }
+
   private static Map<String, String> hourly() {
     return Map.of(HeapfleetHeaders.AUTHORIZATION, HeapfleetHeaders.SCHEME_HOURLY + " " + token());
   }
@@ -120,10 +127,7 @@ class StatsEndpointTest {
   void gcFullRunsAFullCollectionFirstAtMostOnceInTenSeconds() throws Exception {
     URI stats = start();
     URI gc = URI.create(stats + "?gc=full");
-    Map<String, String> task =
-        Map.of(
-            HeapfleetHeaders.AUTHORIZATION,
-            HeapfleetHeaders.SCHEME_TASK + " " + CREDS.taskToken("task-a", Instant.now()));
+    Map<String, String> task = taskToken("task-a");
     assertThat(get(gc, Map.of()).statusCode()).as("no credential").isEqualTo(401);
     long before =
         ((Number) Json.parseObject(get(stats, task).body()).get("majorGcCount")).longValue();
@@ -159,26 +163,8 @@ class StatsEndpointTest {
   void theTaskTokenOfThisTaskAndACaptureCredentialOpenTheStatsOthersAre401() throws Exception {
     URI stats = start();
     URI base = URI.create(stats.toString().replace("/heapdump/stats", ""));
-    assertThat(
-            get(
-                    stats,
-                    Map.of(
-                        HeapfleetHeaders.AUTHORIZATION,
-                        HeapfleetHeaders.SCHEME_TASK
-                            + " "
-                            + CREDS.taskToken("task-a", Instant.now())))
-                .statusCode())
-        .isEqualTo(200);
-    assertThat(
-            get(
-                    stats,
-                    Map.of(
-                        HeapfleetHeaders.AUTHORIZATION,
-                        HeapfleetHeaders.SCHEME_TASK
-                            + " "
-                            + CREDS.taskToken("task-b", Instant.now())))
-                .statusCode())
-        .isEqualTo(401);
+    assertThat(get(stats, taskToken("task-a")).statusCode()).isEqualTo(200);
+    assertThat(get(stats, taskToken("task-b")).statusCode()).isEqualTo(401);
     HttpResponse<String> proof =
         get(
             URI.create(base + "/heapdump/proof"),
@@ -221,16 +207,7 @@ class StatsEndpointTest {
   void anEndpointThatRefusesTheHourlyTokenRefusesItForStatsToo() throws Exception {
     URI stats = start(false, new LatchDumper(false));
     assertThat(get(stats, hourly()).statusCode()).isEqualTo(401);
-    assertThat(
-            get(
-                    stats,
-                    Map.of(
-                        HeapfleetHeaders.AUTHORIZATION,
-                        HeapfleetHeaders.SCHEME_TASK
-                            + " "
-                            + CREDS.taskToken("task-a", Instant.now())))
-                .statusCode())
-        .isEqualTo(200);
+    assertThat(get(stats, taskToken("task-a")).statusCode()).isEqualTo(200);
   }
 
   @Test

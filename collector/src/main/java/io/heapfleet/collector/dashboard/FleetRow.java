@@ -45,36 +45,6 @@ public record FleetRow(
     Instant flatSince,
     String runtime) {
 
-  /** A row whose runtime is not known yet. */
-  public FleetRow(
-      String taskId,
-      String service,
-      String cluster,
-      Instant lastCapture,
-      long heapUsedBytes,
-      Assessment assessment,
-      double heapBytesPerHour,
-      int captures,
-      String topSuspect,
-      String lastError,
-      String topSuspectHolder,
-      Instant flatSince) {
-    this(
-        taskId,
-        service,
-        cluster,
-        lastCapture,
-        heapUsedBytes,
-        assessment,
-        heapBytesPerHour,
-        captures,
-        topSuspect,
-        lastError,
-        topSuspectHolder,
-        flatSince,
-        null);
-  }
-
   /** Leaking tasks first, fastest growth first, then by id. */
   public static final Comparator<FleetRow> LEAKING_FIRST =
       Comparator.comparing((FleetRow r) -> !r.leaking())

@@ -12,7 +12,7 @@ class DashboardLinksTest {
     FleetRow row =
         new FleetRow(
             "a b/../c?d#e%\"<x>",
-            null, null, null, -1, null, Double.NaN, 0, null, null, null, null);
+            null, null, null, -1, null, Double.NaN, 0, null, null, null, null, null);
     assertThat(row.href()).isEqualTo("/dashboard/tasks/a%20b%2F..%2Fc%3Fd%23e%25%22%3Cx%3E");
   }
 

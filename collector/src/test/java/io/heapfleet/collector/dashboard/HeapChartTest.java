@@ -43,13 +43,16 @@ class HeapChartTest {
   @Test
   void fleetRowsPutLeakingFirstThenFastestGrowth() {
     FleetRow quiet =
-        new FleetRow("c", null, null, null, -1, Assessment.STABLE, 10, 3, null, null, null, null);
+        new FleetRow(
+            "c", null, null, null, -1, Assessment.STABLE, 10, 3, null, null, null, null, null);
     FleetRow leak =
-        new FleetRow("b", null, null, null, -1, Assessment.LEAKING, 5, 3, "A", null, null, null);
+        new FleetRow(
+            "b", null, null, null, -1, Assessment.LEAKING, 5, 3, "A", null, null, null, null);
     FleetRow fresh =
-        new FleetRow("a", null, null, null, -1, null, Double.NaN, 1, null, null, null, null);
+        new FleetRow("a", null, null, null, -1, null, Double.NaN, 1, null, null, null, null, null);
     FleetRow cache =
-        new FleetRow("d", null, null, null, -1, Assessment.STABLE, 50, 3, null, null, null, null);
+        new FleetRow(
+            "d", null, null, null, -1, Assessment.STABLE, 50, 3, null, null, null, null, null);
     assertThat(
             List.of(quiet, leak, fresh, cache).stream()
                 .sorted(FleetRow.LEAKING_FIRST)
